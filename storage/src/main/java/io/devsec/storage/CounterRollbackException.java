@@ -1,0 +1,14 @@
+package io.devsec.storage;
+
+/** A monotonic counter was asked to go down. */
+public final class CounterRollbackException extends KeystoreException {
+    private static final long serialVersionUID = 1L;
+
+    public CounterRollbackException(String message) {
+        super(message);
+    }
+
+    public CounterRollbackException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,118 @@
+package io.devsec.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An encrypted, crash-safe store of a device's credentials and security-sensitive data:
+ * private keys with their certificate chains, secret bytes and monotonic counters, each under a name.
+ *
+ * <p>Every entry is sealed with AES-256-GCM under a data key that the {@link MasterKeySource}
+ * protects; the entry name and the format version are bound as associated data. Every change is
+ * durable when the method returns: the file is rewritten through a temporary file in the same
+ * folder, fsynced, renamed over the old file, and the folder is fsynced. A crash at any instant
+ * leaves the old or the new content, never a mix.
+ *
+ * <p>A keystore is thread-safe. One process at a time may hold it open: a second opener gets a
+ * {@link KeystoreInUseException}. {@link #close()} wipes the key material held in memory.
+ *
+ * <p>Names are 1 to 128 characters of {@code [A-Za-z0-9._/-]}.
+ */
+public interface Keystore extends Closeable {
+
+    /**
+     * Opens the keystore at {@code file}, creating it (and its folder, owner-only) when absent.
+     *
+     * @throws KeystoreException when the file is not a keystore, is corrupt, has a newer format,
+     *     or cannot be opened with this master key; the file is never modified in that case
+     * @throws IOException when the file cannot be read or written, or is held by another process
+     */
+    static Keystore open(Path file, MasterKeySource masterKey) throws IOException, KeystoreException {
+        return open(file, masterKey, KeystoreOptions.DEFAULT);
+    }
+
+    /** As {@link #open(Path, MasterKeySource)}, with options. */
+    static Keystore open(Path file, MasterKeySource masterKey, KeystoreOptions options)
+            throws IOException, KeystoreException {
+        return io.devsec.storage.internal.FileKeystore.open(file, masterKey, options);
+    }
+
+    /** The file this keystore lives in. */
+    Path file();
+
+    /** Whether this {@link #open} call created the keystore (a device's first start). */
+    boolean created();
+
+    /** The kind of master key that protects this keystore. */
+    MasterKeySource.Kind masterKeyKind();
+
+    /** The names of all entries, in no particular order; an unmodifiable snapshot. */
+    Set<String> names();
+
+    boolean contains(String name);
+
+    /** Stores a private key and its certificate chain (leaf first), replacing any entry of that name. */
+    void putPrivateKey(String name, PrivateKey key, List<X509Certificate> chain) throws IOException, KeystoreException;
+
+    /** Replaces the certificate chain of an existing private-key entry. */
+    void putCertificateChain(String name, List<X509Certificate> chain) throws IOException, KeystoreException;
+
+    Optional<PrivateKey> privateKey(String name) throws KeystoreException;
+
+    /** The certificate chain stored with a private key, leaf first; empty when there is none. */
+    List<X509Certificate> certificateChain(String name) throws KeystoreException;
+
+    /** Stores a copy of {@code secret}; the caller keeps ownership of (and wipes) its array. */
+    void putSecret(String name, byte[] secret) throws IOException, KeystoreException;
+
+    /** A fresh copy of a secret, which the caller should wipe after use. */
+    Optional<byte[]> secret(String name) throws KeystoreException;
+
+    /** The value of a monotonic counter; 0 when it was never set. */
+    long counter(String name) throws KeystoreException;
+
+    /**
+     * Raises a monotonic counter to {@code value}.
+     *
+     * @throws CounterRollbackException when {@code value} is lower than the stored value
+     */
+    void advanceCounter(String name, long value) throws IOException, KeystoreException;
+
+    /** Adds one to a monotonic counter and returns the new value. */
+    long incrementCounter(String name) throws IOException, KeystoreException;
+
+    /** Removes an entry; returns whether there was one. Counters cannot be deleted. */
+    boolean delete(String name) throws IOException, KeystoreException;
+
+    /**
+     * Applies several changes in one durable write: all of them or none survive a crash.
+     * Counters advanced in the batch obey the same monotonic rule.
+     */
+    void batch(Batch changes) throws IOException, KeystoreException;
+
+    /** The changes of one {@link #batch} call. */
+    interface Batch {
+        void apply(Editor editor) throws KeystoreException;
+    }
+
+    /** Collects changes inside {@link #batch}; nothing is written until the batch returns. */
+    interface Editor {
+        Editor putPrivateKey(String name, PrivateKey key, List<X509Certificate> chain) throws KeystoreException;
+
+        Editor putSecret(String name, byte[] secret) throws KeystoreException;
+
+        Editor advanceCounter(String name, long value) throws KeystoreException;
+
+        Editor delete(String name) throws KeystoreException;
+    }
+
+    /** Wipes the key material held in memory and releases the file lock. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,49 @@
+package io.devsec.tools;
+
+import io.devsec.tools.bench.BenchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The manufacturer's command line: {@code java -jar devsec.jar --help}.
+ *
+ * <p>Runs at the factory or in the back end, never on a device: signing keys and provisioning
+ * secrets stay off devices (provision 4.6). Exit codes: 0 success, 1 a check or operation failed,
+ * 2 a usage error.
+ */
+@Command(
+        name = "devsec",
+        mixinStandardHelpOptions = true,
+        versionProvider = DevsecCli.Version.class,
+        description = "DevSec manufacturer tools: provisioning, update signing, reports and benchmarks.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            BenchCommand.class,
+        })
+public final class DevsecCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        return new CommandLine(new DevsecCli()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: see 'devsec --help'.");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = DevsecCli.class.getPackage().getImplementationVersion();
+            return new String[] {"devsec " + (v == null ? "development build" : v)};
+        }
+    }
+}
