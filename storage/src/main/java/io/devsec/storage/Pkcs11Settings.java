@@ -1,0 +1,201 @@
+package io.devsec.storage;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * How to reach the PKCS#11 token that holds a keystore's master key, for
+ * {@link MasterKeySource#pkcs11(Pkcs11Settings)}.
+ *
+ * <p>Either name the token's PKCS#11 library ({@link Builder#library(Path)}) and optionally its
+ * {@link Builder#slot(long) slot id} or {@link Builder#slotListIndex(int) slot list index}, or give
+ * a complete SunPKCS11 configuration file ({@link Builder#sunPkcs11Config(Path)}). The user PIN is
+ * copied in; {@link #destroy()} wipes the copy.
+ *
+ * <p>The master key is an AES-256 secret key stored in the token under {@link #keyAlias()}; when it
+ * is absent at keystore creation it is generated inside the token as sensitive and non-extractable,
+ * and it never leaves the token: the keystore's data key is wrapped and unwrapped with
+ * AES/GCM/NoPadding by the token itself.
+ *
+ * <p>Token labels: the JDK's SunPKCS11 provider selects tokens by slot id or slot list index only,
+ * so this class does too.
+ */
+public final class Pkcs11Settings {
+
+    /** The key alias used when none is given. */
+    public static final String DEFAULT_KEY_ALIAS = "devsec-keystore-master";
+
+    private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final Path library;
+    private final Path sunPkcs11Config;
+    private final Long slot;
+    private final Integer slotListIndex;
+    private final char[] pin;
+    private final String keyAlias;
+
+    private Pkcs11Settings(Builder b) {
+        this.library = b.library;
+        this.sunPkcs11Config = b.sunPkcs11Config;
+        this.slot = b.slot;
+        this.slotListIndex = b.slotListIndex;
+        this.pin = b.pin.clone();
+        this.keyAlias = b.keyAlias;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The PKCS#11 library (for example {@code /usr/lib/softhsm/libsofthsm2.so}), unless a config file is used. */
+    public Optional<Path> library() {
+        return Optional.ofNullable(library);
+    }
+
+    /** A complete SunPKCS11 configuration file, used instead of {@link #library()}. */
+    public Optional<Path> sunPkcs11Config() {
+        return Optional.ofNullable(sunPkcs11Config);
+    }
+
+    public OptionalLong slot() {
+        return slot == null ? OptionalLong.empty() : OptionalLong.of(slot);
+    }
+
+    public OptionalInt slotListIndex() {
+        return slotListIndex == null ? OptionalInt.empty() : OptionalInt.of(slotListIndex);
+    }
+
+    /** The alias of the AES-256 master key in the token. */
+    public String keyAlias() {
+        return keyAlias;
+    }
+
+    /**
+     * A copy of the user PIN, which the caller should wipe.
+     *
+     * @throws IllegalStateException after {@link #destroy()}
+     */
+    public char[] pin() {
+        synchronized (pin) {
+            if (destroyed) {
+                throw new IllegalStateException("Pkcs11Settings was destroyed: the PIN is wiped.");
+            }
+            return pin.clone();
+        }
+    }
+
+    private boolean destroyed;
+
+    /** Wipes this object's copy of the PIN. Idempotent. */
+    public void destroy() {
+        synchronized (pin) {
+            Arrays.fill(pin, '\0');
+            destroyed = true;
+        }
+    }
+
+    /** Never shows the PIN. */
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("Pkcs11Settings{");
+        if (library != null) {
+            s.append("library=").append(library);
+        } else {
+            s.append("sunPkcs11Config=").append(sunPkcs11Config);
+        }
+        if (slot != null) {
+            s.append(", slot=").append(slot);
+        }
+        if (slotListIndex != null) {
+            s.append(", slotListIndex=").append(slotListIndex);
+        }
+        return s.append(", keyAlias=").append(keyAlias).append(", pin=<hidden>}").toString();
+    }
+
+    /** Builds {@link Pkcs11Settings}; {@link #build()} validates and names the bad field. */
+    public static final class Builder {
+        private Path library;
+        private Path sunPkcs11Config;
+        private Long slot;
+        private Integer slotListIndex;
+        private char[] pin;
+        private String keyAlias = DEFAULT_KEY_ALIAS;
+
+        private Builder() {}
+
+        /** The token's PKCS#11 library, an absolute path. */
+        public Builder library(Path library) {
+            this.library = Objects.requireNonNull(library, "library");
+            return this;
+        }
+
+        /** A SunPKCS11 configuration file (see the JDK's PKCS#11 reference guide), instead of a library. */
+        public Builder sunPkcs11Config(Path configFile) {
+            this.sunPkcs11Config = Objects.requireNonNull(configFile, "sunPkcs11Config");
+            return this;
+        }
+
+        /** The slot id (PKCS#11 CK_SLOT_ID) of the token. */
+        public Builder slot(long slotId) {
+            this.slot = slotId;
+            return this;
+        }
+
+        /** The index of the token's slot in the library's slot list. */
+        public Builder slotListIndex(int index) {
+            this.slotListIndex = index;
+            return this;
+        }
+
+        /** The user PIN; copied, so the caller wipes its own array. */
+        public Builder pin(char[] pin) {
+            Objects.requireNonNull(pin, "pin");
+            if (this.pin != null) {
+                Arrays.fill(this.pin, '\0');
+            }
+            this.pin = pin.clone();
+            return this;
+        }
+
+        /** The alias of the master key in the token; default {@value #DEFAULT_KEY_ALIAS}. */
+        public Builder keyAlias(String keyAlias) {
+            this.keyAlias = Objects.requireNonNull(keyAlias, "keyAlias");
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the field that is missing or invalid */
+        public Pkcs11Settings build() {
+            if ((library == null) == (sunPkcs11Config == null)) {
+                throw new IllegalArgumentException("Exactly one of library and sunPkcs11Config must be set.");
+            }
+            if (library != null && !library.isAbsolute()) {
+                throw new IllegalArgumentException("library must be an absolute path, got " + library + ".");
+            }
+            if (slot != null && slotListIndex != null) {
+                throw new IllegalArgumentException("Set slot or slotListIndex, not both.");
+            }
+            if (sunPkcs11Config != null && (slot != null || slotListIndex != null)) {
+                throw new IllegalArgumentException(
+                        "slot and slotListIndex go into the sunPkcs11Config file when one is used.");
+            }
+            if (slot != null && slot < 0) {
+                throw new IllegalArgumentException("slot must not be negative, got " + slot + ".");
+            }
+            if (slotListIndex != null && slotListIndex < 0) {
+                throw new IllegalArgumentException("slotListIndex must not be negative, got " + slotListIndex + ".");
+            }
+            if (pin == null || pin.length == 0) {
+                throw new IllegalArgumentException("pin must be set and not empty.");
+            }
+            if (!ALIAS.matcher(keyAlias).matches()) {
+                throw new IllegalArgumentException("keyAlias must be 1 to 64 characters of [A-Za-z0-9._-].");
+            }
+            return new Pkcs11Settings(this);
+        }
+    }
+}
