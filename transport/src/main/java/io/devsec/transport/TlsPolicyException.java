@@ -1,0 +1,28 @@
+package io.devsec.transport;
+
+import java.security.cert.CertificateException;
+
+/**
+ * A handshake negotiated something DevSec's {@link TlsSettings} do not allow (a protocol version or
+ * cipher suite outside the configured lists). A second line of defence behind the enabled
+ * protocol and suite lists; reported as the cause of an {@link javax.net.ssl.SSLHandshakeException}.
+ */
+public final class TlsPolicyException extends CertificateException {
+    private static final long serialVersionUID = 1L;
+    private final String protocol;
+    private final String cipherSuite;
+
+    public TlsPolicyException(String protocol, String cipherSuite) {
+        super("negotiated " + protocol + " / " + cipherSuite + " is not allowed by the TLS settings");
+        this.protocol = protocol;
+        this.cipherSuite = cipherSuite;
+    }
+
+    public String protocol() {
+        return protocol;
+    }
+
+    public String cipherSuite() {
+        return cipherSuite;
+    }
+}

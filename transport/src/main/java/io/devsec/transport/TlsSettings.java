@@ -1,0 +1,180 @@
+package io.devsec.transport;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How DevSec speaks TLS: protocol versions, cipher suites, optional public key pins and the
+ * handshake timeout. Immutable.
+ *
+ * <p>{@link #MODERN} is the default and the only preset: TLS 1.3 and 1.2, AEAD suites with
+ * forward secrecy (ECDHE), no pins. Host name verification is always on and cannot be turned off.
+ * A protocol or suite outside the modern lists must be asked for through
+ * {@link Builder#insecureAllowLegacyProtocolsAndSuites}, which says what it does.
+ */
+public final class TlsSettings {
+    /** TLS 1.3 and 1.2 only. */
+    public static final List<String> MODERN_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    /** AEAD suites only: TLS 1.3 suites and ECDHE with AES-GCM or ChaCha20-Poly1305 for TLS 1.2. */
+    public static final List<String> MODERN_CIPHER_SUITES = List.of(
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    /** TLS 1.3 and 1.2, AEAD ECDHE suites, no pins, 10 s handshake timeout. */
+    public static final TlsSettings MODERN = builder().build();
+
+    private final List<String> protocols;
+    private final List<String> cipherSuites;
+    private final List<PublicKeyPin> pins;
+    private final Duration handshakeTimeout;
+    private final boolean legacyAllowed;
+
+    private TlsSettings(Builder b) {
+        this.protocols = List.copyOf(b.protocols);
+        this.cipherSuites = List.copyOf(b.cipherSuites);
+        this.pins = List.copyOf(b.pins);
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.legacyAllowed = b.legacyAllowed;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.protocols = new ArrayList<>(protocols);
+        b.cipherSuites = new ArrayList<>(cipherSuites);
+        b.pins = new LinkedHashSet<>(pins);
+        b.handshakeTimeout = handshakeTimeout;
+        b.legacyAllowed = legacyAllowed;
+        return b;
+    }
+
+    /** Enabled protocol versions, most preferred first. */
+    public List<String> protocols() {
+        return protocols;
+    }
+
+    /** Enabled cipher suites, most preferred first (those the JDK lacks are skipped at runtime). */
+    public List<String> cipherSuites() {
+        return cipherSuites;
+    }
+
+    /** Public key pins; empty means no pinning (the trust anchors alone decide). */
+    public List<PublicKeyPin> pins() {
+        return pins;
+    }
+
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** Whether {@link Builder#insecureAllowLegacyProtocolsAndSuites} was used. */
+    public boolean insecureLegacyAllowed() {
+        return legacyAllowed;
+    }
+
+    @Override
+    public String toString() {
+        return "TlsSettings{protocols=" + protocols + ", cipherSuites=" + cipherSuites.size() + " suites, pins=" + pins
+                + ", handshakeTimeout=" + handshakeTimeout + (legacyAllowed ? ", INSECURE legacy allowed" : "") + "}";
+    }
+
+    /** Validating builder; {@link #build()} names the bad field. */
+    public static final class Builder {
+        private List<String> protocols = new ArrayList<>(MODERN_PROTOCOLS);
+        private List<String> cipherSuites = new ArrayList<>(MODERN_CIPHER_SUITES);
+        private Set<PublicKeyPin> pins = new LinkedHashSet<>();
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private boolean legacyAllowed;
+
+        private Builder() {
+        }
+
+        /** Restricts the protocol versions; each must be TLSv1.3 or TLSv1.2 unless legacy is allowed. */
+        public Builder protocols(String... protocols) {
+            this.protocols = new ArrayList<>(Arrays.asList(protocols));
+            return this;
+        }
+
+        /** Restricts the cipher suites; each must be in {@link #MODERN_CIPHER_SUITES} unless legacy is allowed. */
+        public Builder cipherSuites(String... suites) {
+            this.cipherSuites = new ArrayList<>(Arrays.asList(suites));
+            return this;
+        }
+
+        /** Adds public key pins: a peer whose chain matches none of them is refused. */
+        public Builder pins(Collection<PublicKeyPin> pins) {
+            for (PublicKeyPin p : pins) {
+                this.pins.add(Objects.requireNonNull(p, "pins element"));
+            }
+            return this;
+        }
+
+        public Builder pin(PublicKeyPin pin) {
+            this.pins.add(Objects.requireNonNull(pin, "pin"));
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = Objects.requireNonNull(timeout, "handshakeTimeout");
+            return this;
+        }
+
+        /**
+         * Warning: allows protocol versions below TLS 1.2 and suites without AEAD or forward
+         * secrecy in {@link #protocols} and {@link #cipherSuites}. Only for a legacy peer that
+         * cannot be upgraded; the JDK's own {@code jdk.tls.disabledAlgorithms} still applies.
+         */
+        public Builder insecureAllowLegacyProtocolsAndSuites() {
+            this.legacyAllowed = true;
+            return this;
+        }
+
+        public TlsSettings build() {
+            if (protocols.isEmpty()) {
+                throw new IllegalArgumentException("protocols must not be empty");
+            }
+            if (cipherSuites.isEmpty()) {
+                throw new IllegalArgumentException("cipherSuites must not be empty");
+            }
+            for (String p : protocols) {
+                Objects.requireNonNull(p, "protocols element");
+                if (!legacyAllowed && !MODERN_PROTOCOLS.contains(p)) {
+                    throw new IllegalArgumentException("protocols: " + p
+                            + " is not TLSv1.3 or TLSv1.2; use insecureAllowLegacyProtocolsAndSuites() to allow it");
+                }
+            }
+            for (String s : cipherSuites) {
+                Objects.requireNonNull(s, "cipherSuites element");
+                if (!legacyAllowed && !MODERN_CIPHER_SUITES.contains(s)) {
+                    throw new IllegalArgumentException("cipherSuites: " + s
+                            + " is not an AEAD ECDHE suite; use insecureAllowLegacyProtocolsAndSuites() to allow it");
+                }
+            }
+            if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+                throw new IllegalArgumentException("handshakeTimeout must be positive");
+            }
+            protocols = new ArrayList<>(new LinkedHashSet<>(protocols));
+            cipherSuites = new ArrayList<>(new LinkedHashSet<>(cipherSuites));
+            return new TlsSettings(this);
+        }
+    }
+
+}

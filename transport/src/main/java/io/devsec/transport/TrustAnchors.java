@@ -1,0 +1,86 @@
+package io.devsec.transport;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The certificate authorities DevSec trusts to vouch for a server: a PEM bundle, never the JDK's
+ * default {@code cacerts}. Immutable.
+ */
+public final class TrustAnchors {
+    private final List<X509Certificate> certificates;
+
+    private TrustAnchors(List<X509Certificate> certificates) {
+        this.certificates = List.copyOf(certificates);
+    }
+
+    /**
+     * Trust exactly these certificates.
+     *
+     * @throws IllegalArgumentException when the collection is empty
+     */
+    public static TrustAnchors of(Collection<X509Certificate> certificates) {
+        Objects.requireNonNull(certificates, "certificates");
+        if (certificates.isEmpty()) {
+            throw new IllegalArgumentException("certificates must not be empty");
+        }
+        return new TrustAnchors(new ArrayList<>(certificates));
+    }
+
+    /**
+     * Reads a PEM bundle of one or more {@code CERTIFICATE} blocks.
+     *
+     * @throws CertificateException when the bundle holds no certificate or a damaged one
+     */
+    public static TrustAnchors fromPem(InputStream pem) throws IOException, CertificateException {
+        Objects.requireNonNull(pem, "pem");
+        byte[] bytes = pem.readAllBytes();
+        Collection<? extends Certificate> parsed =
+                CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes));
+        List<X509Certificate> out = new ArrayList<>();
+        for (Certificate c : parsed) {
+            out.add((X509Certificate) c);
+        }
+        if (out.isEmpty()) {
+            throw new CertificateException("PEM bundle holds no certificate");
+        }
+        return new TrustAnchors(out);
+    }
+
+    /** Reads a PEM bundle from a file. */
+    public static TrustAnchors fromPem(Path file) throws IOException, CertificateException {
+        try (InputStream in = Files.newInputStream(Objects.requireNonNull(file, "file"))) {
+            return fromPem(in);
+        }
+    }
+
+    /** Reads a PEM bundle from text. */
+    public static TrustAnchors fromPem(String pem) throws IOException, CertificateException {
+        return fromPem(new ByteArrayInputStream(Objects.requireNonNull(pem, "pem").getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    public List<X509Certificate> certificates() {
+        return certificates;
+    }
+
+    @Override
+    public String toString() {
+        List<String> names = new ArrayList<>();
+        for (X509Certificate c : certificates) {
+            names.add(c.getSubjectX500Principal().getName());
+        }
+        return "TrustAnchors" + names;
+    }
+}

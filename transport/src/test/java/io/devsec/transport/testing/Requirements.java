@@ -1,0 +1,31 @@
+package io.devsec.transport.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+
+/** System packages some tests need: skip with how to install them, except on CI (env CI=true), where they fail. */
+public final class Requirements {
+    private Requirements() {
+    }
+
+    public static boolean onCi() {
+        return "true".equals(System.getenv("CI"));
+    }
+
+    /** Returns the executable's path, or skips (fails on CI) with the install command. */
+    public static Path requireExecutable(String package_, String... candidates) {
+        for (String c : candidates) {
+            Path p = Path.of(c);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        String msg = package_ + " is not installed; install it: apt-get install -y " + package_;
+        if (onCi()) {
+            throw new AssertionError(msg + " (CI=true: required)");
+        }
+        Assumptions.abort(msg);
+        throw new AssertionError("unreachable");
+    }
+}
