@@ -1,0 +1,22 @@
+package io.devsec.update;
+
+/** The image's SHA-256 differs from the signed one. */
+public final class ImageHashException extends UpdateException {
+    private static final long serialVersionUID = 1L;
+    private final String expected;
+    private final String actual;
+
+    public ImageHashException(String expected, String actual) {
+        super("image SHA-256 is " + actual + " but the signed SHA-256 is " + expected);
+        this.expected = expected;
+        this.actual = actual;
+    }
+
+    public String expected() {
+        return expected;
+    }
+
+    public String actual() {
+        return actual;
+    }
+}

@@ -1,0 +1,33 @@
+package io.devsec.update;
+
+/**
+ * The image is shorter or longer than its signed length. For a longer image at most one byte beyond
+ * the declared length was read, so endless data cannot fill the disk.
+ */
+public final class ImageLengthException extends UpdateException {
+    private static final long serialVersionUID = 1L;
+    private final long expected;
+    private final long actual;
+    private final boolean tooLong;
+
+    public ImageLengthException(long expected, long actual, boolean tooLong) {
+        super(tooLong ? "image is longer than its signed length of " + expected + " bytes"
+                : "image ended after " + actual + " of its signed " + expected + " bytes");
+        this.expected = expected;
+        this.actual = actual;
+        this.tooLong = tooLong;
+    }
+
+    public long expected() {
+        return expected;
+    }
+
+    /** Bytes read: the full length when short, {@code expected + 1} when too long. */
+    public long actual() {
+        return actual;
+    }
+
+    public boolean tooLong() {
+        return tooLong;
+    }
+}

@@ -1,0 +1,84 @@
+package io.devsec.update;
+
+/**
+ * Caps applied to envelopes and payloads before and while they are parsed.
+ *
+ * <p>{@link #DEFAULT}: envelopes up to 64 KiB, at most 16 signatures per envelope and 32 keys per
+ * root. Anything above a cap is refused with {@link MetadataTooLargeException} or
+ * {@link MalformedMetadataException} before more work is done.
+ */
+public final class MetadataLimits {
+    /** 64 KiB envelopes, 16 signatures, 32 keys. */
+    public static final MetadataLimits DEFAULT = builder().build();
+
+    private final int maxEnvelopeBytes;
+    private final int maxSignatures;
+    private final int maxKeys;
+
+    private MetadataLimits(Builder b) {
+        this.maxEnvelopeBytes = b.maxEnvelopeBytes;
+        this.maxSignatures = b.maxSignatures;
+        this.maxKeys = b.maxKeys;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Largest envelope accepted, in bytes; the decoded payload is necessarily smaller. */
+    public int maxEnvelopeBytes() {
+        return maxEnvelopeBytes;
+    }
+
+    public int maxSignatures() {
+        return maxSignatures;
+    }
+
+    public int maxKeys() {
+        return maxKeys;
+    }
+
+    @Override
+    public String toString() {
+        return "MetadataLimits[maxEnvelopeBytes=" + maxEnvelopeBytes + ", maxSignatures=" + maxSignatures
+                + ", maxKeys=" + maxKeys + "]";
+    }
+
+    /** Builds {@link MetadataLimits}; every value must be positive. */
+    public static final class Builder {
+        private int maxEnvelopeBytes = 64 * 1024;
+        private int maxSignatures = 16;
+        private int maxKeys = 32;
+
+        private Builder() {
+        }
+
+        public Builder maxEnvelopeBytes(int bytes) {
+            this.maxEnvelopeBytes = bytes;
+            return this;
+        }
+
+        public Builder maxSignatures(int count) {
+            this.maxSignatures = count;
+            return this;
+        }
+
+        public Builder maxKeys(int count) {
+            this.maxKeys = count;
+            return this;
+        }
+
+        public MetadataLimits build() {
+            if (maxEnvelopeBytes < 256 || maxEnvelopeBytes > 16 * 1024 * 1024) {
+                throw new IllegalArgumentException("maxEnvelopeBytes must be between 256 and 16 MiB");
+            }
+            if (maxSignatures < 1 || maxSignatures > 1024) {
+                throw new IllegalArgumentException("maxSignatures must be between 1 and 1024");
+            }
+            if (maxKeys < 1 || maxKeys > 1024) {
+                throw new IllegalArgumentException("maxKeys must be between 1 and 1024");
+            }
+            return new MetadataLimits(this);
+        }
+    }
+}

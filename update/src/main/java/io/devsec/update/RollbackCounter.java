@@ -1,0 +1,40 @@
+package io.devsec.update;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+
+/**
+ * The anti-rollback floor: a monotonic counter holding the highest update version ever installed,
+ * kept where an attacker cannot lower it (core backs it with the keystore's monotonic counter).
+ */
+public interface RollbackCounter {
+
+    /** The highest version ever installed; 0 on a new device. */
+    long current() throws IOException, GeneralSecurityException;
+
+    /**
+     * Raises the floor to {@code version}; durable when this returns. A value at or below the
+     * current floor leaves it unchanged: the counter never goes down.
+     */
+    void advance(long version) throws IOException, GeneralSecurityException;
+
+    /** A counter in memory only, starting at {@code initial}: for command-line checks and tests. */
+    static RollbackCounter inMemory(long initial) {
+        if (initial < 0) {
+            throw new IllegalArgumentException("initial must not be negative");
+        }
+        return new RollbackCounter() {
+            private long value = initial;
+
+            @Override
+            public synchronized long current() {
+                return value;
+            }
+
+            @Override
+            public synchronized void advance(long version) {
+                value = Math.max(value, version);
+            }
+        };
+    }
+}

@@ -1,0 +1,23 @@
+package io.devsec.update;
+
+/** A new root's version is not exactly one more than the trusted root's (a rollback or a skip). */
+public final class RootVersionException extends UpdateException {
+    private static final long serialVersionUID = 1L;
+    private final long trusted;
+    private final long offered;
+
+    public RootVersionException(long trusted, long offered) {
+        super("root version " + offered + " does not follow trusted root version " + trusted + " (expected "
+                + (trusted + 1) + ")");
+        this.trusted = trusted;
+        this.offered = offered;
+    }
+
+    public long trusted() {
+        return trusted;
+    }
+
+    public long offered() {
+        return offered;
+    }
+}

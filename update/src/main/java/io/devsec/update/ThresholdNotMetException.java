@@ -1,0 +1,34 @@
+package io.devsec.update;
+
+/**
+ * Fewer distinct trusted keys than the threshold produced valid signatures. Signatures by unknown
+ * keys, invalid signatures and repeated signatures by one key do not count.
+ */
+public final class ThresholdNotMetException extends UpdateException {
+    private static final long serialVersionUID = 1L;
+    private final String role;
+    private final int threshold;
+    private final int validKeys;
+
+    public ThresholdNotMetException(String role, int threshold, int validKeys) {
+        super(role + " metadata needs valid signatures from " + threshold + " distinct trusted keys but has "
+                + validKeys);
+        this.role = role;
+        this.threshold = threshold;
+        this.validKeys = validKeys;
+    }
+
+    /** Which keys were asked: {@code root (trusted)}, {@code root (new)} or {@code update}. */
+    public String role() {
+        return role;
+    }
+
+    public int threshold() {
+        return threshold;
+    }
+
+    /** Distinct trusted keys whose signature verified. */
+    public int validKeys() {
+        return validKeys;
+    }
+}

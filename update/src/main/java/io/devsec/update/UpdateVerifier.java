@@ -1,0 +1,281 @@
+package io.devsec.update;
+
+import io.devsec.update.internal.Hex;
+import io.devsec.update.internal.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies roots, update metadata and images on the device, following the client workflow of The
+ * Update Framework (TUF specification 1.0, section 5) for its two roles, root and update.
+ *
+ * <p>Every check in one call uses a single instant read once from the injected {@link Clock}.
+ * Thresholds count distinct keys of the role with a valid signature; signatures by other keys, bad
+ * signatures and repeats are ignored. Every refusal is a typed {@link UpdateException}.
+ *
+ * <p>Thread-safe. Typical use on a device:
+ * <pre>{@code
+ * UpdateVerifier v = UpdateVerifier.builder()
+ *     .initialRoot(rootShippedAtManufacture)
+ *     .trustedRootStore(store).rollbackCounter(counter)
+ *     .hardwareId("acme-sensor-v2").build();
+ * for (byte[] r : newerRoots) v.updateRoot(r);
+ * VerifiedUpdate u = v.verifyMetadata(envelope, installedVersion);
+ * UpdateVerifier.copyImage(u, download, inactiveSlot);
+ * }</pre>
+ */
+public final class UpdateVerifier {
+    private static final Logger LOG = LoggerFactory.getLogger(UpdateVerifier.class);
+    private static final int BUFFER = 512 * 1024;
+
+    private final byte[] initialRoot;
+    private final TrustedRootStore store;
+    private final RollbackCounter counter;
+    private final String hardwareId;
+    private final Clock clock;
+    private final MetadataLimits limits;
+    private RootMetadata trusted;
+
+    private UpdateVerifier(Builder b) {
+        this.initialRoot = b.initialRoot;
+        this.store = b.store;
+        this.counter = b.counter;
+        this.hardwareId = b.hardwareId;
+        this.clock = b.clock;
+        this.limits = b.limits;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The trusted root: the stored one, or on first use the initial root (which must be signed by
+     * a threshold of its own root keys). Expiry is not checked here; {@link #verifyMetadata} does.
+     */
+    public synchronized RootMetadata trustedRoot() throws IOException, UpdateException {
+        // TUF 5.2: load the trusted root metadata (the store, else the root shipped with the device).
+        if (trusted == null) {
+            Optional<byte[]> stored = store.load();
+            byte[] bytes = stored.orElse(initialRoot);
+            if (bytes == null) {
+                throw new IllegalStateException("no trusted root: the store is empty and no initial root was given");
+            }
+            Envelope env = Envelope.parse(bytes, limits);
+            checkType(env, Envelope.ROOT_PAYLOAD_TYPE);
+            RootMetadata root = RootMetadata.parse(env.payload(), limits);
+            checkThreshold("root (trusted)", env, root.keys(), root.rootKeyIds(), root.rootThreshold());
+            if (!stored.isPresent()) {
+                store.save(bytes);
+            }
+            trusted = root;
+        }
+        return trusted;
+    }
+
+    /**
+     * Trusts the next root (TUF 5.3): it must be signed by a threshold of the trusted root's root
+     * keys and by a threshold of its own, and its version must be exactly one more. It is then
+     * saved to the {@link TrustedRootStore}. Intermediate roots may have expired; the newest is
+     * checked for expiry by {@link #verifyMetadata}.
+     *
+     * @throws RootVersionException when the version is not trusted + 1 (rollback or skip)
+     * @throws ThresholdNotMetException when either threshold is not met
+     */
+    public synchronized RootMetadata updateRoot(byte[] nextRootEnvelope) throws IOException, UpdateException {
+        RootMetadata current = trustedRoot();
+        // TUF 5.3.3: parse the new root (size cap, strict JSON, payload type).
+        Envelope env = Envelope.parse(nextRootEnvelope, limits);
+        checkType(env, Envelope.ROOT_PAYLOAD_TYPE);
+        // TUF 5.3.4: signed by a threshold of the keys the trusted root names for the root role.
+        checkThreshold("root (trusted)", env, current.keys(), current.rootKeyIds(), current.rootThreshold());
+        RootMetadata next = RootMetadata.parse(env.payload(), limits);
+        // TUF 5.3.4: and by a threshold of its own root keys.
+        checkThreshold("root (new)", env, next.keys(), next.rootKeyIds(), next.rootThreshold());
+        // TUF 5.3.5: its version is exactly the trusted version + 1 (no rollback, no skip).
+        if (next.version() != current.version() + 1) {
+            throw new RootVersionException(current.version(), next.version());
+        }
+        // TUF 5.3.8: persist it, then trust it.
+        store.save(nextRootEnvelope.clone());
+        trusted = next;
+        LOG.info("Trusted root rotated from version {} to {}", current.version(), next.version());
+        return next;
+    }
+
+    /**
+     * Verifies update metadata (the TUF steps for targets, applied to the update role).
+     *
+     * @param installedVersion the version running now (0 on an empty device)
+     * @throws ExpiredMetadataException when the trusted root or the update has expired (freeze)
+     * @throws WrongPayloadTypeException when the envelope does not hold update metadata
+     * @throws ThresholdNotMetException when too few update keys signed it
+     * @throws WrongHardwareException when it is for other hardware
+     * @throws RollbackException when its version is not above {@code installedVersion} and the
+     *     rollback counter
+     * @throws MalformedMetadataException, MetadataTooLargeException when it is not well formed
+     */
+    public synchronized VerifiedUpdate verifyMetadata(byte[] updateEnvelope, long installedVersion)
+            throws IOException, GeneralSecurityException {
+        // TUF 5.1: record the time once; every check below uses this instant.
+        Instant now = clock.instant();
+        // TUF 5.2 and 5.3: the trusted root (already rotated through updateRoot).
+        RootMetadata root = trustedRoot();
+        // TUF 5.3.10: the final root must not have expired (freeze attack).
+        if (!now.isBefore(root.expires())) {
+            throw new ExpiredMetadataException("root", root.expires(), now);
+        }
+        // TUF 5.4.1-5.4.2 (here: update): size cap, strict envelope, right payload type.
+        Envelope env = Envelope.parse(updateEnvelope, limits);
+        checkType(env, Envelope.UPDATE_PAYLOAD_TYPE);
+        // TUF 5.4.2: a threshold of the root's update keys signed the exact payload bytes,
+        // checked before the payload is parsed.
+        checkThreshold("update", env, root.keys(), root.updateKeyIds(), root.updateThreshold());
+        UpdateMetadata md = UpdateMetadata.parse(env.payload(), limits);
+        // TUF 5.4.4: not expired (freeze attack).
+        if (!now.isBefore(md.expires())) {
+            throw new ExpiredMetadataException("update", md.expires(), now);
+        }
+        // Hardware binding (TUF custom target field): for this device only.
+        if (!md.hardwareId().equals(hardwareId)) {
+            throw new WrongHardwareException(hardwareId, md.hardwareId());
+        }
+        // TUF 5.4.3 (rollback): newer than what runs and than the highest version ever installed.
+        long floor = counter.current();
+        if (md.version() <= installedVersion || md.version() <= floor) {
+            throw new RollbackException(installedVersion, floor, md.version());
+        }
+        LOG.debug("Update metadata version {} verified under root version {}", md.version(), root.version());
+        return new VerifiedUpdate(md, root.version(), updateEnvelope);
+    }
+
+    /**
+     * Streams the image from {@code in} to {@code out}, hashing as it goes (TUF 5.7.3: length and
+     * hash). At most the signed length is read, plus one byte to detect a longer image, so endless
+     * data cannot fill the disk; memory use is constant. The caller must not make what it wrote
+     * bootable unless this returns normally.
+     *
+     * @throws ImageLengthException when the stream is shorter or longer than the signed length
+     * @throws ImageHashException when the SHA-256 differs
+     */
+    public static void copyImage(VerifiedUpdate update, InputStream in, OutputStream out)
+            throws IOException, ImageLengthException, ImageHashException {
+        UpdateMetadata md = update.metadata();
+        long expected = md.imageLength();
+        MessageDigest digest = Sha256.newDigest();
+        byte[] buf = new byte[(int) Math.min(BUFFER, expected)];
+        long total = 0;
+        while (total < expected) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, expected - total));
+            if (n < 0) {
+                throw new ImageLengthException(expected, total, false);
+            }
+            digest.update(buf, 0, n);
+            out.write(buf, 0, n);
+            total += n;
+        }
+        if (in.read() >= 0) {
+            throw new ImageLengthException(expected, expected + 1, true);
+        }
+        byte[] actual = digest.digest();
+        if (!MessageDigest.isEqual(actual, Hex.decode(md.imageSha256()))) {
+            throw new ImageHashException(md.imageSha256(), Hex.encode(actual));
+        }
+    }
+
+    private static void checkType(Envelope env, String expected) throws WrongPayloadTypeException {
+        if (!env.payloadType().equals(expected)) {
+            throw new WrongPayloadTypeException(expected, env.payloadType());
+        }
+    }
+
+    private static void checkThreshold(String role, Envelope env, Map<String, VerificationKey> keys,
+            List<String> roleKeyIds, int threshold) throws ThresholdNotMetException {
+        byte[] pae = env.preAuthenticationEncoding();
+        Set<String> valid = new HashSet<>();
+        for (Envelope.Signature s : env.signatures()) {
+            String id = s.keyId();
+            if (!roleKeyIds.contains(id) || valid.contains(id)) {
+                continue; // unknown key or a repeat: never counts
+            }
+            VerificationKey key = keys.get(id);
+            if (key != null && key.verifies(pae, s.sigNoCopy())) {
+                valid.add(id);
+            }
+        }
+        if (valid.size() < threshold) {
+            LOG.debug("{} threshold {} not met: {} valid", role, threshold, valid.size());
+            throw new ThresholdNotMetException(role, threshold, valid.size());
+        }
+    }
+
+    /** Builds an {@link UpdateVerifier}; hardware id and rollback counter are required. */
+    public static final class Builder {
+        private byte[] initialRoot;
+        private TrustedRootStore store = TrustedRootStore.inMemory();
+        private RollbackCounter counter;
+        private String hardwareId;
+        private Clock clock = Clock.systemUTC();
+        private MetadataLimits limits = MetadataLimits.DEFAULT;
+
+        private Builder() {
+        }
+
+        /** The root envelope trusted at manufacture, used while the store is empty. */
+        public Builder initialRoot(byte[] rootEnvelope) {
+            this.initialRoot = Objects.requireNonNull(rootEnvelope, "rootEnvelope").clone();
+            return this;
+        }
+
+        /** Where the newest trusted root is kept (default: in memory only). */
+        public Builder trustedRootStore(TrustedRootStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        public Builder rollbackCounter(RollbackCounter counter) {
+            this.counter = Objects.requireNonNull(counter, "counter");
+            return this;
+        }
+
+        /** This device's hardware id; updates for any other are refused. */
+        public Builder hardwareId(String hardwareId) {
+            this.hardwareId = Objects.requireNonNull(hardwareId, "hardwareId");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder limits(MetadataLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** @throws IllegalArgumentException when a required field is missing */
+        public UpdateVerifier build() {
+            if (hardwareId == null || hardwareId.isEmpty()) {
+                throw new IllegalArgumentException("hardwareId is required");
+            }
+            if (counter == null) {
+                throw new IllegalArgumentException("rollbackCounter is required");
+            }
+            return new UpdateVerifier(this);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.devsec.update;
+
+import io.devsec.update.internal.Hex;
+import io.devsec.update.internal.Sha256;
+import io.devsec.update.internal.SignatureCheck;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+
+/**
+ * A public key that may sign root or update metadata: Ed25519 or ECDSA P-256, held as its DER
+ * SubjectPublicKeyInfo. Its key id is the lowercase hex SHA-256 of that DER.
+ *
+ * <p>Immutable and thread-safe. Parsing is strict: the DER must be canonical, an EC key must name
+ * the P-256 curve and its point must lie on it.
+ */
+public final class VerificationKey {
+    private final KeyAlgorithm algorithm;
+    private final byte[] spki;
+    private final String keyId;
+    private final AsymmetricKeyParameter parameters;
+
+    private VerificationKey(KeyAlgorithm algorithm, byte[] spki, AsymmetricKeyParameter parameters) {
+        this.algorithm = algorithm;
+        this.spki = spki;
+        this.keyId = Hex.encode(Sha256.digest(spki));
+        this.parameters = parameters;
+    }
+
+    /**
+     * Parses a DER SubjectPublicKeyInfo.
+     *
+     * @throws UnsupportedKeyException when it is not canonical DER of an Ed25519 or P-256 key
+     */
+    public static VerificationKey fromSubjectPublicKeyInfo(byte[] der) throws UnsupportedKeyException {
+        byte[] copy = der.clone();
+        SignatureCheck.Parsed parsed = SignatureCheck.parsePublicKey(copy);
+        return new VerificationKey(parsed.algorithm, copy, parsed.parameters);
+    }
+
+    /**
+     * Parses a PEM {@code PUBLIC KEY} block (SubjectPublicKeyInfo), as {@code devsec keygen} and
+     * {@code openssl pkey -pubout} write it.
+     */
+    public static VerificationKey fromPem(String pem) throws UnsupportedKeyException {
+        String begin = "-----BEGIN PUBLIC KEY-----";
+        String end = "-----END PUBLIC KEY-----";
+        int b = pem.indexOf(begin);
+        int e = pem.indexOf(end);
+        if (b < 0 || e < b) {
+            throw new UnsupportedKeyException("not a PEM PUBLIC KEY block");
+        }
+        String body = pem.substring(b + begin.length(), e).replaceAll("\\s", "");
+        try {
+            return fromSubjectPublicKeyInfo(Base64.getDecoder().decode(body));
+        } catch (IllegalArgumentException ex) {
+            throw new UnsupportedKeyException("PEM body is not base64", ex);
+        }
+    }
+
+    public KeyAlgorithm algorithm() {
+        return algorithm;
+    }
+
+    /** Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo (64 characters). */
+    public String keyId() {
+        return keyId;
+    }
+
+    /** A copy of the DER SubjectPublicKeyInfo. */
+    public byte[] subjectPublicKeyInfo() {
+        return spki.clone();
+    }
+
+    /** The key as a PEM {@code PUBLIC KEY} block. */
+    public String toPem() {
+        String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(spki);
+        return "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    /**
+     * Whether {@code signature} is a valid signature by this key over {@code message} (for ECDSA:
+     * over its SHA-256; the signature DER-encoded). Internal building block: metadata verification
+     * goes through {@link UpdateVerifier}, which counts thresholds and throws.
+     */
+    boolean verifies(byte[] message, byte[] signature) {
+        return SignatureCheck.verify(algorithm, parameters, message, signature);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VerificationKey && Arrays.equals(spki, ((VerificationKey) o).spki);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(spki);
+    }
+
+    @Override
+    public String toString() {
+        return "VerificationKey[" + algorithm.id() + ", " + keyId + "]";
+    }
+}

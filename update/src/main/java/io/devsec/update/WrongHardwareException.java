@@ -1,0 +1,24 @@
+package io.devsec.update;
+
+/** The update is built for other hardware. */
+public final class WrongHardwareException extends UpdateException {
+    private static final long serialVersionUID = 1L;
+    private final String expected;
+    private final String found;
+
+    public WrongHardwareException(String expected, String found) {
+        super("update is for hardware '" + found + "' but this device is '" + expected + "'");
+        this.expected = expected;
+        this.found = found;
+    }
+
+    /** This device's hardware id. */
+    public String expected() {
+        return expected;
+    }
+
+    /** The hardware id in the metadata. */
+    public String found() {
+        return found;
+    }
+}
