@@ -105,11 +105,17 @@ public final class Envelope {
     }
 
     private static byte[] base64(String field, String text) throws MalformedMetadataException {
+        byte[] decoded;
         try {
-            return Base64.getDecoder().decode(text);
+            decoded = Base64.getDecoder().decode(text);
         } catch (IllegalArgumentException e) {
             throw new MalformedMetadataException(field, "is not standard base64", e);
         }
+        // Canonical only: padded, no stray bits, so one payload has one encoding.
+        if (!Base64.getEncoder().encodeToString(decoded).equals(text)) {
+            throw new MalformedMetadataException(field, "is not canonical padded base64");
+        }
+        return decoded;
     }
 
     public String payloadType() {
