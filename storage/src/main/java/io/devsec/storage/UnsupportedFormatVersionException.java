@@ -1,14 +1,40 @@
 package io.devsec.storage;
 
-/** The file has a format version newer (or older) than this library reads. */
+import java.util.OptionalInt;
+
+/** The file has a format version newer (or older) than this library reads; the file is left untouched. */
 public final class UnsupportedFormatVersionException extends KeystoreException {
     private static final long serialVersionUID = 1L;
 
+    private final int foundVersion;
+    private final int supportedVersion;
+
     public UnsupportedFormatVersionException(String message) {
         super(message);
+        this.foundVersion = -1;
+        this.supportedVersion = -1;
     }
 
     public UnsupportedFormatVersionException(String message, Throwable cause) {
         super(message, cause);
+        this.foundVersion = -1;
+        this.supportedVersion = -1;
+    }
+
+    /** A file of format {@code foundVersion} met a library that reads {@code supportedVersion}. */
+    public UnsupportedFormatVersionException(String message, int foundVersion, int supportedVersion) {
+        super(message);
+        this.foundVersion = foundVersion;
+        this.supportedVersion = supportedVersion;
+    }
+
+    /** The format version in the file, when known. */
+    public OptionalInt foundVersion() {
+        return foundVersion < 0 ? OptionalInt.empty() : OptionalInt.of(foundVersion);
+    }
+
+    /** The format version this library reads, when known. */
+    public OptionalInt supportedVersion() {
+        return supportedVersion < 0 ? OptionalInt.empty() : OptionalInt.of(supportedVersion);
     }
 }

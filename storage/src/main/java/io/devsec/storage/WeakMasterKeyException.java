@@ -1,0 +1,10 @@
+package io.devsec.storage;
+
+/** The master key source is too weak to protect a keystore, such as a device secret file shorter than 32 bytes. */
+public final class WeakMasterKeyException extends KeystoreException {
+    private static final long serialVersionUID = 1L;
+
+    public WeakMasterKeyException(String message) {
+        super(message);
+    }
+}
