@@ -1,0 +1,70 @@
+package io.devsec.update;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/** Test helpers for child processes: system commands and child JVMs. */
+final class ExternalTools {
+    private ExternalTools() {
+    }
+
+    /** Skips the test when {@code command} is missing, unless CI=true, where it fails. */
+    static void require(String command, String install) {
+        boolean found = false;
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                found = true;
+            }
+        }
+        String message = command + " is not installed: " + install;
+        if (!found) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(message);
+            }
+            Assumptions.abort(message);
+        }
+    }
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static Result run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("devsec-out", ".txt");
+        Path err = Files.createTempFile("devsec-err", ".txt");
+        try {
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out: " + command);
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    static String java() {
+        String env = System.getenv("DEVSEC_TEST_JAVA");
+        return env != null ? env : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static String classPath() {
+        String cp = System.getProperty("surefire.test.class.path");
+        return cp != null && !cp.isEmpty() ? cp : System.getProperty("java.class.path");
+    }
+
+    /** The command line of a child JVM running {@code mainClass} with the test class path. */
+    static List<String> javaCommand(String maxHeap, Class<?> mainClass, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx" + maxHeap, "-XX:+UseSerialGC",
+                "-Xshare:auto", "-cp", classPath(), mainClass.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+}
