@@ -1,0 +1,779 @@
+package io.devsec.core;
+
+import io.devsec.core.internal.Identity;
+import io.devsec.core.internal.LoginState;
+import io.devsec.core.internal.PasswordHasher;
+import io.devsec.core.provisioning.InvalidProvisioningRecordException;
+import io.devsec.core.provisioning.LabelPasswords;
+import io.devsec.core.provisioning.ProvisioningRecord;
+import io.devsec.storage.AtomicFiles;
+import io.devsec.storage.CorruptKeystoreException;
+import io.devsec.storage.CounterRollbackException;
+import io.devsec.storage.Keystore;
+import io.devsec.storage.KeystoreException;
+import io.devsec.storage.KeystoreOptions;
+import io.devsec.storage.MasterKeySource;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.X509KeyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one object a device application builds: it opens the encrypted keystore and holds the device's
+ * identity and local password (ETSI TS 103 645 provision 4.1, "no universal default passwords").
+ *
+ * <p>On the first start {@link Builder#build()} creates, in one durable keystore batch (so a crash never
+ * leaves half a device): an EC P-256 identity key pair that never leaves the keystore unencrypted; a
+ * device id derived from its public key; a PKCS#10 certificate signing request; a self-signed certificate
+ * used until an issued one is {@linkplain #installCertificateChain installed}; and a unique local
+ * password, either the label password from the manufacturer's {@link ProvisioningRecord} or a random one
+ * ({@link LabelPasswords}) that {@link #takeInitialPassword()} returns once. Only an Argon2id hash of the
+ * password is stored. Later starts load all of this and regenerate nothing.
+ *
+ * <p>{@link #login(char[])} checks a password in constant time through the hash, throttles failures with
+ * doubling waits and locks after 100 consecutive failures (see {@link LoginThrottle}); the failure count
+ * is written to the keystore before the password is checked, so killing the process mid-login or
+ * rebooting does not reset it. {@link #changePassword} applies the {@link PasswordPolicy}.
+ *
+ * <p>Thread-safe. {@link #close()} wipes what is held in memory and releases the keystore.
+ */
+public final class DeviceSecurity implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+
+    /** Name of the keystore file inside the data folder. */
+    public static final String KEYSTORE_FILE = "device.keystore";
+
+    /** Name of the default device secret file (the master key source) inside the data folder. */
+    public static final String DEVICE_SECRET_FILE = "device.secret";
+
+    static final String KEY = "identity/key";
+    static final String CSR = "identity/csr";
+    static final String SERIAL = "device/serial";
+    static final String PASSWORD = "auth/password";
+    static final String PASSWORD_ORIGIN = "auth/password-origin";
+    static final String LOGIN_STATE = "auth/login-state";
+
+    /** Where the current password came from (stored as one byte). */
+    enum PasswordOrigin {
+        GENERATED(1), LABEL(2), FACTORY_RESET(3), USER(4);
+
+        final byte code;
+
+        PasswordOrigin(int code) {
+            this.code = (byte) code;
+        }
+
+        static PasswordOrigin of(byte code) throws CorruptKeystoreException {
+            for (PasswordOrigin o : values()) {
+                if (o.code == code) {
+                    return o;
+                }
+            }
+            throw new CorruptKeystoreException("Unknown password origin " + code + ".");
+        }
+    }
+
+    /** Checks a password against a stored hash; replaceable only by tests in this package. */
+    interface Verifier {
+        boolean matches(char[] password, byte[] storedHash);
+    }
+
+    private final Keystore keystore;
+    private final Verifier verifier;
+    private final String productName;
+    private final PasswordPolicy passwordPolicy;
+    private final LoginThrottle throttle;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final PasswordHasher hasher;
+
+    private String deviceId;
+    private PublicKey publicKey;
+    private List<X509Certificate> chain;
+    private byte[] csrDer;
+    private Optional<String> serialNumber;
+    private char[] pendingPassword;
+    private boolean closed;
+
+    private DeviceSecurity(Builder b, Keystore keystore) {
+        this.keystore = keystore;
+        this.productName = b.productName;
+        this.passwordPolicy = b.passwordPolicy;
+        this.throttle = b.loginThrottle;
+        this.clock = b.clock;
+        this.random = b.secureRandom != null ? b.secureRandom : new SecureRandom();
+        this.hasher = PasswordHasher.DEFAULT;
+        this.verifier = b.verifier;
+    }
+
+    /** A builder; {@link Builder#dataFolder} and {@link Builder#productName} are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ start
+
+    private void start(Optional<Path> recordPath) throws IOException, KeystoreException, InvalidProvisioningRecordException {
+        if (!keystore.contains(KEY)) {
+            firstStart(recordPath);
+        } else {
+            load();
+            recordPath.ifPresent(this::discardConsumedRecord);
+        }
+    }
+
+    private void firstStart(Optional<Path> recordPath)
+            throws IOException, KeystoreException, InvalidProvisioningRecordException {
+        ProvisioningRecord record = null;
+        char[] password = null;
+        try {
+            PasswordOrigin origin;
+            if (recordPath.isPresent()) {
+                Path path = recordPath.get();
+                if (!Files.exists(path)) {
+                    throw new NoSuchFileException(path.toString(), null,
+                            "a provisioning record is configured but absent on the device's first start");
+                }
+                record = ProvisioningRecord.read(path);
+                password = record.initialPassword();
+                serialNumber = Optional.of(record.serialNumber());
+                origin = PasswordOrigin.LABEL;
+            } else {
+                password = LabelPasswords.generate(random);
+                serialNumber = Optional.empty();
+                origin = PasswordOrigin.GENERATED;
+            }
+            Instant now = clock.instant();
+            KeyPair keys = Identity.generateKeyPair(random);
+            String id = Identity.deviceId(keys.getPublic());
+            byte[] csr = Identity.certificateSigningRequest(keys, id, serialNumber);
+            X509Certificate cert = Identity.selfSignedCertificate(keys, id, serialNumber, now, random);
+            byte[] hash = hasher.hash(password, random);
+            Optional<String> serial = serialNumber;
+            try {
+                keystore.batch(ed -> {
+                    ed.putPrivateKey(KEY, keys.getPrivate(), Collections.singletonList(cert));
+                    ed.putSecret(CSR, csr);
+                    ed.putSecret(PASSWORD, hash);
+                    ed.putSecret(PASSWORD_ORIGIN, new byte[] {origin.code});
+                    ed.putSecret(LOGIN_STATE, LoginState.CLEAR.encode());
+                    if (serial.isPresent()) {
+                        ed.putSecret(SERIAL, serial.get().getBytes(StandardCharsets.UTF_8));
+                    }
+                });
+            } finally {
+                Arrays.fill(hash, (byte) 0);
+            }
+            deviceId = id;
+            publicKey = keys.getPublic();
+            chain = Collections.singletonList(cert);
+            csrDer = csr;
+            if (record != null) {
+                // Consumed only now that the device state is durable: a crash before this line leaves the
+                // record in place and no identity, so the next start provisions again from it.
+                Path path = recordPath.get();
+                Files.deleteIfExists(path);
+                AtomicFiles.fsyncDirectory(path.toAbsolutePath().getParent());
+                LOG.info("Device {} provisioned from record for serial {}; record file deleted", id, serialNumber.get());
+            } else {
+                pendingPassword = password;
+                password = null;
+                LOG.info("Device {} created with a generated initial password", id);
+            }
+        } finally {
+            if (password != null) {
+                Arrays.fill(password, '\0');
+            }
+            if (record != null) {
+                record.destroy();
+            }
+        }
+    }
+
+    private void load() throws KeystoreException {
+        List<X509Certificate> stored = keystore.certificateChain(KEY);
+        if (stored.isEmpty() || !keystore.contains(PASSWORD) || !keystore.contains(LOGIN_STATE)
+                || !keystore.contains(CSR)) {
+            throw new CorruptKeystoreException("The device identity in the keystore is incomplete.");
+        }
+        chain = Collections.unmodifiableList(new ArrayList<>(stored));
+        publicKey = chain.get(0).getPublicKey();
+        deviceId = Identity.deviceId(publicKey);
+        csrDer = keystore.secret(CSR).orElseThrow(() -> new CorruptKeystoreException("CSR missing"));
+        Optional<byte[]> serial = keystore.secret(SERIAL);
+        serialNumber = serial.map(s -> new String(s, StandardCharsets.UTF_8));
+    }
+
+    private void discardConsumedRecord(Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        ProvisioningRecord record = null;
+        try {
+            record = ProvisioningRecord.read(path);
+            if (serialNumber.isPresent() && serialNumber.get().equals(record.serialNumber())) {
+                Files.delete(path);
+                AtomicFiles.fsyncDirectory(path.toAbsolutePath().getParent());
+                LOG.info("Deleted the already consumed provisioning record of device {}", deviceId);
+            } else {
+                LOG.warn("Ignoring provisioning record {}: device {} is already provisioned with another serial number",
+                        path, deviceId);
+            }
+        } catch (IOException | InvalidProvisioningRecordException e) {
+            LOG.warn("Ignoring unreadable provisioning record {} of provisioned device {}: {}", path, deviceId,
+                    e.getMessage());
+        } finally {
+            if (record != null) {
+                record.destroy();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ identity
+
+    /** The device id ({@code ds-} and 32 base32 characters), derived from the identity public key. */
+    public synchronized String deviceId() {
+        ensureOpen();
+        return deviceId;
+    }
+
+    /** The product name given to the builder. */
+    public String productName() {
+        return productName;
+    }
+
+    /** The serial number from the provisioning record; empty when the device was not provisioned with one. */
+    public synchronized Optional<String> serialNumber() {
+        ensureOpen();
+        return serialNumber;
+    }
+
+    /** The identity public key. */
+    public synchronized PublicKey identityPublicKey() {
+        ensureOpen();
+        return publicKey;
+    }
+
+    /** The identity certificate chain, leaf first: the self-signed certificate until an issued one is installed. */
+    public synchronized List<X509Certificate> certificateChain() {
+        ensureOpen();
+        return chain;
+    }
+
+    /** The PKCS#10 certificate signing request for the identity key, PEM-encoded, for the device's CA. */
+    public synchronized String certificateSigningRequestPem() {
+        ensureOpen();
+        return Identity.csrPem(csrDer);
+    }
+
+    /** The PKCS#10 certificate signing request, DER-encoded (a copy). */
+    public synchronized byte[] certificateSigningRequestDer() {
+        ensureOpen();
+        return csrDer.clone();
+    }
+
+    /**
+     * Installs the certificate chain a CA issued for this device (leaf first), replacing the current one.
+     *
+     * @throws CertificateMismatchException when the leaf's public key is not the identity key
+     * @throws CertificateValidityException when a certificate of the chain is expired or not yet valid on
+     *     the device's clock
+     * @throws CertificateChainException when a certificate is not issued and signed by the next one
+     */
+    public synchronized void installCertificateChain(List<X509Certificate> newChain) throws CertificateMismatchException,
+            CertificateValidityException, CertificateChainException, IOException, KeystoreException {
+        ensureOpen();
+        Objects.requireNonNull(newChain, "newChain");
+        if (newChain.isEmpty()) {
+            throw new IllegalArgumentException("newChain must hold at least the leaf certificate");
+        }
+        List<X509Certificate> copy = Collections.unmodifiableList(new ArrayList<>(newChain));
+        X509Certificate leaf = copy.get(0);
+        if (!Arrays.equals(leaf.getPublicKey().getEncoded(), publicKey.getEncoded())) {
+            LOG.warn("Refused a certificate for device {} that holds another public key", deviceId);
+            throw new CertificateMismatchException(deviceId, leaf.getSubjectX500Principal().getName());
+        }
+        Instant now = clock.instant();
+        for (int i = 0; i < copy.size(); i++) {
+            X509Certificate c = copy.get(i);
+            Instant notBefore = c.getNotBefore().toInstant();
+            Instant notAfter = c.getNotAfter().toInstant();
+            if (now.isBefore(notBefore) || now.isAfter(notAfter)) {
+                LOG.warn("Refused a certificate chain for device {}: certificate {} not valid now", deviceId, i);
+                throw new CertificateValidityException(i, notBefore, notAfter, now);
+            }
+            if (i + 1 < copy.size()) {
+                X509Certificate issuer = copy.get(i + 1);
+                if (!c.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
+                    throw new CertificateChainException(i, "names an issuer that is not the next certificate's subject.");
+                }
+                try {
+                    c.verify(issuer.getPublicKey());
+                } catch (GeneralSecurityException e) {
+                    throw new CertificateChainException(i, "is not signed by the next certificate's key.");
+                }
+            }
+        }
+        keystore.putCertificateChain(KEY, copy);
+        chain = copy;
+        LOG.info("Installed an issued certificate for device {}, valid until {}", deviceId, leaf.getNotAfter().toInstant());
+    }
+
+    /**
+     * A key manager holding the identity key and certificate chain, for a JSSE {@code SSLContext} (mutual
+     * TLS). The private key is decrypted from the keystore into the returned object.
+     */
+    public synchronized X509KeyManager identityKeyManager() throws KeystoreException {
+        ensureOpen();
+        PrivateKey key = keystore.privateKey(KEY).orElseThrow(() -> new CorruptKeystoreException("identity key missing"));
+        char[] transientPassword = LabelPasswords.generate(random);
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("identity", key, transientPassword, chain.toArray(new Certificate[0]));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, transientPassword);
+            for (KeyManager km : kmf.getKeyManagers()) {
+                if (km instanceof X509KeyManager) {
+                    return (X509KeyManager) km;
+                }
+            }
+            throw new IllegalStateException("the JDK offered no X509KeyManager");
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("building the identity key manager failed", e);
+        } finally {
+            Arrays.fill(transientPassword, '\0');
+        }
+    }
+
+    // ------------------------------------------------------------------ password
+
+    /**
+     * The password generated on this start, exactly once, so the application can show or print it; the
+     * caller owns (and should wipe) the array. Empty on later starts, after the first call, after a
+     * password change, and when the password came from a provisioning record (it is on the label).
+     *
+     * <p><b>Warning:</b> if the process ends before the password is shown, it is gone; a factory reset
+     * then sets and returns a new one.
+     */
+    public synchronized Optional<char[]> takeInitialPassword() {
+        ensureOpen();
+        char[] p = pendingPassword;
+        pendingPassword = null;
+        return Optional.ofNullable(p);
+    }
+
+    /**
+     * Checks a password against the stored Argon2id hash (outputs compared with
+     * {@link java.security.MessageDigest#isEqual}), under the {@link LoginThrottle}.
+     *
+     * <p>The failure is recorded durably <em>before</em> the password is checked and cleared on success.
+     * The SDK never sleeps: an attempt inside a wait is refused with the remaining time.
+     *
+     * @param password the password; not modified (the caller wipes it)
+     * @throws WrongPasswordException when the password does not match
+     * @throws LoginThrottledException when earlier failures impose a wait that has not passed; nothing is checked
+     * @throws LoginLockedException when the device is locked after {@link LoginThrottle#maxFailures()}
+     *     consecutive failures (also thrown by the failure that reaches the limit)
+     * @throws IOException when the keystore cannot be written (the login is then refused)
+     */
+    public synchronized void login(char[] password) throws LoginException, IOException, KeystoreException {
+        ensureOpen();
+        Objects.requireNonNull(password, "password");
+        LoginState state = loginState();
+        if (state.failures() >= throttle.maxFailures()) {
+            LOG.warn("Refused login on locked device {} ({} consecutive failures)", deviceId, state.failures());
+            throw new LoginLockedException(state.failures());
+        }
+        Instant now = clock.instant();
+        Optional<Duration> wait = remainingWait(state, now);
+        if (wait.isPresent()) {
+            LOG.warn("Refused login on device {} during the throttle wait ({} consecutive failures, retry in {} s)",
+                    deviceId, state.failures(), wait.get().getSeconds());
+            throw new LoginThrottledException(state.failures(), wait.get());
+        }
+        int failures = state.failures() + 1;
+        keystore.putSecret(LOGIN_STATE, new LoginState(failures, now).encode());
+        byte[] stored = keystore.secret(PASSWORD).orElseThrow(() -> new CorruptKeystoreException("password hash missing"));
+        boolean ok;
+        try {
+            ok = verifier.matches(password, stored);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptKeystoreException("The stored password hash is unreadable.");
+        } finally {
+            Arrays.fill(stored, (byte) 0);
+        }
+        if (ok) {
+            keystore.putSecret(LOGIN_STATE, LoginState.CLEAR.encode());
+            LOG.debug("Successful login on device {}", deviceId);
+            return;
+        }
+        if (failures >= throttle.maxFailures()) {
+            LOG.warn("Failed login on device {}: {} consecutive failures, login is now LOCKED until a factory reset",
+                    deviceId, failures);
+            throw new LoginLockedException(failures);
+        }
+        LOG.warn("Failed login on device {} ({} consecutive failures)", deviceId, failures);
+        throw new WrongPasswordException(failures, throttle.maxFailures() - failures, throttle.delayAfter(failures));
+    }
+
+    /**
+     * Checks a candidate password against the {@link PasswordPolicy} and this device's context words
+     * (device id, serial number, product name), without changing anything; for a form that validates as
+     * the user types.
+     *
+     * @throws PasswordRejectedException with the reason when the candidate would be refused
+     */
+    public void checkNewPassword(char[] candidate) throws PasswordRejectedException {
+        passwordPolicy.check(candidate, contextWords());
+    }
+
+    /**
+     * Changes the password: {@link #login(char[]) logs in} with {@code current} (throttled and counted like
+     * any login), checks {@code newPassword} against the {@link PasswordPolicy}, and stores its Argon2id
+     * hash. Neither array is modified; the caller wipes both.
+     *
+     * @throws LoginException when {@code current} is refused (wrong, throttled, locked)
+     * @throws PasswordRejectedException when the new password breaks the policy; nothing is changed
+     */
+    public synchronized void changePassword(char[] current, char[] newPassword)
+            throws LoginException, PasswordRejectedException, IOException, KeystoreException {
+        ensureOpen();
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(newPassword, "newPassword");
+        login(current);
+        passwordPolicy.check(newPassword, contextWords());
+        byte[] hash = hasher.hash(newPassword, random);
+        try {
+            keystore.batch(ed -> {
+                ed.putSecret(PASSWORD, hash);
+                ed.putSecret(PASSWORD_ORIGIN, new byte[] {PasswordOrigin.USER.code});
+            });
+        } finally {
+            Arrays.fill(hash, (byte) 0);
+        }
+        wipePending();
+        LOG.info("Password of device {} changed by the user", deviceId);
+    }
+
+    /**
+     * Factory reset: deletes every keystore entry except the identity (and monotonic counters, which
+     * cannot be deleted and protect against rollback), clears the login failures and lock, and sets a new
+     * random password that is returned once (never a shared or fixed value). With
+     * {@link IdentityRotation#ROTATE} it also replaces the identity: new key pair, device id, CSR and
+     * self-signed certificate. All in one durable batch.
+     *
+     * <p><b>Warning:</b> this needs no password, so call it only on proof of physical presence (a reset
+     * button), never from a network request.
+     *
+     * @return the new password; the caller owns (and wipes) it
+     */
+    public synchronized char[] factoryReset(IdentityRotation rotation) throws IOException, KeystoreException {
+        ensureOpen();
+        Objects.requireNonNull(rotation, "rotation");
+        char[] password = LabelPasswords.generate(random);
+        byte[] hash = hasher.hash(password, random);
+        boolean rotate = rotation == IdentityRotation.ROTATE;
+        KeyPair keys = rotate ? Identity.generateKeyPair(random) : null;
+        String newId = rotate ? Identity.deviceId(keys.getPublic()) : deviceId;
+        byte[] newCsr = rotate ? Identity.certificateSigningRequest(keys, newId, serialNumber) : csrDer;
+        X509Certificate newCert = rotate
+                ? Identity.selfSignedCertificate(keys, newId, serialNumber, clock.instant(), random) : null;
+        Set<String> names = keystore.names();
+        try {
+            keystore.batch(ed -> {
+                for (String name : names) {
+                    if (name.equals(KEY) || name.equals(CSR) || name.equals(SERIAL) || name.equals(PASSWORD)
+                            || name.equals(PASSWORD_ORIGIN) || name.equals(LOGIN_STATE)) {
+                        continue;
+                    }
+                    try {
+                        ed.delete(name);
+                    } catch (CounterRollbackException counter) {
+                        // a monotonic counter: kept on purpose (the storage API offers no type query)
+                    }
+                }
+                ed.putSecret(PASSWORD, hash);
+                ed.putSecret(PASSWORD_ORIGIN, new byte[] {PasswordOrigin.FACTORY_RESET.code});
+                ed.putSecret(LOGIN_STATE, LoginState.CLEAR.encode());
+                if (rotate) {
+                    ed.putPrivateKey(KEY, keys.getPrivate(), Collections.singletonList(newCert));
+                    ed.putSecret(CSR, newCsr);
+                }
+            });
+        } catch (IOException | KeystoreException | RuntimeException e) {
+            Arrays.fill(password, '\0');
+            throw e;
+        } finally {
+            Arrays.fill(hash, (byte) 0);
+        }
+        wipePending();
+        String oldId = deviceId;
+        if (rotate) {
+            deviceId = newId;
+            publicKey = keys.getPublic();
+            chain = Collections.singletonList(newCert);
+            csrDer = newCsr;
+            LOG.warn("Factory reset of device {}: identity rotated to {}, new password set", oldId, newId);
+        } else {
+            LOG.warn("Factory reset of device {}: user data wiped, new password set", deviceId);
+        }
+        return password;
+    }
+
+    // ------------------------------------------------------------------ status
+
+    /** A snapshot of identity, certificate, master key, password and lockout state; holds no secret. */
+    public synchronized DeviceStatus status() throws KeystoreException {
+        ensureOpen();
+        LoginState state = loginState();
+        Instant now = clock.instant();
+        boolean locked = state.failures() >= throttle.maxFailures();
+        Optional<Duration> retry = locked ? Optional.<Duration>empty() : remainingWait(state, now);
+        byte[] origin = keystore.secret(PASSWORD_ORIGIN).orElseThrow(
+                () -> new CorruptKeystoreException("password origin missing"));
+        X509Certificate leaf = chain.get(0);
+        return new DeviceStatus(deviceId, productName, serialNumber, Identity.isSelfSigned(leaf),
+                leaf.getSubjectX500Principal().getName(), leaf.getIssuerX500Principal().getName(),
+                leaf.getNotAfter().toInstant(), keystore.masterKeyKind(),
+                origin.length == 1 && PasswordOrigin.of(origin[0]) != PasswordOrigin.USER,
+                state.failures(), throttle.maxFailures(), locked, retry, now);
+    }
+
+    /** Wipes the initial password if not taken and closes the keystore (wiping its keys). Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        wipePending();
+        keystore.close();
+    }
+
+    /** The keystore, for tests in this package. */
+    Keystore keystore() {
+        return keystore;
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceSecurity{deviceId=" + deviceId + ", productName=" + productName + "}";
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private LoginState loginState() throws KeystoreException {
+        byte[] bytes = keystore.secret(LOGIN_STATE).orElseThrow(() -> new CorruptKeystoreException("login state missing"));
+        try {
+            return LoginState.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptKeystoreException("The stored login state is unreadable.");
+        }
+    }
+
+    /**
+     * The wait still required before the next attempt; empty when none. When the clock has gone back
+     * before the last failure, the full wait counts from now (it never grows beyond one delay).
+     */
+    private Optional<Duration> remainingWait(LoginState state, Instant now) {
+        Duration delay = throttle.delayAfter(state.failures());
+        if (delay.isZero()) {
+            return Optional.empty();
+        }
+        Duration remaining = Duration.between(now, state.lastFailure().plus(delay));
+        if (remaining.compareTo(delay) > 0) {
+            remaining = delay;
+        }
+        return remaining.isNegative() || remaining.isZero() ? Optional.empty() : Optional.of(remaining);
+    }
+
+    private List<String> contextWords() {
+        List<String> words = new ArrayList<>();
+        synchronized (this) {
+            words.add(deviceId);
+            words.add(deviceId.substring(Identity.DEVICE_ID_PREFIX.length()));
+            serialNumber.ifPresent(words::add);
+        }
+        words.add(productName);
+        return words;
+    }
+
+    private void wipePending() {
+        if (pendingPassword != null) {
+            Arrays.fill(pendingPassword, '\0');
+            pendingPassword = null;
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("DeviceSecurity is closed");
+        }
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /** Builds a {@link DeviceSecurity}; {@link #build()} validates every field and names the bad one. */
+    public static final class Builder {
+        private Path dataFolder;
+        private MasterKeySource masterKeySource;
+        private String productName;
+        private Path provisioningRecord;
+        private PasswordPolicy passwordPolicy = PasswordPolicy.DEFAULT;
+        private LoginThrottle loginThrottle = LoginThrottle.DEFAULT;
+        private Clock clock = Clock.systemUTC();
+        private SecureRandom secureRandom;
+        private KeystoreOptions keystoreOptions = KeystoreOptions.DEFAULT;
+        private Verifier verifier = PasswordHasher::matches;
+
+        private Builder() {}
+
+        /** Test seam (package-private): replaces the hash check, e.g. to simulate a crash inside it. */
+        Builder verifier(Verifier verifier) {
+            this.verifier = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /** Required: the folder holding the keystore (created owner-only when absent). */
+        public Builder dataFolder(Path dataFolder) {
+            this.dataFolder = dataFolder;
+            return this;
+        }
+
+        /** The master key source; default: a device secret file {@value #DEVICE_SECRET_FILE_NAME} in the data folder. */
+        public Builder masterKeySource(MasterKeySource masterKeySource) {
+            this.masterKeySource = masterKeySource;
+            return this;
+        }
+
+        /** Required: the product name, 1 to 64 characters without control characters. */
+        public Builder productName(String productName) {
+            this.productName = productName;
+            return this;
+        }
+
+        /**
+         * The manufacturer's provisioning record file (serial number and label password). Read on the first
+         * start, which fails if it is absent; deleted once the device state is durably written.
+         */
+        public Builder provisioningRecord(Path provisioningRecord) {
+            this.provisioningRecord = provisioningRecord;
+            return this;
+        }
+
+        /** Rules for new passwords; default {@link PasswordPolicy#DEFAULT}. */
+        public Builder passwordPolicy(PasswordPolicy passwordPolicy) {
+            this.passwordPolicy = passwordPolicy;
+            return this;
+        }
+
+        /** Failed-login throttle; default {@link LoginThrottle#DEFAULT}. */
+        public Builder loginThrottle(LoginThrottle loginThrottle) {
+            this.loginThrottle = loginThrottle;
+            return this;
+        }
+
+        /** The clock for throttle waits and certificate validity; default {@link Clock#systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** The randomness source; default a new {@link SecureRandom}. */
+        public Builder secureRandom(SecureRandom secureRandom) {
+            this.secureRandom = secureRandom;
+            return this;
+        }
+
+        /** Keystore options; default {@link KeystoreOptions#DEFAULT} (owner-only files required). */
+        public Builder keystoreOptions(KeystoreOptions keystoreOptions) {
+            this.keystoreOptions = keystoreOptions;
+            return this;
+        }
+
+        /** Default name of the device secret file. */
+        public static final String DEVICE_SECRET_FILE_NAME = DEVICE_SECRET_FILE;
+
+        /**
+         * Validates the settings, opens the keystore and, on the first start, creates the identity and
+         * password (see {@link DeviceSecurity}).
+         *
+         * @throws IllegalArgumentException naming the missing or invalid field
+         * @throws KeystoreException when the keystore cannot be opened (wrong master key, corrupt, in use,
+         *     loose permissions) or the stored identity is incomplete
+         * @throws InvalidProvisioningRecordException when the provisioning record is refused
+         * @throws IOException when files cannot be read or written, or a configured provisioning record is
+         *     absent on the first start
+         */
+        public DeviceSecurity build() throws IOException, KeystoreException, InvalidProvisioningRecordException {
+            if (dataFolder == null) {
+                throw new IllegalArgumentException("dataFolder is required");
+            }
+            if (productName == null) {
+                throw new IllegalArgumentException("productName is required");
+            }
+            if (productName.trim().isEmpty() || productName.length() > 64) {
+                throw new IllegalArgumentException("productName must be 1 to 64 characters and not blank");
+            }
+            for (int i = 0; i < productName.length(); i++) {
+                if (Character.isISOControl(productName.charAt(i))) {
+                    throw new IllegalArgumentException("productName must not contain control characters");
+                }
+            }
+            if (passwordPolicy == null) {
+                throw new IllegalArgumentException("passwordPolicy must not be null");
+            }
+            if (loginThrottle == null) {
+                throw new IllegalArgumentException("loginThrottle must not be null");
+            }
+            if (clock == null) {
+                throw new IllegalArgumentException("clock must not be null");
+            }
+            if (keystoreOptions == null) {
+                throw new IllegalArgumentException("keystoreOptions must not be null");
+            }
+            AtomicFiles.createOwnerOnlyDirectories(dataFolder);
+            MasterKeySource source = masterKeySource != null ? masterKeySource
+                    : MasterKeySource.deviceSecretFile(dataFolder.resolve(DEVICE_SECRET_FILE));
+            Keystore keystore = Keystore.open(dataFolder.resolve(KEYSTORE_FILE), source, keystoreOptions);
+            DeviceSecurity device = new DeviceSecurity(this, keystore);
+            boolean ok = false;
+            try {
+                device.start(Optional.ofNullable(provisioningRecord));
+                ok = true;
+                return device;
+            } finally {
+                if (!ok) {
+                    device.close();
+                }
+            }
+        }
+    }
+}

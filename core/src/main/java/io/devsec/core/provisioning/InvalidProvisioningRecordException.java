@@ -1,0 +1,46 @@
+package io.devsec.core.provisioning;
+
+import java.security.GeneralSecurityException;
+import java.util.Objects;
+
+/** A provisioning record was refused; {@link #problem()} names what was wrong. Never carries the password. */
+public final class InvalidProvisioningRecordException extends GeneralSecurityException {
+    private static final long serialVersionUID = 1L;
+
+    /** What was wrong with the record. */
+    public enum Problem {
+        /** Larger than {@link ProvisioningRecord#MAX_BYTES}. */
+        TOO_LARGE,
+        /** Not well-formed JSON, or not a JSON object. */
+        MALFORMED_JSON,
+        /** A field this version does not know. */
+        UNKNOWN_FIELD,
+        /** The same field twice. */
+        DUPLICATE_FIELD,
+        /** Anything after the JSON object. */
+        TRAILING_DATA,
+        /** A required field is absent. */
+        MISSING_FIELD,
+        /** A field has the wrong type or a value out of range. */
+        INVALID_VALUE,
+        /** A format version this library does not read. */
+        UNSUPPORTED_VERSION
+    }
+
+    private final Problem problem;
+
+    public InvalidProvisioningRecordException(Problem problem, String message) {
+        super(Objects.requireNonNull(problem, "problem") + ": " + message);
+        this.problem = problem;
+    }
+
+    public InvalidProvisioningRecordException(Problem problem, String message, Throwable cause) {
+        super(Objects.requireNonNull(problem, "problem") + ": " + message, cause);
+        this.problem = problem;
+    }
+
+    /** What was wrong. */
+    public Problem problem() {
+        return problem;
+    }
+}
