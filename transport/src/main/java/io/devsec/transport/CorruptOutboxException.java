@@ -1,0 +1,28 @@
+package io.devsec.transport;
+
+import java.security.GeneralSecurityException;
+
+/**
+ * The outbox journal is damaged or was altered: a record in the middle failed its checksum or
+ * authentication tag (a torn record at the very end is expected after a crash and is cut, not
+ * reported). The journal is left untouched for inspection.
+ */
+public final class CorruptOutboxException extends GeneralSecurityException {
+    private static final long serialVersionUID = 1L;
+    private final long offset;
+
+    public CorruptOutboxException(String message, long offset) {
+        super(message + " (at byte " + offset + ")");
+        this.offset = offset;
+    }
+
+    public CorruptOutboxException(String message, long offset, Throwable cause) {
+        super(message + " (at byte " + offset + ")", cause);
+        this.offset = offset;
+    }
+
+    /** Byte offset of the damaged record in the journal file. */
+    public long offset() {
+        return offset;
+    }
+}

@@ -1,0 +1,16 @@
+package io.devsec.transport;
+
+/**
+ * The application's (or core's) check of an inbound message, run after DevSec's own size and
+ * topic checks and before the handler. Throwing drops the message and reports a security event.
+ */
+@FunctionalInterface
+public interface MessageValidator {
+    /** Accepts everything the built-in checks accepted. */
+    MessageValidator ACCEPT_ALL = m -> { };
+
+    /**
+     * @throws InvalidMessageException when the message must not reach the application
+     */
+    void validate(InboundMessage message) throws InvalidMessageException;
+}

@@ -1,0 +1,35 @@
+package io.devsec.transport;
+
+import java.util.Objects;
+import javax.crypto.SecretKey;
+
+/**
+ * The AES-256 key that encrypts the outbox at rest (AES-256-GCM). Core supplies it from the
+ * keystore; a key inside a PKCS#11 token works too, because DevSec only hands it to
+ * {@code Cipher.init}.
+ */
+public interface OutboxKey {
+    /** The AES key; called once when the outbox opens. */
+    SecretKey secretKey();
+
+    /**
+     * Wraps a key.
+     *
+     * @throws IllegalArgumentException when the key is not AES, or is extractable and not 256 bits
+     */
+    static OutboxKey of(SecretKey key) {
+        Objects.requireNonNull(key, "key");
+        if (!"AES".equalsIgnoreCase(key.getAlgorithm())) {
+            throw new IllegalArgumentException("key must be an AES key, got " + key.getAlgorithm());
+        }
+        byte[] enc = key.getEncoded();
+        if (enc != null) {
+            int bits = enc.length * 8;
+            java.util.Arrays.fill(enc, (byte) 0);
+            if (bits != 256) {
+                throw new IllegalArgumentException("key must be 256 bits, got " + bits);
+            }
+        }
+        return () -> key;
+    }
+}

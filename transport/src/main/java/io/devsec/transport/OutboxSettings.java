@@ -1,0 +1,91 @@
+package io.devsec.transport;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where and how big the persisted outbox is. The outbox holds every QoS 1 message from
+ * {@code publish} until the broker acknowledges it, encrypted with AES-256-GCM under
+ * {@link OutboxKey}, in a crash-safe journal. Immutable.
+ */
+public final class OutboxSettings {
+    /** Default message limit. */
+    public static final int DEFAULT_MAX_MESSAGES = 100_000;
+    /** Default byte limit (topics plus payloads): 64 MiB. */
+    public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+
+    private final Path directory;
+    private final OutboxKey key;
+    private final int maxMessages;
+    private final long maxBytes;
+
+    private OutboxSettings(Builder b) {
+        this.directory = b.directory;
+        this.key = b.key;
+        this.maxMessages = b.maxMessages;
+        this.maxBytes = b.maxBytes;
+    }
+
+    /** An outbox in {@code directory} with default limits. */
+    public static OutboxSettings of(Path directory, OutboxKey key) {
+        return builder(directory, key).build();
+    }
+
+    public static Builder builder(Path directory, OutboxKey key) {
+        return new Builder(directory, key);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public OutboxKey key() {
+        return key;
+    }
+
+    public int maxMessages() {
+        return maxMessages;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    @Override
+    public String toString() {
+        return "OutboxSettings{" + directory + ", maxMessages=" + maxMessages + ", maxBytes=" + maxBytes + "}";
+    }
+
+    /** Validating builder. */
+    public static final class Builder {
+        private final Path directory;
+        private final OutboxKey key;
+        private int maxMessages = DEFAULT_MAX_MESSAGES;
+        private long maxBytes = DEFAULT_MAX_BYTES;
+
+        private Builder(Path directory, OutboxKey key) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+            this.key = Objects.requireNonNull(key, "key");
+        }
+
+        public Builder maxMessages(int n) {
+            this.maxMessages = n;
+            return this;
+        }
+
+        public Builder maxBytes(long n) {
+            this.maxBytes = n;
+            return this;
+        }
+
+        public OutboxSettings build() {
+            if (maxMessages < 1) {
+                throw new IllegalArgumentException("maxMessages must be at least 1");
+            }
+            if (maxBytes < 1) {
+                throw new IllegalArgumentException("maxBytes must be at least 1");
+            }
+            return new OutboxSettings(this);
+        }
+    }
+}

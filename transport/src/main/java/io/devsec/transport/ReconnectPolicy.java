@@ -1,0 +1,148 @@
+package io.devsec.transport;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * When to try connecting again: exponential backoff with full jitter ("Exponential Backoff And
+ * Jitter", AWS Architecture Blog, 2015), plus a jittered first connect so that a fleet powered on
+ * together does not reach the broker together. Immutable.
+ *
+ * <p>Attempt {@code n} (0-based, counting failures since the last stable connection) waits a
+ * uniformly random time in {@code [0, min(maxDelay, initialDelay * 2^n)]}. A connection that
+ * stays up for {@link #stableAfter()} resets the count.
+ */
+public final class ReconnectPolicy {
+    /** 1 s initial delay, 120 s cap, reset after 30 s connected, first connect jittered over 0-5 s. */
+    public static final ReconnectPolicy DEFAULT = builder().build();
+
+    private final Duration initialDelay;
+    private final Duration maxDelay;
+    private final Duration stableAfter;
+    private final Duration firstConnectJitter;
+
+    private ReconnectPolicy(Builder b) {
+        this.initialDelay = b.initialDelay;
+        this.maxDelay = b.maxDelay;
+        this.stableAfter = b.stableAfter;
+        this.firstConnectJitter = b.firstConnectJitter;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Duration initialDelay() {
+        return initialDelay;
+    }
+
+    public Duration maxDelay() {
+        return maxDelay;
+    }
+
+    public Duration stableAfter() {
+        return stableAfter;
+    }
+
+    public Duration firstConnectJitter() {
+        return firstConnectJitter;
+    }
+
+    /** The upper bound of the delay before attempt {@code attempt}: {@code min(max, initial * 2^attempt)}. */
+    public Duration ceilingFor(int attempt) {
+        if (attempt < 0) {
+            throw new IllegalArgumentException("attempt must be >= 0");
+        }
+        long initial = initialDelay.toNanos();
+        long max = maxDelay.toNanos();
+        long ceiling = attempt >= 62 ? max : initial;
+        for (int i = 0; i < attempt && ceiling < max; i++) {
+            ceiling = ceiling > max / 2 ? max : ceiling * 2;
+        }
+        return Duration.ofNanos(Math.min(ceiling, max));
+    }
+
+    /** A full-jitter delay before attempt {@code attempt}, drawn from {@code random}. */
+    public Duration delayFor(int attempt, Random random) {
+        Objects.requireNonNull(random, "random");
+        return uniform(ceilingFor(attempt), random);
+    }
+
+    /** The delay before the very first connect after start. */
+    public Duration firstConnectDelay(Random random) {
+        Objects.requireNonNull(random, "random");
+        return uniform(firstConnectJitter, random);
+    }
+
+    private static Duration uniform(Duration ceiling, Random random) {
+        long n = ceiling.toNanos();
+        if (n <= 0) {
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos((long) (random.nextDouble() * n));
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.initialDelay = initialDelay;
+        b.maxDelay = maxDelay;
+        b.stableAfter = stableAfter;
+        b.firstConnectJitter = firstConnectJitter;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "ReconnectPolicy{initial=" + initialDelay + ", max=" + maxDelay + ", stableAfter=" + stableAfter
+                + ", firstConnectJitter=" + firstConnectJitter + "}";
+    }
+
+    /** Validating builder; {@link #build()} names the bad field. */
+    public static final class Builder {
+        private Duration initialDelay = Duration.ofSeconds(1);
+        private Duration maxDelay = Duration.ofSeconds(120);
+        private Duration stableAfter = Duration.ofSeconds(30);
+        private Duration firstConnectJitter = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        public Builder initialDelay(Duration d) {
+            this.initialDelay = Objects.requireNonNull(d, "initialDelay");
+            return this;
+        }
+
+        public Builder maxDelay(Duration d) {
+            this.maxDelay = Objects.requireNonNull(d, "maxDelay");
+            return this;
+        }
+
+        public Builder stableAfter(Duration d) {
+            this.stableAfter = Objects.requireNonNull(d, "stableAfter");
+            return this;
+        }
+
+        /** Spread of the first connect after start; zero connects at once (for a single device or a test). */
+        public Builder firstConnectJitter(Duration d) {
+            this.firstConnectJitter = Objects.requireNonNull(d, "firstConnectJitter");
+            return this;
+        }
+
+        public ReconnectPolicy build() {
+            if (initialDelay.isNegative() || initialDelay.isZero()) {
+                throw new IllegalArgumentException("Initial delay must be positive.");
+            }
+            if (maxDelay.compareTo(initialDelay) < 0) {
+                throw new IllegalArgumentException("Max delay must be at least the initial delay.");
+            }
+            if (stableAfter.isNegative()) {
+                throw new IllegalArgumentException("stableAfter must not be negative.");
+            }
+            if (firstConnectJitter.isNegative()) {
+                throw new IllegalArgumentException("firstConnectJitter must not be negative.");
+            }
+            return new ReconnectPolicy(this);
+        }
+    }
+}

@@ -1,0 +1,544 @@
+package io.devsec.transport.internal;
+
+import io.devsec.transport.CorruptOutboxException;
+import io.devsec.transport.OutboxFullException;
+import io.devsec.transport.OutboxSettings;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.zip.CRC32C;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The persisted outbox: an append-only journal of AES-256-GCM encrypted records.
+ *
+ * <p>File: an 8-byte magic, then records {@code [int length][int CRC32C(body)][body]}, body
+ * {@code [byte type][long seq][12-byte nonce][ciphertext + 16-byte tag]}; the type and sequence
+ * number are bound as associated data, so records cannot be altered, reordered into other
+ * numbers or forged without the key. {@link #append} returns only after the record is written
+ * and fsynced; concurrent appends share one fsync. Acknowledgements are journal records too, not
+ * fsynced on their own (a lost acknowledgement means one duplicate delivery, never a loss).
+ * Recovery keeps every whole record, cuts a torn tail (an incomplete last record, a last record
+ * failing its checksum, or zero fill), and reports a damaged record in the middle as
+ * {@link CorruptOutboxException}. Compaction rewrites the live records to a temporary file,
+ * fsyncs it, renames it over the journal and fsyncs the directory.
+ */
+public final class OutboxJournal implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxJournal.class);
+    private static final byte[] MAGIC = "DSOUTBX1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] AAD_PREFIX = "devsec-outbox/v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte APPEND = 1;
+    private static final byte ACK = 2;
+    private static final byte BASE = 3;
+    private static final int NONCE = 12;
+    private static final int TAG = 16;
+    private static final int MIN_BODY = 1 + 8 + NONCE + TAG;
+    private static final int MAX_BODY = 16 * 1024 * 1024 + 70_000;
+    static final String FILE = "outbox.journal";
+
+    /** One pending message. */
+    public static final class Entry {
+        private final long seq;
+        private final String topic;
+        private final byte[] payload;
+
+        Entry(long seq, String topic, byte[] payload) {
+            this.seq = seq;
+            this.topic = topic;
+            this.payload = payload;
+        }
+
+        public long seq() {
+            return seq;
+        }
+
+        public String topic() {
+            return topic;
+        }
+
+        /** The payload (not copied: internal use). */
+        public byte[] payload() {
+            return payload;
+        }
+
+        long size() {
+            return (long) topic.getBytes(StandardCharsets.UTF_8).length + payload.length;
+        }
+
+        @Override
+        public String toString() {
+            return "Entry{" + seq + ", " + topic + ", " + payload.length + " bytes}";
+        }
+    }
+
+    private final Path dir;
+    private final Path file;
+    private final SecretKey key;
+    private final int maxMessages;
+    private final long maxBytes;
+    private final SecureRandom random = new SecureRandom();
+    private final Object writeLock = new Object();
+    private final Object syncLock = new Object();
+    private final ConcurrentSkipListMap<Long, Entry> pending = new ConcurrentSkipListMap<>();
+    private final Cipher cipher;
+    private FileChannel channel;
+    private FileLock lock;
+    private long nextSeq;
+    private long bytes;
+    private volatile long written;
+    private volatile long synced;
+    private long deadRecords;
+    private long cutBytes;
+    private boolean closed;
+
+    private OutboxJournal(OutboxSettings settings) throws IOException {
+        this.dir = settings.directory();
+        this.file = dir.resolve(FILE);
+        this.key = settings.key().secretKey();
+        this.maxMessages = settings.maxMessages();
+        this.maxBytes = settings.maxBytes();
+        try {
+            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is missing from this JDK", e);
+        }
+    }
+
+    /**
+     * Opens (or creates) the outbox and recovers it.
+     *
+     * @throws CorruptOutboxException when a record before the tail is damaged, altered or was
+     *     written under another key
+     * @throws IOException when the directory cannot be used or another process holds the outbox
+     */
+    public static OutboxJournal open(OutboxSettings settings) throws IOException, CorruptOutboxException {
+        OutboxJournal j = new OutboxJournal(settings);
+        j.openAndRecover();
+        return j;
+    }
+
+    private void openAndRecover() throws IOException, CorruptOutboxException {
+        if (!Files.isDirectory(dir)) {
+            try {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createDirectories(dir);
+            }
+        }
+        Files.deleteIfExists(dir.resolve(FILE + ".tmp"));
+        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException("outbox " + file + " is in use by another client");
+        }
+        boolean ok = false;
+        try {
+            recover();
+            ok = true;
+        } finally {
+            if (!ok) {
+                lock.release();
+                channel.close();
+            }
+        }
+    }
+
+    private void recover() throws IOException, CorruptOutboxException {
+        long size = channel.size();
+        if (size == 0) {
+            channel.write(ByteBuffer.wrap(MAGIC), 0);
+            channel.force(true);
+            fsyncDirectory();
+            written = synced = MAGIC.length;
+            nextSeq = 1;
+            return;
+        }
+        ByteBuffer all = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE - 16));
+        while (all.hasRemaining() && channel.read(all, all.position()) > 0) {
+            // read fully
+        }
+        all.flip();
+        if (all.remaining() < MAGIC.length) {
+            if (allZero(all, 0)) {
+                channel.truncate(0);
+                recover();
+                return;
+            }
+            throw new CorruptOutboxException("outbox journal too short for its header", 0);
+        }
+        byte[] magic = new byte[MAGIC.length];
+        all.get(magic);
+        if (!java.util.Arrays.equals(magic, MAGIC)) {
+            throw new CorruptOutboxException("not a DevSec outbox journal (bad magic)", 0);
+        }
+        long maxSeq = 0;
+        long floor = 0;
+        long pos = MAGIC.length;
+        long limit = all.limit();
+        while (pos < limit) {
+            long remaining = limit - pos;
+            if (remaining < 8) {
+                cut(pos, limit, "incomplete record header");
+                break;
+            }
+            int len = all.getInt((int) pos);
+            int crc = all.getInt((int) pos + 4);
+            if (len < MIN_BODY || len > MAX_BODY) {
+                if (allZero(all, (int) pos)) {
+                    cut(pos, limit, "zero fill");
+                    break;
+                }
+                if (len > MAX_BODY || len < 0) {
+                    if (pos + 8 + Math.max(0, len) >= limit) {
+                        cut(pos, limit, "incomplete record");
+                        break;
+                    }
+                }
+                throw new CorruptOutboxException("record with impossible length " + len, pos);
+            }
+            if (pos + 8 + len > limit) {
+                cut(pos, limit, "incomplete record");
+                break;
+            }
+            CRC32C c = new CRC32C();
+            ByteBuffer body = all.duplicate();
+            body.position((int) pos + 8).limit((int) (pos + 8 + len));
+            c.update(body.duplicate());
+            if ((int) c.getValue() != crc) {
+                if (pos + 8 + len == limit) {
+                    cut(pos, limit, "last record fails its checksum");
+                    break;
+                }
+                throw new CorruptOutboxException("record fails its checksum", pos);
+            }
+            byte type = body.get();
+            long seq = body.getLong();
+            byte[] nonce = new byte[NONCE];
+            body.get(nonce);
+            byte[] ct = new byte[body.remaining()];
+            body.get(ct);
+            byte[] plain;
+            try {
+                plain = crypt(Cipher.DECRYPT_MODE, type, seq, nonce, ct);
+            } catch (AEADBadTagException e) {
+                throw new CorruptOutboxException("record fails authentication (altered, or another key)", pos, e);
+            }
+            switch (type) {
+                case APPEND:
+                    if (seq <= maxSeq) {
+                        throw new CorruptOutboxException("record sequence " + seq + " is out of order", pos);
+                    }
+                    maxSeq = seq;
+                    Entry e = decode(seq, plain, pos);
+                    pending.put(seq, e);
+                    bytes += e.size();
+                    break;
+                case ACK:
+                    Entry gone = pending.remove(seq);
+                    if (gone != null) {
+                        bytes -= gone.size();
+                    }
+                    deadRecords += 2;
+                    break;
+                case BASE:
+                    floor = Math.max(floor, seq);
+                    break;
+                default:
+                    throw new CorruptOutboxException("unknown record type " + type, pos);
+            }
+            pos += 8 + len;
+        }
+        nextSeq = Math.max(maxSeq, floor) + 1;
+        written = synced = pos;
+        channel.position(pos);
+        if (cutBytes > 0) {
+            channel.truncate(pos);
+            channel.force(true);
+        }
+        LOG.debug("outbox recovered: {} pending, {} bytes cut", pending.size(), cutBytes);
+    }
+
+    private static boolean allZero(ByteBuffer b, int from) {
+        for (int i = from; i < b.limit(); i++) {
+            if (b.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void cut(long pos, long limit, String why) {
+        cutBytes = limit - pos;
+        LOG.warn("outbox journal: cutting a torn tail of {} bytes at {} ({})", cutBytes, pos, why);
+    }
+
+    private static Entry decode(long seq, byte[] plain, long pos) throws CorruptOutboxException {
+        ByteBuffer b = ByteBuffer.wrap(plain);
+        if (b.remaining() < 5) {
+            throw new CorruptOutboxException("record too short", pos);
+        }
+        b.get(); // flags, reserved
+        int tl = b.getInt();
+        if (tl < 0 || tl > b.remaining()) {
+            throw new CorruptOutboxException("record topic length out of range", pos);
+        }
+        byte[] t = new byte[tl];
+        b.get(t);
+        byte[] payload = new byte[b.remaining()];
+        b.get(payload);
+        return new Entry(seq, new String(t, StandardCharsets.UTF_8), payload);
+    }
+
+    private byte[] crypt(int mode, byte type, long seq, byte[] nonce, byte[] input) throws AEADBadTagException {
+        synchronized (cipher) {
+            try {
+                cipher.init(mode, key, new GCMParameterSpec(TAG * 8, nonce));
+                ByteBuffer aad = ByteBuffer.allocate(AAD_PREFIX.length + 9);
+                aad.put(AAD_PREFIX).put(type).putLong(seq);
+                cipher.updateAAD(aad.array());
+                return cipher.doFinal(input);
+            } catch (AEADBadTagException e) {
+                throw e;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-GCM failed: " + e.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    private ByteBuffer record(byte type, long seq, byte[] plain) {
+        byte[] nonce = new byte[NONCE];
+        random.nextBytes(nonce);
+        byte[] ct;
+        try {
+            ct = crypt(Cipher.ENCRYPT_MODE, type, seq, nonce, plain);
+        } catch (AEADBadTagException e) {
+            throw new IllegalStateException(e);
+        }
+        int len = 1 + 8 + NONCE + ct.length;
+        ByteBuffer b = ByteBuffer.allocate(8 + len);
+        b.putInt(len).putInt(0).put(type).putLong(seq).put(nonce).put(ct);
+        CRC32C c = new CRC32C();
+        c.update(b.array(), 8, len);
+        b.putInt(4, (int) c.getValue());
+        b.flip();
+        return b;
+    }
+
+    /**
+     * Appends a message and returns its sequence number once the record is on disk (fsynced).
+     *
+     * @throws OutboxFullException when the message would exceed the count or byte limit
+     * @throws IOException when writing or syncing fails; the message then is not accepted
+     */
+    public long append(String topic, byte[] payload) throws IOException {
+        byte[] t = topic.getBytes(StandardCharsets.UTF_8);
+        long size = (long) t.length + payload.length;
+        long target;
+        long seq;
+        synchronized (writeLock) {
+            ensureOpen();
+            if (pending.size() + 1 > maxMessages || bytes + size > maxBytes) {
+                throw new OutboxFullException(pending.size(), bytes, maxMessages, maxBytes);
+            }
+            seq = nextSeq;
+            ByteBuffer plain = ByteBuffer.allocate(5 + t.length + payload.length);
+            plain.put((byte) 0).putInt(t.length).put(t).put(payload);
+            ByteBuffer rec = record(APPEND, seq, plain.array());
+            writeFully(rec);
+            nextSeq++;
+            pending.put(seq, new Entry(seq, topic, payload.clone()));
+            bytes += size;
+            target = written;
+        }
+        sync(target);
+        return seq;
+    }
+
+    private void writeFully(ByteBuffer rec) throws IOException {
+        long at = written;
+        try {
+            while (rec.hasRemaining()) {
+                at += channel.write(rec, at);
+            }
+        } catch (IOException e) {
+            channel.truncate(written);
+            throw e;
+        }
+        written = at;
+    }
+
+    private void sync(long target) throws IOException {
+        if (synced >= target) {
+            return;
+        }
+        synchronized (syncLock) {
+            if (synced >= target) {
+                return;
+            }
+            long upTo = written;
+            channel.force(false);
+            synced = upTo;
+        }
+    }
+
+    /**
+     * Records that the broker acknowledged message {@code seq}; it leaves the outbox. Unknown
+     * numbers are ignored (an acknowledgement can arrive twice after a reconnect).
+     */
+    public void acknowledge(long seq) throws IOException {
+        synchronized (writeLock) {
+            ensureOpen();
+            Entry e = pending.remove(seq);
+            if (e == null) {
+                return;
+            }
+            bytes -= e.size();
+            writeFully(record(ACK, seq, new byte[0]));
+            deadRecords += 2;
+            if (deadRecords >= 1024 && deadRecords > pending.size()) {
+                compact();
+            }
+        }
+    }
+
+    /** Rewrites the journal with only the pending messages (atomic: temp file, fsync, rename, fsync dir). */
+    public void compact() throws IOException {
+        synchronized (writeLock) {
+            ensureOpen();
+            Path tmp = dir.resolve(FILE + ".tmp");
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer m = ByteBuffer.wrap(MAGIC);
+                while (m.hasRemaining()) {
+                    out.write(m);
+                }
+                ByteBuffer base = record(BASE, nextSeq - 1, new byte[0]);
+                while (base.hasRemaining()) {
+                    out.write(base);
+                }
+                for (Entry e : pending.values()) {
+                    byte[] t = e.topic.getBytes(StandardCharsets.UTF_8);
+                    ByteBuffer plain = ByteBuffer.allocate(5 + t.length + e.payload.length);
+                    plain.put((byte) 0).putInt(t.length).put(t).put(e.payload);
+                    ByteBuffer rec = record(APPEND, e.seq, plain.array());
+                    while (rec.hasRemaining()) {
+                        out.write(rec);
+                    }
+                }
+                out.force(true);
+            }
+            synchronized (syncLock) {
+                lock.release();
+                channel.close();
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    fsyncDirectory();
+                } finally {
+                    channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    lock = channel.tryLock();
+                    written = synced = channel.size();
+                }
+            }
+            deadRecords = 0;
+        }
+    }
+
+    private void fsyncDirectory() throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (AccessDeniedException e) {
+            throw e;
+        } catch (FileSystemException | UnsupportedOperationException e) {
+            LOG.debug("directory fsync not supported here: {}", e.toString());
+        }
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("outbox is closed");
+        }
+    }
+
+    /** The pending messages in order, a snapshot. */
+    public List<Entry> pending() {
+        return new ArrayList<>(pending.values());
+    }
+
+    /** The first pending message with a sequence number above {@code seq}. */
+    public Optional<Entry> nextAfter(long seq) {
+        Map.Entry<Long, Entry> e = pending.higherEntry(seq);
+        return e == null ? Optional.empty() : Optional.of(e.getValue());
+    }
+
+    public boolean isPending(long seq) {
+        return pending.containsKey(seq);
+    }
+
+    public int size() {
+        return pending.size();
+    }
+
+    public long bytes() {
+        synchronized (writeLock) {
+            return bytes;
+        }
+    }
+
+    /** Bytes cut from a torn tail during the last recovery. */
+    public long recoveredTornBytes() {
+        return cutBytes;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() throws IOException {
+        synchronized (writeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                channel.force(false);
+            } finally {
+                try {
+                    if (lock != null && lock.isValid()) {
+                        lock.release();
+                    }
+                } finally {
+                    channel.close();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.devsec.transport.testing;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts a main class of the test class path in a child JVM. */
+public final class ChildJvm {
+    private ChildJvm() {
+    }
+
+    public static Process start(Class<?> main, String... args) throws IOException {
+        String java = System.getenv("DEVSEC_TEST_JAVA");
+        if (java == null || java.isEmpty()) {
+            java = System.getProperty("java.home") + "/bin/java";
+        }
+        String cp = System.getProperty("surefire.test.class.path");
+        if (cp == null || cp.isEmpty()) {
+            cp = System.getProperty("java.class.path");
+        }
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", cp, main.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+}
