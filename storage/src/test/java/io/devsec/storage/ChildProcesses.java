@@ -1,0 +1,63 @@
+package io.devsec.storage;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Programs that tests run in child JVMs (not tests themselves). */
+public final class ChildProcesses {
+    private ChildProcesses() {}
+
+    /** Starts {@code main} of this class in a child JVM with the test class path. */
+    public static Process start(String mode, String... args) throws java.io.IOException {
+        List<String> cmd = new ArrayList<>(List.of(TestSupport.java(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-Xmx64m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", TestSupport.classPath(), ChildProcesses.class.getName(), mode));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /**
+     * {@code write <keystore> <secret>}: writes forever, each write a batch setting secret "value" and
+     * counter "counter" to the same number; prints "ACK n" once the write has returned (is durable).
+     * {@code hold <keystore> <secret>}: opens, prints "OPEN", waits for stdin to close, closes, prints "CLOSED".
+     */
+    public static void main(String[] args) throws Exception {
+        Path file = Path.of(args[1]);
+        MasterKeySource source = MasterKeySource.deviceSecretFile(Path.of(args[2]));
+        if (args[0].equals("write")) {
+            try (Keystore ks = Keystore.open(file, source)) {
+                long n = ks.counter("counter");
+                while (true) {
+                    long next = ++n;
+                    ks.batch(e -> e.putSecret("value", ByteBuffer.allocate(8).putLong(next).array())
+                            .putSecret("padding-" + (next % 7), new byte[(int) (next % 300)])
+                            .advanceCounter("counter", next));
+                    System.out.println("ACK " + next);
+                    System.out.flush();
+                }
+            }
+        } else if (args[0].equals("hold")) {
+            try {
+                Keystore ks = Keystore.open(file, source);
+                System.out.println("OPEN");
+                System.out.flush();
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                while (in.readLine() != null) {
+                    // wait for EOF
+                }
+                ks.close();
+                System.out.println("CLOSED");
+            } catch (KeystoreException e) {
+                System.out.println("REFUSED " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            System.out.flush();
+        } else {
+            throw new IllegalArgumentException(args[0]);
+        }
+    }
+}
