@@ -9,7 +9,7 @@ import java.util.Objects;
  * start when no label password was provisioned, and for a factory reset.
  *
  * <p>A password is {@value #LENGTH} characters from a {@value #ALPHABET_SIZE}-symbol alphabet without
- * look-alike characters (no 0/O/o, 1/l/I/i, 2/Z/z, 5/S/s, 6/b/G, 9/g/q, 8/B), all lower case, so it
+ * look-alike characters (none of 0/O/o, 1/l/I/i, 2/Z/z, 5/S/s; only one of each group 6/b/G, 9/g/q, 8/B), all lower case, so it
  * can be read off a label and typed on a phone: log2(24^18) = {@value #ENTROPY_BITS_FLOOR}+ bits of
  * entropy, above the 80 bits asked for. Each character is drawn uniformly (rejection sampling over
  * bytes of the given {@link SecureRandom}). No Argon2 runs here, so a factory can generate 100,000

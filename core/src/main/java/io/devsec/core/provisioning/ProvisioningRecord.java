@@ -184,6 +184,7 @@ public final class ProvisioningRecord implements Destroyable {
         Integer version = null;
         String serial = null;
         char[] password = null;
+        boolean afterRoot = false;
         try (JsonParser p = JSON.createParser(json, 0, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidProvisioningRecordException(Problem.MALFORMED_JSON, "record is not a JSON object");
@@ -229,6 +230,7 @@ public final class ProvisioningRecord implements Destroyable {
             if (t != JsonToken.END_OBJECT) {
                 throw new InvalidProvisioningRecordException(Problem.MALFORMED_JSON, "record is not a flat JSON object");
             }
+            afterRoot = true;
             if (p.nextToken() != null) {
                 throw new InvalidProvisioningRecordException(Problem.TRAILING_DATA, "data after the JSON object");
             }
@@ -257,6 +259,9 @@ public final class ProvisioningRecord implements Destroyable {
             password = null;
             return record;
         } catch (JsonProcessingException e) {
+            if (afterRoot) {
+                throw new InvalidProvisioningRecordException(Problem.TRAILING_DATA, "data after the JSON object");
+            }
             // Jackson's message may quote the offending token (the password): keep only the location.
             throw new InvalidProvisioningRecordException(Problem.MALFORMED_JSON, "not well-formed JSON at line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
