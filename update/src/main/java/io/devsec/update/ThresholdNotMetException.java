@@ -11,7 +11,7 @@ public final class ThresholdNotMetException extends UpdateException {
     private final int validKeys;
 
     public ThresholdNotMetException(String role, int threshold, int validKeys) {
-        super(role + " metadata needs valid signatures from " + threshold + " distinct trusted keys but has "
+        super(role + " signature threshold not met: needs valid signatures from " + threshold + " distinct trusted keys, has "
                 + validKeys);
         this.role = role;
         this.threshold = threshold;

@@ -1,0 +1,135 @@
+package io.devsec.tools.update;
+
+import io.devsec.update.Envelope;
+import io.devsec.update.MetadataLimits;
+import io.devsec.update.RollbackCounter;
+import io.devsec.update.RootMetadata;
+import io.devsec.update.UpdateVerifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code devsec root create|rotate}: writes signed root metadata (DSSE envelopes). */
+@Command(name = "root", mixinStandardHelpOptions = true,
+        description = "Create or rotate the root of trust for signed updates.",
+        subcommands = {RootCommand.Create.class, RootCommand.Rotate.class})
+public final class RootCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: create or rotate.");
+    }
+
+    /** Options shared by create and rotate. */
+    static final class RootOptions {
+        @Option(names = "--key", required = true, paramLabel = "A.pub", description = "Root key (repeat for several).")
+        List<Path> keys;
+
+        @Option(names = "--threshold", required = true, paramLabel = "T", description = "Root signatures needed.")
+        int threshold;
+
+        @Option(names = "--update-key", required = true, paramLabel = "X.pub",
+                description = "Update signing key (repeat for several).")
+        List<Path> updateKeys;
+
+        @Option(names = "--update-threshold", required = true, paramLabel = "U",
+                description = "Update signatures needed.")
+        int updateThreshold;
+
+        @Option(names = "--expires", required = true, paramLabel = "INSTANT",
+                description = "Expiry, ISO 8601 (2027-01-31T00:00:00Z).")
+        Instant expires;
+
+        @Option(names = "--sign-with", required = true, paramLabel = "A.key",
+                description = "Private key to sign with (repeat for several).")
+        List<Path> signWith;
+
+        @Option(names = "--out", required = true, paramLabel = "root.json", description = "Output file.")
+        Path out;
+
+        byte[] build(CommandLine cl, long version) throws Exception {
+            RootMetadata root;
+            try {
+                root = CliSupport.root(version, expires, CliSupport.publicKeys(keys), threshold,
+                        CliSupport.publicKeys(updateKeys), updateThreshold).build();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, e.getMessage());
+            }
+            return CliSupport.sign(Envelope.ROOT_PAYLOAD_TYPE, root.toPayload(), CliSupport.signingKeys(signWith));
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create root version 1 (or --version), signed by a threshold of its own root keys.")
+    static final class Create implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        RootOptions options;
+
+        @Option(names = "--version", defaultValue = "1", paramLabel = "N", description = "Root version (default 1).")
+        long version;
+
+        @Override
+        public Integer call() {
+            try {
+                byte[] env = options.build(spec.commandLine(), version);
+                // Check what a device will check: the root is signed by a threshold of its own keys.
+                UpdateVerifier.builder().initialRoot(env).rollbackCounter(RollbackCounter.inMemory(0))
+                        .hardwareId("any").build().trustedRoot();
+                CliSupport.writeAtomically(options.out, env);
+                spec.commandLine().getOut().println("wrote root version " + version + " to " + options.out);
+                spec.commandLine().getOut().flush();
+                return 0;
+            } catch (CommandLine.ParameterException e) {
+                throw e;
+            } catch (Exception e) {
+                return CliSupport.fail(spec, "root create failed", e);
+            }
+        }
+    }
+
+    @Command(name = "rotate", mixinStandardHelpOptions = true,
+            description = "Create the next root (old version + 1), to be signed by a threshold of the old root keys"
+                    + " and of the new ones.")
+    static final class Rotate implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--root", required = true, paramLabel = "OLD.json", description = "The current root.")
+        Path oldRoot;
+
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        RootOptions options;
+
+        @Override
+        public Integer call() {
+            try {
+                byte[] old = Files.readAllBytes(oldRoot);
+                Envelope oldEnv = Envelope.parse(old, MetadataLimits.DEFAULT);
+                long version = RootMetadata.parse(oldEnv.payload(), MetadataLimits.DEFAULT).version() + 1;
+                byte[] env = options.build(spec.commandLine(), version);
+                // Check what a device will check when it walks from the old root to this one.
+                UpdateVerifier.builder().initialRoot(old).rollbackCounter(RollbackCounter.inMemory(0))
+                        .hardwareId("any").build().updateRoot(env);
+                CliSupport.writeAtomically(options.out, env);
+                spec.commandLine().getOut().println("wrote root version " + version + " to " + options.out);
+                spec.commandLine().getOut().flush();
+                return 0;
+            } catch (CommandLine.ParameterException e) {
+                throw e;
+            } catch (Exception e) {
+                return CliSupport.fail(spec, "root rotate failed", e);
+            }
+        }
+    }
+}
