@@ -13,7 +13,10 @@ import java.util.Objects;
  * context word (device id, serial number, product name), is or contains a publicly known default IoT
  * credential (the Mirai botnet list and similar, case-insensitive), or when the zxcvbn estimator
  * (zxcvbn4j) finds it among its breached-password and word lists or built from repeats, sequences,
- * keyboard walks or dates within fewer than 10^{@link #minGuessesLog10()} guesses.
+ * keyboard walks or dates within fewer than 10^{@link #minGuessesLog10()} guesses. Because that
+ * estimate grows with length, two structural rules apply whatever it says: repeats, sequences or
+ * keyboard walks covering half the password, or breached passwords covering three quarters of it,
+ * are refused.
  *
  * <p>Why 10^10 by default: a device stores an Argon2id hash that costs about 60 ms per guess per core,
  * so 10^10 guesses cost an offline attacker about 19 core-years; zxcvbn calls this "very unguessable"

@@ -154,6 +154,10 @@ public final class PasswordChecks {
             }
             Strength strength = Estimator.ZXCVBN.measure(CharBuffer.wrap(normalized), context);
             try {
+                Reason structural = mostlyOnePattern(strength.getSequence(), normalized.length);
+                if (structural != null) {
+                    throw new PasswordRejectedException(structural, "Try a few unrelated words.");
+                }
                 if (strength.getGuessesLog10() < minGuessesLog10) {
                     throw new PasswordRejectedException(reasonFor(strength.getSequence()),
                             "Try a few unrelated words.");
@@ -167,6 +171,43 @@ public final class PasswordChecks {
                 Arrays.fill(lower, '\0');
             }
         }
+    }
+
+    /**
+     * Structure that zxcvbn's estimate can miss, because it grows with length: repeats, sequences or
+     * keyboard walks covering at least half of the password (each kind counted over all its matches),
+     * or entries of zxcvbn's breached-password list covering at least three quarters of it.
+     */
+    static Reason mostlyOnePattern(List<Match> sequence, int length) {
+        int repeat = 0;
+        int run = 0;
+        int walk = 0;
+        int breached = 0;
+        for (Match m : sequence) {
+            int n = m.tokenLength();
+            if (m.pattern == Pattern.Repeat) {
+                repeat += n;
+            } else if (m.pattern == Pattern.Sequence) {
+                run += n;
+            } else if (m.pattern == Pattern.Spatial) {
+                walk += n;
+            } else if (m.pattern == Pattern.Dictionary && "passwords".equals(m.dictionaryName)) {
+                breached += n;
+            }
+        }
+        if (2 * repeat >= length) {
+            return Reason.REPETITIVE;
+        }
+        if (2 * run >= length) {
+            return Reason.SEQUENTIAL;
+        }
+        if (2 * walk >= length) {
+            return Reason.KEYBOARD_PATTERN;
+        }
+        if (4 * breached >= 3 * length) {
+            return Reason.COMMON_PASSWORD;
+        }
+        return null;
     }
 
     /** Maps the dominant zxcvbn match (the longest non-brute-force token) to a reason. */
