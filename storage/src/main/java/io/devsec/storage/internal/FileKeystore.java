@@ -883,9 +883,17 @@ public final class FileKeystore implements Keystore {
         }
     }
 
+    /** Same rule as {@link #NAME}, without a regex on the read path. */
     private static void checkName(String name) {
         Objects.requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches()) {
+        int n = name.length();
+        boolean ok = n >= 1 && n <= 128;
+        for (int i = 0; ok && i < n; i++) {
+            char c = name.charAt(i);
+            ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                    || c == '/' || c == '-';
+        }
+        if (!ok) {
             throw new IllegalArgumentException("Entry names are 1 to 128 characters of [A-Za-z0-9._/-].");
         }
     }

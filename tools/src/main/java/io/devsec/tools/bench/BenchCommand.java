@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks: each prints medians for DevSec and for a baseline measured in the same run, and the ratios.",
         subcommands = {
             // keystore, mqtt, reconnect, update: each a class in this package.
+            KeystoreBench.class,
         })
 public final class BenchCommand implements Runnable {
 
