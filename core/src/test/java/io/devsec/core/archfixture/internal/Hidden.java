@@ -1,0 +1,5 @@
+package io.devsec.core.archfixture.internal;
+
+/** Fixture for ArchitectureTest: an internal type. */
+public class Hidden {
+}
