@@ -91,6 +91,11 @@ public final class TopicNamespace {
         }
     }
 
+    /** Whether the text is a well-formed MQTT topic name (UTF-8, no wildcards, no control characters). */
+    public static boolean isWellFormedTopicName(String topic) {
+        return topic != null && topicNameProblem(topic) == null;
+    }
+
     /** Whether a topic name matches a (valid) filter, by MQTT's wildcard rules. */
     public static boolean matches(String filter, String topic) {
         String[] f = filter.split("/", -1);

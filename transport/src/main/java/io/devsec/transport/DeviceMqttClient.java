@@ -1,0 +1,1020 @@
+package io.devsec.transport;
+
+import io.devsec.transport.internal.InboundGate;
+import io.devsec.transport.internal.MqttSession;
+import io.devsec.transport.internal.OutboxJournal;
+import io.devsec.transport.internal.PahoV3Session;
+import io.devsec.transport.internal.PahoV5Session;
+import io.devsec.transport.internal.SessionSettings;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.X509KeyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A device's MQTT client: mutual TLS from a {@link DeviceTlsContext}, a topic namespace, checked
+ * inbound messages, a persisted encrypted outbox and DevSec's own reconnect policy, over Eclipse
+ * Paho (MQTT 5 by default, 3.1.1 on request).
+ *
+ * <p>What it guarantees:
+ * <ul>
+ *   <li>A QoS 1 {@link #publish} returns only when the message is fsynced in the outbox; it is
+ *       then delivered at least once, in publish order, across broker outages and process
+ *       restarts. A full outbox fails the call with {@link OutboxFullException}: nothing is dropped.
+ *   <li>Every topic and filter is checked against the {@link TopicNamespace} before anything is
+ *       sent; a refusal is a {@link TopicOutsideNamespaceException} and a security event.
+ *   <li>Inbound messages pass a size limit, the topic checks, a subscription match and the
+ *       {@link MessageValidator} before any {@link MessageHandler}; a failing message is dropped
+ *       and reported as a security event.
+ *   <li>Over MQTT 5, a PUBACK reason code of 0x80 or more (135: not authorized) completes the
+ *       {@link Delivery} with {@link PublishRefusedException} and is reported.
+ *   <li>Reconnection follows {@link ReconnectPolicy}: full-jitter exponential backoff, and a
+ *       jittered first connect; Paho's own automatic reconnect is off. Subscriptions are
+ *       restored after every reconnect.
+ * </ul>
+ *
+ * <p>Warning: QoS 1 means at least once: after a reconnect a message whose acknowledgement was
+ * lost is sent again. Receivers that must not act twice should deduplicate.
+ */
+public final class DeviceMqttClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceMqttClient.class);
+    /** The largest payload DevSec publishes: 16 MiB. */
+    public static final int MAX_OUTBOUND_PAYLOAD_BYTES = 16 * 1024 * 1024;
+
+    private final String host;
+    private final int port;
+    private final String clientId;
+    private final TopicNamespace namespace;
+    private final MqttProtocol protocol;
+    private final ReconnectPolicy policy;
+    private final Duration keepAlive;
+    private final Duration connectTimeout;
+    private final int maxInflight;
+    private final InboundGate gate;
+    private final TransportEventListener listener;
+    private final Clock clock;
+    private final Random random;
+    private final Duration renewalWindow;
+    private final OutboxJournal outbox;
+    private final long recoveredMaxSeq;
+
+    private final ScheduledExecutorService control;
+    private final Thread sender;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final Map<Long, Delivery> deliveries = new HashMap<>();
+    private final Map<Long, Optional<PublishRefusedException>> earlyOutcomes = new HashMap<>();
+
+    // guarded by lock
+    private ConnectionState state = ConnectionState.NEW;
+    private MqttSession session;
+    private long epoch;
+    private long cursor;
+    private int inflight;
+    private boolean closed;
+
+    // control thread only
+    private volatile DeviceTlsContext tls;
+    private int attempt;
+    private Instant connectedAt;
+    private ScheduledFuture<?> pendingConnect;
+    private String lastExpiryWarned;
+
+    private static final class Subscription {
+        final Qos qos;
+        final MessageHandler handler;
+
+        Subscription(Qos qos, MessageHandler handler) {
+            this.qos = qos;
+            this.handler = handler;
+        }
+    }
+
+    private DeviceMqttClient(Builder b, OutboxJournal outbox) {
+        this.host = b.host;
+        this.port = b.port;
+        this.clientId = b.clientId != null ? b.clientId : b.deviceId;
+        this.namespace = b.namespace != null ? b.namespace : TopicNamespace.forDevice(b.deviceId);
+        this.protocol = b.protocol;
+        this.policy = b.policy;
+        this.keepAlive = b.keepAlive;
+        this.connectTimeout = b.connectTimeout;
+        this.maxInflight = b.maxInflight;
+        this.gate = new InboundGate(namespace, b.maxInboundPayloadBytes, b.validator);
+        this.listener = b.listener;
+        this.clock = b.clock;
+        this.random = b.random != null ? b.random : new SecureRandom();
+        this.renewalWindow = b.renewalWindow;
+        this.tls = b.tls;
+        this.outbox = outbox;
+        List<OutboxJournal.Entry> recovered = outbox.pending();
+        this.recoveredMaxSeq = recovered.isEmpty() ? 0 : recovered.get(recovered.size() - 1).seq();
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "devsec-mqtt-control-" + clientId);
+            t.setDaemon(true);
+            return t;
+        });
+        ex.setRemoveOnCancelPolicy(true);
+        this.control = ex;
+        this.sender = new Thread(this::sendLoop, "devsec-mqtt-sender-" + clientId);
+        this.sender.setDaemon(true);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /**
+     * Starts connecting in the background, after the policy's jittered first-connect delay.
+     * Publishing works before and during the connection: QoS 1 messages wait in the outbox.
+     *
+     * @throws IllegalStateException when already started or closed
+     */
+    public void start() {
+        lock.lock();
+        try {
+            if (state != ConnectionState.NEW) {
+                throw new IllegalStateException("client already started (state " + state + ")");
+            }
+        } finally {
+            lock.unlock();
+        }
+        setState(ConnectionState.CONNECTING);
+        sender.start();
+        Duration first = policy.firstConnectDelay(random);
+        control.execute(() -> {
+            pendingConnect = control.schedule(this::connectOnce, first.toNanos(), TimeUnit.NANOSECONDS);
+            control.scheduleWithFixedDelay(this::checkCertificateExpiry, 12, 12, TimeUnit.HOURS);
+        });
+    }
+
+    /** Disconnects, stops every DevSec thread and closes the outbox; pending messages stay on disk. */
+    @Override
+    public void close() throws IOException {
+        lock.lock();
+        MqttSession s;
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            s = session;
+            session = null;
+            epoch++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        control.shutdownNow();
+        try {
+            control.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (s != null) {
+            s.close();
+        }
+        sender.interrupt();
+        setState(ConnectionState.CLOSED);
+        outbox.close();
+    }
+
+    /** The current connection state. */
+    public ConnectionState state() {
+        lock.lock();
+        try {
+            return state;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until connected; returns whether it is. */
+    public boolean awaitConnected(Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while (state != ConnectionState.CONNECTED && !closed) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            return state == ConnectionState.CONNECTED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Messages in the outbox not yet acknowledged by the broker. */
+    public int pendingMessages() {
+        return outbox.size();
+    }
+
+    /** Waits until the outbox is empty; returns whether it is. */
+    public boolean awaitOutboxEmpty(Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while (outbox.size() > 0 && !closed) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            return outbox.size() == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public TopicNamespace namespace() {
+        return namespace;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    // ------------------------------------------------------------------ publish / subscribe
+
+    /**
+     * Publishes {@code payload} to {@code topic}, which must lie in the namespace.
+     *
+     * <p>QoS 1: the message is persisted (fsynced, encrypted) before this returns, and sent when
+     * connected. QoS 0: sent at once if connected, otherwise refused with {@link NotConnectedException}.
+     *
+     * @throws TopicOutsideNamespaceException when the topic is malformed or outside the namespace
+     * @throws OutboxFullException when the outbox is at its limit
+     * @throws NotConnectedException for QoS 0 while not connected
+     * @throws IOException when the outbox cannot be written or the client is closed
+     */
+    public Delivery publish(String topic, byte[] payload, Qos qos) throws TopicOutsideNamespaceException, IOException {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(qos, "qos");
+        if (payload.length > MAX_OUTBOUND_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("payload is " + payload.length + " bytes, more than " + MAX_OUTBOUND_PAYLOAD_BYTES);
+        }
+        checkTopic(topic, false);
+        if (isClosed()) {
+            throw new IOException("client is closed");
+        }
+        if (qos == Qos.AT_MOST_ONCE) {
+            return publishAtMostOnce(topic, payload);
+        }
+        long seq = outbox.append(topic, payload);
+        Delivery d = new Delivery(seq);
+        lock.lock();
+        try {
+            Optional<PublishRefusedException> early = earlyOutcomes.remove(seq);
+            if (early != null) {
+                finish(d, early);
+            } else {
+                deliveries.put(seq, d);
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return d;
+    }
+
+    private Delivery publishAtMostOnce(String topic, byte[] payload) throws IOException {
+        MqttSession s;
+        lock.lock();
+        try {
+            s = state == ConnectionState.CONNECTED ? session : null;
+        } finally {
+            lock.unlock();
+        }
+        if (s == null) {
+            throw new NotConnectedException("not connected: QoS 0 message to " + TopicNamespace.printable(topic) + " not sent");
+        }
+        try {
+            s.publish(topic, payload.clone(), 0, new MqttSession.Completion() {
+                @Override
+                public void completed(int[] reasonCodes) {
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    LOG.debug("QoS 0 publish failed: {}", cause.toString());
+                }
+            });
+        } catch (Exception e) {
+            NotConnectedException n = new NotConnectedException("QoS 0 publish failed: " + e.getClass().getSimpleName());
+            n.initCause(e);
+            throw n;
+        }
+        return Delivery.completed(0);
+    }
+
+    /**
+     * Subscribes to {@code filter} (wildcards only after the namespace prefix). Kept across
+     * reconnects until {@link #unsubscribe}. Messages reach {@code handler} only after the inbound checks.
+     *
+     * @throws TopicOutsideNamespaceException when the filter is malformed or reaches outside the namespace
+     */
+    public void subscribe(String filter, Qos qos, MessageHandler handler) throws TopicOutsideNamespaceException {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(qos, "qos");
+        Objects.requireNonNull(handler, "handler");
+        checkTopic(filter, true);
+        subscriptions.put(filter, new Subscription(qos, handler));
+        control.execute(() -> {
+            MqttSession s = currentSession();
+            if (s != null) {
+                subscribeAll(s, List.of(filter));
+            }
+        });
+    }
+
+    /** Stops a subscription. */
+    public void unsubscribe(String filter) {
+        if (subscriptions.remove(filter) != null) {
+            control.execute(() -> {
+                MqttSession s = currentSession();
+                if (s != null) {
+                    try {
+                        s.unsubscribe(filter);
+                    } catch (Exception e) {
+                        LOG.debug("unsubscribe failed: {}", e.toString());
+                    }
+                }
+            });
+        }
+    }
+
+    private void checkTopic(String topic, boolean filter) throws TopicOutsideNamespaceException {
+        try {
+            if (filter) {
+                namespace.checkTopicFilter(topic);
+            } else {
+                namespace.checkTopicName(topic);
+            }
+        } catch (TopicOutsideNamespaceException e) {
+            LOG.debug("refused topic locally: {}", e.getMessage());
+            event(TransportSecurityEvent.Type.TOPIC_REFUSED_LOCALLY, e.getMessage(), e);
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ renewal
+
+    /**
+     * Installs a renewed identity (a new certificate from a new CSR, possibly a new key): connects
+     * a new session with it, and only then drops the old one, so the device is offline for at most
+     * one reconnect. When not connected, the next attempt simply uses the new identity.
+     *
+     * @throws IOException when the new identity cannot connect (the old session, if any, stays)
+     */
+    public void renewIdentity(DeviceTlsContext renewed, Duration timeout)
+            throws IOException, InterruptedException, TimeoutException {
+        Objects.requireNonNull(renewed, "renewed");
+        Future<?> f = control.submit(() -> {
+            DeviceTlsContext old = tls;
+            tls = renewed;
+            MqttSession current = currentSession();
+            if (current == null) {
+                reconnectNow();
+                return null;
+            }
+            MqttSession fresh;
+            try {
+                fresh = newSession();
+                fresh.connect(connectTimeout);
+            } catch (Exception e) {
+                tls = old;
+                throw new IOException("renewed identity could not connect: " + e, e);
+            }
+            onConnected(fresh);
+            current.kill();
+            lastExpiryWarned = null;
+            checkCertificateExpiry();
+            return null;
+        });
+        try {
+            f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException) {
+                throw (IOException) c;
+            }
+            throw new IOException("renewal failed", c);
+        }
+    }
+
+    private void reconnectNow() {
+        if (pendingConnect != null) {
+            pendingConnect.cancel(false);
+        }
+        pendingConnect = control.schedule(this::connectOnce, 0, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkCertificateExpiry() {
+        try {
+            Optional<X509Certificate> leaf = deviceCertificate(tls);
+            if (leaf.isEmpty()) {
+                return;
+            }
+            X509Certificate c = leaf.get();
+            Instant notAfter = c.getNotAfter().toInstant();
+            Instant now = clock.instant();
+            String id = c.getSerialNumber() + "/" + notAfter;
+            if (!now.plus(renewalWindow).isBefore(notAfter) && !id.equals(lastExpiryWarned)) {
+                lastExpiryWarned = id;
+                String detail = "device certificate " + c.getSubjectX500Principal().getName() + " expires at " + notAfter;
+                LOG.warn(detail);
+                event(TransportSecurityEvent.Type.CERTIFICATE_EXPIRING, detail, null);
+                try {
+                    listener.certificateExpiring(c, notAfter);
+                } catch (RuntimeException e) {
+                    LOG.warn("listener failed on certificateExpiring", e);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("certificate expiry check failed", e);
+        }
+    }
+
+    static Optional<X509Certificate> deviceCertificate(DeviceTlsContext ctx) {
+        if (ctx.identity().isEmpty()) {
+            return Optional.empty();
+        }
+        X509KeyManager km = ctx.identity().get().keyManager();
+        String alias = km.chooseClientAlias(new String[] {"EC", "RSA", "RSASSA-PSS", "EdDSA", "Ed25519"}, null, null);
+        if (alias == null) {
+            return Optional.empty();
+        }
+        X509Certificate[] chain = km.getCertificateChain(alias);
+        return chain == null || chain.length == 0 ? Optional.empty() : Optional.of(chain[0]);
+    }
+
+    // ------------------------------------------------------------------ connection management (control thread)
+
+    private MqttSession newSession() throws Exception {
+        SessionSettings s = new SessionSettings("ssl://" + host + ":" + port, clientId, tls.socketFactory(), keepAlive,
+                connectTimeout, maxInflight);
+        MqttSession[] self = new MqttSession[1];
+        MqttSession.Callbacks cb = new MqttSession.Callbacks() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                control.execute(() -> onLost(self[0], cause));
+            }
+
+            @Override
+            public void messageArrived(String topic, byte[] payload, int qos, boolean retained) {
+                onMessage(topic, payload, qos, retained);
+            }
+        };
+        self[0] = protocol == MqttProtocol.MQTT_5 ? new PahoV5Session(s, cb) : new PahoV3Session(s, cb);
+        return self[0];
+    }
+
+    private void connectOnce() {
+        if (isClosed()) {
+            return;
+        }
+        setState(ConnectionState.CONNECTING);
+        MqttSession s = null;
+        try {
+            s = newSession();
+            s.connect(connectTimeout);
+        } catch (Exception e) {
+            if (s != null) {
+                s.kill();
+            }
+            classifyConnectFailure(e);
+            if (isClosed()) {
+                return;
+            }
+            setState(ConnectionState.DISCONNECTED);
+            scheduleReconnect();
+            return;
+        }
+        onConnected(s);
+    }
+
+    private void onConnected(MqttSession s) {
+        // Subscribe first: Paho sends in order, so the broker sees SUBSCRIBE before any outbox PUBLISH.
+        subscribeAll(s, new ArrayList<>(subscriptions.keySet()));
+        lock.lock();
+        try {
+            if (closed) {
+                s.close();
+                return;
+            }
+            session = s;
+            epoch++;
+            cursor = 0;
+            inflight = 0;
+            state = ConnectionState.CONNECTED;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        connectedAt = clock.instant();
+        LOG.debug("connected to {}:{} as {}", host, port, clientId);
+        notifyState(ConnectionState.CONNECTED);
+        checkCertificateExpiry();
+    }
+
+    private void onLost(MqttSession s, Throwable cause) {
+        lock.lock();
+        try {
+            if (closed || s == null || s != session) {
+                return;
+            }
+            session = null;
+            epoch++;
+            state = ConnectionState.DISCONNECTED;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        LOG.debug("connection lost: {}", cause == null ? "unknown" : cause.toString());
+        s.kill();
+        notifyState(ConnectionState.DISCONNECTED);
+        if (connectedAt != null && !clock.instant().isBefore(connectedAt.plus(policy.stableAfter()))) {
+            attempt = 0;
+        }
+        scheduleReconnect();
+    }
+
+    private void scheduleReconnect() {
+        Duration d = policy.delayFor(Math.min(attempt, 62), random);
+        attempt++;
+        LOG.debug("reconnect attempt {} in {}", attempt, d);
+        pendingConnect = control.schedule(this::connectOnce, d.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void classifyConnectFailure(Exception e) {
+        Throwable cert = find(e, CertificateException.class);
+        Throwable handshake = find(e, SSLHandshakeException.class);
+        Throwable ssl = find(e, SSLException.class);
+        if (cert != null || (handshake != null && !String.valueOf(handshake.getMessage()).contains("Received fatal alert"))) {
+            Throwable why = cert != null ? cert : handshake;
+            LOG.warn("refused the broker's TLS peer: {}", why.toString());
+            event(TransportSecurityEvent.Type.PEER_REFUSED, "TLS peer refused: " + why.getMessage(), why);
+        } else if (ssl != null) {
+            LOG.warn("broker refused our TLS connection: {}", ssl.toString());
+            event(TransportSecurityEvent.Type.CONNECT_REFUSED, "broker refused the TLS connection: " + ssl.getMessage(), ssl);
+        } else if (isNotAuthorized(e)) {
+            LOG.warn("broker refused CONNECT: {}", e.toString());
+            event(TransportSecurityEvent.Type.CONNECT_REFUSED, "broker refused CONNECT: " + e.getMessage(), e);
+        } else {
+            LOG.debug("connect failed: {}", e.toString());
+        }
+    }
+
+    private static boolean isNotAuthorized(Exception e) {
+        if (e instanceof org.eclipse.paho.client.mqttv3.MqttException) {
+            int rc = ((org.eclipse.paho.client.mqttv3.MqttException) e).getReasonCode();
+            return rc == 4 || rc == 5;
+        }
+        if (e instanceof org.eclipse.paho.mqttv5.common.MqttException) {
+            int rc = ((org.eclipse.paho.mqttv5.common.MqttException) e).getReasonCode();
+            return rc == 0x86 || rc == 0x87 || rc == 0x8A;
+        }
+        return false;
+    }
+
+    private static Throwable find(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return c;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private void subscribeAll(MqttSession s, List<String> filters) {
+        if (filters.isEmpty()) {
+            return;
+        }
+        List<String> fs = new ArrayList<>();
+        List<Integer> qs = new ArrayList<>();
+        for (String f : filters) {
+            Subscription sub = subscriptions.get(f);
+            if (sub != null) {
+                fs.add(f);
+                qs.add(sub.qos.level());
+            }
+        }
+        int[] q = new int[qs.size()];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = qs.get(i);
+        }
+        try {
+            s.subscribe(fs.toArray(new String[0]), q, new MqttSession.Completion() {
+                @Override
+                public void completed(int[] codes) {
+                    for (int i = 0; i < codes.length && i < fs.size(); i++) {
+                        if (codes[i] >= 0x80) {
+                            String detail = "broker refused subscription to " + TopicNamespace.printable(fs.get(i))
+                                    + ": reason code " + codes[i] + " (" + PublishRefusedException.reasonName(codes[i]) + ")";
+                            LOG.warn(detail);
+                            event(TransportSecurityEvent.Type.BROKER_REFUSED, detail, null);
+                        }
+                    }
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    LOG.debug("subscribe failed: {}", cause.toString());
+                }
+            });
+        } catch (Exception e) {
+            LOG.debug("subscribe failed: {}", e.toString());
+        }
+    }
+
+    private MqttSession currentSession() {
+        lock.lock();
+        try {
+            return state == ConnectionState.CONNECTED ? session : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ sending (sender thread)
+
+    private void sendLoop() {
+        while (true) {
+            OutboxJournal.Entry e;
+            MqttSession s;
+            long ep;
+            lock.lock();
+            try {
+                while (true) {
+                    if (closed) {
+                        return;
+                    }
+                    if (state == ConnectionState.CONNECTED && inflight < maxInflight) {
+                        Optional<OutboxJournal.Entry> next = outbox.nextAfter(cursor);
+                        if (next.isPresent()) {
+                            e = next.get();
+                            break;
+                        }
+                    }
+                    changed.await(1, TimeUnit.SECONDS);
+                }
+                s = session;
+                ep = epoch;
+                cursor = e.seq();
+                inflight++;
+            } catch (InterruptedException ie) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            final long seq = e.seq();
+            final String topic = e.topic();
+            try {
+                s.publish(topic, e.payload(), 1, new MqttSession.Completion() {
+                    @Override
+                    public void completed(int[] codes) {
+                        onPublishCompleted(ep, seq, topic, codes);
+                    }
+
+                    @Override
+                    public void failed(Throwable cause) {
+                        onPublishFailed(ep, s, cause);
+                    }
+                });
+            } catch (Exception ex) {
+                onPublishFailed(ep, s, ex);
+            }
+        }
+    }
+
+    private void onPublishCompleted(long ep, long seq, String topic, int[] codes) {
+        Optional<PublishRefusedException> outcome = Optional.empty();
+        int rc = codes.length > 0 ? codes[0] : 0;
+        if (rc >= 0x80) {
+            PublishRefusedException r = new PublishRefusedException(topic, rc);
+            outcome = Optional.of(r);
+            LOG.warn("broker refused a publish: {}", r.getMessage());
+            event(TransportSecurityEvent.Type.BROKER_REFUSED, r.getMessage(), r);
+        }
+        try {
+            outbox.acknowledge(seq);
+        } catch (IOException ex) {
+            LOG.warn("could not record acknowledgement of message {}: {}", seq, ex.toString());
+        }
+        lock.lock();
+        try {
+            if (ep == epoch) {
+                inflight--;
+            }
+            Delivery d = deliveries.remove(seq);
+            if (d != null) {
+                finish(d, outcome);
+            } else if (seq > recoveredMaxSeq) {
+                // acknowledged before publish() registered its Delivery; publish() picks this up
+                earlyOutcomes.put(seq, outcome);
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void onPublishFailed(long ep, MqttSession s, Throwable cause) {
+        boolean current;
+        lock.lock();
+        try {
+            current = ep == epoch;
+            if (current) {
+                inflight--;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (current) {
+            // Resend from the first pending message, in order, on a fresh connection.
+            LOG.debug("publish failed, reconnecting: {}", cause.toString());
+            control.execute(() -> onLost(s, cause));
+        }
+    }
+
+    private static void finish(Delivery d, Optional<PublishRefusedException> outcome) {
+        if (outcome.isPresent()) {
+            d.refuse(outcome.get());
+        } else {
+            d.succeed();
+        }
+    }
+
+    // ------------------------------------------------------------------ inbound
+
+    private void onMessage(String topic, byte[] payload, int qos, boolean retained) {
+        InboundMessage m;
+        try {
+            m = gate.check(topic, payload, qos, retained, subscriptions.keySet());
+        } catch (InvalidMessageException e) {
+            LOG.warn("dropped inbound message: {}", e.getMessage());
+            event(TransportSecurityEvent.Type.INBOUND_MESSAGE_REJECTED, e.getMessage(), e);
+            return;
+        }
+        for (Map.Entry<String, Subscription> s : subscriptions.entrySet()) {
+            if (TopicNamespace.matches(s.getKey(), m.topic())) {
+                try {
+                    s.getValue().handler.onMessage(m);
+                } catch (RuntimeException ex) {
+                    LOG.warn("message handler for {} failed", s.getKey(), ex);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void setState(ConnectionState s) {
+        boolean notify;
+        lock.lock();
+        try {
+            if (closed && s != ConnectionState.CLOSED) {
+                return;
+            }
+            notify = state != s;
+            state = s;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (notify) {
+            notifyState(s);
+        }
+    }
+
+    private void notifyState(ConnectionState s) {
+        try {
+            listener.connectionStateChanged(s);
+        } catch (RuntimeException e) {
+            LOG.warn("listener failed on connectionStateChanged", e);
+        }
+    }
+
+    private void event(TransportSecurityEvent.Type type, String detail, Throwable cause) {
+        try {
+            listener.securityEvent(new TransportSecurityEvent(type, clock.instant(), detail, Optional.ofNullable(cause)));
+        } catch (RuntimeException e) {
+            LOG.warn("listener failed on securityEvent", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceMqttClient{" + clientId + " -> " + host + ":" + port + ", " + protocol + ", " + state() + "}";
+    }
+
+    /** Validating builder; {@link #build()} names the missing or bad field. */
+    public static final class Builder {
+        private String host;
+        private int port;
+        private String deviceId;
+        private String clientId;
+        private DeviceTlsContext tls;
+        private TopicNamespace namespace;
+        private MqttProtocol protocol = MqttProtocol.MQTT_5;
+        private ReconnectPolicy policy = ReconnectPolicy.DEFAULT;
+        private Duration keepAlive = Duration.ofSeconds(60);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private int maxInflight = 10;
+        private int maxInboundPayloadBytes = 256 * 1024;
+        private MessageValidator validator = MessageValidator.ACCEPT_ALL;
+        private TransportEventListener listener = TransportEventListener.NONE;
+        private OutboxSettings outbox;
+        private Clock clock = Clock.systemUTC();
+        private Random random;
+        private Duration renewalWindow = Duration.ofDays(30);
+
+        private Builder() {
+        }
+
+        /** The broker's host name (verified against its certificate) and TLS port. */
+        public Builder broker(String host, int port) {
+            this.host = Objects.requireNonNull(host, "host");
+            this.port = port;
+            return this;
+        }
+
+        /** The device id: default client id and namespace {@code devices/{deviceId}/}. */
+        public Builder deviceId(String deviceId) {
+            this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
+            return this;
+        }
+
+        /** An MQTT client id other than the device id. */
+        public Builder clientId(String clientId) {
+            this.clientId = Objects.requireNonNull(clientId, "clientId");
+            return this;
+        }
+
+        public Builder tls(DeviceTlsContext tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        public Builder namespace(TopicNamespace namespace) {
+            this.namespace = Objects.requireNonNull(namespace, "namespace");
+            return this;
+        }
+
+        public Builder protocol(MqttProtocol protocol) {
+            this.protocol = Objects.requireNonNull(protocol, "protocol");
+            return this;
+        }
+
+        public Builder reconnectPolicy(ReconnectPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "reconnectPolicy");
+            return this;
+        }
+
+        public Builder keepAlive(Duration keepAlive) {
+            this.keepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
+            return this;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /** QoS 1 messages sent but not yet acknowledged, at most (default 10). */
+        public Builder maxInflight(int maxInflight) {
+            this.maxInflight = maxInflight;
+            return this;
+        }
+
+        /** Inbound payload limit in bytes (default 256 KiB). */
+        public Builder maxInboundPayloadBytes(int max) {
+            this.maxInboundPayloadBytes = max;
+            return this;
+        }
+
+        public Builder validator(MessageValidator validator) {
+            this.validator = Objects.requireNonNull(validator, "validator");
+            return this;
+        }
+
+        public Builder listener(TransportEventListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public Builder outbox(OutboxSettings outbox) {
+            this.outbox = Objects.requireNonNull(outbox, "outbox");
+            return this;
+        }
+
+        /** The clock for certificate expiry checks (tests use a fixed clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The random source for reconnect jitter (default a {@link SecureRandom}; tests pass a seeded one). */
+        public Builder random(Random random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** How long before the device certificate expires the renewal event fires (default 30 days). */
+        public Builder renewalWindow(Duration window) {
+            this.renewalWindow = Objects.requireNonNull(window, "renewalWindow");
+            return this;
+        }
+
+        /**
+         * Opens the outbox (recovering it) and builds the client; call {@link #start()} to connect.
+         *
+         * @throws CorruptOutboxException when the outbox is damaged
+         * @throws IOException when the outbox cannot be opened
+         */
+        public DeviceMqttClient build() throws IOException, CorruptOutboxException {
+            if (host == null || host.isEmpty()) {
+                throw new IllegalArgumentException("broker host is required");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("broker port must be 1-65535, got " + port);
+            }
+            if (deviceId == null) {
+                throw new IllegalArgumentException("deviceId is required");
+            }
+            if (namespace == null) {
+                TopicNamespace.forDevice(deviceId);
+            }
+            String cid = clientId != null ? clientId : deviceId;
+            if (cid.isEmpty() || cid.length() > 23 * 10) {
+                throw new IllegalArgumentException("clientId must be 1 to 230 characters");
+            }
+            if (tls == null) {
+                throw new IllegalArgumentException("tls is required");
+            }
+            if (outbox == null) {
+                throw new IllegalArgumentException("outbox is required");
+            }
+            if (maxInflight < 1 || maxInflight > 65535) {
+                throw new IllegalArgumentException("maxInflight must be 1-65535");
+            }
+            if (maxInboundPayloadBytes < 0) {
+                throw new IllegalArgumentException("maxInboundPayloadBytes must not be negative");
+            }
+            if (keepAlive.isNegative() || keepAlive.isZero()) {
+                throw new IllegalArgumentException("keepAlive must be positive");
+            }
+            if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+                throw new IllegalArgumentException("connectTimeout must be positive");
+            }
+            if (renewalWindow.isNegative()) {
+                throw new IllegalArgumentException("renewalWindow must not be negative");
+            }
+            return new DeviceMqttClient(this, OutboxJournal.open(outbox));
+        }
+    }
+}
