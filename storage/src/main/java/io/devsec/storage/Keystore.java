@@ -22,16 +22,39 @@ import java.util.Set;
  * <p>A keystore is thread-safe. One process at a time may hold it open: a second opener gets a
  * {@link KeystoreInUseException}. {@link #close()} wipes the key material held in memory.
  *
- * <p>Names are 1 to 128 characters of {@code [A-Za-z0-9._/-]}.
+ * <p>Names are 1 to 128 characters of {@code [A-Za-z0-9._/-]}; another name is an
+ * {@link IllegalArgumentException}. Reading an entry as another type than it was stored as (a secret
+ * as a counter, say) is an {@link IllegalArgumentException} too. A counter can never be deleted or
+ * replaced by another type: that is a {@link CounterRollbackException}. Values are limited to 1 MiB
+ * per entry and the file to 64 MiB. Every method of a closed keystore, except {@link #close()},
+ * {@link #file()}, {@link #created()} and {@link #masterKeyKind()}, throws {@link IllegalStateException}.
+ *
+ * <p>Cost: a read is one in-memory AES-GCM decryption; a write seals the changed entries, rewrites
+ * the file and fsyncs it and its folder (about two fsyncs).
  */
 public interface Keystore extends Closeable {
 
     /**
      * Opens the keystore at {@code file}, creating it (and its folder, owner-only) when absent.
      *
-     * @throws KeystoreException when the file is not a keystore, is corrupt, has a newer format,
-     *     or cannot be opened with this master key; the file is never modified in that case
-     * @throws IOException when the file cannot be read or written, or is held by another process
+     * <p>Checks, in this order: the folder and file are not writable (folder) or readable (file) by
+     * group or others; the lock is free; the file starts with the magic; its format version is one
+     * this library reads; its header checksum holds; its master-key kind matches {@code masterKey};
+     * the master key unwraps the data key; the whole-file MAC holds; every length is within bounds.
+     *
+     * @throws NotAKeystoreException when the file does not start with the keystore magic
+     * @throws UnsupportedFormatVersionException when the file has another format version
+     * @throws CorruptKeystoreException when the file is truncated, altered, spliced or out of bounds
+     * @throws WrongMasterKeyException when {@code masterKey} does not open it (other kind, other key,
+     *     wrong passphrase or PIN, missing device secret file)
+     * @throws WeakMasterKeyException when the device secret file holds fewer than 32 bytes
+     * @throws InsecurePermissionsException when group or others can read the file or write the folder
+     *     (see {@link KeystoreOptions.Builder#insecureAllowLoosePermissions(boolean)})
+     * @throws KeystoreInUseException when another process, or another open {@code Keystore} in this
+     *     JVM, holds it
+     * @throws IOException when the file cannot be read or written
+     *
+     * <p>In every failure case the keystore file is left exactly as it was: never repaired, never replaced.
      */
     static Keystore open(Path file, MasterKeySource masterKey) throws IOException, KeystoreException {
         return open(file, masterKey, KeystoreOptions.DEFAULT);

@@ -67,23 +67,38 @@ class PassphraseKeystoreTest {
         assertThat(Argon2Parameters.DEFAULT.memoryKib()).isEqualTo(64 * 1024);
     }
 
-    @Test
-    void hugeArgon2CostInHeader_isRefusedBeforeDerivation() throws Exception {
-        Path file = dir.resolve("ks");
-        Keystore.open(file, MasterKeySource.passphrase("pw".toCharArray(), FAST)).close();
+    /** Writes {@code memoryKib} into a passphrase keystore's header and re-seals the (unkeyed) header checksum. */
+    private static void setHeaderMemory(Path file, int memoryKib) throws Exception {
         byte[] data = Files.readAllBytes(file);
         // header: magic 8, version 2, kind 1, params length 2, salt 16, then memory (u32)
         int memoryOffset = 8 + 2 + 1 + 2 + 16;
-        data[memoryOffset] = 0x7f;
-        // Re-seal the header checksum so only the bound check can stop it.
+        java.nio.ByteBuffer.wrap(data).putInt(memoryOffset, memoryKib);
         int wrappedLenOffset = memoryOffset + 12;
         int wrappedLen = ((data[wrappedLenOffset] & 0xff) << 8) | (data[wrappedLenOffset + 1] & 0xff);
         int sumOffset = wrappedLenOffset + 2 + wrappedLen;
         byte[] sum = java.security.MessageDigest.getInstance("SHA-256").digest(Arrays.copyOf(data, sumOffset));
         System.arraycopy(sum, 0, data, sumOffset, 16);
         Files.write(file, data);
+    }
+
+    @Test
+    void hugeArgon2CostInHeader_isRefusedBeforeDerivation() throws Exception {
+        Path file = dir.resolve("ks");
+        Keystore.open(file, MasterKeySource.passphrase("pw".toCharArray(), FAST)).close();
+        setHeaderMemory(file, 0x7f000000);
         assertThatThrownBy(() -> Keystore.open(file, MasterKeySource.passphrase("pw".toCharArray(), FAST)))
                 .isInstanceOf(CorruptKeystoreException.class).hasMessageContaining("out of bounds");
+    }
+
+    @Test
+    void argon2CostAboveCeiling_isRefusedBeforeDerivation_unlessAskedFor() throws Exception {
+        Path file = dir.resolve("ks");
+        Keystore.open(file, MasterKeySource.passphrase("pw".toCharArray(), FAST)).close();
+        setHeaderMemory(file, 512 * 1024);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> Keystore.open(file, MasterKeySource.passphrase("pw".toCharArray(), FAST)))
+                .isInstanceOf(CorruptKeystoreException.class).hasMessageContaining("above the ceiling");
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("refused without deriving").isLessThan(2_000);
     }
 
     @Test

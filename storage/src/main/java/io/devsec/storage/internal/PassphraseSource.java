@@ -101,6 +101,17 @@ public final class PassphraseSource implements MasterKeyBackend, Destroyable {
 
     private byte[] derive(byte[] params) throws KeystoreException {
         Argon2Parameters p = parse(params);
+        // The header checksum is not keyed, so anyone who can write the file can raise its costs: accept
+        // no more than the larger of what the application asked for and DEFAULT before spending them.
+        int maxMemory = Math.max(parameters.memoryKib(), Argon2Parameters.DEFAULT.memoryKib());
+        int maxIterations = Math.max(parameters.iterations(), Argon2Parameters.DEFAULT.iterations());
+        int maxLanes = Math.max(parameters.parallelism(), Argon2Parameters.DEFAULT.parallelism());
+        if (p.memoryKib() > maxMemory || p.iterations() > maxIterations || p.parallelism() > maxLanes) {
+            throw new CorruptKeystoreException("The keystore header asks for Argon2 costs " + p + " above the ceiling "
+                    + "(memoryKib " + maxMemory + ", iterations " + maxIterations + ", parallelism " + maxLanes
+                    + "); if the keystore was created with them, open it with MasterKeySource.passphrase(passphrase, "
+                    + "parameters) giving them.");
+        }
         byte[] salt = Arrays.copyOf(params, SALT_LENGTH);
         byte[] password = utf8();
         try {
