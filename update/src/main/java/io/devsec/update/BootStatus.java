@@ -1,0 +1,92 @@
+package io.devsec.update;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** A snapshot of the A/B boot state. Immutable. */
+public final class BootStatus {
+    private final Slot confirmed;
+    private final Map<Slot, SlotState> states;
+    private final Map<Slot, Long> versions;
+    private final Slot trial;
+    private final int trialStarts;
+    private final Instant trialSince;
+    private final Slot running;
+    private final boolean rolledBack;
+
+    /** For {@link BootControl} implementations. */
+    public BootStatus(Slot confirmed, Map<Slot, SlotState> states, Map<Slot, Long> versions, Optional<Slot> trial,
+            int trialStarts, Optional<Instant> trialSince, Slot running, boolean rolledBack) {
+        this.confirmed = Objects.requireNonNull(confirmed, "confirmed");
+        this.states = new EnumMap<>(states);
+        this.versions = new EnumMap<>(versions);
+        this.trial = trial.orElse(null);
+        this.trialStarts = trialStarts;
+        this.trialSince = trialSince.orElse(null);
+        this.running = Objects.requireNonNull(running, "running");
+        this.rolledBack = rolledBack;
+        for (Slot s : Slot.values()) {
+            if (!this.states.containsKey(s) || !this.versions.containsKey(s)) {
+                throw new IllegalArgumentException("state and version of slot " + s + " are required");
+            }
+        }
+    }
+
+    /** The last confirmed slot: the fallback while a trial runs. */
+    public Slot confirmedSlot() {
+        return confirmed;
+    }
+
+    public long confirmedVersion() {
+        return versions.get(confirmed);
+    }
+
+    public SlotState state(Slot slot) {
+        return states.get(slot);
+    }
+
+    /** The version in a slot (0 when empty or being written). */
+    public long version(Slot slot) {
+        return versions.get(slot);
+    }
+
+    /** The slot on trial (pending or running), if any. */
+    public Optional<Slot> trialSlot() {
+        return Optional.ofNullable(trial);
+    }
+
+    /** How many starts the trial slot has had. */
+    public int trialStarts() {
+        return trialStarts;
+    }
+
+    public Optional<Instant> trialSince() {
+        return Optional.ofNullable(trialSince);
+    }
+
+    /** The slot this start runs (the trial slot during a trial, else the confirmed slot). */
+    public Slot runningSlot() {
+        return running;
+    }
+
+    /** The version this start runs. */
+    public long runningVersion() {
+        return versions.get(running);
+    }
+
+    /** Whether this start rolled back a trial that was not confirmed in time. */
+    public boolean rolledBack() {
+        return rolledBack;
+    }
+
+    @Override
+    public String toString() {
+        return "BootStatus[confirmed=" + confirmed + " v" + versions.get(confirmed) + ", running=" + running + " v"
+                + versions.get(running) + ", A=" + states.get(Slot.A) + " v" + versions.get(Slot.A) + ", B="
+                + states.get(Slot.B) + " v" + versions.get(Slot.B) + ", trial=" + trial + " (" + trialStarts
+                + " starts), rolledBack=" + rolledBack + "]";
+    }
+}

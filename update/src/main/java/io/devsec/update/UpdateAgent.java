@@ -1,0 +1,363 @@
+package io.devsec.update;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device side of signed A/B updates: at start it asks the {@link BootControl} what runs
+ * (rolling back an unconfirmed trial by itself), then checks its {@link UpdateSource} after start
+ * and periodically with jitter, verifies each offer with the {@link UpdateVerifier}, streams the
+ * image into the inactive slot and puts it on trial. The application confirms the new version
+ * with {@link #confirm()} once its health check passes; only then does the rollback floor rise.
+ *
+ * <p>Automatic updates are on by default; {@link #setAutomaticUpdates(boolean)} turns scheduled
+ * installs off and {@link #postpone(Duration)} skips scheduled checks for a while.
+ * {@link #checkNow()} always works. Thread-safe.
+ */
+public final class UpdateAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UpdateAgent.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final UpdateVerifier verifier;
+    private final BootControl boot;
+    private final RollbackCounter counter;
+    private final UpdateSource source;
+    private final UpdateListener listener;
+    private final UpdateSchedule schedule;
+    private final TrialPolicy trialPolicy;
+    private final Clock clock;
+    private final Runnable restart;
+    private final ScheduledExecutorService executor;
+    private final boolean ownsExecutor;
+
+    private volatile boolean automatic = true;
+    private volatile Instant postponedUntil = Instant.MIN;
+    private volatile LocalDate supportUntil;
+    private volatile boolean supportEndRaised;
+    private volatile BootStatus status;
+    private ScheduledFuture<?> nextCheck;
+    private boolean closed;
+
+    private UpdateAgent(Builder b) {
+        this.verifier = b.verifier;
+        this.boot = b.bootControl;
+        this.counter = b.counter;
+        this.source = b.source;
+        this.listener = b.listener;
+        this.schedule = b.schedule;
+        this.trialPolicy = b.trialPolicy;
+        this.clock = b.clock;
+        this.restart = b.restart;
+        this.supportUntil = b.supportUntil;
+        this.ownsExecutor = b.executor == null;
+        this.executor = b.executor != null ? b.executor : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "devsec-update-agent");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs the boot decision for this start, then schedules update checks and, during a trial,
+     * the rollback deadline.
+     *
+     * @return what this start runs; {@link BootStatus#rolledBack()} when a trial was abandoned
+     */
+    public synchronized BootStatus start() throws IOException {
+        status = boot.boot();
+        if (status.rolledBack()) {
+            listener.onRolledBack(status);
+        }
+        if (status.trialSlot().isPresent() && status.trialSince().isPresent()) {
+            Instant deadline = status.trialSince().get().plus(trialPolicy.maxDuration());
+            long delay = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
+            executor.schedule(this::trialDeadline, delay, TimeUnit.MILLISECONDS);
+        }
+        scheduleCheck(schedule.initialDelay());
+        return status;
+    }
+
+    /** The boot status of this start (after {@link #start()}). */
+    public BootStatus status() {
+        BootStatus s = status;
+        if (s == null) {
+            throw new IllegalStateException("call start() first");
+        }
+        return s;
+    }
+
+    /** The version this start runs. */
+    public long installedVersion() {
+        return status().runningVersion();
+    }
+
+    /**
+     * Confirms the version on trial after the application's health check passed: it becomes the
+     * confirmed slot and the rollback floor rises to its version. Does nothing outside a trial.
+     */
+    public synchronized void confirm() throws IOException, GeneralSecurityException {
+        BootStatus s = status();
+        if (!s.trialSlot().isPresent() || s.runningSlot() != s.trialSlot().get()) {
+            return;
+        }
+        boot.confirm();
+        counter.advance(s.runningVersion());
+        status = boot.status();
+        LOG.info("Version {} confirmed", s.runningVersion());
+        listener.onConfirmed(s.runningVersion());
+    }
+
+    /**
+     * Checks the source now and installs a verified offer into the inactive slot, on trial from
+     * the next start (the restart hook runs). Refusals are reported to the listener and thrown.
+     *
+     * @return the installed update, or empty when the source had nothing
+     */
+    public Optional<VerifiedUpdate> checkNow() throws IOException, GeneralSecurityException {
+        return check(true);
+    }
+
+    private synchronized Optional<VerifiedUpdate> check(boolean install) throws IOException, GeneralSecurityException {
+        raiseSupportEndIfDue();
+        BootStatus s = status();
+        if (s.trialSlot().isPresent()) {
+            LOG.debug("A trial is pending: no update check until it is confirmed or rolled back");
+            return Optional.empty();
+        }
+        Optional<UpdateOffer> offer = source.poll(s.runningVersion());
+        if (!offer.isPresent() || !install) {
+            return Optional.empty();
+        }
+        try {
+            long trusted = verifier.trustedRoot().version();
+            for (byte[] root : offer.get().rootChain()) {
+                long v = RootMetadata.parse(Envelope.parse(root, MetadataLimits.DEFAULT).payload(),
+                        MetadataLimits.DEFAULT).version();
+                if (v > trusted) {
+                    trusted = verifier.updateRoot(root).version();
+                }
+            }
+            VerifiedUpdate update = verifier.verifyMetadata(offer.get().metadataEnvelope(), s.runningVersion());
+            Slot target = s.confirmedSlot().other();
+            boot.beginInstall(target);
+            try (InputStream in = offer.get().openImage(); OutputStream out = boot.openForWrite(target)) {
+                UpdateVerifier.copyImage(update, in, out);
+            }
+            boot.markInstalled(target, update.metadata().version());
+            boot.startTrial(target);
+            status = boot.status();
+            update.metadata().supportUntil().ifPresent(d -> supportUntil = d);
+            LOG.info("Version {} installed in slot {}; on trial from the next start", update.metadata().version(),
+                    target);
+            listener.onInstalled(update.metadata());
+            restart.run();
+            return Optional.of(update);
+        } catch (UpdateException e) {
+            LOG.warn("Update refused: {}", e.getMessage());
+            listener.onRefused(e);
+            throw e;
+        }
+    }
+
+    /** Turns scheduled installs on or off (on by default). */
+    public void setAutomaticUpdates(boolean on) {
+        automatic = on;
+    }
+
+    public boolean automaticUpdates() {
+        return automatic;
+    }
+
+    /** Skips scheduled checks until {@code duration} from now. */
+    public void postpone(Duration duration) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("duration must not be negative");
+        }
+        postponedUntil = clock.instant().plus(duration);
+    }
+
+    /** The last day of security support announced by the manufacturer, when known. */
+    public Optional<LocalDate> supportUntil() {
+        return Optional.ofNullable(supportUntil);
+    }
+
+    private void raiseSupportEndIfDue() {
+        LocalDate end = supportUntil;
+        if (end != null && !supportEndRaised && LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).isAfter(end)) {
+            supportEndRaised = true;
+            LOG.warn("Security support ended on {}", end);
+            listener.onSupportEnded(end);
+        }
+    }
+
+    private void scheduledCheck() {
+        try {
+            if (automatic && !clock.instant().isBefore(postponedUntil)) {
+                check(true);
+            } else {
+                raiseSupportEndIfDue();
+            }
+        } catch (UpdateException e) {
+            // Already reported through onRefused.
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            LOG.warn("Update check failed: {}", e.toString());
+            listener.onCheckFailed(e);
+        } finally {
+            scheduleCheck(schedule.period());
+        }
+    }
+
+    private synchronized void scheduleCheck(Duration base) {
+        if (closed) {
+            return;
+        }
+        long jitter = schedule.jitter().toMillis();
+        long offset = jitter == 0 ? 0 : (long) ((RANDOM.nextDouble() * 2 - 1) * jitter);
+        long delay = Math.max(0, base.toMillis() + offset);
+        nextCheck = executor.schedule(this::scheduledCheck, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void trialDeadline() {
+        try {
+            BootStatus s = boot.status();
+            if (s.trialSlot().isPresent() && s.trialSince().isPresent()
+                    && !clock.instant().isBefore(s.trialSince().get().plus(trialPolicy.maxDuration()))) {
+                LOG.warn("Version {} not confirmed within {}: rolling back", s.version(s.trialSlot().get()),
+                        trialPolicy.maxDuration());
+                boot.rollback();
+                status = boot.status();
+                listener.onRolledBack(status);
+                restart.run();
+            }
+        } catch (IOException | RuntimeException e) {
+            listener.onCheckFailed(e);
+        }
+    }
+
+    /** Stops scheduled work (and the agent's own thread when it made one). */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (nextCheck != null) {
+            nextCheck.cancel(false);
+        }
+        if (ownsExecutor) {
+            executor.shutdownNow();
+        }
+    }
+
+    /** Builds an {@link UpdateAgent}; verifier, boot control, rollback counter and source are required. */
+    public static final class Builder {
+        private UpdateVerifier verifier;
+        private BootControl bootControl;
+        private RollbackCounter counter;
+        private UpdateSource source;
+        private UpdateListener listener = new UpdateListener() { };
+        private UpdateSchedule schedule = UpdateSchedule.DEFAULT;
+        private TrialPolicy trialPolicy = TrialPolicy.DEFAULT;
+        private Clock clock = Clock.systemUTC();
+        private Runnable restart = () -> { };
+        private ScheduledExecutorService executor;
+        private LocalDate supportUntil;
+
+        private Builder() {
+        }
+
+        public Builder verifier(UpdateVerifier verifier) {
+            this.verifier = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        public Builder bootControl(BootControl bootControl) {
+            this.bootControl = Objects.requireNonNull(bootControl, "bootControl");
+            return this;
+        }
+
+        /** The same counter the verifier checks; raised on {@link UpdateAgent#confirm()}. */
+        public Builder rollbackCounter(RollbackCounter counter) {
+            this.counter = Objects.requireNonNull(counter, "counter");
+            return this;
+        }
+
+        public Builder source(UpdateSource source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        public Builder listener(UpdateListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public Builder schedule(UpdateSchedule schedule) {
+            this.schedule = Objects.requireNonNull(schedule, "schedule");
+            return this;
+        }
+
+        /** Must match the policy the {@link BootControl} enforces at start. */
+        public Builder trialPolicy(TrialPolicy policy) {
+            this.trialPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Runs after an install or a rollback so the device restarts into the right slot. */
+        public Builder restartHook(Runnable restart) {
+            this.restart = Objects.requireNonNull(restart, "restart");
+            return this;
+        }
+
+        /** The support end of the running version, when the application knows it from its metadata. */
+        public Builder supportUntil(LocalDate date) {
+            this.supportUntil = date;
+            return this;
+        }
+
+        /** Runs checks on this executor instead of a thread of the agent's own. */
+        public Builder executor(ScheduledExecutorService executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming a missing required field */
+        public UpdateAgent build() {
+            if (verifier == null) {
+                throw new IllegalArgumentException("verifier is required");
+            }
+            if (bootControl == null) {
+                throw new IllegalArgumentException("bootControl is required");
+            }
+            if (counter == null) {
+                throw new IllegalArgumentException("rollbackCounter is required");
+            }
+            if (source == null) {
+                throw new IllegalArgumentException("source is required");
+            }
+            return new UpdateAgent(this);
+        }
+    }
+}
