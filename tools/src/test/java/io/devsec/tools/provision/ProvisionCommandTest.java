@@ -1,0 +1,112 @@
+package io.devsec.tools.provision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.devsec.core.provisioning.LabelPasswords;
+import io.devsec.core.provisioning.ProvisioningRecord;
+import io.devsec.tools.DevsecCli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProvisionCommandTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void provision_writesOneUniqueRecordPerDeviceMatchingTheLabels() throws Exception {
+        Path out = temp.resolve("batch");
+
+        int code = DevsecCli.run("provision", "--count", "500", "--out", out.toString(), "--serial-prefix", "PLUG-");
+
+        assertThat(code).isZero();
+        List<String> lines = Files.readAllLines(out.resolve("labels.csv"));
+        assertThat(lines.get(0)).isEqualTo("serial,password");
+        assertThat(lines).hasSize(501);
+        Set<String> passwords = new HashSet<>();
+        Set<String> serials = new HashSet<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cols = line.split(",");
+            assertThat(cols).hasSize(2);
+            serials.add(cols[0]);
+            passwords.add(cols[1]);
+            assertThat(cols[1]).hasSize(LabelPasswords.LENGTH);
+            assertThat(cols[1]).doesNotContain(cols[0]);
+            try (Holder record = closeable(ProvisioningRecord.read(out.resolve("records/" + cols[0] + ".json")))) {
+                assertThat(record.record.serialNumber()).isEqualTo(cols[0]);
+                assertThat(new String(record.record.initialPassword())).isEqualTo(cols[1]);
+            }
+        }
+        assertThat(serials).hasSize(500).contains("PLUG-00000001", "PLUG-00000500");
+        assertThat(passwords).hasSize(500);
+    }
+
+    @Test
+    void provision_createsOwnerOnlyFilesAndFolders() throws Exception {
+        Path out = temp.resolve("batch");
+
+        assertThat(DevsecCli.run("provision", "--count", "3", "--out", out.toString())).isZero();
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("records")))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("labels.csv")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("records/DS00000001.json"))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void provision_nonEmptyOutputFolder_isRefusedWithoutTouchingIt() throws Exception {
+        Path out = Files.createDirectory(temp.resolve("batch"));
+        Files.writeString(out.resolve("labels.csv"), "serial,password\nold,batch\n");
+        String err = captureErr(() -> assertThat(DevsecCli.run("provision", "--count", "3", "--out", out.toString())).isEqualTo(2));
+
+        assertThat(err).contains("not empty");
+        assertThat(Files.readString(out.resolve("labels.csv"))).isEqualTo("serial,password\nold,batch\n");
+    }
+
+    @Test
+    void provision_countOutOfRange_isAUsageError() {
+        String err = captureErr(() -> assertThat(DevsecCli.run("provision", "--count", "0", "--out", temp.resolve("x").toString())).isEqualTo(2));
+
+        assertThat(err).contains("--count must be 1 to");
+    }
+
+    private static String captureErr(Runnable action) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(old);
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    private static Holder closeable(ProvisioningRecord record) {
+        return new Holder(record);
+    }
+
+    /** Destroys the record's password copy after the assertions. */
+    private static final class Holder implements AutoCloseable {
+        final ProvisioningRecord record;
+
+        Holder(ProvisioningRecord record) {
+            this.record = record;
+        }
+
+        @Override
+        public void close() {
+            record.destroy();
+        }
+    }
+}
