@@ -17,7 +17,6 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
-import java.util.Locale;
 import java.util.Optional;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -206,13 +205,5 @@ public final class Identity {
         }
     }
 
-    /** Lower-case hex, for logs and reports. */
-    static String hex(byte[] data) {
-        StringBuilder b = new StringBuilder(data.length * 2);
-        for (byte x : data) {
-            b.append(String.format(Locale.ROOT, "%02x", x));
-        }
-        return b.toString();
-    }
 
 }
