@@ -26,17 +26,36 @@ public interface MasterKeySource {
 
     Kind kind();
 
-    /** A device-unique secret file, created with mode 0600 when absent. */
+    /**
+     * A device-unique secret file of 32 to 4096 random bytes, created (32 bytes from SecureRandom, mode
+     * 0600) when a keystore is created and the file is absent; never created when an existing keystore
+     * is opened. Shorter files are refused with {@link WeakMasterKeyException}, files that group or
+     * others can read with {@link InsecurePermissionsException}. The keystore's master key is
+     * HKDF-SHA256 of the file's bytes with a salt from the keystore header.
+     */
     static MasterKeySource deviceSecretFile(Path secretFile) {
         return io.devsec.storage.internal.DeviceSecretFileSource.of(secretFile);
     }
 
-    /** A key in a PKCS#11 token, used through the JDK's SunPKCS11 provider. */
+    /**
+     * An AES-256 key in a PKCS#11 token, used through the JDK's SunPKCS11 provider; generated in the
+     * token (sensitive, non-extractable) when a keystore is created and the alias is absent. The
+     * key never leaves the token: the token wraps and unwraps the data key with AES/GCM/NoPadding.
+     */
     static MasterKeySource pkcs11(Pkcs11Settings settings) {
         return io.devsec.storage.internal.Pkcs11Source.of(settings);
     }
 
-    /** Argon2id over a passphrase with the default parameters; the array is copied, wipe yours. */
+    /**
+     * Argon2id over a passphrase with {@link Argon2Parameters#DEFAULT}; the array is copied, wipe yours.
+     * The returned source keeps its copy until destroyed: it implements
+     * {@link javax.security.auth.Destroyable}, so call {@code ((Destroyable) source).destroy()} once the
+     * keystore is open if the source will not be used again.
+     *
+     * <p>Opening an existing keystore uses the salt and costs recorded in its header, but refuses
+     * header costs above the larger of the given parameters and DEFAULT (the header is not keyed, so
+     * someone who can write the file could otherwise make opening allocate up to 1 GiB).
+     */
     static MasterKeySource passphrase(char[] passphrase) {
         return io.devsec.storage.internal.PassphraseSource.of(passphrase, Argon2Parameters.DEFAULT);
     }
