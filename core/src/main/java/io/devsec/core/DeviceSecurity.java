@@ -305,6 +305,8 @@ public final class DeviceSecurity implements Closeable {
      * @throws CertificateValidityException when a certificate of the chain is expired or not yet valid on
      *     the device's clock
      * @throws CertificateChainException when a certificate is not issued and signed by the next one
+     * @throws IOException when the keystore file cannot be written
+     * @throws KeystoreException when the keystore cannot be read or written (corrupt, closed token)
      */
     public synchronized void installCertificateChain(List<X509Certificate> newChain) throws CertificateMismatchException,
             CertificateValidityException, CertificateChainException, IOException, KeystoreException {
@@ -402,6 +404,7 @@ public final class DeviceSecurity implements Closeable {
      * @throws LoginLockedException when the device is locked after {@link LoginThrottle#maxFailures()}
      *     consecutive failures (also thrown by the failure that reaches the limit)
      * @throws IOException when the keystore cannot be written (the login is then refused)
+     * @throws KeystoreException when the keystore cannot be read or written
      */
     public synchronized void login(char[] password) throws LoginException, IOException, KeystoreException {
         ensureOpen();
@@ -461,6 +464,8 @@ public final class DeviceSecurity implements Closeable {
      *
      * @throws LoginException when {@code current} is refused (wrong, throttled, locked)
      * @throws PasswordRejectedException when the new password breaks the policy; nothing is changed
+     * @throws IOException when the keystore file cannot be written
+     * @throws KeystoreException when the keystore cannot be read or written (corrupt, closed token)
      */
     public synchronized void changePassword(char[] current, char[] newPassword)
             throws LoginException, PasswordRejectedException, IOException, KeystoreException {
@@ -492,7 +497,10 @@ public final class DeviceSecurity implements Closeable {
      * <p><b>Warning:</b> this needs no password, so call it only on proof of physical presence (a reset
      * button), never from a network request.
      *
+     * @param rotation whether to keep or replace the identity
      * @return the new password; the caller owns (and wipes) it
+     * @throws IOException when the keystore file cannot be written
+     * @throws KeystoreException when the keystore cannot be read or written (corrupt, closed token)
      */
     public synchronized char[] factoryReset(IdentityRotation rotation) throws IOException, KeystoreException {
         ensureOpen();
@@ -549,7 +557,11 @@ public final class DeviceSecurity implements Closeable {
 
     // ------------------------------------------------------------------ status
 
-    /** A snapshot of identity, certificate, master key, password and lockout state; holds no secret. */
+    /**
+     * A snapshot of identity, certificate, master key, password and lockout state; holds no secret.
+     *
+     * @throws KeystoreException when the keystore cannot be read
+     */
     public synchronized DeviceStatus status() throws KeystoreException {
         ensureOpen();
         LoginState state = loginState();
