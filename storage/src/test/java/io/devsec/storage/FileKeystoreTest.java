@@ -432,4 +432,53 @@ class FileKeystoreTest {
         open().close();
         assertThat(stale).doesNotExist();
     }
+
+    @Test
+    void oversizedFile_isRefusedBeforeReading() throws Exception {
+        Files.createDirectories(ksFile().getParent());
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(ksFile().toFile(), "rw")) {
+            f.write("DEVSECKS".getBytes(StandardCharsets.US_ASCII));
+            f.setLength((64L << 20) + 1);
+        }
+        Files.setPosixFilePermissions(ksFile(), PosixFilePermissions.fromString("rw-------"));
+        assertThatThrownBy(this::open).isInstanceOf(CorruptKeystoreException.class).hasMessageContaining("limit");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(ksFile().toFile(), "rw")) {
+            f.write("NOTAKEYS".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertThatThrownBy(this::open).isInstanceOf(NotAKeystoreException.class);
+    }
+
+    @Test
+    void wrongEntryType_andBadCounterValues_throwIllegalArgumentException() throws Exception {
+        try (Keystore ks = open()) {
+            ks.putSecret("s", new byte[] {1});
+            ks.advanceCounter("c", 1);
+            assertThatThrownBy(() -> ks.privateKey("s")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("secret");
+            assertThatThrownBy(() -> ks.counter("s")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> ks.secret("c")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> ks.advanceCounter("c", -1)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> ks.putCertificateChain("s", List.of())).isInstanceOf(IllegalArgumentException.class);
+            ks.advanceCounter("max", Long.MAX_VALUE);
+            assertThatThrownBy(() -> ks.incrementCounter("max")).isInstanceOf(CounterRollbackException.class);
+        }
+    }
+
+    @Test
+    void foreignMasterKeySourceImplementation_throwsIllegalArgumentException() {
+        MasterKeySource custom = () -> MasterKeySource.Kind.PASSPHRASE;
+        assertThatThrownBy(() -> Keystore.open(ksFile(), custom)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("factory");
+    }
+
+    @Test
+    void oversizedSecret_throwsIllegalArgumentException_andWritesNothing() throws Exception {
+        try (Keystore ks = open()) {
+            byte[] before = Files.readAllBytes(ksFile());
+            assertThatThrownBy(() -> ks.putSecret("big", new byte[(1 << 20) + 1]))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+            assertThat(Files.readAllBytes(ksFile())).isEqualTo(before);
+            assertThat(ks.contains("big")).isFalse();
+        }
+    }
 }
