@@ -679,7 +679,7 @@ public final class DeviceSecurity implements Closeable {
             return this;
         }
 
-        /** The master key source; default: a device secret file {@value #DEVICE_SECRET_FILE_NAME} in the data folder. */
+        /** The master key source; default: a device secret file {@value DeviceSecurity#DEVICE_SECRET_FILE} in the data folder. */
         public Builder masterKeySource(MasterKeySource masterKeySource) {
             this.masterKeySource = masterKeySource;
             return this;
@@ -729,9 +729,6 @@ public final class DeviceSecurity implements Closeable {
             this.keystoreOptions = keystoreOptions;
             return this;
         }
-
-        /** Default name of the device secret file. */
-        public static final String DEVICE_SECRET_FILE_NAME = DEVICE_SECRET_FILE;
 
         /**
          * Validates the settings, opens the keystore and, on the first start, creates the identity and
