@@ -212,6 +212,7 @@ public final class UpdateAgent implements AutoCloseable {
 
     private void scheduledCheck() {
         try {
+            trialDeadline();
             if (automatic && !clock.instant().isBefore(postponedUntil)) {
                 check(true);
             } else {
@@ -240,6 +241,9 @@ public final class UpdateAgent implements AutoCloseable {
     private synchronized void trialDeadline() {
         try {
             BootStatus s = boot.status();
+            if (closed) {
+                return;
+            }
             if (s.trialSlot().isPresent() && s.trialSince().isPresent()
                     && !clock.instant().isBefore(s.trialSince().get().plus(trialPolicy.maxDuration()))) {
                 LOG.warn("Version {} not confirmed within {}: rolling back", s.version(s.trialSlot().get()),
