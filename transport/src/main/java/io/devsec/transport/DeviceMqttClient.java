@@ -31,7 +31,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.X509KeyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +62,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeviceMqttClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceMqttClient.class);
+    /** Handshake failures that mean the peer cannot meet our TLS settings (not a network hiccup). */
+    private static final java.util.regex.Pattern NEGOTIATION_REFUSED = java.util.regex.Pattern.compile(
+            "protocol_version|insufficient_security|handshake_failure|No appropriate protocol|no cipher suites in common");
     /** The largest payload DevSec publishes: 16 MiB. */
     public static final int MAX_OUTBOUND_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
@@ -579,15 +581,15 @@ public final class DeviceMqttClient implements AutoCloseable {
 
     private void classifyConnectFailure(Exception e) {
         Throwable cert = find(e, CertificateException.class);
-        Throwable handshake = find(e, SSLHandshakeException.class);
-        Throwable ssl = find(e, SSLException.class);
-        if (cert != null || (handshake != null && !String.valueOf(handshake.getMessage()).contains("Received fatal alert"))) {
-            Throwable why = cert != null ? cert : handshake;
+        SSLException ssl = (SSLException) find(e, SSLException.class);
+        String msg = ssl == null ? "" : String.valueOf(ssl.getMessage());
+        if (cert != null || (ssl != null && NEGOTIATION_REFUSED.matcher(msg).find())) {
+            Throwable why = cert != null ? cert : ssl;
             LOG.warn("refused the broker's TLS peer: {}", why.toString());
             event(TransportSecurityEvent.Type.PEER_REFUSED, "TLS peer refused: " + why.getMessage(), why);
-        } else if (ssl != null) {
+        } else if (ssl != null && msg.startsWith("Received fatal alert")) {
             LOG.warn("broker refused our TLS connection: {}", ssl.toString());
-            event(TransportSecurityEvent.Type.CONNECT_REFUSED, "broker refused the TLS connection: " + ssl.getMessage(), ssl);
+            event(TransportSecurityEvent.Type.CONNECT_REFUSED, "broker refused the TLS connection: " + msg, ssl);
         } else if (isNotAuthorized(e)) {
             LOG.warn("broker refused CONNECT: {}", e.toString());
             event(TransportSecurityEvent.Type.CONNECT_REFUSED, "broker refused CONNECT: " + e.getMessage(), e);

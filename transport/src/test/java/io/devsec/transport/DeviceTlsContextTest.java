@@ -214,7 +214,7 @@ class DeviceTlsContextTest {
             final int fport = port;
             boolean up = Waits.tryUntil(Duration.ofSeconds(10), () -> {
                 try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), fport)) {
-                    return true;
+                    return probe.isConnected();
                 } catch (IOException e) {
                     return false;
                 }

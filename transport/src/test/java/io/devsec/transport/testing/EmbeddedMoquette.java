@@ -61,7 +61,7 @@ public final class EmbeddedMoquette implements AutoCloseable {
         server = s;
         Waits.until(Duration.ofSeconds(10), "moquette listening on " + port, () -> {
             try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return true;
+                return probe.isConnected();
             } catch (Exception e) {
                 return false;
             }

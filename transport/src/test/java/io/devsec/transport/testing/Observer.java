@@ -60,7 +60,7 @@ public final class Observer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws org.eclipse.paho.client.mqttv3.MqttException {
         try {
             client.disconnectForcibly(0, 1000, false);
         } finally {
