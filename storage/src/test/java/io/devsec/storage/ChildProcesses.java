@@ -14,11 +14,24 @@ public final class ChildProcesses {
 
     /** Starts {@code main} of this class in a child JVM with the test class path. */
     public static Process start(String mode, String... args) throws java.io.IOException {
+        return start(null, mode, args);
+    }
+
+    /**
+     * As {@link #start(String, String...)}, with the child's stdout going to {@code stdout} when it is
+     * not null. A file keeps every byte the child wrote even when it is SIGKILLed; a pipe read by a
+     * thread can lose the last lines when the JDK's process reaper drains and closes it.
+     */
+    public static Process start(Path stdout, String mode, String... args) throws java.io.IOException {
         List<String> cmd = new ArrayList<>(List.of(TestSupport.java(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC", "-Xmx64m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", TestSupport.classPath(), ChildProcesses.class.getName(), mode));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (stdout != null) {
+            pb.redirectOutput(stdout.toFile());
+        }
+        return pb.start();
     }
 
     /**

@@ -2,15 +2,13 @@ package io.devsec.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,32 +34,16 @@ class CrashSafetyTest {
         int killedMidRun = 0;
         long started = System.nanoTime();
         for (int i = 0; i < KILLS; i++) {
-            Process child = ChildProcesses.start("write", file.toString(), secret.toString());
-            AtomicLong acks = new AtomicLong();
-            AtomicLong lastAck = new AtomicLong(-1);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(
-                        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        if (line.startsWith("ACK ")) {
-                            lastAck.set(Long.parseLong(line.substring(4)));
-                            acks.incrementAndGet();
-                        }
-                    }
-                } catch (java.io.IOException e) {
-                    // the pipe closes when the child dies
-                }
-            });
-            reader.start();
-            TestSupport.await(() -> acks.get() > 0 || !child.isAlive(), Duration.ofSeconds(30), "the child's first write");
+            Path out = dir.resolve("child-" + i + ".out");
+            Process child = ChildProcesses.start(out, "write", file.toString(), secret.toString());
+            TestSupport.await(() -> lastCompleteAck(out) > 0 || !child.isAlive(), Duration.ofSeconds(30),
+                    "the child's first write");
             assertThat(child.isAlive()).as("child died by itself (see its stderr)").isTrue();
             // A random moment: most kills land in the middle of the write loop.
             LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(random.nextInt(40_000)));
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            reader.join(TimeUnit.SECONDS.toMillis(30));
-            long acked = lastAck.get();
+            long acked = lastCompleteAck(out);
             assertThat(acked).as("kill %d: the child acknowledged writes", i).isGreaterThan(lastAcked);
             killedMidRun++;
             try (Keystore ks = Keystore.open(file, MasterKeySource.deviceSecretFile(secret))) {
@@ -75,5 +57,21 @@ class CrashSafetyTest {
         long ms = (System.nanoTime() - started) / 1_000_000;
         System.out.printf("CrashSafetyTest: %d SIGKILLs, last counter %d, %d ms%n", killedMidRun, lastAcked, ms);
         assertThat(killedMidRun).isEqualTo(KILLS);
+    }
+
+    /** The number in the last newline-terminated "ACK n" line of the child's output (a cut-off line does not count). */
+    private static long lastCompleteAck(Path out) {
+        try {
+            String text = Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";
+            int end = text.lastIndexOf('\n');
+            if (end < 0) {
+                return -1;
+            }
+            int start = text.lastIndexOf('\n', end - 1) + 1;
+            String line = text.substring(start, end);
+            return line.startsWith("ACK ") ? Long.parseLong(line.substring(4)) : -1;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
