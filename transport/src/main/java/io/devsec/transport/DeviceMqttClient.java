@@ -3,6 +3,7 @@ package io.devsec.transport;
 import io.devsec.transport.internal.InboundGate;
 import io.devsec.transport.internal.MqttSession;
 import io.devsec.transport.internal.OutboxJournal;
+import io.devsec.transport.internal.PahoErrors;
 import io.devsec.transport.internal.PahoV3Session;
 import io.devsec.transport.internal.PahoV5Session;
 import io.devsec.transport.internal.SessionSettings;
@@ -590,24 +591,12 @@ public final class DeviceMqttClient implements AutoCloseable {
         } else if (ssl != null && msg.startsWith("Received fatal alert")) {
             LOG.warn("broker refused our TLS connection: {}", ssl.toString());
             event(TransportSecurityEvent.Type.CONNECT_REFUSED, "broker refused the TLS connection: " + msg, ssl);
-        } else if (isNotAuthorized(e)) {
+        } else if (PahoErrors.isNotAuthorized(e)) {
             LOG.warn("broker refused CONNECT: {}", e.toString());
             event(TransportSecurityEvent.Type.CONNECT_REFUSED, "broker refused CONNECT: " + e.getMessage(), e);
         } else {
             LOG.debug("connect failed: {}", e.toString());
         }
-    }
-
-    private static boolean isNotAuthorized(Exception e) {
-        if (e instanceof org.eclipse.paho.client.mqttv3.MqttException) {
-            int rc = ((org.eclipse.paho.client.mqttv3.MqttException) e).getReasonCode();
-            return rc == 4 || rc == 5;
-        }
-        if (e instanceof org.eclipse.paho.mqttv5.common.MqttException) {
-            int rc = ((org.eclipse.paho.mqttv5.common.MqttException) e).getReasonCode();
-            return rc == 0x86 || rc == 0x87 || rc == 0x8A;
-        }
-        return false;
     }
 
     private static Throwable find(Throwable t, Class<? extends Throwable> type) {

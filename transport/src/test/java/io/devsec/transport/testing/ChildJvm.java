@@ -10,6 +10,11 @@ public final class ChildJvm {
     }
 
     public static Process start(Class<?> main, String... args) throws IOException {
+        return start(main, List.of(), args);
+    }
+
+    /** Starts a child with extra environment variables ({@code NAME=value}). */
+    public static Process start(Class<?> main, List<String> env, String... args) throws IOException {
         String java = System.getenv("DEVSEC_TEST_JAVA");
         if (java == null || java.isEmpty()) {
             java = System.getProperty("java.home") + "/bin/java";
@@ -20,6 +25,11 @@ public final class ChildJvm {
         }
         List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", cp, main.getName()));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        for (String e : env) {
+            int i = e.indexOf('=');
+            pb.environment().put(e.substring(0, i), e.substring(i + 1));
+        }
+        return pb.start();
     }
 }

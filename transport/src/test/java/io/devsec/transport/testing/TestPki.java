@@ -90,6 +90,26 @@ public final class TestPki {
                 b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
     }
 
+    /** A CA from an existing certificate and key pair (for child JVMs). */
+    public static TestPki of(X509Certificate caCert, KeyPair caKeys) {
+        return new TestPki(caCert.getSubjectX500Principal().getName(), caKeys, caCert);
+    }
+
+    public KeyPair caKeyPair() {
+        return caKeys;
+    }
+
+    /** A device certificate chain for a public key held elsewhere (a PKCS#11 token). */
+    public List<X509Certificate> deviceChainFor(java.security.PublicKey publicKey, String cn) throws Exception {
+        Instant now = Instant.now();
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caCert, serial(), Date.from(now.minus(Duration.ofDays(1))),
+                Date.from(now.plus(Duration.ofDays(30))), new javax.security.auth.x500.X500Principal("CN=" + cn), publicKey);
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+        return List.of(sign(b, caKeys.getPrivate()), caCert);
+    }
+
     public X509Certificate caCertificate() {
         return caCert;
     }
