@@ -37,7 +37,7 @@ class CrashSafetyTest {
             String java = System.getenv("DEVSEC_TEST_JAVA") != null ? System.getenv("DEVSEC_TEST_JAVA")
                     : Paths.get(System.getProperty("java.home"), "bin", "java").toString();
             String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            List<String> cmd = new ArrayList<>(List.of(java, "-cp", cp, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-cp", cp, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                     CrashChild.class.getName(), mode, data.toString()));
             process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             Thread reader = new Thread(() -> {
