@@ -19,7 +19,7 @@ class Pkcs11IdentityTest {
     @Test
     void mutualTls_withNonExtractableTokenKey_isAcceptedByServerRequiringClientCertificate(@TempDir Path dir) throws Exception {
         Path util = Requirements.requireExecutable("softhsm2", "/usr/bin/softhsm2-util", "/usr/local/bin/softhsm2-util");
-        Path lib = Requirements.requireExecutable("softhsm2", "/usr/lib/softhsm/libsofthsm2.so",
+        Path lib = Requirements.requireFile("softhsm2", "/usr/lib/softhsm/libsofthsm2.so",
                 "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so", "/usr/local/lib/softhsm/libsofthsm2.so");
         Path tokens = Files.createDirectories(dir.resolve("tokens"));
         Path conf = dir.resolve("softhsm2.conf");

@@ -15,9 +15,18 @@ public final class Requirements {
 
     /** Returns the executable's path, or skips (fails on CI) with the install command. */
     public static Path requireExecutable(String package_, String... candidates) {
+        return require(true, package_, candidates);
+    }
+
+    /** Returns the (library) file's path, or skips (fails on CI) with the install command. */
+    public static Path requireFile(String package_, String... candidates) {
+        return require(false, package_, candidates);
+    }
+
+    private static Path require(boolean executable, String package_, String... candidates) {
         for (String c : candidates) {
             Path p = Path.of(c);
-            if (Files.isExecutable(p)) {
+            if (executable ? Files.isExecutable(p) : Files.isReadable(p)) {
                 return p;
             }
         }
