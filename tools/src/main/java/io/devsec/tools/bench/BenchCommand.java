@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             // keystore, mqtt, reconnect, update: each a class in this package.
             KeystoreBench.class,
+            UpdateBench.class,
         })
 public final class BenchCommand implements Runnable {
 

@@ -200,4 +200,15 @@ class UpdateCliTest {
             Files.delete(dir.resolve("o.key"));
         }
     }
+
+    @Test
+    void benchUpdate_smallImage_printsThroughputsAndRatios() {
+        Run r = devsec("bench", "update", "--size-mib", "4", "--runs", "1", "--dir", p("bench"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("devsec verify").contains("GB/s");
+        if (Files.isExecutable(Path.of("/usr/bin/openssl"))) {
+            assertThat(r.out()).contains("ratio devsec/openssl");
+        }
+        assertThat(dir.resolve("bench/image.bin")).doesNotExist();
+    }
 }
