@@ -126,7 +126,8 @@ public final class UpdateVerifier {
      * @throws WrongHardwareException when it is for other hardware
      * @throws RollbackException when its version is not above {@code installedVersion} and the
      *     rollback counter
-     * @throws MalformedMetadataException, MetadataTooLargeException when it is not well formed
+     * @throws MalformedMetadataException when it is not well formed
+     * @throws MetadataTooLargeException when it exceeds the size cap
      */
     public synchronized VerifiedUpdate verifyMetadata(byte[] updateEnvelope, long installedVersion)
             throws IOException, GeneralSecurityException {
@@ -160,6 +161,35 @@ public final class UpdateVerifier {
         }
         LOG.debug("Update metadata version {} verified under root version {}", md.version(), root.version());
         return new VerifiedUpdate(md, root.version(), updateEnvelope);
+    }
+
+    /**
+     * Checks the software a device runs against the metadata it was installed with (provision 4.7,
+     * software integrity at start): a threshold of the trusted root's update keys signed it, it is
+     * for this hardware and for {@code runningVersion}, and {@code image} has exactly its length
+     * and SHA-256. Expiry is not checked: installed software stays valid after its offer expired.
+     *
+     * @throws ThresholdNotMetException when the metadata is not signed by the update keys
+     * @throws WrongHardwareException when it is for other hardware
+     * @throws VersionMismatchException when it is for another version
+     * @throws ImageLengthException when the installed image has another length
+     * @throws ImageHashException when the installed image was changed
+     */
+    public synchronized UpdateMetadata verifyInstalled(byte[] updateEnvelope, long runningVersion, InputStream image)
+            throws IOException, GeneralSecurityException {
+        RootMetadata root = trustedRoot();
+        Envelope env = Envelope.parse(updateEnvelope, limits);
+        checkType(env, Envelope.UPDATE_PAYLOAD_TYPE);
+        checkThreshold("update", env, root.keys(), root.updateKeyIds(), root.updateThreshold());
+        UpdateMetadata md = UpdateMetadata.parse(env.payload(), limits);
+        if (!md.hardwareId().equals(hardwareId)) {
+            throw new WrongHardwareException(hardwareId, md.hardwareId());
+        }
+        if (md.version() != runningVersion) {
+            throw new VersionMismatchException(runningVersion, md.version());
+        }
+        copyImage(new VerifiedUpdate(md, root.version(), updateEnvelope), image, OutputStream.nullOutputStream());
+        return md;
     }
 
     /**

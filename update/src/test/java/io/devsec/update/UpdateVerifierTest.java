@@ -367,4 +367,29 @@ class UpdateVerifierTest {
         assertThatThrownBy(() -> verifier().verifyMetadata(big, 4)).isInstanceOfSatisfying(
                 MetadataTooLargeException.class, e -> assertThat(e.limit()).isEqualTo(65536));
     }
+
+    // Software integrity at start (provision 4.7): the running image against its signed metadata.
+    @Test
+    void verifyInstalled_unchangedImage_passesEvenAfterExpiry() throws Exception {
+        byte[] env = TestKeys.update(update(5, image).build(), updateKey1);
+        UpdateVerifier later = verifier(TestKeys.root(root1().build(), rootKey1, rootKey2), TestKeys.NEXT_YEAR.plusSeconds(1));
+        assertThat(later.verifyInstalled(env, 5, new ByteArrayInputStream(image)).version()).isEqualTo(5);
+    }
+
+    @Test
+    void verifyInstalled_changedImageOrOtherVersion_throws() throws Exception {
+        byte[] env = TestKeys.update(update(5, image).build(), updateKey1);
+        byte[] changed = image.clone();
+        changed[0] ^= 1;
+        assertThatThrownBy(() -> verifier().verifyInstalled(env, 5, new ByteArrayInputStream(changed)))
+                .isInstanceOf(ImageHashException.class);
+        assertThatThrownBy(() -> verifier().verifyInstalled(env, 4, new ByteArrayInputStream(image)))
+                .isInstanceOfSatisfying(VersionMismatchException.class, e -> {
+                    assertThat(e.running()).isEqualTo(4);
+                    assertThat(e.signed()).isEqualTo(5);
+                });
+        byte[] forged = TestKeys.update(update(5, changed).build(), TestKeys.ed25519());
+        assertThatThrownBy(() -> verifier().verifyInstalled(forged, 5, new ByteArrayInputStream(changed)))
+                .isInstanceOf(ThresholdNotMetException.class);
+    }
 }
