@@ -48,14 +48,16 @@ class CrashConsistencyTest {
         long lastConfirmed = 1;
         for (int i = 0; i < kills; i++) {
             Path out = dir.resolve("out-" + i + ".txt");
+            Path err = dir.resolve("err-" + i + ".txt");
             List<String> cmd = new java.util.ArrayList<>(ExternalTools.javaCommand("64m", CrashWorker.class,
                     state.toString(), Long.toString(random.nextLong())));
             cmd.add(1, "-XX:TieredStopAtLevel=1"); // quicker start; the worker does little computing
             Process p = new ProcessBuilder(cmd)
-                    .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             try {
                 Waits.until(() -> contains(out, "ready") || !p.isAlive(), Duration.ofSeconds(30), "child ready");
-                assertThat(p.isAlive()).as("child died early: %s", Files.readString(out)).isTrue();
+                assertThat(p.isAlive()).as("child died early: %s %s", Files.readString(out), Files.readString(err))
+                        .isTrue();
                 // Let it run a random while, then SIGKILL (waitFor returns early only if it died).
                 assertThat(p.waitFor(random.nextInt(120), TimeUnit.MILLISECONDS)).isFalse();
             } finally {
@@ -65,6 +67,7 @@ class CrashConsistencyTest {
             List<String> steps = Files.readAllLines(out);
             killedDuring.merge(steps.get(steps.size() - 1), 1, Integer::sum);
             Files.delete(out);
+            Files.delete(err);
 
             // A fresh start after the crash.
             BootControl bc = BootControl.fileBased(state, CrashWorker.POLICY, Clock.systemUTC(), 1);
