@@ -15,6 +15,7 @@ public final class Delivery {
     private final long sequence;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile PublishRefusedException refusal;
+    private final java.util.List<Runnable> callbacks = new java.util.ArrayList<>();
 
     Delivery(long sequence) {
         this.sequence = sequence;
@@ -27,12 +28,39 @@ public final class Delivery {
     }
 
     void succeed() {
-        done.countDown();
+        finish();
     }
 
     void refuse(PublishRefusedException e) {
         refusal = e;
-        done.countDown();
+        finish();
+    }
+
+    private void finish() {
+        java.util.List<Runnable> run;
+        synchronized (callbacks) {
+            done.countDown();
+            run = new java.util.ArrayList<>(callbacks);
+            callbacks.clear();
+        }
+        for (Runnable r : run) {
+            r.run();
+        }
+    }
+
+    /**
+     * Runs {@code action} once the broker acknowledged or refused the message: at once on this
+     * thread if that already happened, otherwise on DevSec's MQTT thread (keep it short).
+     */
+    public void whenDone(Runnable action) {
+        java.util.Objects.requireNonNull(action, "action");
+        synchronized (callbacks) {
+            if (done.getCount() > 0) {
+                callbacks.add(action);
+                return;
+            }
+        }
+        action.run();
     }
 
     /** The outbox sequence number (0 for QoS 0). */

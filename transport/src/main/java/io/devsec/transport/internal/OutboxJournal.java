@@ -53,6 +53,8 @@ public final class OutboxJournal implements Closeable {
     private static final byte APPEND = 1;
     private static final byte ACK = 2;
     private static final byte BASE = 3;
+    private static final byte ACKS = 4;
+    private static final int ACK_BATCH = 512;
     private static final int NONCE = 12;
     private static final int TAG = 16;
     private static final int MIN_BODY = 1 + 8 + NONCE + TAG;
@@ -111,6 +113,7 @@ public final class OutboxJournal implements Closeable {
     private volatile long written;
     private volatile long synced;
     private long deadRecords;
+    private final List<Long> unwrittenAcks = new ArrayList<>();
     private long cutBytes;
     private boolean closed;
 
@@ -268,6 +271,20 @@ public final class OutboxJournal implements Closeable {
                     }
                     deadRecords += 2;
                     break;
+                case ACKS:
+                    ByteBuffer list = ByteBuffer.wrap(plain);
+                    if (plain.length % 8 != 0) {
+                        throw new CorruptOutboxException("acknowledgement record of " + plain.length + " bytes", pos);
+                    }
+                    while (list.hasRemaining()) {
+                        Entry acked = pending.remove(list.getLong());
+                        if (acked != null) {
+                            bytes -= acked.size();
+                        }
+                        deadRecords++;
+                    }
+                    deadRecords++;
+                    break;
                 case BASE:
                     floor = Math.max(floor, seq);
                     break;
@@ -372,6 +389,12 @@ public final class OutboxJournal implements Closeable {
             ByteBuffer plain = ByteBuffer.allocate(5 + t.length + payload.length);
             plain.put((byte) 0).putInt(t.length).put(t).put(payload);
             ByteBuffer rec = record(APPEND, seq, plain.array());
+            ByteBuffer acks = ackRecord();
+            if (acks != null) {
+                ByteBuffer both = ByteBuffer.allocate(acks.remaining() + rec.remaining());
+                both.put(acks).put(rec).flip();
+                rec = both;
+            }
             writeFully(rec);
             nextSeq++;
             pending.put(seq, new Entry(seq, topic, payload.clone()));
@@ -421,11 +444,40 @@ public final class OutboxJournal implements Closeable {
                 return;
             }
             bytes -= e.size();
-            writeFully(record(ACK, seq, new byte[0]));
-            deadRecords += 2;
+            unwrittenAcks.add(seq);
+            deadRecords++;
+            if (unwrittenAcks.size() >= ACK_BATCH) {
+                flushAcks();
+            }
             if (deadRecords >= 1024 && deadRecords > pending.size()) {
                 compact();
             }
+        }
+    }
+
+    /**
+     * Acknowledgements are batched: written with the next append (same write call), every
+     * {@value #ACK_BATCH} acknowledgements, at compaction and at close. A crash can lose the
+     * unwritten ones; those messages are then delivered once more (at least once, never lost).
+     */
+    private ByteBuffer ackRecord() {
+        if (unwrittenAcks.isEmpty()) {
+            return null;
+        }
+        ByteBuffer list = ByteBuffer.allocate(8 * unwrittenAcks.size());
+        for (long a : unwrittenAcks) {
+            list.putLong(a);
+        }
+        long first = unwrittenAcks.get(0);
+        unwrittenAcks.clear();
+        deadRecords++;
+        return record(ACKS, first, list.array());
+    }
+
+    private void flushAcks() throws IOException {
+        ByteBuffer acks = ackRecord();
+        if (acks != null) {
+            writeFully(acks);
         }
     }
 
@@ -433,6 +485,7 @@ public final class OutboxJournal implements Closeable {
     public void compact() throws IOException {
         synchronized (writeLock) {
             ensureOpen();
+            unwrittenAcks.clear(); // the rewrite holds only pending messages
             Path tmp = dir.resolve(FILE + ".tmp");
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE)) {
@@ -529,6 +582,7 @@ public final class OutboxJournal implements Closeable {
             }
             closed = true;
             try {
+                flushAcks();
                 channel.force(false);
             } finally {
                 try {
