@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
             // keystore, mqtt, reconnect, update: each a class in this package.
             KeystoreBench.class,
             UpdateBench.class,
+            MqttBench.class,
+            ReconnectBench.class,
         })
 public final class BenchCommand implements Runnable {
 

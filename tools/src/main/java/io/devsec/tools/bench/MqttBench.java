@@ -1,0 +1,455 @@
+package io.devsec.tools.bench;
+
+import io.devsec.transport.Delivery;
+import io.devsec.transport.DeviceMqttClient;
+import io.devsec.transport.DeviceTlsContext;
+import io.devsec.transport.MqttProtocol;
+import io.devsec.transport.OutboxKey;
+import io.devsec.transport.OutboxSettings;
+import io.devsec.transport.Qos;
+import io.devsec.transport.ReconnectPolicy;
+import io.devsec.transport.TlsIdentity;
+import io.devsec.transport.TlsSettings;
+import io.devsec.transport.TrustAnchors;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import javax.crypto.KeyGenerator;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code devsec bench mqtt}: QoS 1 publish throughput and latency through DevSec's
+ * {@link DeviceMqttClient} and through bare Paho with the same TLS context, against the same
+ * Mosquitto (started by the bench on loopback with TLS and client certificates), in one run.
+ *
+ * <p>What differs, on purpose: DevSec persists every QoS 1 message in its encrypted outbox and
+ * fsyncs it before {@code publish} returns (that is the durability it promises); bare Paho keeps
+ * messages in memory. Both keep {@code --inflight} messages in flight. Latency is from the call
+ * to publish until the broker's PUBACK; throughput is messages over the time from the first
+ * publish to the last PUBACK. Runs alternate (Paho, DevSec, Paho, ...) and medians are reported.
+ * Target: DevSec throughput at 0.95x of bare Paho or better.
+ */
+@Command(
+        name = "mqtt",
+        mixinStandardHelpOptions = true,
+        description = "QoS 1 publish throughput and latency, DevSec vs bare Paho (same TLS, same Mosquitto), with the ratio.")
+public final class MqttBench implements Callable<Integer> {
+
+    @Option(names = "--messages", defaultValue = "20000", description = "Messages per run (default ${DEFAULT-VALUE}).")
+    int messages;
+
+    @Option(names = "--payload", defaultValue = "256", description = "Payload bytes (default ${DEFAULT-VALUE}).")
+    int payload;
+
+    @Option(names = "--inflight", defaultValue = "10", description = "QoS 1 messages in flight (default ${DEFAULT-VALUE}).")
+    int inflight;
+
+    @Option(names = "--publishers", defaultValue = "4",
+            description = "Application threads calling DevSec's publish; concurrent publishes share outbox fsyncs (default ${DEFAULT-VALUE}).")
+    int publishers;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Runs of each, alternating (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--protocol", defaultValue = "MQTT_5", description = "MQTT_5 or MQTT_3_1_1 for DevSec; bare Paho uses v5 (default ${DEFAULT-VALUE}).")
+    MqttProtocol protocol;
+
+    @Option(names = "--mosquitto", defaultValue = "/usr/sbin/mosquitto", description = "Mosquitto binary (default ${DEFAULT-VALUE}).")
+    Path mosquitto;
+
+    @Option(names = "--dir", description = "Folder for the outbox (default: a temporary folder). Use the device's disk.")
+    Path dir;
+
+    @Option(names = "--fail-on-miss", description = "Exit with 1 when the target is missed.")
+    boolean failOnMiss;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** One run's numbers. */
+    static final class Result {
+        final double msgPerSec;
+        final double p50Ms;
+        final double p99Ms;
+
+        Result(double msgPerSec, double p50Ms, double p99Ms) {
+            this.msgPerSec = msgPerSec;
+            this.p50Ms = p50Ms;
+            this.p99Ms = p99Ms;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!Files.isExecutable(mosquitto)) {
+            out.println("mosquitto not found at " + mosquitto + "; install it: apt-get install -y mosquitto");
+            return 2;
+        }
+        Path work = Files.createTempDirectory("devsec-bench-mqtt");
+        // mosquitto, started as root, drops to user mosquitto before reading its files: the folder must be traversable.
+        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path outboxRoot = dir != null ? Files.createDirectories(dir) : work;
+        try {
+            Pki pki = new Pki();
+            try (Broker broker = new Broker(mosquitto, work.resolve("broker"), pki, new String[0])) {
+                out.printf(Locale.ROOT, "bench mqtt: %d x %d-byte QoS 1 messages, %d in flight, %d DevSec publisher threads, "
+                        + "%d runs each, Mosquitto on 127.0.0.1:%d (mTLS)%n", messages, payload, inflight, publishers, runs,
+                        broker.port());
+                List<Result> paho = new ArrayList<>();
+                List<Result> devsec = new ArrayList<>();
+                // warm-up of both paths (JIT, TLS session machinery); not counted
+                runPaho(pki, broker.port(), Math.min(2000, messages));
+                runDevSec(pki, broker.port(), Math.min(2000, messages), outboxRoot.resolve("warmup"));
+                for (int r = 0; r < runs; r++) {
+                    paho.add(runPaho(pki, broker.port(), messages));
+                    devsec.add(runDevSec(pki, broker.port(), messages, outboxRoot.resolve("run" + r)));
+                    out.printf(Locale.ROOT, "  run %d: paho %.0f msg/s, devsec %.0f msg/s%n", r + 1,
+                            paho.get(r).msgPerSec, devsec.get(r).msgPerSec);
+                }
+                double pahoT = median(paho, x -> x.msgPerSec);
+                double devT = median(devsec, x -> x.msgPerSec);
+                out.printf(Locale.ROOT, "bare Paho v5:  %8.0f msg/s  latency p50 %.2f ms  p99 %.2f ms%n", pahoT,
+                        median(paho, x -> x.p50Ms), median(paho, x -> x.p99Ms));
+                out.printf(Locale.ROOT, "DevSec (%s): %8.0f msg/s  latency p50 %.2f ms  p99 %.2f ms  (outbox fsync included)%n",
+                        protocol, devT, median(devsec, x -> x.p50Ms), median(devsec, x -> x.p99Ms));
+                double ratio = devT / pahoT;
+                boolean met = ratio >= 0.95;
+                out.printf(Locale.ROOT, "ratio DevSec/Paho throughput: %.2fx (target >= 0.95x): %s%n", ratio, met ? "MET" : "MISSED");
+                out.flush();
+                return met || !failOnMiss ? 0 : 1;
+            }
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private Result runPaho(Pki pki, int port, int n) throws Exception {
+        String id = "paho-" + Long.toHexString(System.nanoTime());
+        DeviceTlsContext tls = pki.deviceTls(id);
+        MqttAsyncClient c = new MqttAsyncClient("ssl://localhost:" + port, id, new MemoryPersistence());
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setSocketFactory(tls.socketFactory());
+        o.setHttpsHostnameVerificationEnabled(true);
+        o.setCleanStart(true);
+        o.setAutomaticReconnect(false);
+        o.setReceiveMaximum(inflight);
+        c.connect(o).waitForCompletion(30_000);
+        try {
+            Semaphore window = new Semaphore(inflight);
+            long[] start = new long[n];
+            long[] done = new long[n];
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            byte[] body = new byte[payload];
+            String topic = "devices/" + id + "/bench";
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                window.acquire();
+                final int k = i;
+                MqttMessage m = new MqttMessage(body);
+                m.setQos(1);
+                start[k] = System.nanoTime();
+                c.publish(topic, m, null, new MqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        done[k] = System.nanoTime();
+                        window.release();
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable e) {
+                        failure.compareAndSet(null, e);
+                        done[k] = System.nanoTime();
+                        window.release();
+                    }
+                });
+            }
+            window.acquire(inflight);
+            long t1 = System.nanoTime();
+            if (failure.get() != null) {
+                throw new IOException("bare Paho publish failed", failure.get());
+            }
+            return result(n, t0, t1, start, done);
+        } finally {
+            c.disconnectForcibly(0, 1000, false);
+            c.close(true);
+        }
+    }
+
+    private Result runDevSec(Pki pki, int port, int n, Path outboxDir) throws Exception {
+        String id = "devsec-" + Long.toHexString(System.nanoTime());
+        KeyGenerator g = KeyGenerator.getInstance("AES");
+        g.init(256);
+        try (DeviceMqttClient c = DeviceMqttClient.builder().broker("localhost", port).deviceId(id).tls(pki.deviceTls(id))
+                .protocol(protocol).maxInflight(inflight)
+                .reconnectPolicy(ReconnectPolicy.builder().firstConnectJitter(Duration.ZERO).build())
+                .outbox(OutboxSettings.builder(outboxDir, OutboxKey.of(g.generateKey())).maxMessages(Math.max(n, 1) + 10).build())
+                .build()) {
+            c.start();
+            if (!c.awaitConnected(Duration.ofSeconds(30))) {
+                throw new IOException("DevSec client did not connect");
+            }
+            String topic = "devices/" + id + "/bench";
+            byte[] body = new byte[payload];
+            long[] start = new long[n];
+            long[] done = new long[n];
+            AtomicLong next = new AtomicLong();
+            AtomicLong acked = new AtomicLong();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            long t0 = System.nanoTime();
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < publishers; p++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        for (long k = next.getAndIncrement(); k < n; k = next.getAndIncrement()) {
+                            final int i = (int) k;
+                            start[i] = System.nanoTime();
+                            Delivery d = c.publish(topic, body, Qos.AT_LEAST_ONCE);
+                            d.whenDone(() -> {
+                                done[i] = System.nanoTime();
+                                acked.incrementAndGet();
+                            });
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }, "bench-publisher-" + p);
+                t.start();
+                threads.add(t);
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            if (failure.get() != null) {
+                throw new IOException("DevSec publish failed", failure.get());
+            }
+            while (acked.get() < n) {
+                LockSupport.parkNanos(50_000);
+            }
+            long t1 = System.nanoTime();
+            return result(n, t0, t1, start, done);
+        }
+    }
+
+    private static Result result(int n, long t0, long t1, long[] start, long[] done) {
+        double[] lat = new double[n];
+        for (int i = 0; i < n; i++) {
+            lat[i] = (done[i] - start[i]) / 1e6;
+        }
+        Arrays.sort(lat);
+        return new Result(n / ((t1 - t0) / 1e9), lat[n / 2], lat[Math.min(n - 1, (int) (n * 0.99))]);
+    }
+
+    static double median(List<Result> rs, java.util.function.ToDoubleFunction<Result> f) {
+        double[] v = rs.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    static void deleteTree(Path p) {
+        if (p == null || !Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            s.sorted(Comparator.reverseOrder()).forEach(x -> {
+                try {
+                    Files.deleteIfExists(x);
+                } catch (IOException e) {
+                    // best effort
+                }
+            });
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    /** A throwaway PKI for the bench: a CA, the broker's certificate for localhost, and device certificates. */
+    static final class Pki {
+        final KeyPair caKeys;
+        final X509Certificate ca;
+        final KeyPair serverKeys;
+        final X509Certificate server;
+        private final SecureRandom random = new SecureRandom();
+
+        Pki() throws Exception {
+            caKeys = ec();
+            Instant now = Instant.now();
+            X500Principal caName = new X500Principal("CN=DevSec Bench CA");
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caName, serial(), Date.from(now.minusSeconds(3600)),
+                    Date.from(now.plus(Duration.ofDays(2))), caName, caKeys.getPublic());
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            ca = sign(b);
+            serverKeys = ec();
+            server = issue(serverKeys, "localhost", true);
+        }
+
+        private BigInteger serial() {
+            return new BigInteger(63, random);
+        }
+
+        static KeyPair ec() throws Exception {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            return g.generateKeyPair();
+        }
+
+        private X509Certificate sign(JcaX509v3CertificateBuilder b) throws Exception {
+            return new JcaX509CertificateConverter().getCertificate(
+                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+        }
+
+        X509Certificate issue(KeyPair kp, String cn, boolean isServer) throws Exception {
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca, serial(), Date.from(now.minusSeconds(3600)),
+                    Date.from(now.plus(Duration.ofDays(2))), new X500Principal("CN=" + cn), kp.getPublic());
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            b.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(isServer ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth));
+            if (isServer) {
+                b.addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(new GeneralName(GeneralName.dNSName, cn)));
+            }
+            return sign(b);
+        }
+
+        DeviceTlsContext deviceTls(String cn) throws Exception {
+            KeyPair kp = ec();
+            X509Certificate cert = issue(kp, cn, false);
+            return DeviceTlsContext.create(TlsIdentity.of(kp.getPrivate(), List.of(cert, ca)), TrustAnchors.of(List.of(ca)),
+                    TlsSettings.MODERN);
+        }
+    }
+
+    /** Mosquitto in the foreground on a free loopback port: TLS, client certificates, CN as user name, per-device ACL. */
+    static final class Broker implements AutoCloseable {
+        private final Path exe;
+        private final Path dir;
+        private final Path conf;
+        private final int port;
+        private Process process;
+
+        Broker(Path exe, Path dir, Pki pki, String[] extraConf) throws Exception {
+            this.exe = exe;
+            this.dir = Files.createDirectories(dir);
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            Path caFile = dir.resolve("ca.pem");
+            Path certFile = dir.resolve("server.pem");
+            Path keyFile = dir.resolve("server.key");
+            Path acl = dir.resolve("acl");
+            Files.writeString(caFile, pem("CERTIFICATE", pki.ca.getEncoded()));
+            Files.writeString(certFile, pem("CERTIFICATE", pki.server.getEncoded()) + pem("CERTIFICATE", pki.ca.getEncoded()));
+            Files.writeString(keyFile, pem("PRIVATE KEY", pki.serverKeys.getPrivate().getEncoded()));
+            Files.writeString(acl, "pattern readwrite devices/%u/#\n");
+            conf = dir.resolve("mosquitto.conf");
+            List<String> lines = new ArrayList<>(List.of("per_listener_settings false", "listener " + port + " 127.0.0.1",
+                    "cafile " + caFile, "certfile " + certFile, "keyfile " + keyFile, "require_certificate true",
+                    "use_identity_as_username true", "allow_anonymous false", "acl_file " + acl, "set_tcp_nodelay true",
+                    "persistence false", "max_connections -1", "log_type error", "log_type warning"));
+            lines.addAll(Arrays.asList(extraConf));
+            Files.writeString(conf, String.join("\n", lines) + "\n");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            for (Path p : new Path[] {caFile, certFile, acl, conf}) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r-----"));
+            try {
+                GroupPrincipal grp = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("mosquitto");
+                Files.getFileAttributeView(keyFile, PosixFileAttributeView.class).setGroup(grp);
+            } catch (IOException | UnsupportedOperationException e) {
+                Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            start();
+        }
+
+        static String pem(String type, byte[] der) {
+            return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                    + "\n-----END " + type + "-----\n";
+        }
+
+        int port() {
+            return port;
+        }
+
+        synchronized void start() throws Exception {
+            process = new ProcessBuilder(exe.toString(), "-c", conf.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.log").toFile())).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (System.nanoTime() < deadline && process.isAlive()) {
+                try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    if (probe.isConnected()) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                }
+            }
+            throw new IOException("mosquitto did not start: " + Files.readString(dir.resolve("mosquitto.log")));
+        }
+
+        /** SIGKILL. */
+        synchronized void kill() throws InterruptedException {
+            if (process != null) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+                process = null;
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            kill();
+        }
+    }
+
+}
