@@ -1,6 +1,8 @@
 package io.devsec.core;
 
 import io.devsec.core.internal.Identity;
+import io.devsec.core.internal.KeystoreRollbackCounter;
+import io.devsec.core.internal.KeystoreTrustedRootStore;
 import io.devsec.core.internal.LoginState;
 import io.devsec.core.internal.PasswordHasher;
 import io.devsec.core.provisioning.InvalidProvisioningRecordException;
@@ -13,8 +15,23 @@ import io.devsec.storage.Keystore;
 import io.devsec.storage.KeystoreException;
 import io.devsec.storage.KeystoreOptions;
 import io.devsec.storage.MasterKeySource;
+import io.devsec.transport.CorruptOutboxException;
+import io.devsec.transport.DeviceMqttClient;
+import io.devsec.transport.DeviceTlsContext;
+import io.devsec.transport.OutboxKey;
+import io.devsec.transport.OutboxSettings;
+import io.devsec.transport.TlsIdentity;
+import io.devsec.transport.TlsSettings;
+import io.devsec.transport.TrustAnchors;
+import io.devsec.update.BootControl;
+import io.devsec.update.BootStatus;
+import io.devsec.update.RollbackCounter;
+import io.devsec.update.TrustedRootStore;
+import io.devsec.update.UpdateAgent;
+import io.devsec.update.UpdateVerifier;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,6 +54,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.X509KeyManager;
@@ -78,6 +98,9 @@ public final class DeviceSecurity implements Closeable {
     static final String PASSWORD = "auth/password";
     static final String PASSWORD_ORIGIN = "auth/password-origin";
     static final String LOGIN_STATE = "auth/login-state";
+    static final String OUTBOX_KEY = "transport/outbox-key";
+    static final String UPDATE_ROOT = "update/trusted-root";
+    static final String UPDATE_FLOOR = "update/rollback-floor";
 
     /** Where the current password came from (stored as one byte). */
     enum PasswordOrigin {
@@ -112,6 +135,11 @@ public final class DeviceSecurity implements Closeable {
     private final Clock clock;
     private final SecureRandom random;
     private final PasswordHasher hasher;
+    private final Path dataFolder;
+    private final TrustedRootStore rootStore;
+    private final RollbackCounter rollbackCounter;
+    private final List<LiveClient> clients = new ArrayList<>();
+    private final List<UpdateAgent> agents = new ArrayList<>();
 
     private String deviceId;
     private PublicKey publicKey;
@@ -130,6 +158,20 @@ public final class DeviceSecurity implements Closeable {
         this.random = b.secureRandom != null ? b.secureRandom : new SecureRandom();
         this.hasher = PasswordHasher.DEFAULT;
         this.verifier = b.verifier;
+        this.dataFolder = b.dataFolder;
+        this.rootStore = new KeystoreTrustedRootStore(keystore, UPDATE_ROOT);
+        this.rollbackCounter = new KeystoreRollbackCounter(keystore, UPDATE_FLOOR);
+    }
+
+    /** An MQTT client this facade made, with what it needs to renew its identity. */
+    private static final class LiveClient {
+        final DeviceMqttClient client;
+        final MqttSettings settings;
+
+        LiveClient(DeviceMqttClient client, MqttSettings settings) {
+            this.client = client;
+            this.settings = settings;
+        }
     }
 
     /** A builder; {@link Builder#dataFolder} and {@link Builder#productName} are required. */
@@ -300,16 +342,29 @@ public final class DeviceSecurity implements Closeable {
 
     /**
      * Installs the certificate chain a CA issued for this device (leaf first), replacing the current one.
+     * Certificate renewal: the same identity key, a new certificate from {@link #certificateSigningRequestPem()}.
+     *
+     * <p>Every MQTT client made by {@link #mqtt(MqttSettings)} that is still open switches to the new chain
+     * at once: it opens one new TLS connection with it and only then drops the old one, so messages are
+     * not interrupted for longer than one reconnect.
      *
      * @throws CertificateMismatchException when the leaf's public key is not the identity key
      * @throws CertificateValidityException when a certificate of the chain is expired or not yet valid on
      *     the device's clock
      * @throws CertificateChainException when a certificate is not issued and signed by the next one
-     * @throws IOException when the keystore file cannot be written
+     * @throws IOException when the keystore file cannot be written, or (the chain is then installed) a live
+     *     MQTT connection could not switch to it; that client keeps its previous connection and identity
      * @throws KeystoreException when the keystore cannot be read or written (corrupt, closed token)
      */
-    public synchronized void installCertificateChain(List<X509Certificate> newChain) throws CertificateMismatchException,
+    public void installCertificateChain(List<X509Certificate> newChain) throws CertificateMismatchException,
             CertificateValidityException, CertificateChainException, IOException, KeystoreException {
+        List<LiveClient> live = storeCertificateChain(newChain);
+        renewLiveConnections(live);
+    }
+
+    private synchronized List<LiveClient> storeCertificateChain(List<X509Certificate> newChain)
+            throws CertificateMismatchException, CertificateValidityException, CertificateChainException, IOException,
+            KeystoreException {
         ensureOpen();
         Objects.requireNonNull(newChain, "newChain");
         if (newChain.isEmpty()) {
@@ -345,6 +400,7 @@ public final class DeviceSecurity implements Closeable {
         keystore.putCertificateChain(KEY, copy);
         chain = copy;
         LOG.info("Installed an issued certificate for device {}, valid until {}", deviceId, leaf.getNotAfter().toInstant());
+        return liveClients();
     }
 
     /**
@@ -372,6 +428,242 @@ public final class DeviceSecurity implements Closeable {
         } finally {
             Arrays.fill(transientPassword, '\0');
         }
+    }
+
+    // ------------------------------------------------------------------ transport
+
+    /**
+     * The device identity for TLS: a key manager over the keystore's identity key and the current
+     * certificate chain. It hands the {@link PrivateKey} object to JSSE as it is, so it also works when
+     * the key is a handle into a PKCS#11 token.
+     *
+     * @throws KeystoreException when the keystore cannot be read
+     */
+    public synchronized TlsIdentity tlsIdentity() throws KeystoreException {
+        ensureOpen();
+        PrivateKey key = keystore.privateKey(KEY).orElseThrow(() -> new CorruptKeystoreException("identity key missing"));
+        return TlsIdentity.of(key, chain);
+    }
+
+    /**
+     * A mutual-TLS context from the device identity and {@code anchors} (the CAs that may sign the
+     * server's certificate), for MQTT or any other TLS client.
+     *
+     * @throws GeneralSecurityException when the keystore cannot be read or the JDK cannot build the
+     *     context (no configured protocol or suite supported)
+     */
+    public DeviceTlsContext tlsContext(TrustAnchors anchors, TlsSettings settings) throws GeneralSecurityException {
+        Objects.requireNonNull(anchors, "anchors");
+        Objects.requireNonNull(settings, "settings");
+        return DeviceTlsContext.create(tlsIdentity(), anchors, settings);
+    }
+
+    /**
+     * Builds and starts this device's MQTT client: mutual TLS with the device identity and
+     * {@link MqttSettings#trustAnchors()}, client id and topic namespace {@code devices/{deviceId}/}, the
+     * reconnect policy, the inbound validator hook, and a persistent outbox (so no QoS 1 message is lost
+     * across an outage or a restart) encrypted with a random 256-bit key that is created once and kept in
+     * the keystore. The client connects in the background: use {@link DeviceMqttClient#awaitConnected}.
+     *
+     * <p>The client stays bound to this object: {@link #installCertificateChain} switches it to the new
+     * certificate, and {@link #close()} closes it. The renewal event
+     * ({@link io.devsec.transport.TransportEventListener#certificateExpiring}) fires
+     * {@link MqttSettings#renewalWindow()} before the certificate expires.
+     *
+     * <p>Only one client at a time may use an outbox folder; close the client (or this object) first.
+     *
+     * @throws CorruptOutboxException when the outbox on disk is damaged (it is not replaced)
+     * @throws IOException when the outbox cannot be opened or the keystore cannot be written
+     * @throws GeneralSecurityException when the keystore cannot be read or the TLS context cannot be built
+     */
+    public synchronized DeviceMqttClient mqtt(MqttSettings settings) throws IOException, GeneralSecurityException {
+        ensureOpen();
+        Objects.requireNonNull(settings, "settings");
+        Path outboxFolder = settings.outboxFolder().orElse(dataFolder.resolve(MqttSettings.DEFAULT_OUTBOX_FOLDER));
+        OutboxKey outboxKey = outboxKey(outboxFolder);
+        DeviceTlsContext tls = tlsContext(settings.trustAnchors(), settings.tlsSettings());
+        DeviceMqttClient.Builder b = DeviceMqttClient.builder()
+                .broker(settings.host(), settings.port())
+                .deviceId(deviceId)
+                .tls(tls)
+                .protocol(settings.protocol())
+                .reconnectPolicy(settings.reconnectPolicy())
+                .validator(settings.validator())
+                .listener(settings.listener())
+                .renewalWindow(settings.renewalWindow())
+                .connectTimeout(settings.connectTimeout())
+                .keepAlive(settings.keepAlive())
+                .clock(clock)
+                .random(random)
+                .outbox(OutboxSettings.builder(outboxFolder, outboxKey).maxMessages(settings.outboxMaxMessages())
+                        .maxBytes(settings.outboxMaxBytes()).build());
+        settings.clientId().ifPresent(b::clientId);
+        DeviceMqttClient client = b.build();
+        liveClients();
+        clients.add(new LiveClient(client, settings));
+        client.start();
+        LOG.info("MQTT client of device {} started for {}:{}", deviceId, settings.host(), settings.port());
+        return client;
+    }
+
+    /**
+     * The outbox key from the keystore, created (random, 256 bits) on first use. When it is created while
+     * the outbox folder already holds files (left from before a factory reset deleted the old key), those
+     * files can no longer be decrypted and are deleted.
+     */
+    private OutboxKey outboxKey(Path outboxFolder) throws IOException, KeystoreException {
+        Optional<byte[]> stored = keystore.secret(OUTBOX_KEY);
+        byte[] raw;
+        if (stored.isPresent()) {
+            raw = stored.get();
+            if (raw.length != 32) {
+                Arrays.fill(raw, (byte) 0);
+                throw new CorruptKeystoreException("The stored outbox key is not 256 bits.");
+            }
+        } else {
+            raw = new byte[32];
+            random.nextBytes(raw);
+            keystore.putSecret(OUTBOX_KEY, raw);
+            deleteUnreadableOutbox(outboxFolder);
+            LOG.info("Created the outbox key of device {}", deviceId);
+        }
+        try {
+            return OutboxKey.of(new SecretKeySpec(raw, "AES"));
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    private void deleteUnreadableOutbox(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return;
+        }
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.list(folder)) {
+            s.filter(Files::isRegularFile).forEach(files::add);
+        }
+        for (Path f : files) {
+            Files.delete(f);
+        }
+        if (!files.isEmpty()) {
+            AtomicFiles.fsyncDirectory(folder);
+            LOG.warn("Deleted {} outbox file(s) of device {} sealed with a key that no longer exists", files.size(),
+                    deviceId);
+        }
+    }
+
+    /** The clients still open (closed ones are dropped). */
+    private List<LiveClient> liveClients() {
+        clients.removeIf(c -> c.client.state() == io.devsec.transport.ConnectionState.CLOSED);
+        return new ArrayList<>(clients);
+    }
+
+    /** Switches every live client to the current chain: one new TLS connection each, then the old one closes. */
+    private void renewLiveConnections(List<LiveClient> live) throws IOException, KeystoreException {
+        IOException failure = null;
+        for (LiveClient c : live) {
+            try {
+                DeviceTlsContext renewed = tlsContext(c.settings.trustAnchors(), c.settings.tlsSettings());
+                c.client.renewIdentity(renewed, c.settings.connectTimeout().multipliedBy(2));
+                LOG.info("MQTT client {} of device {} now uses the installed certificate", c.client.clientId(), deviceId);
+            } catch (KeystoreException e) {
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                InterruptedIOException io = new InterruptedIOException("interrupted while renewing the MQTT connection");
+                io.initCause(e);
+                throw io;
+            } catch (IOException | TimeoutException | GeneralSecurityException e) {
+                LOG.warn("MQTT client {} of device {} could not switch to the installed certificate: {}",
+                        c.client.clientId(), deviceId, e.toString());
+                if (failure == null) {
+                    failure = new IOException("The certificate chain is installed, but the live MQTT connection "
+                            + c.client.clientId() + " could not switch to it: " + e.getMessage(), e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    // ------------------------------------------------------------------ update
+
+    /**
+     * The update module's trusted-root store, kept in the encrypted keystore (a factory reset keeps it,
+     * so a reset never brings back an older root).
+     */
+    public TrustedRootStore trustedRootStore() {
+        ensureOpen();
+        return rootStore;
+    }
+
+    /**
+     * The update module's anti-rollback floor: a keystore monotonic counter, which the keystore refuses to
+     * lower and a factory reset keeps.
+     */
+    public RollbackCounter rollbackCounter() {
+        ensureOpen();
+        return rollbackCounter;
+    }
+
+    /**
+     * Builds and starts this device's update agent: signatures checked against the newest trusted root
+     * (the shipped {@link UpdateSettings#initialRoot()} until a newer one is trusted; kept in the
+     * keystore), anti-rollback through {@link #rollbackCounter()}, the A/B slots of
+     * {@link UpdateSettings#bootControl()} (default: file-based, under the data folder), scheduled checks of
+     * {@link UpdateSettings#source()}.
+     *
+     * <p>When this start runs a version on trial and a {@link HealthCheck} is set, it runs now: passing
+     * confirms the version (the rollback floor rises to it); failing is logged and leaves the version
+     * unconfirmed, so the trial policy rolls back to the confirmed version by itself (at a later start
+     * after {@link io.devsec.update.TrialPolicy#maxStarts()}, or when its time runs out while running).
+     * The agent stays bound to this object and {@link #close()} closes it.
+     *
+     * @throws IOException when the slots or their state cannot be read or written
+     * @throws GeneralSecurityException when confirming fails on the keystore counter
+     */
+    public UpdateAgent startUpdates(UpdateSettings settings) throws IOException, GeneralSecurityException {
+        Objects.requireNonNull(settings, "settings");
+        UpdateAgent agent;
+        synchronized (this) {
+            ensureOpen();
+            Clock c = settings.clock().orElse(clock);
+            BootControl boot;
+            if (settings.bootControl().isPresent()) {
+                boot = settings.bootControl().get();
+            } else {
+                Path slots = settings.slotsFolder().orElse(dataFolder.resolve(UpdateSettings.DEFAULT_SLOTS_FOLDER));
+                AtomicFiles.createOwnerOnlyDirectories(slots);
+                boot = BootControl.fileBased(slots, settings.trialPolicy(), c, settings.factoryVersion());
+            }
+            UpdateVerifier verifier = UpdateVerifier.builder().initialRoot(settings.initialRoot())
+                    .trustedRootStore(rootStore).rollbackCounter(rollbackCounter).hardwareId(settings.hardwareId())
+                    .clock(c).limits(settings.limits()).build();
+            agent = UpdateAgent.builder().verifier(verifier).bootControl(boot).rollbackCounter(rollbackCounter)
+                    .source(settings.source()).listener(settings.listener()).schedule(settings.schedule())
+                    .trialPolicy(settings.trialPolicy()).clock(c).restartHook(settings.restartHook()).build();
+            agents.add(agent);
+        }
+        BootStatus status = agent.start();
+        boolean onTrial = status.trialSlot().isPresent() && status.trialSlot().get() == status.runningSlot();
+        if (onTrial && settings.healthCheck().isPresent()) {
+            long version = status.runningVersion();
+            boolean healthy;
+            try {
+                settings.healthCheck().get().check();
+                healthy = true;
+            } catch (Exception e) {
+                healthy = false;
+                LOG.warn("Health check of version {} on trial failed ({}): not confirmed, the trial policy rolls it back",
+                        version, e.getClass().getSimpleName());
+            }
+            if (healthy) {
+                agent.confirm();
+                LOG.info("Health check of version {} passed: confirmed", version);
+            }
+        }
+        return agent;
     }
 
     // ------------------------------------------------------------------ password
@@ -517,8 +809,9 @@ public final class DeviceSecurity implements Closeable {
         try {
             keystore.batch(ed -> {
                 for (String name : names) {
+                    // The trusted update root stays: a reset must not take the device back to the shipped root.
                     if (name.equals(KEY) || name.equals(CSR) || name.equals(SERIAL) || name.equals(PASSWORD)
-                            || name.equals(PASSWORD_ORIGIN) || name.equals(LOGIN_STATE)) {
+                            || name.equals(PASSWORD_ORIGIN) || name.equals(LOGIN_STATE) || name.equals(UPDATE_ROOT)) {
                         continue;
                     }
                     try {
@@ -578,13 +871,28 @@ public final class DeviceSecurity implements Closeable {
                 state.failures(), throttle.maxFailures(), locked, retry, now);
     }
 
-    /** Wipes the initial password if not taken and closes the keystore (wiping its keys). Idempotent. */
+    /**
+     * Closes the MQTT clients and update agents this object made, wipes the initial password if not taken
+     * and closes the keystore (wiping its keys). Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        for (LiveClient c : clients) {
+            try {
+                c.client.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Closing the MQTT client of device {} failed: {}", deviceId, e.toString());
+            }
+        }
+        clients.clear();
+        for (UpdateAgent a : agents) {
+            a.close();
+        }
+        agents.clear();
         wipePending();
         keystore.close();
     }

@@ -1,0 +1,255 @@
+package io.devsec.core;
+
+import io.devsec.update.BootControl;
+import io.devsec.update.MetadataLimits;
+import io.devsec.update.TrialPolicy;
+import io.devsec.update.UpdateListener;
+import io.devsec.update.UpdateOffer;
+import io.devsec.update.UpdateSchedule;
+import io.devsec.update.UpdateSource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * How {@link DeviceSecurity#startUpdates(UpdateSettings)} builds the device's update agent: the root the
+ * manufacturer ships, the hardware id updates must name, where the A/B slots live, where offers come
+ * from, and the application's health check.
+ *
+ * <p>Defaults: slots in {@value #DEFAULT_SLOTS_FOLDER} under the data folder with the file-based
+ * {@link BootControl} (factory version 1), {@link TrialPolicy#DEFAULT}, {@link UpdateSchedule#DEFAULT}, no
+ * source (only offers handed in through {@code checkNow} of a source the application sets), no health
+ * check (the application calls {@code UpdateAgent.confirm()} itself), the device's clock.
+ *
+ * <p>The trusted root and the anti-rollback floor always live in the device keystore: the shipped root is
+ * only used until a newer one has been trusted, and the floor never goes down.
+ */
+public final class UpdateSettings {
+
+    /** Folder of the A/B slots inside the data folder, unless {@link Builder#slotsFolder} says otherwise. */
+    public static final String DEFAULT_SLOTS_FOLDER = "slots";
+
+    private static final UpdateSource NO_SOURCE = installed -> Optional.<UpdateOffer>empty();
+
+    private final byte[] initialRoot;
+    private final String hardwareId;
+    private final Optional<Path> slotsFolder;
+    private final Optional<BootControl> bootControl;
+    private final long factoryVersion;
+    private final UpdateSource source;
+    private final Optional<HealthCheck> healthCheck;
+    private final TrialPolicy trialPolicy;
+    private final UpdateSchedule schedule;
+    private final UpdateListener listener;
+    private final Runnable restartHook;
+    private final Optional<Clock> clock;
+    private final MetadataLimits limits;
+
+    private UpdateSettings(Builder b) {
+        this.initialRoot = b.initialRoot.clone();
+        this.hardwareId = b.hardwareId;
+        this.slotsFolder = Optional.ofNullable(b.slotsFolder);
+        this.bootControl = Optional.ofNullable(b.bootControl);
+        this.factoryVersion = b.factoryVersion;
+        this.source = b.source;
+        this.healthCheck = Optional.ofNullable(b.healthCheck);
+        this.trialPolicy = b.trialPolicy;
+        this.schedule = b.schedule;
+        this.listener = b.listener;
+        this.restartHook = b.restartHook;
+        this.clock = Optional.ofNullable(b.clock);
+        this.limits = b.limits;
+    }
+
+    /**
+     * A builder.
+     *
+     * @param initialRootEnvelope the signed root envelope (root.json) the manufacturer ships with the device
+     * @param hardwareId the hardware id every update for this device must name
+     */
+    public static Builder builder(byte[] initialRootEnvelope, String hardwareId) {
+        return new Builder(initialRootEnvelope, hardwareId);
+    }
+
+    /** The shipped root envelope (a copy). */
+    public byte[] initialRoot() {
+        return initialRoot.clone();
+    }
+
+    public String hardwareId() {
+        return hardwareId;
+    }
+
+    /** The slots folder; empty means {@value #DEFAULT_SLOTS_FOLDER} in the data folder. */
+    public Optional<Path> slotsFolder() {
+        return slotsFolder;
+    }
+
+    /** A boot control other than the file-based one (a real bootloader). */
+    public Optional<BootControl> bootControl() {
+        return bootControl;
+    }
+
+    /** The version the file-based boot control records for slot A on first use. */
+    public long factoryVersion() {
+        return factoryVersion;
+    }
+
+    public UpdateSource source() {
+        return source;
+    }
+
+    public Optional<HealthCheck> healthCheck() {
+        return healthCheck;
+    }
+
+    public TrialPolicy trialPolicy() {
+        return trialPolicy;
+    }
+
+    public UpdateSchedule schedule() {
+        return schedule;
+    }
+
+    public UpdateListener listener() {
+        return listener;
+    }
+
+    public Runnable restartHook() {
+        return restartHook;
+    }
+
+    /** The clock for metadata expiry and trial deadlines; empty means the device's clock. */
+    public Optional<Clock> clock() {
+        return clock;
+    }
+
+    public MetadataLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public String toString() {
+        return "UpdateSettings{hardwareId=" + hardwareId + ", slots=" + slotsFolder.map(Path::toString).orElse("default")
+                + ", " + trialPolicy + ", " + schedule + ", healthCheck=" + healthCheck.isPresent() + "}";
+    }
+
+    /** Builds {@link UpdateSettings}; {@link #build()} validates and names the bad field. */
+    public static final class Builder {
+        private final byte[] initialRoot;
+        private final String hardwareId;
+        private Path slotsFolder;
+        private BootControl bootControl;
+        private long factoryVersion = 1;
+        private UpdateSource source = NO_SOURCE;
+        private HealthCheck healthCheck;
+        private TrialPolicy trialPolicy = TrialPolicy.DEFAULT;
+        private UpdateSchedule schedule = UpdateSchedule.DEFAULT;
+        private UpdateListener listener = new UpdateListener() { };
+        private Runnable restartHook = () -> { };
+        private Clock clock;
+        private MetadataLimits limits = MetadataLimits.DEFAULT;
+
+        private Builder(byte[] initialRoot, String hardwareId) {
+            this.initialRoot = initialRoot == null ? null : initialRoot.clone();
+            this.hardwareId = hardwareId;
+        }
+
+        /** Where the file-based boot control keeps its state and slot images; default in the data folder. */
+        public Builder slotsFolder(Path slotsFolder) {
+            this.slotsFolder = slotsFolder;
+            return this;
+        }
+
+        /** A real bootloader's boot control instead of the file-based one (then the slots folder is unused). */
+        public Builder bootControl(BootControl bootControl) {
+            this.bootControl = bootControl;
+            return this;
+        }
+
+        /** The version in slot A when the file-based boot control starts for the first time; default 1. */
+        public Builder factoryVersion(long factoryVersion) {
+            this.factoryVersion = factoryVersion;
+            return this;
+        }
+
+        /** Where offers come from (MQTT, HTTP, a file: the application's channel). */
+        public Builder source(UpdateSource source) {
+            this.source = source;
+            return this;
+        }
+
+        /** Run when a version on trial starts: passing confirms it, failing leaves the rollback to the trial policy. */
+        public Builder healthCheck(HealthCheck healthCheck) {
+            this.healthCheck = healthCheck;
+            return this;
+        }
+
+        /** Default {@link TrialPolicy#DEFAULT}. */
+        public Builder trialPolicy(TrialPolicy trialPolicy) {
+            this.trialPolicy = trialPolicy;
+            return this;
+        }
+
+        /** Default {@link UpdateSchedule#DEFAULT}. */
+        public Builder schedule(UpdateSchedule schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        public Builder listener(UpdateListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /** Runs after an install or a rollback so the device restarts into the right slot. */
+        public Builder restartHook(Runnable restartHook) {
+            this.restartHook = restartHook;
+            return this;
+        }
+
+        /** Default: the clock given to {@link DeviceSecurity.Builder#clock}. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Default {@link MetadataLimits#DEFAULT}. */
+        public Builder limits(MetadataLimits limits) {
+            this.limits = limits;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the missing or invalid field */
+        public UpdateSettings build() {
+            if (initialRoot == null || initialRoot.length == 0) {
+                throw new IllegalArgumentException("initialRootEnvelope is required");
+            }
+            if (hardwareId == null || hardwareId.trim().isEmpty()) {
+                throw new IllegalArgumentException("hardwareId is required");
+            }
+            if (factoryVersion < 0) {
+                throw new IllegalArgumentException("factoryVersion must not be negative");
+            }
+            if (source == null) {
+                throw new IllegalArgumentException("source must not be null");
+            }
+            if (trialPolicy == null) {
+                throw new IllegalArgumentException("trialPolicy must not be null");
+            }
+            if (schedule == null) {
+                throw new IllegalArgumentException("schedule must not be null");
+            }
+            if (listener == null) {
+                throw new IllegalArgumentException("listener must not be null");
+            }
+            if (restartHook == null) {
+                throw new IllegalArgumentException("restartHook must not be null");
+            }
+            if (limits == null) {
+                throw new IllegalArgumentException("limits must not be null");
+            }
+            return new UpdateSettings(this);
+        }
+    }
+}
