@@ -1,0 +1,169 @@
+package io.devsec.core.events;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.devsec.core.validation.JsonLimits;
+import io.devsec.core.validation.Rules;
+import io.devsec.core.validation.Schema;
+import io.devsec.core.validation.ValidationException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON form of events and alerts: one object per line, stable field names, ISO-8601 instants.
+ *
+ * <pre>
+ * {"kind":"event","type":"LOGIN_FAILED","severity":"WARNING","time":"2026-01-31T12:00:00Z","source":"CORE","attributes":{"user":"admin"}}
+ * {"kind":"alert","eventType":"LOGIN_FAILED","trigger":"FIXED_THRESHOLD","severity":"WARNING","time":"2026-01-31T12:00:20Z",
+ *  "windowStart":"2026-01-31T12:00:00Z","window":"PT1M","count":11,"limit":10.0,"baseline":0.0}
+ * </pre>
+ * (An alert is one line; it is wrapped here for reading.) Enum values are the Java constant names.
+ * Parsing is strict ({@link #EVENT_SCHEMA}, {@link #ALERT_SCHEMA}): an exported line always parses
+ * back to an equal value.
+ */
+public final class SecurityEventJson {
+    /** Limits of one line. */
+    public static final JsonLimits LINE_LIMITS = JsonLimits.builder()
+            .maxDocumentBytes(16 * 1024).maxDepth(2).maxStringLength(1024).maxFieldNameLength(64)
+            .maxNumberLength(32).maxEntries(SecurityEvent.MAX_ATTRIBUTES + 8).build();
+
+    /** Schema of an event line. */
+    public static final Schema EVENT_SCHEMA = Schema.of(Rules.object()
+            .required("kind", Rules.oneOf("event"))
+            .required("type", Rules.oneOf(names(SecurityEvent.Type.values())))
+            .required("severity", Rules.oneOf(names(Severity.values())))
+            .required("time", Rules.instant())
+            .required("source", Rules.oneOf(names(SecurityEvent.Source.values())))
+            .required("attributes", Rules.mapOf(SecurityEvent.ATTRIBUTE_NAME_PATTERN, 48,
+                    Rules.string(0, SecurityEvent.MAX_VALUE_LENGTH), SecurityEvent.MAX_ATTRIBUTES))
+            .build(), LINE_LIMITS);
+
+    /** Schema of an alert line. */
+    public static final Schema ALERT_SCHEMA = Schema.of(Rules.object()
+            .required("kind", Rules.oneOf("alert"))
+            .required("eventType", Rules.oneOf(names(SecurityEvent.Type.values())))
+            .required("trigger", Rules.oneOf(names(SecurityAlert.Trigger.values())))
+            .required("severity", Rules.oneOf(names(Severity.values())))
+            .required("time", Rules.instant())
+            .required("windowStart", Rules.instant())
+            .required("window", Rules.pattern("PT[0-9.HMS]+", 32))
+            .required("count", Rules.integer(0, Long.MAX_VALUE))
+            .required("limit", Rules.number(0, Double.MAX_VALUE))
+            .required("baseline", Rules.number(0, Double.MAX_VALUE))
+            .build(), LINE_LIMITS);
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private SecurityEventJson() {
+    }
+
+    /** The event as one line of JSON (no line break). */
+    public static String toJson(SecurityEvent event) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("kind", "event");
+            g.writeStringField("type", event.type().name());
+            g.writeStringField("severity", event.severity().name());
+            g.writeStringField("time", event.time().toString());
+            g.writeStringField("source", event.source().name());
+            g.writeObjectFieldStart("attributes");
+            for (Map.Entry<String, String> e : event.attributes().entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory failed", e);
+        }
+        return out.toString();
+    }
+
+    /** The alert as one line of JSON (no line break). */
+    public static String toJson(SecurityAlert alert) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("kind", "alert");
+            g.writeStringField("eventType", alert.eventType().name());
+            g.writeStringField("trigger", alert.trigger().name());
+            g.writeStringField("severity", alert.severity().name());
+            g.writeStringField("time", alert.time().toString());
+            g.writeStringField("windowStart", alert.windowStart().toString());
+            g.writeStringField("window", alert.window().toString());
+            g.writeNumberField("count", alert.count());
+            g.writeNumberField("limit", alert.limit());
+            g.writeNumberField("baseline", alert.baseline());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory failed", e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Parses an event line.
+     *
+     * @throws ValidationException when the line is not an event in this format
+     */
+    public static SecurityEvent parseEvent(String line) throws ValidationException {
+        JsonNode n = EVENT_SCHEMA.parse(line);
+        SecurityEvent.Builder b = SecurityEvent.builder(SecurityEvent.Type.valueOf(n.get("type").textValue()),
+                SecurityEvent.Source.valueOf(n.get("source").textValue()))
+                .severity(Severity.valueOf(n.get("severity").textValue()))
+                .time(Instant.parse(n.get("time").textValue()));
+        Iterator<Map.Entry<String, JsonNode>> it = n.get("attributes").fields();
+        try {
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                b.attribute(e.getKey(), e.getValue().textValue());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(ValidationException.Reason.NOT_ALLOWED, "$.attributes",
+                    "attribute names that do not look like secrets");
+        }
+        return b.build();
+    }
+
+    /**
+     * Parses an alert line.
+     *
+     * @throws ValidationException when the line is not an alert in this format
+     */
+    public static SecurityAlert parseAlert(String line) throws ValidationException {
+        JsonNode n = ALERT_SCHEMA.parse(line);
+        Duration window;
+        try {
+            window = Duration.parse(n.get("window").textValue());
+        } catch (RuntimeException e) {
+            throw new ValidationException(ValidationException.Reason.NOT_ALLOWED, "$.window", "an ISO-8601 duration");
+        }
+        double limit = n.get("limit").doubleValue();
+        double baseline = n.get("baseline").doubleValue();
+        if (window.isNegative() || window.isZero() || Double.isInfinite(limit) || Double.isInfinite(baseline)) {
+            throw new ValidationException(ValidationException.Reason.OUT_OF_RANGE, "$",
+                    "a positive window and finite limit and baseline");
+        }
+        return new SecurityAlert(SecurityEvent.Type.valueOf(n.get("eventType").textValue()),
+                SecurityAlert.Trigger.valueOf(n.get("trigger").textValue()),
+                Severity.valueOf(n.get("severity").textValue()),
+                Instant.parse(n.get("time").textValue()), Instant.parse(n.get("windowStart").textValue()),
+                window, n.get("count").longValue(), limit, baseline);
+    }
+
+    private static List<String> names(Enum<?>[] values) {
+        List<String> out = new ArrayList<>(values.length);
+        for (Enum<?> v : values) {
+            out.add(v.name());
+        }
+        return out;
+    }
+}
