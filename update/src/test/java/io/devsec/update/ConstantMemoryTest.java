@@ -22,7 +22,8 @@ class ConstantMemoryTest {
                 .reason("memory").build();
         Files.write(dir.resolve("root.json"), TestKeys.root(root, k));
         Files.write(dir.resolve("update.json"), TestKeys.update(md, k));
-        ExternalTools.Result r = ExternalTools.run(ExternalTools.javaCommand("32m", ConstantMemoryCheck.class,
+        ExternalTools.Result r = ExternalTools.run(ExternalTools.javaCommand(
+                ExternalTools.snapshotClassPath(Files.createDirectories(dir.resolve("classpath"))), "32m", ConstantMemoryCheck.class,
                 dir.resolve("root.json").toString(), dir.resolve("update.json").toString(), Long.toString(length),
                 TestKeys.NOW.toString()), timeoutSeconds);
         assertThat(r.exit()).as(r.err()).isZero();

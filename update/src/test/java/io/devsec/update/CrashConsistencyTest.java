@@ -43,13 +43,14 @@ class CrashConsistencyTest {
         Files.write(state.resolve("slot-a").resolve("image"), CrashWorker.image(1));
         assertThat(factory.boot().runningVersion()).isEqualTo(1);
 
+        String classPath = ExternalTools.snapshotClassPath(Files.createDirectories(dir.resolve("classpath")));
         Random random = new Random();
         Map<String, Integer> killedDuring = new TreeMap<>();
         long lastConfirmed = 1;
         for (int i = 0; i < kills; i++) {
             Path out = dir.resolve("out-" + i + ".txt");
             Path err = dir.resolve("err-" + i + ".txt");
-            List<String> cmd = new java.util.ArrayList<>(ExternalTools.javaCommand("64m", CrashWorker.class,
+            List<String> cmd = new java.util.ArrayList<>(ExternalTools.javaCommand(classPath, "64m", CrashWorker.class,
                     state.toString(), Long.toString(random.nextLong())));
             cmd.add(1, "-XX:TieredStopAtLevel=1"); // quicker start; the worker does little computing
             Process p = new ProcessBuilder(cmd)

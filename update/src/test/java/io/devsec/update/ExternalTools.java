@@ -60,10 +60,39 @@ final class ExternalTools {
         return cp != null && !cp.isEmpty() ? cp : System.getProperty("java.class.path");
     }
 
-    /** The command line of a child JVM running {@code mainClass} with the test class path. */
-    static List<String> javaCommand(String maxHeap, Class<?> mainClass, String... args) {
+    /**
+     * The test class path with its folders (target/classes, target/test-classes) copied under
+     * {@code into}: children keep working while a parallel build rewrites those folders.
+     */
+    static String snapshotClassPath(Path into) throws IOException {
+        List<String> out = new ArrayList<>();
+        int n = 0;
+        for (String entry : classPath().split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (Files.isDirectory(p)) {
+                Path copy = into.resolve("cp-" + n++);
+                try (java.util.stream.Stream<Path> files = Files.walk(p)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        Path target = copy.resolve(p.relativize(f).toString());
+                        if (Files.isDirectory(f)) {
+                            Files.createDirectories(target);
+                        } else {
+                            Files.copy(f, target);
+                        }
+                    }
+                }
+                out.add(copy.toString());
+            } else {
+                out.add(entry);
+            }
+        }
+        return String.join(File.pathSeparator, out);
+    }
+
+    /** The command line of a child JVM running {@code mainClass} with the given class path. */
+    static List<String> javaCommand(String classPath, String maxHeap, Class<?> mainClass, String... args) {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx" + maxHeap, "-XX:+UseSerialGC",
-                "-Xshare:auto", "-cp", classPath(), mainClass.getName()));
+                "-Xshare:auto", "-cp", classPath, mainClass.getName()));
         cmd.addAll(List.of(args));
         return cmd;
     }

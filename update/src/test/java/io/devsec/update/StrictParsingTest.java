@@ -175,4 +175,12 @@ class StrictParsingTest {
         assertThatThrownBy(() -> MetadataLimits.builder().maxSignatures(0).build())
                 .hasMessageContaining("maxSignatures");
     }
+
+    // DSSE protocol example: PAE("http://example.com/HelloWorld", "hello world").
+    @Test
+    void preAuthenticationEncoding_matchesDsseSpecExample() {
+        byte[] pae = Envelope.preAuthenticationEncoding("http://example.com/HelloWorld", b("hello world"));
+        assertThat(new String(pae, StandardCharsets.UTF_8))
+                .isEqualTo("DSSEv1 29 http://example.com/HelloWorld 11 hello world");
+    }
 }
