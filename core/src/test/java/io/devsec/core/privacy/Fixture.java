@@ -1,0 +1,63 @@
+package io.devsec.core.privacy;
+
+import io.devsec.storage.AtomicFiles;
+import io.devsec.storage.Keystore;
+import io.devsec.storage.MasterKeySource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/** Keystores, purposes and a hand-moved clock for the privacy tests. */
+final class Fixture {
+    private Fixture() {}
+
+    static Keystore openKeystore(Path data) throws Exception {
+        AtomicFiles.createOwnerOnlyDirectories(data);
+        return Keystore.open(data.resolve("device.keystore"), MasterKeySource.deviceSecretFile(data.resolve("device.secret")));
+    }
+
+    static final Purpose ENERGY = Purpose.builder("energy-history")
+            .description("Hourly energy use of the appliances you plug in")
+            .processor("Acme Cloud Ltd (EU)")
+            .reason("To show your consumption history in the app")
+            .build();
+
+    static final Purpose VOICE = Purpose.builder("voice")
+            .description("Voice commands")
+            .processor("Acme Cloud Ltd (EU)").processor("SpeechCo Inc.")
+            .reason("To understand spoken commands")
+            .build();
+
+    static final List<Purpose> PURPOSES = List.of(ENERGY, VOICE);
+
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(String start) {
+            this.now = Instant.parse(start);
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
