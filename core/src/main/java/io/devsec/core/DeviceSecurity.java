@@ -620,7 +620,10 @@ public final class DeviceSecurity implements Closeable {
      * after {@link io.devsec.update.TrialPolicy#maxStarts()}, or when its time runs out while running).
      * The agent stays bound to this object and {@link #close()} closes it.
      *
-     * @throws IOException when the slots or their state cannot be read or written
+     * @throws IOException when the slots or their state cannot be read or written, or the trusted root
+     *     cannot be read from or written to the keystore
+     * @throws io.devsec.update.UpdateException when the shipped or stored root is malformed or not signed by
+     *     a threshold of its own root keys
      * @throws GeneralSecurityException when confirming fails on the keystore counter
      */
     public UpdateAgent startUpdates(UpdateSettings settings) throws IOException, GeneralSecurityException {
@@ -640,6 +643,9 @@ public final class DeviceSecurity implements Closeable {
             UpdateVerifier verifier = UpdateVerifier.builder().initialRoot(settings.initialRoot())
                     .trustedRootStore(rootStore).rollbackCounter(rollbackCounter).hardwareId(settings.hardwareId())
                     .clock(c).limits(settings.limits()).build();
+            // Checks the shipped root now (signed by a threshold of its own keys) and, on the first start,
+            // stores it in the keystore: from then on only a newer root signed by this one replaces it.
+            verifier.trustedRoot();
             agent = UpdateAgent.builder().verifier(verifier).bootControl(boot).rollbackCounter(rollbackCounter)
                     .source(settings.source()).listener(settings.listener()).schedule(settings.schedule())
                     .trialPolicy(settings.trialPolicy()).clock(c).restartHook(settings.restartHook()).build();

@@ -1,0 +1,195 @@
+package io.devsec.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.devsec.update.BootControl;
+import io.devsec.update.BootStatus;
+import io.devsec.update.ImageHashException;
+import io.devsec.update.RollbackException;
+import io.devsec.update.Slot;
+import io.devsec.update.ThresholdNotMetException;
+import io.devsec.update.TrialPolicy;
+import io.devsec.update.UpdateAgent;
+import io.devsec.update.UpdateException;
+import io.devsec.update.UpdateListener;
+import io.devsec.update.UpdateMetadata;
+import io.devsec.update.UpdateOffer;
+import io.devsec.update.UpdateSchedule;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The update agent the facade builds: keystore root and floor, file slots, health check, trial rollback. */
+class DeviceUpdatesTest {
+    @TempDir
+    Path dir;
+
+    final UpdateSigner maker = new UpdateSigner();
+    final Instant expires = Instant.now().plus(Duration.ofDays(365));
+    final byte[] shippedRoot = maker.root(expires);
+    final AtomicReference<UpdateOffer> offered = new AtomicReference<>();
+    final AtomicBoolean healthy = new AtomicBoolean(true);
+    final AtomicInteger restarts = new AtomicInteger();
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final TrialPolicy policy = TrialPolicy.of(1, Duration.ofMinutes(10));
+
+    final UpdateListener listener = new UpdateListener() {
+        @Override
+        public void onInstalled(UpdateMetadata update) {
+            events.add("installed " + update.version());
+        }
+
+        @Override
+        public void onRefused(UpdateException reason) {
+            events.add("refused " + reason.getClass().getSimpleName());
+        }
+
+        @Override
+        public void onConfirmed(long version) {
+            events.add("confirmed " + version);
+        }
+
+        @Override
+        public void onRolledBack(BootStatus status) {
+            events.add("rolledBack to " + status.confirmedVersion());
+        }
+    };
+
+    DeviceSecurity device() throws Exception {
+        return DeviceSecurity.builder().dataFolder(dir.resolve("device")).productName("Acme Sensor").build();
+    }
+
+    UpdateSettings settings() {
+        return UpdateSettings.builder(shippedRoot, UpdateSigner.HARDWARE)
+                .source(installed -> Optional.ofNullable(offered.getAndSet(null)))
+                .healthCheck(() -> {
+                    if (!healthy.get()) {
+                        throw new IllegalStateException("cloud unreachable");
+                    }
+                })
+                .trialPolicy(policy).schedule(UpdateSchedule.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ZERO))
+                .listener(listener).restartHook(restarts::incrementAndGet).build();
+    }
+
+    void offer(long version, byte[] metadataImage, byte[] deliveredImage) throws Exception {
+        byte[] md = maker.update(version, metadataImage, expires);
+        offered.set(UpdateOffer.of(List.of(), md, () -> new ByteArrayInputStream(deliveredImage)));
+    }
+
+    void offer(long version) throws Exception {
+        offer(version, UpdateSigner.image(version), UpdateSigner.image(version));
+    }
+
+    /** One device start: facade, agent, health check. */
+    long start() throws Exception {
+        try (DeviceSecurity device = device()) {
+            return device.startUpdates(settings()).installedVersion();
+        }
+    }
+
+    @Test
+    void startUpdates_installsRollsBackOnFailedHealthCheckThenConfirms() throws Exception {
+        try (DeviceSecurity device = device()) {
+            UpdateAgent agent = device.startUpdates(settings());
+            assertThat(agent.installedVersion()).isEqualTo(1);
+            assertThat(device.trustedRootStore().load()).as("shipped root kept in the keystore").isPresent();
+            offer(2);
+            assertThat(agent.checkNow()).isPresent();
+            assertThat(restarts.get()).isEqualTo(1);
+        }
+        // v2 starts on trial, its health check fails: not confirmed.
+        healthy.set(false);
+        try (DeviceSecurity device = device()) {
+            UpdateAgent agent = device.startUpdates(settings());
+            assertThat(agent.installedVersion()).isEqualTo(2);
+            assertThat(agent.status().trialSlot()).contains(Slot.B);
+            assertThat(device.rollbackCounter().current()).isZero();
+        }
+        // Next start: the trial policy (1 start) rolls back to v1 by itself.
+        healthy.set(true);
+        assertThat(start()).isEqualTo(1);
+        assertThat(events).containsExactly("installed 2", "rolledBack to 1");
+
+        try (DeviceSecurity device = device()) {
+            UpdateAgent agent = device.startUpdates(settings());
+            offer(3);
+            assertThat(agent.checkNow()).isPresent();
+        }
+        try (DeviceSecurity device = device()) {
+            UpdateAgent agent = device.startUpdates(settings());
+            assertThat(agent.installedVersion()).isEqualTo(3);
+            assertThat(agent.status().trialSlot()).isEmpty();
+            assertThat(device.rollbackCounter().current()).isEqualTo(3);
+        }
+        assertThat(events).endsWith("installed 3", "confirmed 3");
+        assertThat(start()).isEqualTo(3);
+        BootControl boot = BootControl.fileBased(dir.resolve("device").resolve(UpdateSettings.DEFAULT_SLOTS_FOLDER), policy,
+                Clock.systemUTC(), 1);
+        assertThat(boot.status().confirmedVersion()).isEqualTo(3);
+        try (InputStream in = boot.openForRead(boot.status().confirmedSlot())) {
+            assertThat(in.readAllBytes()).isEqualTo(UpdateSigner.image(3));
+        }
+    }
+
+    @Test
+    void checkNow_replayedOldVersionAfterConfirm_refusedByKeystoreFloor() throws Exception {
+        try (DeviceSecurity device = device()) {
+            offer(4);
+            device.startUpdates(settings()).checkNow();
+        }
+        assertThat(start()).isEqualTo(4); // confirmed by the health check
+        try (DeviceSecurity device = device()) {
+            UpdateAgent agent = device.startUpdates(settings());
+            offer(3);
+            assertThatThrownBy(agent::checkNow).isInstanceOfSatisfying(RollbackException.class,
+                    e -> assertThat(e.offered()).isEqualTo(3));
+        }
+        assertThat(events).contains("refused RollbackException");
+    }
+
+    @Test
+    void checkNow_tamperedImage_refusedAndNothingRuns() throws Exception {
+        byte[] tampered = UpdateSigner.image(2);
+        tampered[100] ^= 1;
+        try (DeviceSecurity device = device()) {
+            UpdateAgent agent = device.startUpdates(settings());
+            offer(2, UpdateSigner.image(2), tampered);
+            assertThatThrownBy(agent::checkNow).isInstanceOf(ImageHashException.class);
+        }
+        assertThat(start()).isEqualTo(1);
+        assertThat(restarts.get()).isZero();
+    }
+
+    @Test
+    void checkNow_metadataSignedByForeignKey_refused() throws Exception {
+        UpdateSigner stranger = new UpdateSigner();
+        try (DeviceSecurity device = device()) {
+            UpdateAgent agent = device.startUpdates(settings());
+            byte[] md = stranger.update(2, UpdateSigner.image(2), expires);
+            offered.set(UpdateOffer.of(List.of(), md, () -> new ByteArrayInputStream(UpdateSigner.image(2))));
+            assertThatThrownBy(agent::checkNow).isInstanceOf(ThresholdNotMetException.class);
+        }
+    }
+
+    @Test
+    void updateSettings_missingFields_namesTheField() {
+        assertThatThrownBy(() -> UpdateSettings.builder(null, "hw").build()).hasMessageContaining("initialRootEnvelope");
+        assertThatThrownBy(() -> UpdateSettings.builder(shippedRoot, " ").build()).hasMessageContaining("hardwareId");
+        assertThatThrownBy(() -> UpdateSettings.builder(shippedRoot, "hw").trialPolicy(null).build())
+                .hasMessageContaining("trialPolicy");
+        assertThat(new String(shippedRoot, StandardCharsets.UTF_8)).contains("payloadType");
+    }
+}
