@@ -2,20 +2,63 @@ package io.devsec.examples;
 
 import io.devsec.core.DeviceSecurity;
 import io.devsec.core.LoginException;
+import io.devsec.core.MqttSettings;
 import io.devsec.core.PasswordRejectedException;
+import io.devsec.core.UpdateSettings;
 import io.devsec.core.provisioning.LabelPasswords;
 import io.devsec.core.provisioning.ProvisioningRecord;
+import io.devsec.transport.ConnectionState;
+import io.devsec.transport.DeviceMqttClient;
+import io.devsec.transport.DeviceTlsContext;
+import io.devsec.transport.InboundMessage;
+import io.devsec.transport.MqttProtocol;
+import io.devsec.transport.OutboxKey;
+import io.devsec.transport.OutboxSettings;
+import io.devsec.transport.Qos;
+import io.devsec.transport.ReconnectPolicy;
+import io.devsec.transport.TlsIdentity;
+import io.devsec.transport.TlsSettings;
+import io.devsec.transport.TopicNamespace;
+import io.devsec.transport.TopicOutsideNamespaceException;
+import io.devsec.transport.TransportEventListener;
+import io.devsec.transport.TrustAnchors;
+import io.devsec.update.BootStatus;
+import io.devsec.update.ImageHashException;
+import io.devsec.update.RollbackException;
+import io.devsec.update.TrialPolicy;
+import io.devsec.update.UpdateAgent;
+import io.devsec.update.UpdateException;
+import io.devsec.update.UpdateListener;
+import io.devsec.update.UpdateMetadata;
+import io.devsec.update.UpdateOffer;
+import io.devsec.update.UpdateSchedule;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import javax.crypto.KeyGenerator;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -30,6 +73,13 @@ import javax.security.auth.x500.X500Principal;
  *   <li>A login with a wrong password is refused and counted; the right one succeeds.
  *   <li>A weak new password is refused with the reason; a strong one is accepted.
  *   <li>The status report.
+ *   <li>The device CA (made in code) checks the CSR and issues the device certificate.
+ *   <li>Mutual TLS to an embedded MQTT broker (Moquette): the device publishes a QoS 1 message and the
+ *       "cloud" (a second client) receives it; a topic outside the device namespace is refused.
+ *   <li>Certificate renewal: the expiry event fires, a renewed certificate is installed while connected.
+ *   <li>The manufacturer makes update keys and a signed root; the device trusts that root.
+ *   <li>Version 2 is installed, fails the health check and is rolled back by the trial policy.
+ *   <li>Version 3 is installed and confirmed; a tampered image and a replayed version 2 are refused.
  * </ol>
  *
  * <p>Usage: {@code java -jar devsec-examples.jar [--data FOLDER]}. Without {@code --data} it runs in a fresh
@@ -38,6 +88,9 @@ import javax.security.auth.x500.X500Principal;
 public final class Demo {
 
     private static final String PRODUCT = "Acme Smart Plug";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final ReconnectPolicy DEMO_RECONNECT = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(100))
+            .maxDelay(Duration.ofSeconds(2)).firstConnectJitter(Duration.ZERO).build();
 
     private final PrintStream out;
     private int step;
@@ -77,7 +130,7 @@ public final class Demo {
         } catch (DemoFailure e) {
             out.println("DEMO FAILED: " + e.getMessage());
             return 1;
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (Exception e) {
             out.println("DEMO FAILED: " + e);
             return 1;
         } finally {
@@ -87,7 +140,7 @@ public final class Demo {
         }
     }
 
-    private void tell(Path data) throws IOException, GeneralSecurityException {
+    private void tell(Path data) throws Exception {
         Path deviceFolder = data.resolve("plug");
         Path factory = Files.createDirectories(data.resolve("factory"));
         out.println("DevSec demo: one smart plug, from the factory to its owner (data folder " + data + ")");
@@ -109,8 +162,7 @@ public final class Demo {
         String certificate;
         try (DeviceSecurity device = open(deviceFolder, recordFile)) {
             deviceId = device.deviceId();
-            certificate = device.certificateChain().get(0).getSubjectX500Principal()
-                    .getName(X500Principal.RFC2253, Map.of("2.5.4.5", "SERIALNUMBER"));
+            certificate = name(device.certificateChain().get(0).getSubjectX500Principal());
             out.println("  Device id:          " + deviceId + " (derived from the identity public key)");
             out.println("  Identity:           EC P-256 key pair, sealed in " + DeviceSecurity.KEYSTORE_FILE
                     + " (AES-256-GCM)");
@@ -167,6 +219,240 @@ public final class Demo {
             String status = device.status().toText();
             status.lines().forEach(line -> out.println("  " + line));
         }
+
+        field(data, deviceFolder);
+    }
+
+    // ------------------------------------------------------------------ in the field: MQTT and updates
+
+    private void field(Path data, Path deviceFolder) throws Exception {
+        // 7. The CA issues the device certificate from the CSR.
+        heading("The device CA issues a certificate from the device's CSR");
+        DemoCa ca = DemoCa.create("Acme Device CA");
+        String deviceId;
+        try (DeviceSecurity device = open(deviceFolder, null)) {
+            deviceId = device.deviceId();
+            List<X509Certificate> issued = ca.signCsr(device.certificateSigningRequestDer(), Duration.ofDays(20));
+            device.installCertificateChain(issued);
+            expect(!device.status().certificateSelfSigned(), "the issued certificate replaces the self-signed one");
+            out.println("  CSR checked by the CA (its signature proves the device holds the key)");
+            out.println("  Installed:          " + name(issued.get(0).getSubjectX500Principal()) + ", issued by "
+                    + name(issued.get(0).getIssuerX500Principal()) + ", valid until " + day(issued.get(0)));
+        }
+
+        Path brokerFolder = data.resolve("broker");
+        try (DemoBroker broker = DemoBroker.start(brokerFolder, ca); DeviceMqttClient cloud = cloud(ca, broker, data)) {
+            // 8. Mutual TLS and a QoS 1 message to the cloud.
+            heading("Mutual TLS to the MQTT broker (embedded Moquette, client certificates required)");
+            out.println("  Broker:             127.0.0.1:" + broker.port() + ", TLS only, MQTT 3.1.1");
+            String telemetry = "devices/" + deviceId + "/telemetry";
+            BlockingQueue<InboundMessage> atCloud = new LinkedBlockingQueue<>();
+            cloud.subscribe("devices/+/telemetry", Qos.AT_LEAST_ONCE, atCloud::add);
+            List<X509Certificate> expiring = new CopyOnWriteArrayList<>();
+            TransportEventListener listener = new TransportEventListener() {
+                @Override
+                public void certificateExpiring(X509Certificate certificate, Instant notAfter) {
+                    expiring.add(certificate);
+                }
+            };
+            try (DeviceSecurity device = open(deviceFolder, null)) {
+                MqttSettings settings = MqttSettings.builder("localhost", broker.port(), TrustAnchors.of(List.of(ca.certificate())))
+                        .protocol(MqttProtocol.MQTT_3_1_1).reconnectPolicy(DEMO_RECONNECT).renewalWindow(Duration.ofDays(30))
+                        .listener(listener).build();
+                DeviceMqttClient mqtt = device.mqtt(settings);
+                expect(mqtt.awaitConnected(WAIT), "the device connects over mutual TLS");
+                out.println("  Device connected:   TLS (" + TlsSettings.MODERN.protocols() + "), client certificate "
+                        + "from the keystore, topics limited to " + mqtt.namespace().prefix());
+                mqtt.publish(telemetry, utf8("{\"power_w\": 3.2}"), Qos.AT_LEAST_ONCE).await(WAIT);
+                out.println("  Device published:   QoS 1 on " + telemetry + ", acknowledged by the broker");
+                InboundMessage got = atCloud.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+                expect(got != null, "the cloud receives the device's message");
+                out.println("  Cloud received:     " + new String(got.payload(), StandardCharsets.UTF_8) + " on " + got.topic());
+                try {
+                    mqtt.publish("devices/someone-else/telemetry", utf8("{}"), Qos.AT_LEAST_ONCE);
+                    throw new DemoFailure("a topic outside the device namespace was accepted");
+                } catch (TopicOutsideNamespaceException e) {
+                    out.println("  Refused locally:    " + e.getMessage());
+                }
+
+                // 9. Renewal before expiry, without dropping the connection.
+                heading("Certificate renewal: an event before expiry, a new certificate while connected");
+                Instant deadline = Instant.now().plus(WAIT);
+                while (expiring.isEmpty() && Instant.now().isBefore(deadline)) {
+                    LockSupport.parkNanos(10_000_000L);
+                }
+                expect(!expiring.isEmpty(), "the renewal event fires inside the 30-day window");
+                out.println("  Renewal event:      certificate expires " + day(expiring.get(0))
+                        + ", inside the 30-day window");
+                List<X509Certificate> renewed = ca.signCsr(device.certificateSigningRequestDer(), Duration.ofDays(365));
+                device.installCertificateChain(renewed);
+                expect(mqtt.state() == ConnectionState.CONNECTED, "the connection stays up through the renewal");
+                mqtt.publish(telemetry, utf8("{\"power_w\": 3.3}"), Qos.AT_LEAST_ONCE).await(WAIT);
+                InboundMessage again = atCloud.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+                expect(again != null, "messages flow after the renewal");
+                out.println("  Installed renewal:  valid until " + day(renewed.get(0))
+                        + "; the live connection switched to it (one new TLS session, no outage)");
+                out.println("  Cloud received:     " + new String(again.payload(), StandardCharsets.UTF_8) + " after renewal");
+            }
+        }
+
+        updates(data, deviceFolder);
+    }
+
+    private void updates(Path data, Path deviceFolder) throws Exception {
+        // 10. The manufacturer's keys and root.
+        heading("The manufacturer creates update signing keys and a root of trust");
+        DemoManufacturer maker = new DemoManufacturer();
+        Instant expires = Instant.now().plus(Duration.ofDays(365));
+        byte[] root = maker.rootEnvelope(expires);
+        out.println("  Root key:           Ed25519 " + shortId(maker.rootKeyId()) + ", update key: ECDSA P-256 "
+                + shortId(maker.updateKeyId()));
+        out.println("  root.json:          version 1, threshold 1, " + root.length + " bytes, shipped with the device");
+
+        AtomicReference<UpdateOffer> server = new AtomicReference<>();
+        AtomicBoolean healthy = new AtomicBoolean(true);
+        List<String> events = new CopyOnWriteArrayList<>();
+        UpdateListener listener = new UpdateListener() {
+            @Override
+            public void onInstalled(UpdateMetadata update) {
+                events.add("installed " + update.version());
+            }
+
+            @Override
+            public void onConfirmed(long version) {
+                events.add("confirmed " + version);
+            }
+
+            @Override
+            public void onRolledBack(BootStatus status) {
+                events.add("rolled back to " + status.confirmedVersion());
+            }
+
+            @Override
+            public void onRefused(UpdateException reason) {
+                events.add("refused " + reason.getClass().getSimpleName());
+            }
+        };
+        UpdateSettings settings = UpdateSettings.builder(root, DemoManufacturer.HARDWARE_ID)
+                .source(installed -> Optional.ofNullable(server.getAndSet(null)))
+                .healthCheck(() -> {
+                    if (!healthy.get()) {
+                        throw new IllegalStateException("the plug's relay self-test failed");
+                    }
+                })
+                .trialPolicy(TrialPolicy.of(1, Duration.ofMinutes(15)))
+                .schedule(UpdateSchedule.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ofHours(1)))
+                .listener(listener).build();
+
+        // 11. Version 2: installed, unhealthy, rolled back by the trial policy.
+        heading("Update to version 2: installed in the inactive slot, health check fails, automatic rollback");
+        try (DeviceSecurity device = open(deviceFolder, null)) {
+            UpdateAgent agent = device.startUpdates(settings);
+            out.println("  Running:            version " + agent.installedVersion() + " in slot "
+                    + agent.status().runningSlot() + "; trusted root stored in the keystore: "
+                    + device.trustedRootStore().load().isPresent());
+            server.set(offer(maker, 2, DemoManufacturer.image(2), DemoManufacturer.image(2), expires));
+            expect(agent.checkNow().isPresent(), "version 2 is installed");
+            out.println("  Installed:          version 2 verified (signature, hardware id, length, SHA-256 while "
+                    + "streaming) into slot " + agent.status().trialSlot().map(Enum::name).orElse("?")
+                    + ", on trial from the next start");
+        }
+        healthy.set(false);
+        out.println("  Restart ...");
+        try (DeviceSecurity device = open(deviceFolder, null)) {
+            UpdateAgent agent = device.startUpdates(settings);
+            expect(agent.installedVersion() == 2 && agent.status().trialSlot().isPresent(), "version 2 runs on trial");
+            out.println("  Running:            version 2 on trial; health check failed, so it is NOT confirmed");
+        }
+        healthy.set(true);
+        out.println("  Restart ...");
+        try (DeviceSecurity device = open(deviceFolder, null)) {
+            UpdateAgent agent = device.startUpdates(settings);
+            expect(agent.installedVersion() == 1 && agent.status().rolledBack(), "the agent rolls back to version 1");
+            out.println("  Rolled back:        the unconfirmed trial ended; running version " + agent.installedVersion()
+                    + " again (slot " + agent.status().runningSlot() + ")");
+        }
+
+        // 12. Version 3: installed and confirmed.
+        heading("Update to version 3: installed, health check passes, confirmed");
+        try (DeviceSecurity device = open(deviceFolder, null)) {
+            UpdateAgent agent = device.startUpdates(settings);
+            server.set(offer(maker, 3, DemoManufacturer.image(3), DemoManufacturer.image(3), expires));
+            expect(agent.checkNow().isPresent(), "version 3 is installed");
+            out.println("  Installed:          version 3 into slot " + agent.status().trialSlot().map(Enum::name).orElse("?"));
+        }
+        out.println("  Restart ...");
+        try (DeviceSecurity device = open(deviceFolder, null)) {
+            UpdateAgent agent = device.startUpdates(settings);
+            expect(agent.installedVersion() == 3 && agent.status().trialSlot().isEmpty(), "version 3 is confirmed");
+            expect(device.rollbackCounter().current() == 3, "the rollback floor rises to 3");
+            out.println("  Confirmed:          version 3 runs; anti-rollback floor in the keystore: "
+                    + device.rollbackCounter().current());
+
+            // 13. Attacks refused.
+            heading("Attacks refused: a tampered image and a replayed old version");
+            byte[] tampered = DemoManufacturer.image(4);
+            tampered[1000] ^= 0x01;
+            server.set(offer(maker, 4, DemoManufacturer.image(4), tampered, expires));
+            try {
+                agent.checkNow();
+                throw new DemoFailure("a tampered image was installed");
+            } catch (ImageHashException e) {
+                out.println("  Tampered image:     refused (" + e.getClass().getSimpleName() + ": SHA-256 differs from "
+                        + "the signed one); still running version " + agent.installedVersion());
+            }
+            server.set(offer(maker, 2, DemoManufacturer.image(2), DemoManufacturer.image(2), expires));
+            try {
+                agent.checkNow();
+                throw new DemoFailure("a replayed old version was installed");
+            } catch (RollbackException e) {
+                out.println("  Replayed version 2: refused (" + e.getClass().getSimpleName() + ": installed "
+                        + e.installed() + ", floor " + e.floor() + ", offered " + e.offered() + ")");
+            }
+            expect(agent.installedVersion() == 3, "version 3 still runs");
+        }
+        out.println("  Update events:      " + String.join(", ", events));
+    }
+
+    private static UpdateOffer offer(DemoManufacturer maker, long version, byte[] signedImage, byte[] deliveredImage,
+            Instant expires) throws GeneralSecurityException {
+        byte[] metadata = maker.updateEnvelope(version, signedImage, expires, "demo update " + version);
+        return UpdateOffer.of(List.of(), metadata, () -> new ByteArrayInputStream(deliveredImage));
+    }
+
+    /** The back end: a service with its own CA-issued certificate, allowed to read every device's topics. */
+    private static DeviceMqttClient cloud(DemoCa ca, DemoBroker broker, Path data) throws Exception {
+        KeyPair keys = DemoCa.ecKeyPair();
+        DeviceTlsContext tls = DeviceTlsContext.create(TlsIdentity.of(keys.getPrivate(), ca.issueClient("acme-cloud",
+                keys.getPublic())), TrustAnchors.of(List.of(ca.certificate())), TlsSettings.MODERN);
+        KeyGenerator aes = KeyGenerator.getInstance("AES");
+        aes.init(256);
+        DeviceMqttClient cloud = DeviceMqttClient.builder().broker("localhost", broker.port()).deviceId("acme-cloud")
+                .namespace(TopicNamespace.withPrefix("devices/")).tls(tls).protocol(MqttProtocol.MQTT_3_1_1)
+                .reconnectPolicy(DEMO_RECONNECT)
+                .outbox(OutboxSettings.of(data.resolve("cloud-outbox"), OutboxKey.of(aes.generateKey()))).build();
+        cloud.start();
+        if (!cloud.awaitConnected(WAIT)) {
+            cloud.close();
+            throw new DemoFailure("the cloud client could not connect to the broker");
+        }
+        return cloud;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String name(X500Principal p) {
+        return p.getName(X500Principal.RFC2253, Map.of("2.5.4.5", "SERIALNUMBER"));
+    }
+
+    private static String day(X509Certificate c) {
+        return c.getNotAfter().toInstant().toString().substring(0, 10);
+    }
+
+    private static String shortId(String keyId) {
+        return keyId.length() <= 16 ? keyId : keyId.substring(0, 16) + "...";
     }
 
     private static DeviceSecurity open(Path deviceFolder, Path recordFile) throws IOException, GeneralSecurityException {
