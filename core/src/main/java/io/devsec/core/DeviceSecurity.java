@@ -882,24 +882,31 @@ public final class DeviceSecurity implements Closeable {
      * and closes the keystore (wiping its keys). Idempotent.
      */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        List<LiveClient> openClients;
+        List<UpdateAgent> openAgents;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            openClients = new ArrayList<>(clients);
+            openAgents = new ArrayList<>(agents);
+            clients.clear();
+            agents.clear();
+            wipePending();
         }
-        closed = true;
-        for (LiveClient c : clients) {
+        // Outside the lock: a client's listener may call into this object while its threads stop.
+        for (LiveClient c : openClients) {
             try {
                 c.client.close();
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Closing the MQTT client of device {} failed: {}", deviceId, e.toString());
             }
         }
-        clients.clear();
-        for (UpdateAgent a : agents) {
+        for (UpdateAgent a : openAgents) {
             a.close();
         }
-        agents.clear();
-        wipePending();
         keystore.close();
     }
 

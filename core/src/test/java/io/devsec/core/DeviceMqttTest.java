@@ -209,6 +209,41 @@ class DeviceMqttTest {
     }
 
     @Test
+    void factoryReset_outboxSealedWithTheDeletedKey_isDiscardedNotReportedCorrupt() throws Exception {
+        Path outbox = dir.resolve("device").resolve(MqttSettings.DEFAULT_OUTBOX_FOLDER);
+        int deadPort = TestBroker.freePort();
+        try (DeviceSecurity device = device()) {
+            DeviceMqttClient offline = device.mqtt(settings(deadPort).build());
+            offline.publish("devices/" + device.deviceId() + "/private", utf8("personal reading"), Qos.AT_LEAST_ONCE);
+            assertThat(offline.pendingMessages()).isEqualTo(1);
+        }
+        try (DeviceSecurity device = device()) {
+            java.util.Arrays.fill(device.factoryReset(IdentityRotation.KEEP), '\0');
+            DeviceMqttClient after = device.mqtt(settings(deadPort).build());
+            assertThat(after.pendingMessages()).isZero();
+        }
+        assertThat(Files.isDirectory(outbox)).isTrue();
+    }
+
+    @Test
+    void mqttSettings_badFields_nameTheField() {
+        TrustAnchors anchors = TrustAnchors.of(List.of(pki.caCert));
+        assertThatThrownBy(() -> MqttSettings.builder(" ", 8883, anchors).build()).hasMessageContaining("host");
+        assertThatThrownBy(() -> MqttSettings.builder("h", 0, anchors).build()).hasMessageContaining("port");
+        assertThatThrownBy(() -> MqttSettings.builder("h", 8883, null).build()).hasMessageContaining("trustAnchors");
+        assertThatThrownBy(() -> MqttSettings.builder("h", 8883, anchors).renewalWindow(Duration.ofDays(-1)).build())
+                .hasMessageContaining("renewalWindow");
+        assertThatThrownBy(() -> MqttSettings.builder("h", 8883, anchors).connectTimeout(Duration.ZERO).build())
+                .hasMessageContaining("connectTimeout");
+        MqttSettings defaults = MqttSettings.builder("h", 8883, anchors).build();
+        assertThat(defaults.tlsSettings()).isSameAs(TlsSettings.MODERN);
+        assertThat(defaults.reconnectPolicy()).isSameAs(ReconnectPolicy.DEFAULT);
+        assertThat(defaults.protocol()).isEqualTo(MqttProtocol.MQTT_5);
+        assertThat(defaults.renewalWindow()).isEqualTo(Duration.ofDays(30));
+        assertThat(defaults.outboxFolder()).isEmpty();
+    }
+
+    @Test
     void installCertificateChain_whileConnected_switchesTheLiveConnectionAndKeepsWorking() throws Exception {
         List<InboundMessage> atCloud = new CopyOnWriteArrayList<>();
         List<X509Certificate> expiring = new CopyOnWriteArrayList<>();
