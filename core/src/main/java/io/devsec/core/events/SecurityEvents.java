@@ -51,6 +51,7 @@ public final class SecurityEvents {
     private long alertsRaised;
     private long listenerFailures;
     private int reportingFailure;
+    private final ArrayDeque<SecurityEvent> pendingFailures = new ArrayDeque<>();
 
     private SecurityEvents(Builder b) {
         this.clock = b.clock;
@@ -93,6 +94,7 @@ public final class SecurityEvents {
         Objects.requireNonNull(event, "event");
         synchronized (lock) {
             deliver(event);
+            reportFailures();
         }
     }
 
@@ -122,6 +124,7 @@ public final class SecurityEvents {
             for (SecurityAlert a : alerts) {
                 deliverAlert(a);
             }
+            reportFailures();
             return alerts;
         }
     }
@@ -210,14 +213,25 @@ public final class SecurityEvents {
         if (reportingFailure > 0) {
             return;
         }
+        pendingFailures.addLast(SecurityEvent.builder(SecurityEvent.Type.LISTENER_FAILED, SecurityEvent.Source.CORE)
+                .time(clock.instant())
+                .attribute("listener", name)
+                .attribute("failedOn", what)
+                .attribute("exception", e.getClass().getName())
+                .build());
+    }
+
+    /** Publishes the failures of the delivery that just ended, after it (so they follow the event they failed on). */
+    private void reportFailures() {
+        if (reportingFailure > 0) {
+            return;
+        }
         reportingFailure++;
         try {
-            deliver(SecurityEvent.builder(SecurityEvent.Type.LISTENER_FAILED, SecurityEvent.Source.CORE)
-                    .time(clock.instant())
-                    .attribute("listener", name)
-                    .attribute("failedOn", what)
-                    .attribute("exception", e.getClass().getName())
-                    .build());
+            SecurityEvent failure;
+            while ((failure = pendingFailures.pollFirst()) != null) {
+                deliver(failure);
+            }
         } finally {
             reportingFailure--;
         }

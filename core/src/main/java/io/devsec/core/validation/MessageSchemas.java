@@ -39,6 +39,8 @@ public final class MessageSchemas {
     /** Pattern of a command id. */
     public static final String COMMAND_ID_PATTERN = "[A-Za-z0-9._:-]{1,64}";
 
+    private static final Pattern NAME = Pattern.compile(COMMAND_NAME_PATTERN);
+
     /** Names of the commands DevSec itself understands (see {@link CommandMessage.DevSecCommand}). */
     public static final Set<String> DEVSEC_COMMANDS;
 
@@ -70,8 +72,6 @@ public final class MessageSchemas {
             .required("seq", Rules.integer(0, (1L << 53) - 1))
             .required("metrics", Rules.mapOf("[a-z][a-z0-9_.]*", 64, Rules.scalar(256), 64))
             .build(), TELEMETRY_LIMITS);
-
-    private static final Pattern NAME = Pattern.compile(COMMAND_NAME_PATTERN);
 
     private MessageSchemas() {
     }

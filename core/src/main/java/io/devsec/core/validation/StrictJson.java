@@ -53,7 +53,8 @@ public final class StrictJson {
                         .maxDocumentLength(limits.maxDocumentBytes() + 1L)
                         .build())
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // Duplicate keys are detected below, where the path is known.
+                .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
                 .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
                 .build();
