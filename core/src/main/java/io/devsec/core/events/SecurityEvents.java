@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * <p>Delivery is synchronous and serialised: {@link #publish} records the event, runs the detector,
  * then calls each listener with the event and then with any alerts, all before it returns. A
  * listener that throws is isolated: the publisher and the other listeners carry on, the failure is
- * logged at WARN, counted in {@link #listenerFailures()} and published as a
- * {@link SecurityEvent.Type#LISTENER_FAILED} event (a failure while delivering that event is
- * logged and counted only, so a broken listener cannot loop).
+ * logged at WARN (with the exception), counted in {@link #listenerFailures()} and published as a
+ * {@link SecurityEvent.Type#LISTENER_FAILED} event once the delivery it happened in has finished (a
+ * failure while delivering that event is logged and counted only, so a broken listener cannot loop).
+ * Errors ({@link Error}) are not caught.
  *
  * <pre>{@code
  * SecurityEvents events = SecurityEvents.create();
