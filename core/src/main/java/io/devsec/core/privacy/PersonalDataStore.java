@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When the store is opened and the key is absent while files remain, a wipe (or a factory reset,
  * which deletes keystore entries) was interrupted after the key was destroyed: the unreadable files are
- * deleted then.
+ * deleted then, provided the keystore lives in the same data folder (so a wrong keystore passed by
+ * mistake never deletes anything).
  *
  * <p>Names are 1 to 100 characters of {@code [A-Za-z0-9._-]} starting with a letter or digit; values
  * are at most 16 MiB. Thread-safe within one process.
@@ -86,7 +87,11 @@ public final class PersonalDataStore {
         Objects.requireNonNull(keystore, "keystore");
         Objects.requireNonNull(random, "random");
         PersonalDataStore store = new PersonalDataStore(dataFolder.toAbsolutePath().resolve(FOLDER), keystore, random);
-        if (!keystore.contains(KEY_ENTRY) && Files.isDirectory(store.folder)) {
+        Path keystoreFolder = keystore.file().toAbsolutePath().getParent();
+        boolean ownKeystore = keystoreFolder != null && keystoreFolder.normalize().equals(dataFolder.toAbsolutePath().normalize());
+        if (!keystore.contains(KEY_ENTRY) && Files.isDirectory(store.folder) && !ownKeystore) {
+            LOG.warn("Personal data files exist but the keystore (outside the data folder) holds no key for them; left in place");
+        } else if (!keystore.contains(KEY_ENTRY) && Files.isDirectory(store.folder)) {
             long[] removed = deleteTree(store.folder);
             if (removed[0] > 0) {
                 LOG.warn("Deleted {} personal data files left by an interrupted wipe (their key was already destroyed)",

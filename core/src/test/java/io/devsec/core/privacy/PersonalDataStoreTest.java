@@ -76,6 +76,22 @@ class PersonalDataStoreTest {
     }
 
     @Test
+    void open_keystoreFromAnotherFolderWithoutKey_leavesFilesAlone() throws Exception {
+        Path data = dir.resolve("data");
+        try (Keystore ks = Fixture.openKeystore(data)) {
+            PersonalDataStore.open(data, ks).put("a", SECRET);
+        }
+        try (Keystore other = Fixture.openKeystore(dir.resolve("elsewhere"))) {
+            PersonalDataStore store = PersonalDataStore.open(data, other);
+            assertThat(store.names()).containsExactly("a");
+            assertThat(store.get("a")).isEmpty();
+        }
+        try (Keystore ks = Fixture.openKeystore(data)) {
+            assertThat(PersonalDataStore.open(data, ks).get("a")).hasValueSatisfying(v -> assertThat(v).isEqualTo(SECRET));
+        }
+    }
+
+    @Test
     void invalidNames_andOversizedValues_throwIllegalArgument() throws Exception {
         Path data = dir.resolve("data");
         try (Keystore ks = Fixture.openKeystore(data)) {
