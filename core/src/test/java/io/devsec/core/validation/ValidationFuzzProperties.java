@@ -27,6 +27,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -264,6 +265,21 @@ class ValidationFuzzProperties {
             assertThat(n.get("metrics").size()).isLessThanOrEqualTo(64);
             assertThat(n.size()).isEqualTo(4);
         }
+    }
+
+    /** A long campaign of the adapter property, outside the default run ({@code -Dgroups=slow}). */
+    @Tag("slow")
+    @Property(tries = 200_000)
+    void slow_mqttAdapter_longCampaign(@ForAll("topics") String topic, @ForAll("payloads") byte[] payload)
+            throws Exception {
+        mqttAdapter_randomTopicsAndPayloads_onlyValidMessagesPass(topic, payload);
+    }
+
+    /** A long campaign of the mutated-command property, outside the default run. */
+    @Tag("slow")
+    @Property(tries = 200_000)
+    void slow_mutatedCommand_longCampaign(@ForAll("mutatedCommand") String text) throws Exception {
+        commandSchema_mutatedCommand_acceptedOnlyWhenValid(text);
     }
 
     @Property(tries = 1000)
