@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * logged at WARN (with the exception), counted in {@link #listenerFailures()} and published as a
  * {@link SecurityEvent.Type#LISTENER_FAILED} event once the delivery it happened in has finished (a
  * failure while delivering that event is logged and counted only, so a broken listener cannot loop).
- * Errors ({@link Error}) are not caught.
+ * Errors ({@link Error}) are not caught. A listener may publish: that event is delivered at once,
+ * nested, so listeners after it may see the nested event before the one that caused it.
  *
  * <pre>{@code
  * SecurityEvents events = SecurityEvents.create();

@@ -12,6 +12,11 @@ import java.util.Objects;
  * severity are not sent (alerts always are). A publisher failure is thrown as
  * {@link IllegalStateException}, which the stream isolates, logs and counts.
  *
+ * <p>Events raised while this exporter is itself publishing (on the same thread: for example the
+ * transport refusing the telemetry topic, which is itself a security event) are not exported
+ * through it, so a refused telemetry topic cannot loop; they stay in the stream and reach the
+ * other listeners. The publisher is called on the publishing thread: it should queue, not block.
+ *
  * <p>Security events carry no personal data by design (their attributes are non-secret facts),
  * so this telemetry does not wait for consent; do not put personal data into attributes.
  */
@@ -24,6 +29,7 @@ public final class TelemetryExporter implements SecurityEventListener {
 
     private final TelemetryPublisher publisher;
     private final Severity minimum;
+    private final ThreadLocal<Boolean> publishing = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private TelemetryExporter(TelemetryPublisher publisher, Severity minimum) {
         this.publisher = publisher;
@@ -53,10 +59,16 @@ public final class TelemetryExporter implements SecurityEventListener {
     }
 
     private void send(String suffix, String json) {
+        if (publishing.get()) {
+            return;
+        }
+        publishing.set(Boolean.TRUE);
         try {
             publisher.publish(suffix, json.getBytes(StandardCharsets.UTF_8));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("publishing security telemetry failed: " + e.getClass().getSimpleName(), e);
+        } finally {
+            publishing.set(Boolean.FALSE);
         }
     }
 }

@@ -19,6 +19,7 @@ import io.devsec.update.ImageHashException;
 import io.devsec.update.RollbackException;
 import io.devsec.update.ThresholdNotMetException;
 import io.devsec.update.UpdateListener;
+import io.devsec.update.UpdateMetadata;
 import io.devsec.update.VersionMismatchException;
 import io.devsec.update.WrongHardwareException;
 import java.io.IOException;
@@ -112,6 +113,11 @@ class EventAdaptersTest {
     @Test
     void update_lifecycle_isRecorded() {
         UpdateListener l = EventAdapters.updateListener(events);
+        l.onInstalled(UpdateMetadata.builder().version(8).hardwareId("board-a").imageLength(1024)
+                .imageSha256("ab".repeat(32)).expires(clock.instant().plusSeconds(3600)).reason("security fix")
+                .securityUpdate(true).build());
+        assertThat(last().type()).isEqualTo(Type.UPDATE_INSTALLED);
+        assertThat(last().attributes()).containsEntry("version", "8").containsEntry("securityUpdate", "true");
         l.onConfirmed(8);
         assertThat(last().type()).isEqualTo(Type.UPDATE_CONFIRMED);
         assertThat(last().attributes()).containsEntry("version", "8");

@@ -139,6 +139,23 @@ class SecurityEventJsonTest {
     }
 
     @Test
+    void telemetryExporter_eventRaisedWhilePublishing_doesNotLoop() {
+        SecurityEvents events = SecurityEvents.builder().clock(clock).build();
+        List<String> sent = new ArrayList<>();
+        List<SecurityEvent> seen = new ArrayList<>();
+        // Like a transport that reports its refusal of the telemetry topic as a security event.
+        events.subscribe(TelemetryExporter.create((suffix, payload) -> {
+            sent.add(suffix);
+            events.record(Type.TOPIC_REFUSED, Source.TRANSPORT, Map.of("topic", suffix));
+        }));
+        events.subscribe(seen::add);
+        events.record(Type.LOGIN_FAILED, Source.CORE, Map.of());
+        assertThat(sent).containsExactly(TelemetryExporter.EVENTS_TOPIC_SUFFIX);
+        assertThat(seen).extracting(SecurityEvent::type).containsExactly(Type.TOPIC_REFUSED, Type.LOGIN_FAILED);
+        assertThat(events.listenerFailures()).isZero();
+    }
+
+    @Test
     void telemetryExporter_publisherFailure_isIsolated() {
         SecurityEvents events = SecurityEvents.builder().clock(clock).build();
         List<SecurityEvent> seen = new ArrayList<>();
