@@ -43,10 +43,25 @@ public final class EventAdapters {
      * {@code reason} and {@code topic}.
      */
     public static TransportEventListener transportListener(SecurityEvents events) {
+        return transportListener(events, TransportEventListener.NONE);
+    }
+
+    /**
+     * As {@link #transportListener(SecurityEvents)}, and also forwards every call to the
+     * application's {@code delegate} (after publishing; a delegate that throws is logged, not propagated).
+     */
+    public static TransportEventListener transportListener(SecurityEvents events, TransportEventListener delegate) {
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(delegate, "delegate");
         return new TransportEventListener() {
             @Override
+            public void certificateExpiring(java.security.cert.X509Certificate certificate, java.time.Instant notAfter) {
+                forward(() -> delegate.certificateExpiring(certificate, notAfter));
+            }
+
+            @Override
             public void connectionStateChanged(ConnectionState state) {
+                forward(() -> delegate.connectionStateChanged(state));
                 if (state == ConnectionState.DISCONNECTED) {
                     safely(events, () -> events.record(Type.CONNECTION_LOST, Source.TRANSPORT,
                             java.util.Collections.singletonMap("state", state.name())));
@@ -56,6 +71,7 @@ public final class EventAdapters {
             @Override
             public void securityEvent(TransportSecurityEvent event) {
                 safely(events, () -> events.publish(fromTransport(event)));
+                forward(() -> delegate.securityEvent(event));
             }
         };
     }
@@ -112,7 +128,16 @@ public final class EventAdapters {
      * installs, confirmations, rollbacks, the end of support and failed checks.
      */
     public static UpdateListener updateListener(SecurityEvents events) {
+        return updateListener(events, new UpdateListener() { });
+    }
+
+    /**
+     * As {@link #updateListener(SecurityEvents)}, and also forwards every call to the application's
+     * {@code delegate} (after publishing; a delegate that throws is logged, not propagated).
+     */
+    public static UpdateListener updateListener(SecurityEvents events, UpdateListener delegate) {
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(delegate, "delegate");
         return new UpdateListener() {
             @Override
             public void onInstalled(UpdateMetadata update) {
@@ -121,17 +146,20 @@ public final class EventAdapters {
                         .attribute("version", Long.toString(update.version()))
                         .attribute("securityUpdate", Boolean.toString(update.securityUpdate()))
                         .build()));
+                forward(() -> delegate.onInstalled(update));
             }
 
             @Override
             public void onRefused(UpdateException reason) {
                 safely(events, () -> events.publish(fromUpdateRefusal(reason, events.clock().instant())));
+                forward(() -> delegate.onRefused(reason));
             }
 
             @Override
             public void onConfirmed(long version) {
                 safely(events, () -> events.record(Type.UPDATE_CONFIRMED, Source.UPDATE,
                         java.util.Collections.singletonMap("version", Long.toString(version))));
+                forward(() -> delegate.onConfirmed(version));
             }
 
             @Override
@@ -141,18 +169,21 @@ public final class EventAdapters {
                         .attribute("confirmedSlot", status.confirmedSlot().name())
                         .attribute("confirmedVersion", Long.toString(status.confirmedVersion()))
                         .build()));
+                forward(() -> delegate.onRolledBack(status));
             }
 
             @Override
             public void onSupportEnded(LocalDate supportUntil) {
                 safely(events, () -> events.record(Type.SUPPORT_ENDED, Source.UPDATE,
                         java.util.Collections.singletonMap("supportUntil", supportUntil.toString())));
+                forward(() -> delegate.onSupportEnded(supportUntil));
             }
 
             @Override
             public void onCheckFailed(Exception error) {
                 safely(events, () -> events.record(Type.UPDATE_CHECK_FAILED, Source.UPDATE,
                         java.util.Collections.singletonMap("exception", error.getClass().getName())));
+                forward(() -> delegate.onCheckFailed(error));
             }
         };
     }
@@ -215,6 +246,14 @@ public final class EventAdapters {
                 .build();
         events.publish(e);
         return e;
+    }
+
+    private static void forward(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(EventAdapters.class).warn("the application's listener failed", e);
+        }
     }
 
     private static void safely(SecurityEvents events, Runnable publish) {

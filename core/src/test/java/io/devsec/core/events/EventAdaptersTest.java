@@ -129,6 +129,44 @@ class EventAdaptersTest {
     }
 
     @Test
+    void delegates_receiveEveryCall_andTheirFailuresStayInside() {
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        TransportEventListener app = new TransportEventListener() {
+            @Override
+            public void connectionStateChanged(ConnectionState state) {
+                calls.add("state " + state);
+                throw new IllegalStateException("app bug");
+            }
+
+            @Override
+            public void securityEvent(TransportSecurityEvent event) {
+                calls.add("event " + event.type());
+            }
+
+            @Override
+            public void certificateExpiring(java.security.cert.X509Certificate certificate, Instant notAfter) {
+                calls.add("expiring");
+            }
+        };
+        TransportEventListener t = EventAdapters.transportListener(events, app);
+        t.connectionStateChanged(ConnectionState.DISCONNECTED);
+        t.securityEvent(new TransportSecurityEvent(TransportSecurityEvent.Type.BROKER_REFUSED, clock.instant(),
+                "reason code 135", Optional.empty()));
+        t.certificateExpiring(null, clock.instant());
+        assertThat(calls).containsExactly("state DISCONNECTED", "event BROKER_REFUSED", "expiring");
+        assertThat(events.recentEvents()).extracting(SecurityEvent::type)
+                .containsExactly(Type.CONNECTION_LOST, Type.BROKER_REFUSED);
+        UpdateListener u = EventAdapters.updateListener(events, new UpdateListener() {
+            @Override
+            public void onRefused(io.devsec.update.UpdateException reason) {
+                calls.add("refused " + reason.getClass().getSimpleName());
+            }
+        });
+        u.onRefused(new RollbackException(2, 2, 1));
+        assertThat(calls).endsWith("refused RollbackException");
+    }
+
+    @Test
     void invalidInput_atAnotherBoundary_isPublished() {
         ValidationException v = new ValidationException(ValidationException.Reason.MISSING_FIELD, "$.broker", "a value");
         SecurityEvent e = EventAdapters.invalidInput(events, Source.CORE, "config", v);
