@@ -263,8 +263,11 @@ public final class ProvisioningRecord implements Destroyable {
                 throw new InvalidProvisioningRecordException(Problem.TRAILING_DATA, "data after the JSON object");
             }
             // Jackson's message may quote the offending token (the password): keep only the location.
-            throw new InvalidProvisioningRecordException(Problem.MALFORMED_JSON, "not well-formed JSON at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            // Some refusals (Jackson's stream constraints: a number or string too long) carry no location.
+            com.fasterxml.jackson.core.JsonLocation where = e.getLocation();
+            throw new InvalidProvisioningRecordException(Problem.MALFORMED_JSON, where == null
+                    ? "not well-formed JSON or over a length limit"
+                    : "not well-formed JSON at line " + where.getLineNr() + ", column " + where.getColumnNr());
         } catch (IOException e) {
             throw new IllegalStateException("reading JSON from memory failed", e);
         } finally {

@@ -59,6 +59,8 @@ class ProvisioningRecordTest {
         "MALFORMED_JSON|[1,2]",
         "MALFORMED_JSON|{\"version\":1,\"serialNumber\":\"SN\",\"initialPassword\":tmkp7fr3wc9ahxy4ud}",
         "MALFORMED_JSON|",
+        "MALFORMED_JSON|123456789012345678901234567890",
+        "MALFORMED_JSON|{\"version\":123456789012345678901234567890,\"serialNumber\":\"SN\",\"initialPassword\":\"tmkp7fr3wc9ahxy4ud\"}",
         "UNKNOWN_FIELD|{\"version\":1,\"serialNumber\":\"SN\",\"initialPassword\":\"tmkp7fr3wc9ahxy4ud\",\"admin\":true}",
         "DUPLICATE_FIELD|{\"version\":1,\"serialNumber\":\"SN\",\"serialNumber\":\"SN2\",\"initialPassword\":\"tmkp7fr3wc9ahxy4ud\"}",
         "DUPLICATE_FIELD|{\"version\":1,\"serialNumber\":\"SN\",\"initialPassword\":\"tmkp7fr3wc9ahxy4ud\",\"initialPassword\":\"tmkp7fr3wc9ahxy4ud\"}",

@@ -313,14 +313,6 @@ class ValidationFuzzProperties {
                 mutated("{\"version\":1,\"serialNumber\":\"SN-0001\",\"initialPassword\":\"correct horse battery\"}"));
     }
 
-    /**
-     * Disabled because it finds a bug outside this package: {@code ProvisioningRecord.parse} of the
-     * 30-digit number {@code 123456789012345678901234567890} throws NullPointerException (Jackson's
-     * StreamConstraintsException has no location, and the record's error path calls
-     * {@code e.getLocation().getLineNr()}). Enable once ProvisioningRecord handles a null location.
-     */
-    @org.junit.jupiter.api.Disabled("finds NullPointerException in ProvisioningRecord.parse on a 30-digit number; "
-            + "fix ProvisioningRecord (null JsonLocation) and enable")
     @Property(tries = 1000)
     void provisioningRecord_randomText_onlyTypedRefusal_neverEchoesPassword(@ForAll("records") String text) {
         List<String> messages = new ArrayList<>();
