@@ -568,7 +568,13 @@ public final class DeviceMqttClient implements AutoCloseable {
         s.kill();
         notifyState(ConnectionState.DISCONNECTED);
         if (connectedAt != null && !clock.instant().isBefore(connectedAt.plus(policy.stableAfter()))) {
-            attempt = 0;
+            // A stable connection was lost: most likely the broker went away for the whole fleet, which
+            // now reconnects at once. Spread the first attempt like the first connect after start.
+            attempt = policy.attemptAfterStableLoss();
+            Duration d = policy.firstReconnectDelay(random);
+            LOG.debug("stable connection lost; first reconnect in {}", d);
+            pendingConnect = control.schedule(this::connectOnce, d.toNanos(), TimeUnit.NANOSECONDS);
+            return;
         }
         scheduleReconnect();
     }

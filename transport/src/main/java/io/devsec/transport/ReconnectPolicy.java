@@ -10,8 +10,15 @@ import java.util.Random;
  * together does not reach the broker together. Immutable.
  *
  * <p>Attempt {@code n} (0-based, counting failures since the last stable connection) waits a
- * uniformly random time in {@code [0, min(maxDelay, initialDelay * 2^n)]}. A connection that
- * stays up for {@link #stableAfter()} resets the count.
+ * uniformly random time in {@code [0, min(maxDelay, initialDelay * 2^n)]}.
+ *
+ * <p>Two moments are special because a whole fleet acts at once: power-on, and the loss of a
+ * connection that had been stable for {@link #stableAfter()} (typically a broker restart). Both
+ * wait a uniformly random time in {@code [0, max(initialDelay, firstConnectJitter)]}; after the
+ * loss of a stable connection, backoff then continues from the first attempt whose ceiling
+ * exceeds that spread ({@link #attemptAfterStableLoss()}), so the fleet's retries do not bunch up
+ * again behind the spread-out first wave. A connection lost before it became stable keeps
+ * counting attempts, so a flapping broker sees ever longer delays.
  */
 public final class ReconnectPolicy {
     /** 1 s initial delay, 120 s cap, reset after 30 s connected, first connect jittered over 0-5 s. */
@@ -75,6 +82,22 @@ public final class ReconnectPolicy {
         return uniform(firstConnectJitter, random);
     }
 
+    /** The delay before the first attempt after a stable connection was lost. */
+    public Duration firstReconnectDelay(Random random) {
+        Objects.requireNonNull(random, "random");
+        return uniform(firstConnectJitter.compareTo(initialDelay) > 0 ? firstConnectJitter : initialDelay, random);
+    }
+
+    /** The attempt number backoff continues from after the jittered first reconnect (at least 1). */
+    public int attemptAfterStableLoss() {
+        Duration spread = firstConnectJitter.compareTo(initialDelay) > 0 ? firstConnectJitter : initialDelay;
+        int n = 1;
+        while (n < 62 && ceilingFor(n).compareTo(spread) <= 0 && ceilingFor(n).compareTo(maxDelay) < 0) {
+            n++;
+        }
+        return n;
+    }
+
     private static Duration uniform(Duration ceiling, Random random) {
         long n = ceiling.toNanos();
         if (n <= 0) {
@@ -123,7 +146,10 @@ public final class ReconnectPolicy {
             return this;
         }
 
-        /** Spread of the first connect after start; zero connects at once (for a single device or a test). */
+        /**
+         * Spread of the first connect after start and of the first reconnect after a stable
+         * connection is lost (default 5 s); zero connects at once (for a single device or a test).
+         */
         public Builder firstConnectJitter(Duration d) {
             this.firstConnectJitter = Objects.requireNonNull(d, "firstConnectJitter");
             return this;

@@ -74,6 +74,26 @@ class ReconnectPolicyTest {
     }
 
     @Test
+    void firstReconnectAfterStableLoss_isSpreadOverTheLargerOfJitterAndInitialDelay() {
+        Random r = new Random(3);
+        double sum = 0;
+        for (int i = 0; i < 10_000; i++) {
+            Duration d = ReconnectPolicy.DEFAULT.firstReconnectDelay(r);
+            assertThat(d).isBetween(Duration.ZERO, Duration.ofSeconds(5));
+            sum += d.toMillis();
+        }
+        assertThat(sum / 10_000).isCloseTo(2_500, within(100.0));
+        assertThat(ReconnectPolicy.DEFAULT.attemptAfterStableLoss()).isEqualTo(3); // ceiling 8 s > 5 s spread
+        assertThat(ReconnectPolicy.DEFAULT.ceilingFor(ReconnectPolicy.DEFAULT.attemptAfterStableLoss()))
+                .isGreaterThan(ReconnectPolicy.DEFAULT.firstConnectJitter());
+        ReconnectPolicy noJitter = ReconnectPolicy.builder().firstConnectJitter(Duration.ZERO).build();
+        assertThat(noJitter.attemptAfterStableLoss()).isEqualTo(1);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(noJitter.firstReconnectDelay(r)).isBetween(Duration.ZERO, Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
     void delay_sameSeed_sameSequence() {
         Random a = new Random(5);
         Random b = new Random(5);
