@@ -63,6 +63,14 @@ public final class ReconnectBench implements Callable<Integer> {
     @Option(names = "--outage", defaultValue = "PT10S", description = "How long the broker stays down (ISO-8601, default ${DEFAULT-VALUE}).")
     Duration outage;
 
+    @Option(names = "--settle", defaultValue = "PT35S",
+            description = "How long the fleet stays connected before the broker is killed; longer than the policy's "
+                    + "stableAfter (30 s), as for a fleet that has been up for a while (default ${DEFAULT-VALUE}).")
+    Duration settle;
+
+    @Option(names = "--histogram", description = "Print connection attempts per 500 ms after the kill.")
+    boolean histogram;
+
     @Option(names = "--mosquitto", defaultValue = "/usr/sbin/mosquitto", description = "Mosquitto binary (default ${DEFAULT-VALUE}).")
     Path mosquitto;
 
@@ -148,6 +156,10 @@ public final class ReconnectBench implements Callable<Integer> {
 
     private Outcome measure(Fleet fleet, MqttBench.Broker broker, CountingProxy proxy, Duration limit) throws Exception {
         waitFor(() -> fleet.connected() == devices, Duration.ofSeconds(120), "initial connections");
+        long settled = System.nanoTime() + settle.toNanos();
+        while (System.nanoTime() < settled) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
         proxy.reset();
         long killedAt = System.nanoTime();
         broker.kill();
@@ -165,6 +177,21 @@ public final class ReconnectBench implements Callable<Integer> {
         o.attempts = times.size();
         o.peakPer100ms = peak(times, TimeUnit.MILLISECONDS.toNanos(100)) * 10.0;
         o.peakPer1s = peak(times, TimeUnit.SECONDS.toNanos(1));
+        if (histogram) {
+            StringBuilder h = new StringBuilder("  attempts per 500 ms after the kill:");
+            int[] buckets = new int[(int) ((System.nanoTime() - killedAt) / TimeUnit.MILLISECONDS.toNanos(500)) + 1];
+            for (long t : times) {
+                buckets[(int) Math.max(0, (t - killedAt) / TimeUnit.MILLISECONDS.toNanos(500))]++;
+            }
+            int last = buckets.length - 1;
+            while (last > 0 && buckets[last] == 0) {
+                last--;
+            }
+            for (int i = 0; i <= last; i++) {
+                h.append(' ').append(buckets[i]);
+            }
+            spec.commandLine().getOut().println(h);
+        }
         return o;
     }
 
