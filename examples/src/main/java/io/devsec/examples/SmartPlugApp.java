@@ -1,0 +1,167 @@
+package io.devsec.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devsec.core.DeviceSecurity;
+import io.devsec.core.MqttSettings;
+import io.devsec.core.validation.JsonLimits;
+import io.devsec.core.validation.MessageSchemas;
+import io.devsec.core.validation.Rules;
+import io.devsec.core.validation.Schema;
+import io.devsec.core.validation.ValidationException;
+import io.devsec.core.validation.ValidatorRegistry;
+import io.devsec.core.validation.Validators;
+import io.devsec.transport.DeviceMqttClient;
+import io.devsec.transport.InboundMessage;
+import io.devsec.transport.Qos;
+import io.devsec.transport.TransportEventListener;
+import io.devsec.transport.TransportSecurityEvent;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small device application built on DevSec: a smart plug whose relay the owner switches from the cloud.
+ *
+ * <p>The plug listens on {@code devices/{deviceId}/cmd/relay} for commands such as
+ * {@code {"id":"c-17","relay":"on"}} ({@code "on"}, {@code "off"} or {@code "report"}) and answers each one by
+ * publishing its state, {@code {"id":"c-17","relay":"on","time":"..."}}, on {@code devices/{deviceId}/state}.
+ * DevSec does the security work: mutual TLS with the device identity from the keystore, a topic namespace the
+ * plug cannot leave, and validation of every command against {@link #COMMAND} before {@link #onCommand} ever
+ * sees it. An invalid command is dropped by DevSec and counted in {@link #refusedCommands()}; the application
+ * code never handles it.
+ *
+ * <p>{@code SmartPlugAppTest} (in the examples' tests) shows how such an application tests itself end to end
+ * against an embedded broker.
+ */
+public final class SmartPlugApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SmartPlugApp.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The command the plug accepts: a command id and what to do with the relay. Nothing else, at most 256 bytes. */
+    public static final Schema COMMAND = Schema.of(Rules.object()
+            .required("id", Rules.pattern(MessageSchemas.COMMAND_ID_PATTERN, 64))
+            .required("relay", Rules.oneOf("on", "off", "report"))
+            .build(), JsonLimits.builder().maxDocumentBytes(256).maxDepth(1).maxStringLength(64)
+            .maxFieldNameLength(16).maxNumberLength(16).maxEntries(4).build());
+
+    private final DeviceMqttClient mqtt;
+    private final String commandTopic;
+    private final String stateTopic;
+    private final Clock clock;
+    private final AtomicBoolean relayOn = new AtomicBoolean();
+    private final List<String> handled = new CopyOnWriteArrayList<>();
+    private final AtomicInteger refused;
+
+    private SmartPlugApp(DeviceMqttClient mqtt, String deviceId, AtomicInteger refused, Clock clock) {
+        this.mqtt = mqtt;
+        this.refused = refused;
+        this.commandTopic = "devices/" + deviceId + "/cmd/relay";
+        this.stateTopic = "devices/" + deviceId + "/state";
+        this.clock = clock;
+    }
+
+    /**
+     * Starts the plug on {@code device}: builds its MQTT client from {@code settings} (broker and trust anchors;
+     * this method sets the inbound validator and listener) and subscribes to the command topic. The client
+     * connects in the background: see {@link #awaitConnected(Duration)}.
+     *
+     * @throws IOException when the outbox cannot be opened
+     * @throws GeneralSecurityException when the keystore cannot be read or the TLS context cannot be built
+     */
+    public static SmartPlugApp start(DeviceSecurity device, MqttSettings.Builder settings)
+            throws IOException, GeneralSecurityException {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(settings, "settings");
+        String deviceId = device.deviceId();
+        // Default deny: only the command topic has a validator, so a message on any other topic is dropped too.
+        ValidatorRegistry inbound = Validators.registry().register("devices/" + deviceId + "/cmd/relay", COMMAND);
+        AtomicInteger refusedCounter = new AtomicInteger();
+        settings.validator(Validators.messageValidator(inbound)).listener(new TransportEventListener() {
+            @Override
+            public void securityEvent(TransportSecurityEvent event) {
+                if (event.type() == TransportSecurityEvent.Type.INBOUND_MESSAGE_REJECTED) {
+                    refusedCounter.incrementAndGet();
+                }
+            }
+        });
+        DeviceMqttClient mqtt = device.mqtt(settings.build());
+        SmartPlugApp app = new SmartPlugApp(mqtt, deviceId, refusedCounter, Clock.systemUTC());
+        mqtt.subscribe(app.commandTopic, Qos.AT_LEAST_ONCE, app::onCommand);
+        return app;
+    }
+
+    /** Waits until the plug is connected to the broker; false on timeout. */
+    public boolean awaitConnected(Duration timeout) throws InterruptedException {
+        return mqtt.awaitConnected(timeout);
+    }
+
+    /** The topic the plug takes commands on. */
+    public String commandTopic() {
+        return commandTopic;
+    }
+
+    /** The topic the plug publishes its state on. */
+    public String stateTopic() {
+        return stateTopic;
+    }
+
+    /** Whether the relay is on. */
+    public boolean relayOn() {
+        return relayOn.get();
+    }
+
+    /** The ids of the commands that reached the application, in order. */
+    public List<String> handledCommandIds() {
+        return Collections.unmodifiableList(new ArrayList<>(handled));
+    }
+
+    /** How many inbound messages DevSec refused before they reached the application. */
+    public int refusedCommands() {
+        return refused.get();
+    }
+
+    /** The application's handler: only commands that passed {@link #COMMAND} arrive here. */
+    private void onCommand(InboundMessage message) {
+        JsonNode command;
+        try {
+            command = COMMAND.parse(message.payload());
+        } catch (ValidationException e) {
+            // Cannot happen: DevSec validated the message with the same schema. Fail closed all the same.
+            LOG.warn("Dropped a command that failed validation: {}", e.getMessage());
+            return;
+        }
+        String id = command.get("id").asText();
+        String relay = command.get("relay").asText();
+        if (!relay.equals("report")) {
+            relayOn.set(relay.equals("on"));
+        }
+        handled.add(id);
+        ObjectNode state = JSON.createObjectNode();
+        state.put("id", id);
+        state.put("relay", relayOn.get() ? "on" : "off");
+        state.put("time", clock.instant().toString());
+        try {
+            mqtt.publish(stateTopic, JSON.writeValueAsBytes(state), Qos.AT_LEAST_ONCE);
+        } catch (IOException | GeneralSecurityException e) {
+            LOG.warn("Could not publish the plug's state: {}", e.toString());
+        }
+    }
+
+    /** Disconnects the plug (the {@link DeviceSecurity} stays open: it belongs to the caller). */
+    @Override
+    public void close() throws IOException {
+        mqtt.close();
+    }
+}
