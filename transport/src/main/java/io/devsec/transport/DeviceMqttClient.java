@@ -101,6 +101,7 @@ public final class DeviceMqttClient implements AutoCloseable {
     private long cursor;
     private int inflight;
     private boolean closed;
+    private boolean senderWaiting;
 
     // control thread only
     private volatile DeviceTlsContext tls;
@@ -296,17 +297,21 @@ public final class DeviceMqttClient implements AutoCloseable {
         }
         long seq = outbox.append(topic, payload);
         Delivery d = new Delivery(seq);
+        Optional<PublishRefusedException> early;
         lock.lock();
         try {
-            Optional<PublishRefusedException> early = earlyOutcomes.remove(seq);
-            if (early != null) {
-                finish(d, early);
-            } else {
+            early = earlyOutcomes.remove(seq);
+            if (early == null) {
                 deliveries.put(seq, d);
             }
-            changed.signalAll();
+            if (senderWaiting) {
+                changed.signalAll();
+            }
         } finally {
             lock.unlock();
+        }
+        if (early != null) {
+            finish(d, early);
         }
         return d;
     }
@@ -687,7 +692,12 @@ public final class DeviceMqttClient implements AutoCloseable {
                             break;
                         }
                     }
-                    changed.await(1, TimeUnit.SECONDS);
+                    senderWaiting = true;
+                    try {
+                        changed.await(1, TimeUnit.SECONDS);
+                    } finally {
+                        senderWaiting = false;
+                    }
                 }
                 s = session;
                 ep = epoch;
@@ -732,21 +742,25 @@ public final class DeviceMqttClient implements AutoCloseable {
         } catch (IOException ex) {
             LOG.warn("could not record acknowledgement of message {}: {}", seq, ex.toString());
         }
+        Delivery d;
         lock.lock();
         try {
             if (ep == epoch) {
                 inflight--;
             }
-            Delivery d = deliveries.remove(seq);
-            if (d != null) {
-                finish(d, outcome);
-            } else if (seq > recoveredMaxSeq) {
+            d = deliveries.remove(seq);
+            if (d == null && seq > recoveredMaxSeq) {
                 // acknowledged before publish() registered its Delivery; publish() picks this up
                 earlyOutcomes.put(seq, outcome);
             }
-            changed.signalAll();
+            if (senderWaiting || outbox.size() == 0) {
+                changed.signalAll();
+            }
         } finally {
             lock.unlock();
+        }
+        if (d != null) {
+            finish(d, outcome);
         }
     }
 
