@@ -15,7 +15,7 @@ import java.util.Optional;
  * carry it forward.
  *
  * <p>The catalogue ({@link #all()}) lists the thirteen clauses 4.1 to 4.13 and their numbered provisions as
- * published in TS 103 645 V1.1.1: 28 provisions, 8 of them "shall" (M) and 20 "should" (R). It was compiled
+ * published in TS 103 645 V1.1.1: 29 provisions, 8 of them "shall" (M) and 21 "should" (R). It was compiled
  * from the published text of the standard (the UK Code of Practice's thirteen guidelines, split into numbered
  * provisions) and checked against the clause summaries in the project's PROVISIONS.md. Sentences that appear
  * only in a clause's prose (for example "updates shall be timely" in 4.3) are not numbered provisions and are

@@ -1,0 +1,335 @@
+package io.devsec.core.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.devsec.core.conformance.ConformanceFacts.IntegrityCheck;
+import io.devsec.core.conformance.ConformanceFacts.PasswordOrigin;
+import io.devsec.core.conformance.ConformanceFacts.PersonalDataUse;
+import io.devsec.storage.MasterKeySource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ConformanceStatementTest {
+
+    static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    /** A device configured with every feature, the way the demo device is. */
+    static ConformanceFacts.Builder full() {
+        return ConformanceFacts.builder("Demo Thermostat", "ds-abcdefghijklmnopqrstuvwxyz234567")
+                .serialNumber("SN-0001")
+                .passwordOrigin(PasswordOrigin.GENERATED_ON_DEVICE)
+                .passwordHashing("Argon2id m=19 MiB t=2")
+                .passwordPolicy("NIST SP 800-63B: 15+ characters, blocklist")
+                .loginThrottle(100, true)
+                .factoryResetRegeneratesPassword(true)
+                .disclosurePolicy(List.of("mailto:security@example.com"), NOW.plus(Duration.ofDays(300)), true)
+                .disclosurePolicyUrl("https://example.com/security/policy")
+                .sbom("CycloneDX JSON target/bom.json")
+                .vulnerabilityMonitoring("devsec sbom-check against OSV advisories")
+                .updates(2, 3, "thermostat-v1")
+                .antiRollbackFloor(3)
+                .updateTrialPolicy("health check within 5 min, else rollback")
+                .automaticUpdates(Duration.ofHours(6))
+                .supportUntil(LocalDate.of(2031, 12, 31))
+                .endOfLifePolicyUrl("https://example.com/eol")
+                .masterKeyKind(MasterKeySource.Kind.DEVICE_SECRET_FILE)
+                .keystorePermissionsEnforced(true)
+                .identityGeneratedOnDevice(true)
+                .mqtt("MQTT 3.1.1", "devices/ds-abc/")
+                .tls(List.of("TLSv1.3", "TLSv1.2"), false, true, 1)
+                .certificateIssued(true)
+                .certificateRenewalWindow(Duration.ofDays(30))
+                .listeningSockets(List.of())
+                .hardwareInterfaces("No serial console; JTAG disabled in production")
+                .enabledFeatures(List.of("mqtt", "updates", "events"))
+                .runsAsRoot(false)
+                .integrityCheck(IntegrityCheck.PASSED)
+                .integrityQuarantine(true)
+                .personalDataUse(PersonalDataUse.PROCESSED)
+                .consentRegistry(List.of("usage-telemetry"))
+                .consentGatedTelemetry(true)
+                .dataUseStatementAvailable(true)
+                .personalDataWipe(true)
+                .outboxPersisted(true)
+                .reconnectPolicy("exponential backoff 1 s to 120 s, full jitter", true)
+                .atomicStatePersistence(true)
+                .securityEvents(true)
+                .anomalyDetection(true)
+                .telemetryExport(true)
+                .inputValidators(3)
+                .mqttInboundValidated(true);
+    }
+
+    static ConformanceFacts bare() {
+        return ConformanceFacts.builder("Bare", "ds-bare").build();
+    }
+
+    static Map<String, ConformanceStatement.Row> byRef(ConformanceStatement s) {
+        return s.rows().stream().collect(Collectors.toMap(ConformanceStatement.Row::reference, Function.identity()));
+    }
+
+    @Test
+    void catalogue_listsEveryProvisionOfTs103645V111ExactlyOnce() {
+        List<String> refs = Provision.all().stream().map(Provision::reference).collect(Collectors.toList());
+        assertThat(refs).containsExactly(
+                "4.1-1", "4.2-1", "4.2-2", "4.2-3", "4.3-1", "4.3-2", "4.3-3", "4.3-4", "4.4-1", "4.5-1", "4.5-2",
+                "4.6-1", "4.6-2", "4.6-3", "4.6-4", "4.6-5", "4.7-1", "4.7-2", "4.8-1", "4.8-2", "4.8-3",
+                "4.9-1", "4.9-2", "4.9-3", "4.10-1", "4.11-1", "4.11-2", "4.12-1", "4.13-1");
+        assertThat(new HashSet<>(refs)).hasSize(refs.size());
+        assertThat(Provision.all().stream().filter(p -> p.status() == ProvisionStatus.MANDATORY)
+                .map(Provision::reference))
+                .containsExactly("4.1-1", "4.2-1", "4.3-2", "4.4-1", "4.8-1", "4.8-2", "4.8-3", "4.13-1");
+        Set<String> clauses = Provision.all().stream().map(Provision::clause).collect(Collectors.toSet());
+        assertThat(clauses).hasSize(13);
+        for (Provision p : Provision.all()) {
+            assertThat(p.reference()).startsWith(p.clause() + "-");
+            assertThat(p.en303645()).isNotEmpty().allMatch(en -> en.matches("(5\\.\\d+|6)-\\d+"));
+            assertThat(p.summary()).isNotBlank().hasSizeLessThan(140);
+        }
+        assertThat(Provision.byReference("4.3-2")).map(Provision::en303645).contains(List.of("5.3-13"));
+        assertThat(Provision.byReference("4.14-1")).isEmpty();
+    }
+
+    @Test
+    void generate_hasOneRowPerProvisionInOrder_withEnMapping() {
+        ConformanceStatement s = ConformanceStatement.generate(full().build(), CLOCK);
+        assertThat(s.rows()).extracting(ConformanceStatement.Row::provision).containsExactlyElementsOf(Provision.all());
+        assertThat(s.rows()).allSatisfy(r -> {
+            assertThat(r.en303645()).isNotEmpty();
+            assertThat(r.detail()).isNotBlank();
+            assertThat(r.title()).isNotBlank();
+        });
+        assertThat(s.generatedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void generate_fullyConfiguredDevice_supportsEveryMandatoryAndRecommendedProvision() {
+        ConformanceStatement s = ConformanceStatement.generate(full().build(), CLOCK);
+        assertThat(s.mandatoryUnmet()).isEmpty();
+        assertThat(s.rows()).filteredOn(r -> r.status() == ProvisionStatus.MANDATORY)
+                .allSatisfy(r -> assertThat(r.support()).as(r.reference()).isEqualTo(Support.YES));
+        // 4.3-4 (constrained device that cannot be updated) is N/A on an updateable device; all others are Y.
+        assertThat(s.recommendedUnmet()).isEmpty();
+        assertThat(s.rows()).filteredOn(r -> r.support() == Support.NOT_APPLICABLE)
+                .extracting(ConformanceStatement.Row::reference).containsExactly("4.3-4");
+        assertThat(s.supported(ProvisionStatus.MANDATORY)).isEqualTo(8);
+        assertThat(s.applicable(ProvisionStatus.MANDATORY)).isEqualTo(8);
+        assertThat(s.supported(ProvisionStatus.RECOMMENDED)).isEqualTo(20);
+    }
+
+    @Test
+    void generate_fullyConfiguredDevice_detailNamesFeatureAndSetting() {
+        Map<String, ConformanceStatement.Row> rows = byRef(ConformanceStatement.generate(full().build(), CLOCK));
+        assertThat(rows.get("4.1-1").detail()).contains("SecureRandom", "Argon2id", "100");
+        assertThat(rows.get("4.2-1").detail()).contains("mailto:security@example.com", "security.txt");
+        assertThat(rows.get("4.3-1").detail()).contains("2 of 3", "thermostat-v1", "floor version 3");
+        assertThat(rows.get("4.3-2").detail()).contains("2031-12-31", "https://example.com/eol");
+        assertThat(rows.get("4.3-3").detail()).contains("6 h");
+        assertThat(rows.get("4.4-1").detail()).contains("AES-256-GCM", "DEVICE_SECRET_FILE");
+        assertThat(rows.get("4.5-1").detail()).contains("TLSv1.3 and TLSv1.2", "mutual", "1 public key pin");
+        assertThat(rows.get("4.8-2").detail()).contains("usage-telemetry", "held back");
+        assertThat(rows.get("4.13-1").detail()).contains("3 validator(s)", "MQTT");
+    }
+
+    @Test
+    void generate_bareFacts_everyFeatureRowIsNoWithReason() {
+        ConformanceStatement s = ConformanceStatement.generate(bare(), CLOCK);
+        Map<String, ConformanceStatement.Row> rows = byRef(s);
+        assertThat(s.mandatoryUnmet()).extracting(ConformanceStatement.Row::reference)
+                .containsExactly("4.1-1", "4.2-1", "4.3-2", "4.4-1", "4.8-1", "4.8-2", "4.8-3", "4.13-1");
+        assertThat(rows.get("4.1-1").detail()).contains("DeviceSecurity.builder()");
+        assertThat(rows.get("4.2-1").detail()).contains("DisclosurePolicy");
+        assertThat(rows.get("4.3-1").support()).isEqualTo(Support.NO);
+        assertThat(rows.get("4.3-1").detail()).contains("startUpdates");
+        assertThat(rows.get("4.3-2").detail()).contains("support-until");
+        assertThat(rows.get("4.3-4").support()).isEqualTo(Support.NO);
+        assertThat(rows.get("4.5-1").detail()).contains("MqttSettings");
+        assertThat(rows.get("4.6-1").detail()).contains("not checked");
+        assertThat(rows.get("4.6-5").detail()).contains("unknown");
+        assertThat(rows.get("4.7-1").detail()).contains("No integrity check");
+        assertThat(rows.get("4.8-1").detail()).contains("not declared");
+        assertThat(rows.get("4.10-1").detail()).contains("AnomalyDetector");
+        assertThat(rows.get("4.13-1").detail()).contains("ValidatorRegistry");
+        // what the SDK always provides by construction stays Y: off-by-default features, code kept off the device,
+        // a builder with secure defaults
+        assertThat(s.rows()).filteredOn(r -> r.support() == Support.YES)
+                .extracting(ConformanceStatement.Row::reference).containsExactly("4.6-3", "4.6-4", "4.12-1");
+        assertThat(s.rows()).filteredOn(r -> r.support() == Support.NO)
+                .allSatisfy(r -> assertThat(r.detail()).as(r.reference()).hasSizeGreaterThan(20));
+    }
+
+    @Test
+    void generate_expiredDisclosurePolicy_isNotMet() {
+        ConformanceFacts f = ConformanceFacts.builder("P", "ds-x")
+                .disclosurePolicy(List.of("mailto:s@example.com"), NOW.minusSeconds(1), true).build();
+        ConformanceStatement.Row r = ConformanceStatement.generate(f, CLOCK).row("4.2-1").orElseThrow();
+        assertThat(r.support()).isEqualTo(Support.NO);
+        assertThat(r.detail()).contains("expired");
+    }
+
+    @Test
+    void generate_insecureChoices_turnTheirRowsToNo() {
+        ConformanceStatement s = ConformanceStatement.generate(full()
+                .keystorePermissionsEnforced(false)
+                .tls(List.of("TLSv1.3", "TLSv1.2", "TLSv1.1"), true, true, 0)
+                .runsAsRoot(true)
+                .listeningSockets(List.of("tcp 0.0.0.0:1883"))
+                .reconnectPolicy("fixed 5 s", false)
+                .integrityCheck(IntegrityCheck.FAILED)
+                .mqttInboundValidated(false)
+                .insecureOption("KeystoreOptions.insecureAllowLoosePermissions")
+                .build(), CLOCK);
+        Map<String, ConformanceStatement.Row> rows = byRef(s);
+        assertThat(rows.get("4.4-1").support()).isEqualTo(Support.NO);
+        assertThat(rows.get("4.4-1").detail()).contains("insecureAllowLoosePermissions");
+        assertThat(rows.get("4.5-1").detail()).contains("insecureAllowLegacyProtocolsAndSuites");
+        assertThat(rows.get("4.6-1").detail()).contains("tcp 0.0.0.0:1883");
+        assertThat(rows.get("4.6-5").detail()).contains("root");
+        assertThat(rows.get("4.7-1").detail()).contains("FAILED");
+        assertThat(rows.get("4.9-3").detail()).contains("jitter");
+        assertThat(rows.get("4.13-1").detail()).contains("without validation");
+        assertThat(s.mandatoryUnmet()).extracting(ConformanceStatement.Row::reference)
+                .containsExactly("4.4-1", "4.13-1");
+        assertThat(rows.get("4.12-1").detail()).contains("insecureAllowLoosePermissions");
+        assertThat(s.toMarkdown()).contains("| Insecure opt-ins | KeystoreOptions.insecureAllowLoosePermissions |");
+    }
+
+    @Test
+    void generate_noPersonalDataDeclared_personalDataRowsAreNotApplicable() {
+        ConformanceStatement s = ConformanceStatement.generate(
+                ConformanceFacts.builder("P", "ds-x").personalDataUse(PersonalDataUse.NONE).build(), CLOCK);
+        for (String ref : List.of("4.8-1", "4.8-2", "4.8-3", "4.11-1", "4.11-2")) {
+            assertThat(s.row(ref).orElseThrow().support()).as(ref).isEqualTo(Support.NOT_APPLICABLE);
+        }
+        assertThat(s.mandatoryUnmet()).extracting(ConformanceStatement.Row::reference).doesNotContain("4.8-1");
+        assertThat(s.applicable(ProvisionStatus.MANDATORY)).isEqualTo(5);
+    }
+
+    @Test
+    void generate_supportPeriodEnded_stillStatedButNoted() {
+        ConformanceStatement.Row r = ConformanceStatement.generate(
+                full().supportUntil(LocalDate.of(2025, 1, 1)).build(), CLOCK).row("4.3-2").orElseThrow();
+        assertThat(r.support()).isEqualTo(Support.YES);
+        assertThat(r.detail()).contains("ended");
+    }
+
+    @Test
+    void toMarkdown_hasHeaderTableRowsAndSummary() {
+        ConformanceStatement s = ConformanceStatement.generate(full().build(), CLOCK);
+        String md = s.toMarkdown();
+        assertThat(md).contains("| Product | Demo Thermostat |", "| Device id | ds-abcdefghijklmnopqrstuvwxyz234567 |",
+                "| Generated at | 2026-03-01T12:00:00Z |", "ETSI TS 103 645 V1.1.1 (2019-02)",
+                "ETSI EN 303 645 V2.1.1", "| Serial number | SN-0001 |",
+                "| Reference | Provision | Status | Support | Detail | EN 303 645 |",
+                "Mandatory supported: 8/8", "Recommended supported: 20/20");
+        List<String> tableRows = md.lines().filter(l -> l.matches("\\| 4\\.\\d+-\\d+ \\|.*")).collect(Collectors.toList());
+        assertThat(tableRows).hasSize(Provision.all().size());
+        for (String line : tableRows) {
+            // six cells: no unescaped pipe inside a cell
+            assertThat(line.split("(?<!\\\\)\\|", -1)).hasSize(8);
+        }
+        assertThat(md).contains("| 4.1-1 | ").contains(" | M | Y | ").contains("| 5.3-13 |");
+    }
+
+    @Test
+    void toMarkdown_bareDevice_listsMandatoryNotMet() {
+        String md = ConformanceStatement.generate(bare(), CLOCK).toMarkdown();
+        assertThat(md).contains("Mandatory supported: 0/8",
+                "Mandatory provisions not met: 4.1-1, 4.2-1, 4.3-2, 4.4-1, 4.8-1, 4.8-2, 4.8-3, 4.13-1");
+    }
+
+    @Test
+    void toMarkdown_escapesPipesAndNewlinesInCells() {
+        String md = ConformanceStatement.generate(ConformanceFacts.builder("A|B\nC", "ds-x").build(), CLOCK)
+                .toMarkdown();
+        assertThat(md).contains("| Product | A\\|B C |");
+    }
+
+    @Test
+    void toJson_roundTripsWithEveryRowField() throws Exception {
+        ConformanceStatement s = ConformanceStatement.generate(full().build(), CLOCK);
+        JsonNode root = new ObjectMapper().readTree(s.toJson());
+        assertThat(root.get("standard").asText()).isEqualTo(ConformanceStatement.STANDARD);
+        assertThat(root.get("mappedStandard").asText()).isEqualTo(ConformanceStatement.MAPPED_STANDARD);
+        assertThat(root.get("product").asText()).isEqualTo("Demo Thermostat");
+        assertThat(root.get("deviceId").asText()).isEqualTo(s.deviceId());
+        assertThat(root.get("serialNumber").asText()).isEqualTo("SN-0001");
+        assertThat(Instant.parse(root.get("generatedAt").asText())).isEqualTo(NOW);
+        JsonNode rows = root.get("rows");
+        assertThat(rows.size()).isEqualTo(s.rows().size());
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode n = rows.get(i);
+            ConformanceStatement.Row r = s.rows().get(i);
+            assertThat(fieldNames(n)).containsExactly("reference", "clause", "clauseTitle", "title", "status",
+                    "support", "detail", "en303645");
+            assertThat(n.get("reference").asText()).isEqualTo(r.reference());
+            assertThat(n.get("clause").asText()).isEqualTo(r.provision().clause());
+            assertThat(n.get("title").asText()).isEqualTo(r.title());
+            assertThat(n.get("status").asText()).isEqualTo(r.status().code());
+            assertThat(Support.fromCode(n.get("support").asText())).isEqualTo(r.support());
+            assertThat(n.get("detail").asText()).isEqualTo(r.detail());
+            assertThat(n.get("en303645").size()).isEqualTo(r.en303645().size()).isPositive();
+            for (int j = 0; j < r.en303645().size(); j++) {
+                assertThat(n.get("en303645").get(j).asText()).isEqualTo(r.en303645().get(j));
+            }
+        }
+        JsonNode summary = root.get("summary");
+        assertThat(summary.get("mandatorySupported").asInt()).isEqualTo(8);
+        assertThat(summary.get("mandatoryTotal").asInt()).isEqualTo(8);
+        assertThat(summary.get("recommendedTotal").asInt()).isEqualTo(21);
+        assertThat(summary.get("mandatoryUnmet").size()).isZero();
+    }
+
+    @Test
+    void toJson_bareDevice_namesMandatoryUnmet() throws Exception {
+        JsonNode root = new ObjectMapper().readTree(ConformanceStatement.generate(bare(), CLOCK).toJson());
+        assertThat(root.has("serialNumber")).isFalse();
+        assertThat(root.get("summary").get("mandatoryUnmet").size()).isEqualTo(8);
+        assertThat(root.get("summary").get("mandatorySupported").asInt()).isZero();
+    }
+
+    @Test
+    void builder_rejectsBlankAndContradictoryFacts() {
+        assertThatThrownBy(() -> ConformanceFacts.builder(" ", "ds-x").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("productName");
+        assertThatThrownBy(() -> ConformanceFacts.builder("P", "ds-x").updates(3, 2, "hw"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rootKeys");
+        assertThatThrownBy(() -> ConformanceFacts.builder("P", "ds-x").outboxPersisted(true).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outboxPersisted");
+        assertThatThrownBy(() -> ConformanceFacts.builder("P", "ds-x").loginThrottle(-1, true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxFailures");
+        assertThatThrownBy(() -> ConformanceFacts.builder("P", "ds-x").disclosurePolicy(List.of(), NOW, true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contacts");
+        assertThatThrownBy(() -> ConformanceFacts.builder("P", "ds-x").automaticUpdates(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("checkInterval");
+    }
+
+    @Test
+    void facts_areImmutableCopies() {
+        List<String> purposes = new java.util.ArrayList<>(List.of("a"));
+        ConformanceFacts f = ConformanceFacts.builder("P", "ds-x").consentRegistry(purposes).build();
+        purposes.add("b");
+        assertThat(f.consentPurposes()).containsExactly("a");
+        assertThatThrownBy(() -> f.consentPurposes().add("c")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    private static List<String> fieldNames(JsonNode n) {
+        List<String> names = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
