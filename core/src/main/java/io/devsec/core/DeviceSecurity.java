@@ -1,13 +1,37 @@
 package io.devsec.core;
 
+import io.devsec.core.disclosure.DisclosurePolicy;
+import io.devsec.core.events.AnomalySettings;
+import io.devsec.core.events.EventAdapters;
+import io.devsec.core.events.SecurityEvent;
+import io.devsec.core.events.SecurityEventJson;
+import io.devsec.core.events.SecurityEvents;
+import io.devsec.core.events.Severity;
+import io.devsec.core.events.TelemetryExporter;
+import io.devsec.core.internal.DeviceConfig;
 import io.devsec.core.internal.Identity;
 import io.devsec.core.internal.KeystoreRollbackCounter;
 import io.devsec.core.internal.KeystoreTrustedRootStore;
 import io.devsec.core.internal.LoginState;
 import io.devsec.core.internal.PasswordHasher;
+import io.devsec.core.privacy.ConsentGate;
+import io.devsec.core.privacy.ConsentRegistry;
+import io.devsec.core.privacy.DataUseStatement;
+import io.devsec.core.privacy.PersonalDataStore;
+import io.devsec.core.privacy.PersonalDataWipe;
+import io.devsec.core.privacy.Purpose;
+import io.devsec.core.privacy.WipeAction;
+import io.devsec.core.privacy.WipeIncompleteException;
+import io.devsec.core.privacy.WipeReceipt;
 import io.devsec.core.provisioning.InvalidProvisioningRecordException;
 import io.devsec.core.provisioning.LabelPasswords;
 import io.devsec.core.provisioning.ProvisioningRecord;
+import io.devsec.core.surface.AttackSurfaceReport;
+import io.devsec.core.surface.PublicDeviceInfo;
+import io.devsec.core.validation.MessageSchemas;
+import io.devsec.core.validation.ValidationException;
+import io.devsec.core.validation.ValidatorRegistry;
+import io.devsec.core.validation.Validators;
 import io.devsec.storage.AtomicFiles;
 import io.devsec.storage.CorruptKeystoreException;
 import io.devsec.storage.CounterRollbackException;
@@ -18,8 +42,12 @@ import io.devsec.storage.MasterKeySource;
 import io.devsec.transport.CorruptOutboxException;
 import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.DeviceTlsContext;
+import io.devsec.transport.MessageValidator;
 import io.devsec.transport.OutboxKey;
 import io.devsec.transport.OutboxSettings;
+import io.devsec.transport.Qos;
+import io.devsec.transport.TopicNamespace;
+import io.devsec.transport.TransportEventListener;
 import io.devsec.transport.TlsIdentity;
 import io.devsec.transport.TlsSettings;
 import io.devsec.transport.TrustAnchors;
@@ -27,11 +55,19 @@ import io.devsec.update.BootControl;
 import io.devsec.update.BootStatus;
 import io.devsec.update.RollbackCounter;
 import io.devsec.update.TrustedRootStore;
+import io.devsec.update.Envelope;
 import io.devsec.update.UpdateAgent;
+import io.devsec.update.UpdateException;
+import io.devsec.update.UpdateListener;
+import io.devsec.update.UpdateMetadata;
+import io.devsec.update.UpdateOffer;
+import io.devsec.update.UpdateSource;
 import io.devsec.update.UpdateVerifier;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -50,11 +86,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.KeyManager;
@@ -101,6 +140,17 @@ public final class DeviceSecurity implements Closeable {
     static final String OUTBOX_KEY = "transport/outbox-key";
     static final String UPDATE_ROOT = "update/trusted-root";
     static final String UPDATE_FLOOR = "update/rollback-floor";
+    static final String INSTALLED_METADATA = "update/installed-metadata/";
+    static final String COMPROMISED = "update/compromised";
+
+    /**
+     * Topic filter of DevSec's own command messages ({@code devices/{deviceId}/cmd/...}), validated with
+     * {@link MessageSchemas#COMMAND} by the registry of {@link #validators()}.
+     */
+    public static final String COMMAND_TOPIC_FILTER = "devices/+/cmd/#";
+
+    /** Default alert topic (relative to the device namespace), the only one a quarantined client may reach. */
+    public static final String DEFAULT_ALERT_TOPIC = TelemetryExporter.ALERTS_TOPIC_SUFFIX;
 
     /** Where the current password came from (stored as one byte). */
     enum PasswordOrigin {
@@ -140,6 +190,21 @@ public final class DeviceSecurity implements Closeable {
     private final RollbackCounter rollbackCounter;
     private final List<LiveClient> clients = new ArrayList<>();
     private final List<UpdateAgent> agents = new ArrayList<>();
+    private final SecurityEvents events;
+    private final ValidatorRegistry validators;
+    private final List<Purpose> purposes;
+    private final Optional<DisclosurePolicy> disclosurePolicy;
+    private final String alertTopic;
+    private final Map<DeviceMqttClient, TelemetryExporter> telemetry = new LinkedHashMap<>();
+    private final AtomicReference<DeviceMqttClient> personalSink = new AtomicReference<>();
+    private ConsentRegistry consents;
+    private PersonalDataStore personalData;
+    private ConsentGate gate;
+    private DeviceStatus.SoftwareIntegrity integrity = DeviceStatus.SoftwareIntegrity.NOT_CHECKED;
+    private boolean compromised;
+    private long verifiedVersion = -1;
+    private IntegrityCheck lastCheck;
+    private boolean automaticUpdates;
 
     private String deviceId;
     private PublicKey publicKey;
@@ -161,6 +226,27 @@ public final class DeviceSecurity implements Closeable {
         this.dataFolder = b.dataFolder;
         this.rootStore = new KeystoreTrustedRootStore(keystore, UPDATE_ROOT);
         this.rollbackCounter = new KeystoreRollbackCounter(keystore, UPDATE_FLOOR);
+        this.events = b.events != null ? b.events
+                : SecurityEvents.builder().clock(clock).anomalySettings(b.anomalySettings).build();
+        this.validators = Validators.registry().register(COMMAND_TOPIC_FILTER, MessageSchemas.COMMAND);
+        this.purposes = Collections.unmodifiableList(new ArrayList<>(b.purposes));
+        this.disclosurePolicy = Optional.ofNullable(b.disclosurePolicy);
+        this.alertTopic = b.alertTopic;
+    }
+
+    /** What {@link #verifyIntegrity()} needs from the last {@link #startUpdates} of this run. */
+    private static final class IntegrityCheck {
+        final UpdateVerifier verifier;
+        final BootControl boot;
+        final Optional<byte[]> factoryMetadata;
+        final long factoryVersion;
+
+        IntegrityCheck(UpdateVerifier verifier, BootControl boot, Optional<byte[]> factoryMetadata, long factoryVersion) {
+            this.verifier = verifier;
+            this.boot = boot;
+            this.factoryMetadata = factoryMetadata;
+            this.factoryVersion = factoryVersion;
+        }
     }
 
     /** An MQTT client this facade made, with what it needs to renew its identity. */
@@ -183,10 +269,33 @@ public final class DeviceSecurity implements Closeable {
 
     private void start(Optional<Path> recordPath) throws IOException, KeystoreException, InvalidProvisioningRecordException {
         if (!keystore.contains(KEY)) {
-            firstStart(recordPath);
+            try {
+                firstStart(recordPath);
+            } catch (InvalidProvisioningRecordException e) {
+                events.publish(SecurityEvent.builder(SecurityEvent.Type.INVALID_INPUT, SecurityEvent.Source.CORE)
+                        .time(clock.instant()).attribute("boundary", "provisioning")
+                        .attribute("reason", e.problem().name()).build());
+                throw e;
+            }
         } else {
             load();
             recordPath.ifPresent(this::discardConsumedRecord);
+        }
+        personalData = PersonalDataStore.open(dataFolder, keystore, random);
+        if (!purposes.isEmpty()) {
+            try {
+                consents = ConsentRegistry.open(keystore, purposes, clock);
+            } catch (io.devsec.core.privacy.CorruptPersonalDataException e) {
+                events.record(SecurityEvent.Type.INTEGRITY_FAILURE, SecurityEvent.Source.CORE,
+                        Collections.singletonMap("item", "consents"));
+                CorruptKeystoreException c = new CorruptKeystoreException("The stored consent records are unreadable.");
+                c.initCause(e);
+                throw c;
+            }
+        }
+        compromised = keystore.contains(COMPROMISED);
+        if (compromised) {
+            LOG.warn("Device {} is marked compromised: MQTT is quarantined until a valid update is installed", deviceId);
         }
     }
 
@@ -488,8 +597,8 @@ public final class DeviceSecurity implements Closeable {
                 .tls(tls)
                 .protocol(settings.protocol())
                 .reconnectPolicy(settings.reconnectPolicy())
-                .validator(settings.validator())
-                .listener(settings.listener())
+                .validator(inboundValidator(settings.validator()))
+                .listener(EventAdapters.transportListener(events, settings.listener()))
                 .renewalWindow(settings.renewalWindow())
                 .connectTimeout(settings.connectTimeout())
                 .keepAlive(settings.keepAlive())
@@ -501,9 +610,37 @@ public final class DeviceSecurity implements Closeable {
         DeviceMqttClient client = b.build();
         liveClients();
         clients.add(new LiveClient(client, settings));
+        if (compromised) {
+            quarantine(client);
+        }
         client.start();
         LOG.info("MQTT client of device {} started for {}:{}", deviceId, settings.host(), settings.port());
         return client;
+    }
+
+    /**
+     * DevSec's registry first (default deny: a topic no registered filter matches is refused), then the
+     * application's validator. When the application gave its own validator, topics no registered filter
+     * matches are left to it alone.
+     */
+    private MessageValidator inboundValidator(MessageValidator application) {
+        MessageValidator registry = Validators.messageValidator(validators);
+        if (application == MessageValidator.ACCEPT_ALL) {
+            return registry;
+        }
+        return message -> {
+            boolean registered = false;
+            for (String filter : validators.filters()) {
+                if (TopicNamespace.matches(filter, message.topic())) {
+                    registered = true;
+                    break;
+                }
+            }
+            if (registered) {
+                registry.validate(message);
+            }
+            application.validate(message);
+        };
     }
 
     /**
@@ -629,6 +766,7 @@ public final class DeviceSecurity implements Closeable {
     public UpdateAgent startUpdates(UpdateSettings settings) throws IOException, GeneralSecurityException {
         Objects.requireNonNull(settings, "settings");
         UpdateAgent agent;
+        AtomicReference<byte[]> lastOffer = new AtomicReference<>();
         synchronized (this) {
             ensureOpen();
             Clock c = settings.clock().orElse(clock);
@@ -646,14 +784,38 @@ public final class DeviceSecurity implements Closeable {
             // Checks the shipped root now (signed by a threshold of its own keys) and, on the first start,
             // stores it in the keystore: from then on only a newer root signed by this one replaces it.
             verifier.trustedRoot();
+            UpdateSource appSource = settings.source();
+            // Remembers the envelope of each offer, so the one installed can be kept for the integrity check.
+            UpdateSource source = installed -> {
+                Optional<UpdateOffer> offer = appSource.poll(installed);
+                lastOffer.set(offer.isPresent() ? offer.get().metadataEnvelope() : null);
+                return offer;
+            };
+            UpdateListener own = new UpdateListener() {
+                @Override
+                public void onInstalled(UpdateMetadata update) {
+                    storeInstalledMetadata(update, lastOffer.get(), settings);
+                }
+
+                @Override
+                public void onConfirmed(long version) {
+                    integrityAfterConfirm(version);
+                }
+            };
+            UpdateListener listener = EventAdapters.updateListener(events, chain(own, settings.listener()));
             agent = UpdateAgent.builder().verifier(verifier).bootControl(boot).rollbackCounter(rollbackCounter)
-                    .source(settings.source()).listener(settings.listener()).schedule(settings.schedule())
+                    .source(source).listener(listener).schedule(settings.schedule())
                     .trialPolicy(settings.trialPolicy()).clock(c).restartHook(settings.restartHook()).build();
             agents.add(agent);
+            lastCheck = new IntegrityCheck(verifier, boot, settings.factoryMetadata(), settings.factoryVersion());
         }
         BootStatus status = agent.start();
+        DeviceStatus.SoftwareIntegrity checked = verifyIntegrity();
         boolean onTrial = status.trialSlot().isPresent() && status.trialSlot().get() == status.runningSlot();
-        if (onTrial && settings.healthCheck().isPresent()) {
+        if (onTrial && checked == DeviceStatus.SoftwareIntegrity.COMPROMISED) {
+            LOG.warn("Version {} on trial failed the integrity check: not confirmed, the trial policy rolls it back",
+                    status.runningVersion());
+        } else if (onTrial && settings.healthCheck().isPresent()) {
             long version = status.runningVersion();
             boolean healthy;
             try {
@@ -670,6 +832,501 @@ public final class DeviceSecurity implements Closeable {
             }
         }
         return agent;
+    }
+
+    /**
+     * Checks the software this start runs against the signed metadata it was installed from (provision 4.7):
+     * a threshold of the trusted root's update keys signed it, it names this hardware and the running
+     * version, and the image in the running slot has exactly the signed length and SHA-256.
+     * {@link #startUpdates} runs it once at start; call it again for a periodic check.
+     *
+     * <p>On a mismatch it publishes an {@link SecurityEvent.Type#INTEGRITY_FAILURE} event, marks the
+     * device compromised (durably: {@link DeviceStatus#compromised()}), sends that event to the alert topic
+     * of every MQTT client this object made and puts them in quarantine: only the alert topic
+     * ({@link Builder#alertTopic}) can be reached, also by clients made later, until a valid update is
+     * installed and confirmed. A running image without signed metadata (a factory image shipped without
+     * {@link UpdateSettings.Builder#factoryMetadata}) is {@link DeviceStatus.SoftwareIntegrity#UNVERIFIABLE}.
+     *
+     * @return the result of the check
+     * @throws IllegalStateException when {@link #startUpdates} has not run
+     * @throws IOException when the slot state cannot be read or the keystore cannot be written
+     * @throws KeystoreException when the keystore cannot be read or written
+     */
+    public DeviceStatus.SoftwareIntegrity verifyIntegrity() throws IOException, KeystoreException {
+        IntegrityCheck check;
+        synchronized (this) {
+            ensureOpen();
+            check = lastCheck;
+        }
+        if (check == null) {
+            throw new IllegalStateException("call startUpdates first: integrity is checked against its verifier");
+        }
+        BootStatus status = check.boot.status();
+        long version = status.runningVersion();
+        Optional<byte[]> envelope = keystore.secret(INSTALLED_METADATA + version);
+        if (!envelope.isPresent() && version == check.factoryVersion) {
+            envelope = check.factoryMetadata;
+        }
+        if (!envelope.isPresent()) {
+            synchronized (this) {
+                integrity = DeviceStatus.SoftwareIntegrity.UNVERIFIABLE;
+                verifiedVersion = -1;
+            }
+            LOG.info("Version {} of device {} has no signed metadata: its integrity cannot be checked", version, deviceId);
+            return DeviceStatus.SoftwareIntegrity.UNVERIFIABLE;
+        }
+        String failure = null;
+        try (InputStream in = check.boot.openForRead(status.runningSlot())) {
+            check.verifier.verifyInstalled(envelope.get(), version, in);
+        } catch (NoSuchFileException e) {
+            failure = "ImageMissing";
+        } catch (GeneralSecurityException e) {
+            failure = e.getClass().getSimpleName();
+        }
+        boolean onTrial = status.trialSlot().isPresent() && status.trialSlot().get() == status.runningSlot();
+        if (failure == null) {
+            synchronized (this) {
+                integrity = DeviceStatus.SoftwareIntegrity.VERIFIED;
+                verifiedVersion = version;
+                if (compromised && !onTrial) {
+                    // A verified, confirmed version runs again (the compromised one was replaced).
+                    clearCompromised();
+                }
+            }
+            LOG.info("Version {} of device {} matches its signed metadata", version, deviceId);
+            return DeviceStatus.SoftwareIntegrity.VERIFIED;
+        }
+        markCompromised(version, status.runningSlot().name(), failure);
+        return DeviceStatus.SoftwareIntegrity.COMPROMISED;
+    }
+
+    private void markCompromised(long version, String slot, String reason) throws IOException, KeystoreException {
+        List<LiveClient> live;
+        SecurityEvent event = SecurityEvent.builder(SecurityEvent.Type.INTEGRITY_FAILURE, SecurityEvent.Source.UPDATE)
+                .time(clock.instant()).attribute("version", Long.toString(version)).attribute("slot", slot)
+                .attribute("reason", reason).build();
+        synchronized (this) {
+            keystore.putSecret(COMPROMISED, Long.toString(version).getBytes(StandardCharsets.UTF_8));
+            compromised = true;
+            integrity = DeviceStatus.SoftwareIntegrity.COMPROMISED;
+            verifiedVersion = -1;
+            live = liveClients();
+            for (LiveClient c : live) {
+                quarantine(c.client);
+            }
+        }
+        LOG.warn("Software integrity check of device {} FAILED for version {} in slot {} ({}): compromised, MQTT quarantined",
+                deviceId, version, slot, reason);
+        events.publish(event);
+        byte[] alert = SecurityEventJson.toJson(event).getBytes(StandardCharsets.UTF_8);
+        for (LiveClient c : live) {
+            try {
+                c.client.publish(c.client.namespace().topic(alertTopic), alert, Qos.AT_LEAST_ONCE);
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                LOG.warn("Could not queue the integrity alert on client {}: {}", c.client.clientId(), e.toString());
+            }
+        }
+    }
+
+    /** Called with the facade lock held. */
+    private void clearCompromised() {
+        try {
+            keystore.delete(COMPROMISED);
+        } catch (IOException | KeystoreException e) {
+            LOG.warn("Could not clear the compromised mark of device {}: {}", deviceId, e.toString());
+            return;
+        }
+        compromised = false;
+        for (LiveClient c : liveClients()) {
+            liftQuarantine(c.client);
+        }
+        LOG.warn("Device {} runs a verified, confirmed version again: quarantine lifted", deviceId);
+    }
+
+    /** A confirmed trial version that passed the integrity check at this start lifts the quarantine. */
+    private synchronized void integrityAfterConfirm(long version) {
+        if (compromised && !closed && verifiedVersion == version) {
+            clearCompromised();
+        }
+    }
+
+    private void storeInstalledMetadata(UpdateMetadata update, byte[] envelope, UpdateSettings settings) {
+        if (envelope == null) {
+            LOG.warn("Version {} installed without a remembered metadata envelope: it cannot be checked at start",
+                    update.version());
+            return;
+        }
+        try {
+            long version = UpdateMetadata.parse(Envelope.parse(envelope, settings.limits()).payload(), settings.limits())
+                    .version();
+            if (version != update.version()) {
+                LOG.warn("Installed version {} does not match the polled metadata (version {}): not stored",
+                        update.version(), version);
+                return;
+            }
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                Set<String> names = keystore.names();
+                keystore.batch(ed -> {
+                    for (String name : names) {
+                        // keep at most the running version's metadata and this one
+                        if (name.startsWith(INSTALLED_METADATA) && !name.equals(INSTALLED_METADATA + version)
+                                && !runningVersionEntry(name)) {
+                            ed.delete(name);
+                        }
+                    }
+                    ed.putSecret(INSTALLED_METADATA + version, envelope);
+                });
+            }
+        } catch (IOException | GeneralSecurityException e) {
+            LOG.warn("Could not keep the installed metadata of version {}: {}", update.version(), e.toString());
+        }
+    }
+
+    private boolean runningVersionEntry(String name) {
+        for (UpdateAgent a : agents) {
+            try {
+                if (name.equals(INSTALLED_METADATA + a.installedVersion())) {
+                    return true;
+                }
+            } catch (IllegalStateException notStarted) {
+                // not started yet
+            }
+        }
+        return false;
+    }
+
+    private static UpdateListener chain(UpdateListener first, UpdateListener second) {
+        return new UpdateListener() {
+            @Override
+            public void onInstalled(UpdateMetadata update) {
+                first.onInstalled(update);
+                second.onInstalled(update);
+            }
+
+            @Override
+            public void onRefused(UpdateException reason) {
+                first.onRefused(reason);
+                second.onRefused(reason);
+            }
+
+            @Override
+            public void onConfirmed(long version) {
+                first.onConfirmed(version);
+                second.onConfirmed(version);
+            }
+
+            @Override
+            public void onRolledBack(BootStatus status) {
+                first.onRolledBack(status);
+                second.onRolledBack(status);
+            }
+
+            @Override
+            public void onSupportEnded(java.time.LocalDate supportUntil) {
+                first.onSupportEnded(supportUntil);
+                second.onSupportEnded(supportUntil);
+            }
+
+            @Override
+            public void onCheckFailed(Exception error) {
+                first.onCheckFailed(error);
+                second.onCheckFailed(error);
+            }
+        };
+    }
+
+    private void quarantine(DeviceMqttClient client) {
+        // wired to transport's quarantine below
+    }
+
+    private void liftQuarantine(DeviceMqttClient client) {
+    }
+
+
+    // ------------------------------------------------------------------ security events and validation
+
+    /**
+     * The device's one security event stream (provision 4.10): failed, throttled and locked logins, password
+     * changes, factory resets, transport events of every MQTT client made here, update events of every agent
+     * started here, refused input and integrity failures, watched by the anomaly detector (clock: the
+     * device clock). Subscribe exporters, such as {@link io.devsec.core.events.JsonLinesExporter}.
+     */
+    public SecurityEvents events() {
+        return events;
+    }
+
+    /**
+     * The inbound message validators (provision 4.13) that every MQTT client made by {@link #mqtt} applies
+     * before a handler sees a message. Pre-loaded with {@link MessageSchemas#COMMAND} for
+     * {@value #COMMAND_TOPIC_FILTER}; register the application's own topics here (default deny: a topic no
+     * filter matches is refused, unless {@link MqttSettings.Builder#validator} gives an application validator,
+     * which then decides alone for the topics not registered here). Refusals become
+     * {@link SecurityEvent.Type#INVALID_INPUT} events.
+     */
+    public ValidatorRegistry validators() {
+        return validators;
+    }
+
+    /**
+     * Reports input that the application refused at one of its own boundaries (a file, a local API) as an
+     * {@link SecurityEvent.Type#INVALID_INPUT} event; never records the input itself.
+     */
+    public SecurityEvent reportInvalidInput(String boundary, ValidationException refusal) {
+        Objects.requireNonNull(refusal, "refusal");
+        return EventAdapters.invalidInput(events, SecurityEvent.Source.APPLICATION, boundary, refusal);
+    }
+
+    /**
+     * Publishes the device's security events and anomaly alerts as JSON to
+     * {@value io.devsec.core.events.TelemetryExporter#EVENTS_TOPIC_SUFFIX} and
+     * {@value io.devsec.core.events.TelemetryExporter#ALERTS_TOPIC_SUFFIX} under the client's namespace
+     * (QoS 1, through its outbox), from now until the client or this object is closed. Calling it again for
+     * the same client does nothing.
+     */
+    public synchronized void publishSecurityTelemetry(DeviceMqttClient client) {
+        ensureOpen();
+        Objects.requireNonNull(client, "client");
+        if (telemetry.containsKey(client)) {
+            return;
+        }
+        TelemetryExporter exporter = TelemetryExporter.create(
+                (suffix, payload) -> client.publish(client.namespace().topic(suffix), payload, Qos.AT_LEAST_ONCE));
+        telemetry.put(client, exporter);
+        events.subscribe(exporter);
+        LOG.info("Security telemetry of device {} goes to {}security/...", deviceId, client.namespace().prefix());
+    }
+
+    // ------------------------------------------------------------------ privacy
+
+    /**
+     * The consent registry for the purposes given to {@link Builder#purposes} (provision 4.8), kept encrypted
+     * in the keystore.
+     *
+     * @throws IllegalStateException when no purpose is configured
+     */
+    public synchronized ConsentRegistry consents() {
+        ensureOpen();
+        if (consents == null) {
+            throw new IllegalStateException("no consent purposes configured: set builder.purposes(...)");
+        }
+        return consents;
+    }
+
+    /** The encrypted personal data store under the data folder (AES-256-GCM, key in the keystore). */
+    public synchronized PersonalDataStore personalData() {
+        ensureOpen();
+        return personalData;
+    }
+
+    /**
+     * Telemetry carrying personal data, sent through {@code client} only with the consumer's consent to its
+     * purpose and held (sealed) until then. Held messages released later go through the client given to the
+     * latest call.
+     *
+     * @throws IllegalStateException when no purpose is configured
+     * @throws GeneralSecurityException when messages held before a restart fail their integrity check
+     * @throws IOException when they cannot be read
+     */
+    public synchronized PersonalTelemetry personalTelemetry(DeviceMqttClient client)
+            throws IOException, GeneralSecurityException {
+        ensureOpen();
+        Objects.requireNonNull(client, "client");
+        ConsentRegistry registry = consents();
+        personalSink.set(client);
+        if (gate == null) {
+            gate = ConsentGate.builder().registry(registry).store(personalData).releaseSink((purpose, topic, payload) -> {
+                DeviceMqttClient sink = personalSink.get();
+                if (sink == null) {
+                    throw new IOException("no MQTT client for personal telemetry");
+                }
+                try {
+                    sink.publish(topic, payload, Qos.AT_LEAST_ONCE);
+                } catch (GeneralSecurityException e) {
+                    throw new IOException("the client refused held personal telemetry: " + e.getClass().getSimpleName(), e);
+                }
+            }).build();
+        }
+        return new PersonalTelemetry(gate, client);
+    }
+
+    /**
+     * What personal data the device processes, for whom and why, and the consumer's current consents
+     * (provision 4.8).
+     *
+     * @throws IllegalStateException when no purpose is configured
+     */
+    public synchronized DataUseStatement dataUseStatement() {
+        ensureOpen();
+        return DataUseStatement.of(productName, consents());
+    }
+
+    /**
+     * Deletes the consumer's personal data (provision 4.11) and returns the receipt: the personal-data key,
+     * the consent records and the outbox key are destroyed in one keystore batch (crypto-erase), the personal
+     * data files and held telemetry deleted, consents reset to not given, and, as the {@code "outbox"}
+     * step, every MQTT client this object made is closed and its outbox files deleted (make new clients with
+     * {@link #mqtt} afterwards). Identity, password, trusted update root, counters and firmware are kept.
+     *
+     * @throws WipeIncompleteException when a step failed; it carries the partial receipt. Calling again retries.
+     */
+    public WipeReceipt wipePersonalData() throws WipeIncompleteException {
+        PersonalDataWipe wipe;
+        synchronized (this) {
+            ensureOpen();
+            List<LiveClient> live = liveClients();
+            PersonalDataWipe.Builder b = PersonalDataWipe.builder().store(personalData).clock(clock)
+                    .keystoreEntry(OUTBOX_KEY).action("outbox", () -> wipeOutboxes(live));
+            if (consents != null) {
+                b.consentRegistry(consents);
+            }
+            if (gate != null) {
+                b.consentGate(gate);
+            }
+            wipe = b.build();
+        }
+        try {
+            WipeReceipt receipt = wipe.wipe();
+            events.record(SecurityEvent.Type.OTHER, SecurityEvent.Source.CORE,
+                    Collections.singletonMap("detail", "personal data wiped"));
+            LOG.warn("Personal data of device {} wiped: {} files, {} keys destroyed", deviceId, receipt.filesRemoved(),
+                    receipt.keysDestroyed().size());
+            return receipt;
+        } catch (WipeIncompleteException e) {
+            events.record(SecurityEvent.Type.OTHER, SecurityEvent.Source.CORE,
+                    Collections.singletonMap("detail", "personal data wipe incomplete"));
+            throw e;
+        }
+    }
+
+    /** Closes the clients (outside the facade lock) and deletes their outbox files. */
+    private WipeAction.Result wipeOutboxes(List<LiveClient> live) throws IOException {
+        List<Path> folders = new ArrayList<>();
+        folders.add(dataFolder.resolve(MqttSettings.DEFAULT_OUTBOX_FOLDER));
+        IOException failure = null;
+        for (LiveClient c : live) {
+            c.settings.outboxFolder().ifPresent(folders::add);
+            try {
+                c.client.close();
+            } catch (IOException e) {
+                failure = e;
+            }
+            TelemetryExporter exporter;
+            synchronized (this) {
+                exporter = telemetry.remove(c.client);
+                personalSink.compareAndSet(c.client, null);
+            }
+            if (exporter != null) {
+                events.unsubscribe(exporter);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        long items = 0;
+        long bytes = 0;
+        for (Path folder : folders) {
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            List<Path> files = new ArrayList<>();
+            try (Stream<Path> s = Files.list(folder)) {
+                s.filter(Files::isRegularFile).forEach(files::add);
+            }
+            for (Path f : files) {
+                bytes += Files.size(f);
+                Files.delete(f);
+                items++;
+            }
+            AtomicFiles.fsyncDirectory(folder);
+        }
+        return WipeAction.Result.of(items, bytes);
+    }
+
+    // ------------------------------------------------------------------ disclosure and attack surface
+
+    /** The vulnerability disclosure policy given to {@link Builder#disclosurePolicy} (provision 4.2). */
+    public Optional<DisclosurePolicy> disclosurePolicy() {
+        return disclosurePolicy;
+    }
+
+    /** The RFC 9116 {@code security.txt} of the disclosure policy; empty when none is configured. */
+    public Optional<String> securityTxt() {
+        return disclosurePolicy.map(DisclosurePolicy::securityTxt);
+    }
+
+    /**
+     * What the device shows before authentication (EN 303 645 5.6-2): the product name and the device id,
+     * never versions, serial numbers or keys.
+     *
+     * @throws IllegalArgumentException when the product name looks like it carries a version
+     */
+    public PublicDeviceInfo publicInfo() {
+        return PublicDeviceInfo.of(productName(), deviceId());
+    }
+
+    /**
+     * The attack surface of this device as configured now (provision 4.6): the features on, the MQTT
+     * endpoints of the clients made here, every file of the data folder with its permissions, the
+     * process's listening sockets and user, and warnings.
+     *
+     * @throws IOException when the data folder cannot be listed
+     */
+    public AttackSurfaceReport attackSurfaceReport() throws IOException {
+        AttackSurfaceReport.Builder b = AttackSurfaceReport.builder().dataFolder(dataFolder).clock(clock);
+        synchronized (this) {
+            ensureOpen();
+            b.feature("keystore", "encrypted keystore (AES-256-GCM), master key: " + keystore.masterKeyKind());
+            b.feature("login", "local password login, Argon2id hash, throttled, locks after " + throttle.maxFailures()
+                    + " failures");
+            b.feature("validation", "inbound MQTT messages validated for " + validators.filters());
+            int i = 0;
+            for (LiveClient c : liveClients()) {
+                i++;
+                b.endpoint("mqtt-" + i, endpoint(c.settings));
+            }
+            if (i > 0) {
+                b.feature("mqtt", i + " MQTT client(s) over mutual TLS, topics limited to devices/" + deviceId + "/"
+                        + (compromised ? " (QUARANTINED)" : ""));
+            }
+            if (!agents.isEmpty()) {
+                b.feature("updates", "signed updates with anti-rollback and A/B slots, automatic "
+                        + (automaticUpdatesOn() ? "on" : "off"));
+            }
+            if (consents != null) {
+                List<String> ids = new ArrayList<>();
+                for (Purpose p : purposes) {
+                    ids.add(p.id());
+                }
+                b.feature("consent", "personal data only with consent, purposes " + ids);
+            }
+            if (!telemetry.isEmpty()) {
+                b.feature("security-telemetry", "security events and alerts published over MQTT");
+            }
+            if (disclosurePolicy.isPresent()) {
+                b.feature("disclosure", "security.txt available (offline, not served by DevSec)");
+            }
+        }
+        return b.build();
+    }
+
+    private static URI endpoint(MqttSettings settings) {
+        try {
+            return new URI("ssl", null, settings.host(), settings.port(), null, null, null);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("MQTT host " + settings.host() + " is not a valid URI host", e);
+        }
+    }
+
+    private boolean automaticUpdatesOn() {
+        for (UpdateAgent a : agents) {
+            if (!a.automaticUpdates()) {
+                return false;
+            }
+        }
+        return !agents.isEmpty();
     }
 
     // ------------------------------------------------------------------ password
@@ -710,6 +1367,7 @@ public final class DeviceSecurity implements Closeable {
         LoginState state = loginState();
         if (state.failures() >= throttle.maxFailures()) {
             LOG.warn("Refused login on locked device {} ({} consecutive failures)", deviceId, state.failures());
+            loginEvent(SecurityEvent.Type.LOGIN_LOCKED, "locked", state.failures());
             throw new LoginLockedException(state.failures());
         }
         Instant now = clock.instant();
@@ -717,6 +1375,7 @@ public final class DeviceSecurity implements Closeable {
         if (wait.isPresent()) {
             LOG.warn("Refused login on device {} during the throttle wait ({} consecutive failures, retry in {} s)",
                     deviceId, state.failures(), wait.get().getSeconds());
+            loginEvent(SecurityEvent.Type.LOGIN_LOCKED, "throttled", state.failures());
             throw new LoginThrottledException(state.failures(), wait.get());
         }
         int failures = state.failures() + 1;
@@ -738,9 +1397,12 @@ public final class DeviceSecurity implements Closeable {
         if (failures >= throttle.maxFailures()) {
             LOG.warn("Failed login on device {}: {} consecutive failures, login is now LOCKED until a factory reset",
                     deviceId, failures);
+            loginEvent(SecurityEvent.Type.LOGIN_FAILED, "wrong-password", failures);
+            loginEvent(SecurityEvent.Type.LOGIN_LOCKED, "locked", failures);
             throw new LoginLockedException(failures);
         }
         LOG.warn("Failed login on device {} ({} consecutive failures)", deviceId, failures);
+        loginEvent(SecurityEvent.Type.LOGIN_FAILED, "wrong-password", failures);
         throw new WrongPasswordException(failures, throttle.maxFailures() - failures, throttle.delayAfter(failures));
     }
 
@@ -771,7 +1433,13 @@ public final class DeviceSecurity implements Closeable {
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(newPassword, "newPassword");
         login(current);
-        passwordPolicy.check(newPassword, contextWords());
+        try {
+            passwordPolicy.check(newPassword, contextWords());
+        } catch (PasswordRejectedException e) {
+            events.record(SecurityEvent.Type.OTHER, SecurityEvent.Source.CORE,
+                    Collections.singletonMap("detail", "password change refused by the password policy"));
+            throw e;
+        }
         byte[] hash = hasher.hash(newPassword, random);
         try {
             keystore.batch(ed -> {
@@ -783,10 +1451,14 @@ public final class DeviceSecurity implements Closeable {
         }
         wipePending();
         LOG.info("Password of device {} changed by the user", deviceId);
+        events.record(SecurityEvent.Type.PASSWORD_CHANGED, SecurityEvent.Source.CORE, Collections.<String, String>emptyMap());
     }
 
     /**
-     * Factory reset: deletes every keystore entry except the identity (and monotonic counters, which
+     * Factory reset: first {@linkplain #wipePersonalData() wipes the personal data} (consents, personal data
+     * store, held telemetry, MQTT outboxes; the MQTT clients made here are closed), then deletes every
+     * keystore entry except the identity and firmware trust (trusted update root, installed metadata, and
+     * monotonic counters, which
      * cannot be deleted and protect against rollback), clears the login failures and lock, and sets a new
      * random password that is returned once (never a shared or fixed value). With
      * {@link IdentityRotation#ROTATE} it also replaces the identity: new key pair, device id, CSR and
@@ -800,9 +1472,35 @@ public final class DeviceSecurity implements Closeable {
      * @throws IOException when the keystore file cannot be written
      * @throws KeystoreException when the keystore cannot be read or written (corrupt, closed token)
      */
-    public synchronized char[] factoryReset(IdentityRotation rotation) throws IOException, KeystoreException {
-        ensureOpen();
+    public char[] factoryReset(IdentityRotation rotation) throws IOException, KeystoreException {
         Objects.requireNonNull(rotation, "rotation");
+        wipePersonalData();
+        return resetCredentials(rotation);
+    }
+
+    /**
+     * Factory reset for a transfer of ownership (provisions 4.1 and 4.11): first
+     * {@linkplain #wipePersonalData() wipes the personal data} (throwing, with nothing else changed, when the
+     * wipe is incomplete), then resets as {@link #factoryReset(IdentityRotation)} does: a new unique password
+     * and, with {@link IdentityRotation#ROTATE}, a new identity. Identity trust and firmware (the trusted
+     * update root, the rollback floor, the installed metadata) are kept.
+     *
+     * <p><b>Warning:</b> needs no password: call it only on proof of physical presence.
+     *
+     * @return the wipe receipt and the new password (the caller destroys the result after showing it)
+     * @throws io.devsec.core.privacy.WipeIncompleteException when the wipe failed; the credentials are not reset
+     * @throws IOException when the keystore file cannot be written
+     * @throws KeystoreException when the keystore cannot be read or written
+     */
+    public FactoryResetResult factoryResetWithReceipt(IdentityRotation rotation) throws IOException, KeystoreException {
+        Objects.requireNonNull(rotation, "rotation");
+        WipeReceipt receipt = wipePersonalData();
+        char[] password = resetCredentials(rotation);
+        return new FactoryResetResult(password, receipt, deviceId());
+    }
+
+    private synchronized char[] resetCredentials(IdentityRotation rotation) throws IOException, KeystoreException {
+        ensureOpen();
         char[] password = LabelPasswords.generate(random);
         byte[] hash = hasher.hash(password, random);
         boolean rotate = rotation == IdentityRotation.ROTATE;
@@ -816,8 +1514,10 @@ public final class DeviceSecurity implements Closeable {
             keystore.batch(ed -> {
                 for (String name : names) {
                     // The trusted update root stays: a reset must not take the device back to the shipped root.
+                    // So do the installed metadata (firmware integrity) and the compromised mark.
                     if (name.equals(KEY) || name.equals(CSR) || name.equals(SERIAL) || name.equals(PASSWORD)
-                            || name.equals(PASSWORD_ORIGIN) || name.equals(LOGIN_STATE) || name.equals(UPDATE_ROOT)) {
+                            || name.equals(PASSWORD_ORIGIN) || name.equals(LOGIN_STATE) || name.equals(UPDATE_ROOT)
+                            || name.startsWith(INSTALLED_METADATA) || name.equals(COMPROMISED)) {
                         continue;
                     }
                     try {
@@ -851,6 +1551,12 @@ public final class DeviceSecurity implements Closeable {
         } else {
             LOG.warn("Factory reset of device {}: user data wiped, new password set", deviceId);
         }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("identity", rotate ? "rotated" : "kept");
+        if (rotate) {
+            attributes.put("previousDeviceId", oldId);
+        }
+        events.record(SecurityEvent.Type.FACTORY_RESET, SecurityEvent.Source.CORE, attributes);
         return password;
     }
 
@@ -870,11 +1576,128 @@ public final class DeviceSecurity implements Closeable {
         byte[] origin = keystore.secret(PASSWORD_ORIGIN).orElseThrow(
                 () -> new CorruptKeystoreException("password origin missing"));
         X509Certificate leaf = chain.get(0);
-        return new DeviceStatus(deviceId, productName, serialNumber, Identity.isSelfSigned(leaf),
+        boolean selfSigned = Identity.isSelfSigned(leaf);
+        boolean initialPassword = origin.length == 1 && PasswordOrigin.of(origin[0]) != PasswordOrigin.USER;
+        DeviceStatus.Extras x = new DeviceStatus.Extras();
+        x.integrity = compromised ? DeviceStatus.SoftwareIntegrity.COMPROMISED : integrity;
+        x.securityTxt = securityTxt();
+        x.mqttClients = liveClients().size();
+        x.updateAgents = agents.size();
+        x.securityEvents = events.publishedCount();
+        x.securityAlerts = events.alertCount();
+        x.findings = findings(selfSigned, leaf.getNotAfter().toInstant(), initialPassword, locked, state.failures(), now,
+                x.integrity);
+        return new DeviceStatus(deviceId, productName, serialNumber, selfSigned,
                 leaf.getSubjectX500Principal().getName(), leaf.getIssuerX500Principal().getName(),
-                leaf.getNotAfter().toInstant(), keystore.masterKeyKind(),
-                origin.length == 1 && PasswordOrigin.of(origin[0]) != PasswordOrigin.USER,
-                state.failures(), throttle.maxFailures(), locked, retry, now);
+                leaf.getNotAfter().toInstant(), keystore.masterKeyKind(), initialPassword,
+                state.failures(), throttle.maxFailures(), locked, retry, now, x);
+    }
+
+    /** The health check (provision 4.12): plain words, most urgent first. Called with the lock held. */
+    private List<DeviceStatus.Finding> findings(boolean selfSigned, Instant notAfter, boolean initialPassword,
+            boolean locked, int failures, Instant now, DeviceStatus.SoftwareIntegrity checked) {
+        List<DeviceStatus.Finding> problems = new ArrayList<>();
+        List<DeviceStatus.Finding> actions = new ArrayList<>();
+        List<DeviceStatus.Finding> ok = new ArrayList<>();
+        DeviceStatus.Finding.Level okLevel = DeviceStatus.Finding.Level.OK;
+        DeviceStatus.Finding.Level act = DeviceStatus.Finding.Level.ACTION;
+        DeviceStatus.Finding.Level bad = DeviceStatus.Finding.Level.PROBLEM;
+        // integrity
+        switch (checked) {
+            case COMPROMISED:
+                problems.add(new DeviceStatus.Finding(bad, "integrity", "Device compromised: the installed software does "
+                        + "not match its signed metadata. MQTT is quarantined (only " + alertTopic
+                        + " is reachable): install a valid update"));
+                break;
+            case VERIFIED:
+                ok.add(new DeviceStatus.Finding(okLevel, "integrity", "Installed software matches its signed metadata"));
+                break;
+            case UNVERIFIABLE:
+                actions.add(new DeviceStatus.Finding(act, "integrity", "Installed software cannot be verified: no signed "
+                        + "metadata for the factory image; set UpdateSettings.builder(...).factoryMetadata(...)"));
+                break;
+            default:
+                break;
+        }
+        // login
+        if (locked) {
+            problems.add(new DeviceStatus.Finding(bad, "login", "Login locked after " + failures
+                    + " failed attempts: factory reset required (device.factoryReset(...))"));
+        } else if (failures > 0) {
+            actions.add(new DeviceStatus.Finding(act, "login", failures + " failed login attempt(s) in a row"));
+        }
+        // certificate
+        if (selfSigned) {
+            actions.add(new DeviceStatus.Finding(act, "certificate", "No issued certificate: send "
+                    + "device.certificateSigningRequestPem() to your CA, then device.installCertificateChain(...)"));
+        } else if (now.plus(Duration.ofDays(MqttSettings.DEFAULT_RENEWAL_DAYS)).isAfter(notAfter)) {
+            actions.add(new DeviceStatus.Finding(act, "certificate", "Certificate expires " + notAfter
+                    + ": renew it (same CSR) and install it with device.installCertificateChain(...)"));
+        } else {
+            ok.add(new DeviceStatus.Finding(okLevel, "certificate", "Issued certificate installed, valid until " + notAfter));
+        }
+        // password
+        if (initialPassword) {
+            actions.add(new DeviceStatus.Finding(act, "password", "Initial label password still in use: "
+                    + "change it with device.changePassword(...)"));
+        } else {
+            ok.add(new DeviceStatus.Finding(okLevel, "password", "Password changed by the user"));
+        }
+        // keystore
+        if (keystore.masterKeyKind() == io.devsec.storage.MasterKeySource.Kind.PKCS11_TOKEN) {
+            ok.add(new DeviceStatus.Finding(okLevel, "keystore", "Keystore encrypted under a key in a secure element"));
+        } else {
+            ok.add(new DeviceStatus.Finding(okLevel, "keystore", "Keystore encrypted (master key: "
+                    + keystore.masterKeyKind() + "; a secure element via PKCS#11 protects it better)"));
+        }
+        // updates
+        if (agents.isEmpty()) {
+            actions.add(new DeviceStatus.Finding(act, "updates", "Automatic updates off: call device.startUpdates(...)"));
+        } else if (!automaticUpdatesOn()) {
+            actions.add(new DeviceStatus.Finding(act, "updates", "Automatic updates switched off: "
+                    + "agent.setAutomaticUpdates(true)"));
+        } else {
+            ok.add(new DeviceStatus.Finding(okLevel, "updates", "Signed automatic updates on"));
+        }
+        // disclosure
+        if (!disclosurePolicy.isPresent()) {
+            actions.add(new DeviceStatus.Finding(act, "disclosure", "No disclosure policy: set "
+                    + "builder.disclosurePolicy(...) so vulnerabilities can be reported"));
+        } else if (!now.isBefore(disclosurePolicy.get().expires())) {
+            problems.add(new DeviceStatus.Finding(bad, "disclosure", "security.txt expired on "
+                    + disclosurePolicy.get().expires() + ": publish a new disclosure policy"));
+        } else {
+            ok.add(new DeviceStatus.Finding(okLevel, "disclosure", "Disclosure policy set (security.txt until "
+                    + disclosurePolicy.get().expires() + ")"));
+        }
+        // telemetry
+        if (telemetry.isEmpty()) {
+            actions.add(new DeviceStatus.Finding(act, "telemetry", "Security events are not sent anywhere: call "
+                    + "device.publishSecurityTelemetry(client) or subscribe an exporter to device.events()"));
+        } else {
+            ok.add(new DeviceStatus.Finding(okLevel, "telemetry", "Security events and alerts published over MQTT"));
+        }
+        if (events.alertCount() > 0) {
+            actions.add(new DeviceStatus.Finding(act, "telemetry", events.alertCount()
+                    + " anomaly alert(s) raised: see device.events().recentAlerts()"));
+        }
+        // privacy
+        if (consents == null) {
+            ok.add(new DeviceStatus.Finding(okLevel, "privacy", "No personal data purposes configured"));
+        } else {
+            int granted = 0;
+            for (io.devsec.core.privacy.ConsentRecord r : consents.records()) {
+                if (r.state() == io.devsec.core.privacy.ConsentState.GRANTED) {
+                    granted++;
+                }
+            }
+            ok.add(new DeviceStatus.Finding(okLevel, "privacy", purposes.size() + " personal data purpose(s), "
+                    + granted + " with consent; personal data is held until the consumer consents"));
+        }
+        List<DeviceStatus.Finding> all = new ArrayList<>(problems);
+        all.addAll(actions);
+        all.addAll(ok);
+        return all;
     }
 
     /**
@@ -892,6 +1715,11 @@ public final class DeviceSecurity implements Closeable {
             closed = true;
             openClients = new ArrayList<>(clients);
             openAgents = new ArrayList<>(agents);
+            for (TelemetryExporter exporter : telemetry.values()) {
+                events.unsubscribe(exporter);
+            }
+            telemetry.clear();
+            personalSink.set(null);
             clients.clear();
             agents.clear();
             wipePending();
@@ -958,6 +1786,13 @@ public final class DeviceSecurity implements Closeable {
         return words;
     }
 
+    private void loginEvent(SecurityEvent.Type type, String outcome, int failures) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("outcome", outcome);
+        attributes.put("consecutiveFailures", Integer.toString(failures));
+        events.record(type, SecurityEvent.Source.CORE, attributes);
+    }
+
     private void wipePending() {
         if (pendingPassword != null) {
             Arrays.fill(pendingPassword, '\0');
@@ -985,8 +1820,96 @@ public final class DeviceSecurity implements Closeable {
         private SecureRandom secureRandom;
         private KeystoreOptions keystoreOptions = KeystoreOptions.DEFAULT;
         private Verifier verifier = PasswordHasher::matches;
+        private SecurityEvents events;
+        private AnomalySettings anomalySettings = AnomalySettings.DEFAULT;
+        private final List<Purpose> purposes = new ArrayList<>();
+        private DisclosurePolicy disclosurePolicy;
+        private String alertTopic = DEFAULT_ALERT_TOPIC;
 
         private Builder() {}
+
+        /**
+         * The purposes the device processes personal data for (provision 4.8); with at least one,
+         * {@link DeviceSecurity#consents()}, {@link DeviceSecurity#personalTelemetry} and
+         * {@link DeviceSecurity#dataUseStatement()} are available. Replaces earlier purposes.
+         */
+        public Builder purposes(Purpose... purposes) {
+            this.purposes.clear();
+            for (Purpose p : Objects.requireNonNull(purposes, "purposes")) {
+                this.purposes.add(Objects.requireNonNull(p, "purpose"));
+            }
+            return this;
+        }
+
+        /** The device maker's vulnerability disclosure policy (provision 4.2), shown in the status. */
+        public Builder disclosurePolicy(DisclosurePolicy disclosurePolicy) {
+            this.disclosurePolicy = disclosurePolicy;
+            return this;
+        }
+
+        /**
+         * The alert topic relative to the device namespace; the only topic a quarantined (compromised)
+         * device can reach. Default {@value DeviceSecurity#DEFAULT_ALERT_TOPIC}.
+         */
+        public Builder alertTopic(String alertTopic) {
+            this.alertTopic = alertTopic;
+            return this;
+        }
+
+        /** Anomaly detection settings of the device's event stream; default {@link AnomalySettings#DEFAULT}. */
+        public Builder anomalySettings(AnomalySettings anomalySettings) {
+            this.anomalySettings = anomalySettings;
+            return this;
+        }
+
+        /**
+         * An event stream of the application's own instead of a new one (then {@link #anomalySettings} is
+         * unused); refusals of {@link #configFile} are published on it too.
+         */
+        public Builder securityEvents(SecurityEvents events) {
+            this.events = events;
+            return this;
+        }
+
+        /**
+         * Reads a JSON configuration file now, strictly (unknown fields, wrong types and values beyond the
+         * limits are refused; at most 64 KiB): {@code productName}, {@code alertTopic}, {@code disclosure}
+         * ({@code contacts}, {@code expires}, {@code policy}, {@code encryption}, {@code acknowledgments},
+         * {@code canonical}, {@code preferredLanguages}) and {@code purposes} (each {@code id},
+         * {@code description}, {@code processors}, {@code reason}). Values from the file replace those set
+         * before; set the clock first, the disclosure expiry is checked against it.
+         *
+         * <pre>{@code
+         * {"productName": "Acme Sensor",
+         *  "disclosure": {"contacts": ["mailto:security@acme.example"], "expires": "2027-01-01T00:00:00Z"},
+         *  "purposes": [{"id": "location", "description": "room-level location",
+         *                "processors": ["Acme Cloud"], "reason": "find the device in the app"}]}
+         * }</pre>
+         *
+         * @throws ValidationException when the file is refused (also published as an
+         *     {@link SecurityEvent.Type#INVALID_INPUT} event on {@link #securityEvents}, when one is set)
+         * @throws IOException when it cannot be read
+         */
+        public Builder configFile(Path file) throws IOException, ValidationException {
+            Objects.requireNonNull(file, "file");
+            DeviceConfig config;
+            try {
+                config = DeviceConfig.read(file, clock == null ? Clock.systemUTC() : clock);
+            } catch (ValidationException e) {
+                LOG.warn("Refused the configuration file {}: {}", file, e.getMessage());
+                if (events != null) {
+                    EventAdapters.invalidInput(events, SecurityEvent.Source.CORE, "config", e);
+                }
+                throw e;
+            }
+            config.productName().ifPresent(this::productName);
+            config.alertTopic().ifPresent(this::alertTopic);
+            config.disclosure().ifPresent(this::disclosurePolicy);
+            if (!config.purposes().isEmpty()) {
+                purposes(config.purposes().toArray(new Purpose[0]));
+            }
+            return this;
+        }
 
         /** Test seam (package-private): replaces the hash check, e.g. to simulate a crash inside it. */
         Builder verifier(Verifier verifier) {
@@ -1088,6 +2011,14 @@ public final class DeviceSecurity implements Closeable {
             }
             if (keystoreOptions == null) {
                 throw new IllegalArgumentException("keystoreOptions must not be null");
+            }
+            if (anomalySettings == null) {
+                throw new IllegalArgumentException("anomalySettings must not be null");
+            }
+            if (alertTopic == null || !TopicNamespace.isWellFormedTopicName(alertTopic) || alertTopic.startsWith("/")
+                    || alertTopic.isEmpty() || alertTopic.length() > 64) {
+                throw new IllegalArgumentException("alertTopic must be a relative topic name of 1 to 64 characters "
+                        + "without wildcards");
             }
             AtomicFiles.createOwnerOnlyDirectories(dataFolder);
             MasterKeySource source = masterKeySource != null ? masterKeySource

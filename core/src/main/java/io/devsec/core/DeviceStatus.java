@@ -3,14 +3,84 @@ package io.devsec.core;
 import io.devsec.storage.MasterKeySource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A snapshot of a device's credential state, for a status page or a support report. Holds no secret.
- * Immutable; {@link #toText()} renders it for people.
+ * A snapshot of a device's security state and a health check of its configuration, for a status page or a
+ * support report (provision 4.12, ease of use). Holds no secret. Immutable; {@link #toText()} renders it
+ * for people, with the {@linkplain #findings() findings} saying what is configured, what is missing and
+ * what to do next.
  */
 public final class DeviceStatus {
+
+    /** The result of checking the installed software against the signed metadata it was installed from. */
+    public enum SoftwareIntegrity {
+        /** Updates were not started on this run, so nothing was checked. */
+        NOT_CHECKED,
+        /** The running image matches its signed metadata. */
+        VERIFIED,
+        /** No signed metadata is known for the running image (a factory image shipped without it). */
+        UNVERIFIABLE,
+        /** The running image does not match its signed metadata: the device is compromised. */
+        COMPROMISED
+    }
+
+    /** One line of the health check. Immutable. */
+    public static final class Finding {
+        /** How urgent a finding is. */
+        public enum Level {
+            /** Configured as it should be. */
+            OK,
+            /** Missing or weak: the text says what to do. */
+            ACTION,
+            /** A security problem that needs attention now. */
+            PROBLEM
+        }
+
+        private final Level level;
+        private final String area;
+        private final String text;
+
+        Finding(Level level, String area, String text) {
+            this.level = Objects.requireNonNull(level, "level");
+            this.area = Objects.requireNonNull(area, "area");
+            this.text = Objects.requireNonNull(text, "text");
+        }
+
+        public Level level() {
+            return level;
+        }
+
+        /** What the finding is about, such as {@code "certificate"} or {@code "updates"}. */
+        public String area() {
+            return area;
+        }
+
+        /** Plain words: what is configured, or what is missing and what to do next. */
+        public String text() {
+            return text;
+        }
+
+        @Override
+        public String toString() {
+            return level + " " + area + ": " + text;
+        }
+    }
+
+    /** What the facade knows beyond credentials; package-private carrier for the constructor. */
+    static final class Extras {
+        SoftwareIntegrity integrity = SoftwareIntegrity.NOT_CHECKED;
+        Optional<String> securityTxt = Optional.empty();
+        List<Finding> findings = new ArrayList<>();
+        int mqttClients;
+        int updateAgents;
+        long securityEvents;
+        long securityAlerts;
+    }
 
     private final String deviceId;
     private final String productName;
@@ -26,11 +96,18 @@ public final class DeviceStatus {
     private final boolean loginLocked;
     private final Optional<Duration> loginRetryAfter;
     private final Instant asOf;
+    private final SoftwareIntegrity integrity;
+    private final Optional<String> securityTxt;
+    private final List<Finding> findings;
+    private final int mqttClients;
+    private final int updateAgents;
+    private final long securityEvents;
+    private final long securityAlerts;
 
     DeviceStatus(String deviceId, String productName, Optional<String> serialNumber, boolean certificateSelfSigned,
             String certificateSubject, String certificateIssuer, Instant certificateNotAfter,
             MasterKeySource.Kind masterKeyKind, boolean initialPasswordInUse, int consecutiveFailedLogins,
-            int maxFailedLogins, boolean loginLocked, Optional<Duration> loginRetryAfter, Instant asOf) {
+            int maxFailedLogins, boolean loginLocked, Optional<Duration> loginRetryAfter, Instant asOf, Extras extras) {
         this.deviceId = Objects.requireNonNull(deviceId);
         this.productName = Objects.requireNonNull(productName);
         this.serialNumber = Objects.requireNonNull(serialNumber);
@@ -45,6 +122,56 @@ public final class DeviceStatus {
         this.loginLocked = loginLocked;
         this.loginRetryAfter = Objects.requireNonNull(loginRetryAfter);
         this.asOf = Objects.requireNonNull(asOf);
+        this.integrity = extras.integrity;
+        this.securityTxt = extras.securityTxt;
+        this.findings = Collections.unmodifiableList(new ArrayList<>(extras.findings));
+        this.mqttClients = extras.mqttClients;
+        this.updateAgents = extras.updateAgents;
+        this.securityEvents = extras.securityEvents;
+        this.securityAlerts = extras.securityAlerts;
+    }
+
+    /** The result of the software integrity check of this run (provision 4.7). */
+    public SoftwareIntegrity softwareIntegrity() {
+        return integrity;
+    }
+
+    /**
+     * Whether the device is compromised: its running software failed the integrity check. Its MQTT clients
+     * are quarantined (only the alert topic is reachable) until a valid update is installed and confirmed.
+     */
+    public boolean compromised() {
+        return integrity == SoftwareIntegrity.COMPROMISED;
+    }
+
+    /** The RFC 9116 security.txt of the configured disclosure policy; empty when none is configured. */
+    public Optional<String> securityTxt() {
+        return securityTxt;
+    }
+
+    /** The health check, most urgent first: what is configured, what is missing and what to do next. */
+    public List<Finding> findings() {
+        return findings;
+    }
+
+    /** MQTT clients made by the facade and still open. */
+    public int mqttClients() {
+        return mqttClients;
+    }
+
+    /** Update agents started by the facade on this run. */
+    public int updateAgents() {
+        return updateAgents;
+    }
+
+    /** Security events published on the device's stream since it started. */
+    public long securityEvents() {
+        return securityEvents;
+    }
+
+    /** Anomaly alerts raised since the device started. */
+    public long securityAlerts() {
+        return securityAlerts;
     }
 
     /** The device id derived from the identity public key. */
@@ -134,7 +261,19 @@ public final class DeviceStatus {
             loginRetryAfter.ifPresent(d -> b.append(", next attempt in ").append(d.getSeconds()).append(" s"));
         }
         b.append('\n');
+        b.append("Software integrity:   ").append(integrity == SoftwareIntegrity.COMPROMISED
+                ? "COMPROMISED (quarantined: install a valid update)" : integrity.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
+                .append('\n');
+        b.append("Security events:      ").append(securityEvents).append(" events, ").append(securityAlerts)
+                .append(" alerts\n");
+        b.append("Disclosure policy:    ").append(securityTxt.isPresent() ? "security.txt available"
+                : "missing").append('\n');
         b.append("As of:                ").append(asOf).append('\n');
+        b.append('\n').append("Health check:\n");
+        for (Finding f : findings) {
+            b.append("  [").append(f.level() == Finding.Level.OK ? " OK " : f.level() == Finding.Level.ACTION ? "TODO"
+                    : "FAIL").append("] ").append(f.text()).append('\n');
+        }
         return b.toString();
     }
 
@@ -143,6 +282,7 @@ public final class DeviceStatus {
         return "DeviceStatus{deviceId=" + deviceId + ", certificateSelfSigned=" + certificateSelfSigned
                 + ", certificateNotAfter=" + certificateNotAfter + ", masterKeyKind=" + masterKeyKind
                 + ", initialPasswordInUse=" + initialPasswordInUse + ", consecutiveFailedLogins=" + consecutiveFailedLogins
-                + ", loginLocked=" + loginLocked + ", loginRetryAfter=" + loginRetryAfter.orElse(null) + "}";
+                + ", loginLocked=" + loginLocked + ", loginRetryAfter=" + loginRetryAfter.orElse(null)
+                + ", softwareIntegrity=" + integrity + ", findings=" + findings.size() + "}";
     }
 }

@@ -9,6 +9,7 @@ import io.devsec.update.UpdateSchedule;
 import io.devsec.update.UpdateSource;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -44,6 +45,7 @@ public final class UpdateSettings {
     private final Runnable restartHook;
     private final Optional<Clock> clock;
     private final MetadataLimits limits;
+    private final byte[] factoryMetadata;
 
     private UpdateSettings(Builder b) {
         this.initialRoot = b.initialRoot.clone();
@@ -59,6 +61,16 @@ public final class UpdateSettings {
         this.restartHook = b.restartHook;
         this.clock = Optional.ofNullable(b.clock);
         this.limits = b.limits;
+        this.factoryMetadata = b.factoryMetadata == null ? null : b.factoryMetadata.clone();
+    }
+
+    /**
+     * The signed metadata envelope of the factory image (version {@link #factoryVersion()}), against which
+     * the integrity check at start verifies it; empty when the factory image ships without one (its
+     * integrity is then unverifiable until the first update). A copy.
+     */
+    public Optional<byte[]> factoryMetadata() {
+        return factoryMetadata == null ? Optional.<byte[]>empty() : Optional.of(factoryMetadata.clone());
     }
 
     /**
@@ -149,6 +161,7 @@ public final class UpdateSettings {
         private Runnable restartHook = () -> { };
         private Clock clock;
         private MetadataLimits limits = MetadataLimits.DEFAULT;
+        private byte[] factoryMetadata;
 
         private Builder(byte[] initialRoot, String hardwareId) {
             this.initialRoot = initialRoot == null ? null : initialRoot.clone();
@@ -164,6 +177,15 @@ public final class UpdateSettings {
         /** A real bootloader's boot control instead of the file-based one (then the slots folder is unused). */
         public Builder bootControl(BootControl bootControl) {
             this.bootControl = bootControl;
+            return this;
+        }
+
+        /**
+         * The signed update metadata envelope the factory image was built with, so the integrity check at
+         * start can verify the factory image too (provision 4.7); optional.
+         */
+        public Builder factoryMetadata(byte[] metadataEnvelope) {
+            this.factoryMetadata = Objects.requireNonNull(metadataEnvelope, "metadataEnvelope").clone();
             return this;
         }
 

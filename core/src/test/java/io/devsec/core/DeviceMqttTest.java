@@ -110,6 +110,8 @@ class DeviceMqttTest {
             issue(device, Duration.ofDays(365));
             String ns = "devices/" + device.deviceId() + "/";
             cloud.subscribe(ns + "telemetry", Qos.AT_LEAST_ONCE, atCloud::add);
+            // Inbound validation is default deny: the application registers its own command topic.
+            device.validators().register(ns + "commands/#", io.devsec.core.validation.Validators.utf8Text(256));
             DeviceMqttClient client = device.mqtt(settings(broker.port).build());
             assertThat(client.namespace().prefix()).isEqualTo(ns);
             client.subscribe(ns + "commands/#", Qos.AT_LEAST_ONCE, atDevice::add);
