@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             BenchCommand.class,
             io.devsec.tools.provision.ProvisionCommand.class,
+            io.devsec.tools.report.ReportCommand.class,
             io.devsec.tools.sbom.SbomCheckCommand.class,
             io.devsec.tools.update.KeygenCommand.class, io.devsec.tools.update.RootCommand.class, io.devsec.tools.update.SignCommand.class, io.devsec.tools.update.VerifyCommand.class,
         })

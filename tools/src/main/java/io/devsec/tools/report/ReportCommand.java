@@ -1,0 +1,140 @@
+package io.devsec.tools.report;
+
+import io.devsec.core.DeviceSecurity;
+import io.devsec.core.conformance.ConformanceStatement;
+import io.devsec.storage.MasterKeySource;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code devsec report}: prints the conformance statement (ETSI TS 103 645 Annex A pro forma) of the device
+ * whose data folder is given, as Markdown or JSON.
+ *
+ * <p>Opens the existing device with its master key (the device secret file in the folder by default, or a
+ * passphrase from an environment variable) and never creates one: a folder without a keystore is an error.
+ * The statement reflects what the device's state holds; features that the device application configures only
+ * at run time (MQTT, update schedule, validators) show as configured only in the statement the application
+ * produces itself.
+ *
+ * <p>Exit 0 when printed (and, with {@code --require-mandatory}, every mandatory provision is met); 1 when the
+ * device cannot be opened or, with {@code --require-mandatory}, a mandatory provision is not met; 2 on a usage
+ * error.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Print the conformance statement (ETSI TS 103 645 Annex A pro forma) of a device's data folder.",
+            "Exit 0: printed; 1: no device in the folder, it cannot be opened, or (--require-mandatory) a mandatory"
+                    + " provision is not met; 2: usage error."})
+public final class ReportCommand implements Callable<Integer> {
+
+    /** Output formats. */
+    enum Format { markdown, json }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "The device's data folder.")
+    Path data;
+
+    @Option(names = "--product", paramLabel = "NAME", defaultValue = "DevSec device",
+            description = "Product name for the header (default: ${DEFAULT-VALUE}).")
+    String product;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "markdown",
+            description = "markdown or json (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--passphrase-env", paramLabel = "VAR",
+            description = "Environment variable holding the keystore passphrase (for a passphrase-protected device).")
+    String passphraseEnv;
+
+    @Option(names = "--require-mandatory",
+            description = "Exit 1 after printing when a mandatory provision is not met.")
+    boolean requireMandatory;
+
+    private final Function<String, String> environment;
+    private final Clock clock;
+
+    /** The command as the CLI runs it: the process environment and the system clock. */
+    public ReportCommand() {
+        this(System::getenv, Clock.systemUTC());
+    }
+
+    /** Test seam: environment lookup and clock. */
+    ReportCommand(Function<String, String> environment, Clock clock) {
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return report(out, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private int report(PrintWriter out, PrintWriter err) {
+        if (!Files.isDirectory(data)) {
+            err.println("devsec report: " + data + " is not a folder.");
+            return 1;
+        }
+        if (!Files.isRegularFile(data.resolve(DeviceSecurity.KEYSTORE_FILE))) {
+            err.println("devsec report: no device in " + data + " (no " + DeviceSecurity.KEYSTORE_FILE
+                    + "); nothing created.");
+            return 1;
+        }
+        DeviceSecurity.Builder builder = DeviceSecurity.builder().dataFolder(data).productName(product)
+                .clock(clock);
+        char[] passphrase = null;
+        try {
+            if (passphraseEnv != null) {
+                String value = environment.apply(passphraseEnv);
+                if (value == null || value.isEmpty()) {
+                    err.println("devsec report: environment variable " + passphraseEnv + " is not set.");
+                    return 1;
+                }
+                passphrase = value.toCharArray();
+                builder.masterKeySource(MasterKeySource.passphrase(passphrase));
+            } else if (!Files.isRegularFile(data.resolve(DeviceSecurity.DEVICE_SECRET_FILE))) {
+                err.println("devsec report: no " + DeviceSecurity.DEVICE_SECRET_FILE + " in " + data
+                        + "; for a passphrase-protected device use --passphrase-env VAR.");
+                return 1;
+            }
+            ConformanceStatement statement;
+            try (DeviceSecurity device = builder.build()) {
+                statement = ConformanceStatement.generate(FacadeFacts.of(device), clock);
+            }
+            out.print(format == Format.json ? statement.toJson() : statement.toMarkdown());
+            if (requireMandatory && !statement.mandatoryUnmet().isEmpty()) {
+                err.println("devsec report: " + statement.mandatoryUnmet().size()
+                        + " mandatory provision(s) not met.");
+                return 1;
+            }
+            return 0;
+        } catch (IOException | GeneralSecurityException e) {
+            err.println("devsec report: cannot open the device in " + data + ": " + e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            err.println("devsec report: " + e.getMessage());
+            return 2;
+        } finally {
+            if (passphrase != null) {
+                Arrays.fill(passphrase, '\0');
+            }
+        }
+    }
+}
