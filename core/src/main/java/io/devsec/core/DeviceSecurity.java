@@ -1,5 +1,7 @@
 package io.devsec.core;
 
+import io.devsec.core.conformance.ConformanceFacts;
+import io.devsec.core.conformance.ConformanceStatement;
 import io.devsec.core.disclosure.DisclosurePolicy;
 import io.devsec.core.events.AnomalySettings;
 import io.devsec.core.events.EventAdapters;
@@ -204,7 +206,8 @@ public final class DeviceSecurity implements Closeable {
     private boolean compromised;
     private long verifiedVersion = -1;
     private IntegrityCheck lastCheck;
-    private boolean automaticUpdates;
+    private UpdateSettings lastUpdateSettings;
+    private final KeystoreOptions keystoreOptions;
 
     private String deviceId;
     private PublicKey publicKey;
@@ -232,6 +235,7 @@ public final class DeviceSecurity implements Closeable {
         this.purposes = Collections.unmodifiableList(new ArrayList<>(b.purposes));
         this.disclosurePolicy = Optional.ofNullable(b.disclosurePolicy);
         this.alertTopic = b.alertTopic;
+        this.keystoreOptions = b.keystoreOptions;
     }
 
     /** What {@link #verifyIntegrity()} needs from the last {@link #startUpdates} of this run. */
@@ -808,6 +812,7 @@ public final class DeviceSecurity implements Closeable {
                     .trialPolicy(settings.trialPolicy()).clock(c).restartHook(settings.restartHook()).build();
             agents.add(agent);
             lastCheck = new IntegrityCheck(verifier, boot, settings.factoryMetadata(), settings.factoryVersion());
+            lastUpdateSettings = settings;
         }
         BootStatus status = agent.start();
         DeviceStatus.SoftwareIntegrity checked = verifyIntegrity();
@@ -1327,6 +1332,121 @@ public final class DeviceSecurity implements Closeable {
             }
         }
         return !agents.isEmpty();
+    }
+
+
+    // ------------------------------------------------------------------ conformance
+
+    /**
+     * The facts of this device's live configuration for the Annex A pro forma: credentials, disclosure,
+     * updates (root thresholds, floor, schedule), keystore, MQTT and TLS of the clients made here, attack
+     * surface (listening sockets, features, user), integrity, privacy, events and validation.
+     *
+     * @throws IOException when the data folder or the update state cannot be read
+     * @throws GeneralSecurityException when the keystore or the trusted root cannot be read
+     */
+    public ConformanceFacts conformanceFacts() throws IOException, GeneralSecurityException {
+        AttackSurfaceReport surface = attackSurfaceReport();
+        synchronized (this) {
+            ensureOpen();
+            ConformanceFacts.Builder f = ConformanceFacts.builder(productName, deviceId);
+            serialNumber.ifPresent(f::serialNumber);
+            byte[] origin = keystore.secret(PASSWORD_ORIGIN).orElseThrow(
+                    () -> new CorruptKeystoreException("password origin missing"));
+            PasswordOrigin po = PasswordOrigin.of(origin[0]);
+            f.passwordOrigin(po == PasswordOrigin.USER ? ConformanceFacts.PasswordOrigin.CHANGED_BY_USER
+                    : po == PasswordOrigin.LABEL ? ConformanceFacts.PasswordOrigin.PROVISIONED_LABEL
+                    : ConformanceFacts.PasswordOrigin.GENERATED_ON_DEVICE);
+            f.passwordHashing("Argon2id (Bouncy Castle), outputs compared with MessageDigest.isEqual");
+            f.passwordPolicy(passwordPolicy.toString());
+            f.loginThrottle(throttle.maxFailures(), true);
+            f.factoryResetRegeneratesPassword(true);
+            if (disclosurePolicy.isPresent()) {
+                DisclosurePolicy d = disclosurePolicy.get();
+                List<String> contacts = new ArrayList<>();
+                for (URI u : d.contacts()) {
+                    contacts.add(u.toString());
+                }
+                f.disclosurePolicy(contacts, d.expires(), true);
+                d.policyUrl().ifPresent(u -> f.disclosurePolicyUrl(u.toString()));
+            }
+            UpdateSettings us = lastUpdateSettings;
+            if (us != null && lastCheck != null) {
+                io.devsec.update.RootMetadata root = lastCheck.verifier.trustedRoot();
+                f.updates(root.updateThreshold(), root.updateKeyIds().size(), us.hardwareId());
+                f.antiRollbackFloor(rollbackCounter.current());
+                f.updateTrialPolicy(us.trialPolicy().toString());
+                if (automaticUpdatesOn()) {
+                    f.automaticUpdates(us.schedule().period());
+                }
+                for (UpdateAgent a : agents) {
+                    a.supportUntil().ifPresent(f::supportUntil);
+                }
+                f.integrityCheck(compromised ? ConformanceFacts.IntegrityCheck.FAILED
+                        : integrity == DeviceStatus.SoftwareIntegrity.VERIFIED ? ConformanceFacts.IntegrityCheck.PASSED
+                        : integrity == DeviceStatus.SoftwareIntegrity.UNVERIFIABLE
+                                ? ConformanceFacts.IntegrityCheck.NOT_CONFIGURED
+                                : ConformanceFacts.IntegrityCheck.NOT_YET_RUN);
+                f.integrityQuarantine(true);
+            }
+            f.masterKeyKind(keystore.masterKeyKind());
+            f.keystorePermissionsEnforced(!keystoreOptions.insecureAllowLoosePermissions());
+            if (keystoreOptions.insecureAllowLoosePermissions()) {
+                f.insecureOption("KeystoreOptions.insecureAllowLoosePermissions");
+            }
+            f.identityGeneratedOnDevice(true);
+            List<LiveClient> live = liveClients();
+            if (!live.isEmpty()) {
+                LiveClient c = live.get(0);
+                f.mqtt(c.settings.protocol().name(), c.client.namespace().prefix());
+                f.tls(c.settings.tlsSettings().protocols(), c.settings.tlsSettings().insecureLegacyAllowed(), true,
+                        c.settings.tlsSettings().pins().size());
+                if (c.settings.tlsSettings().insecureLegacyAllowed()) {
+                    f.insecureOption("TlsSettings.insecureLegacy");
+                }
+                f.certificateRenewalWindow(c.settings.renewalWindow());
+                f.outboxPersisted(true);
+                f.reconnectPolicy(c.settings.reconnectPolicy().toString(), true);
+                f.mqttInboundValidated(true);
+            }
+            f.certificateIssued(!Identity.isSelfSigned(chain.get(0)));
+            List<String> sockets = new ArrayList<>();
+            for (io.devsec.core.surface.ListeningSocket ls : surface.listeningSockets()) {
+                sockets.add(ls.toString());
+            }
+            f.listeningSockets(sockets);
+            f.enabledFeatures(new ArrayList<>(surface.features().keySet()));
+            surface.effectiveUid().ifPresent(uid -> f.runsAsRoot(uid == 0L));
+            if (consents != null) {
+                f.personalDataUse(ConformanceFacts.PersonalDataUse.PROCESSED);
+                List<String> ids = new ArrayList<>();
+                for (Purpose p : purposes) {
+                    ids.add(p.id());
+                }
+                f.consentRegistry(ids);
+                f.consentGatedTelemetry(true);
+                f.dataUseStatementAvailable(true);
+            }
+            f.personalDataWipe(true);
+            f.atomicStatePersistence(true);
+            f.securityEvents(true);
+            f.anomalyDetection(events.anomalySettings().isPresent());
+            f.telemetryExport(!telemetry.isEmpty());
+            f.inputValidators(validators.filters().size());
+            return f.build();
+        }
+    }
+
+    /**
+     * The ETSI TS 103 645 Annex A conformance statement of this device, filled from
+     * {@link #conformanceFacts()}; render it with {@link ConformanceStatement#toMarkdown()} or
+     * {@link ConformanceStatement#toJson()}.
+     *
+     * @throws IOException when the data folder or the update state cannot be read
+     * @throws GeneralSecurityException when the keystore or the trusted root cannot be read
+     */
+    public ConformanceStatement conformanceStatement() throws IOException, GeneralSecurityException {
+        return ConformanceStatement.generate(conformanceFacts(), clock);
     }
 
     // ------------------------------------------------------------------ password

@@ -1,0 +1,221 @@
+package io.devsec.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.devsec.core.DeviceStatus.Finding;
+import io.devsec.core.conformance.ConformanceStatement;
+import io.devsec.core.disclosure.DisclosurePolicy;
+import io.devsec.core.events.JsonLinesExporter;
+import io.devsec.core.events.SecurityEvent;
+import io.devsec.core.events.SecurityEvents;
+import io.devsec.core.privacy.ConsentState;
+import io.devsec.core.privacy.PersonalDataStore;
+import io.devsec.core.privacy.Purpose;
+import io.devsec.core.privacy.WipeReceipt;
+import io.devsec.core.surface.AttackSurfaceReport;
+import io.devsec.core.validation.ValidationException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The facade's baseline beyond credentials: events, configuration file, health check, disclosure, privacy. */
+class DeviceBaselineTest {
+    static final Instant T0 = Instant.parse("2026-06-01T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    final MutableClock clock = new MutableClock(T0);
+
+    static final Purpose LOCATION = Purpose.builder("location").description("room-level location of the device")
+            .processor("Acme Cloud").reason("find the device in the app").build();
+
+    DeviceSecurity.Builder builder() {
+        return DeviceSecurity.builder().dataFolder(dir.resolve("device")).productName("Acme Sensor").clock(clock)
+                .loginThrottle(LoginThrottle.builder().freeFailures(0).initialDelay(Duration.ofSeconds(1))
+                        .maxDelay(Duration.ofSeconds(4)).maxFailures(3).build());
+    }
+
+    static List<SecurityEvent.Type> types(DeviceSecurity device) {
+        return device.events().recentEvents().stream().map(SecurityEvent::type).collect(Collectors.toList());
+    }
+
+    @Test
+    void login_failuresThrottleAndLock_becomeSecurityEventsAndJsonLinesWithoutThePassword() throws Exception {
+        StringWriter out = new StringWriter();
+        try (DeviceSecurity device = builder().build()) {
+            device.events().subscribe(JsonLinesExporter.to(out));
+            char[] wrong = "not-the-password-x".toCharArray();
+            assertThatThrownBy(() -> device.login(wrong)).isInstanceOf(WrongPasswordException.class);
+            assertThatThrownBy(() -> device.login(wrong)).isInstanceOf(LoginThrottledException.class);
+            clock.advance(Duration.ofSeconds(5));
+            assertThatThrownBy(() -> device.login(wrong)).isInstanceOf(WrongPasswordException.class);
+            clock.advance(Duration.ofSeconds(5));
+            assertThatThrownBy(() -> device.login(wrong)).isInstanceOf(LoginLockedException.class);
+            assertThat(types(device)).containsSubsequence(SecurityEvent.Type.LOGIN_FAILED, SecurityEvent.Type.LOGIN_LOCKED,
+                    SecurityEvent.Type.LOGIN_FAILED, SecurityEvent.Type.LOGIN_FAILED, SecurityEvent.Type.LOGIN_LOCKED);
+            assertThat(device.events().recentEvents()).allMatch(e -> e.time().isAfter(T0.minusSeconds(1)),
+                    "events carry the device clock");
+            assertThat(device.events().alertCount()).as("the detector watches the stream").isPositive();
+            DeviceStatus status = device.status();
+            assertThat(status.findings()).first().satisfies(f -> {
+                assertThat(f.level()).isEqualTo(Finding.Level.PROBLEM);
+                assertThat(f.text()).contains("Login locked").contains("factory reset");
+            });
+        }
+        assertThat(out.toString()).contains("\"LOGIN_FAILED\"").contains("\"LOGIN_LOCKED\"")
+                .doesNotContain("not-the-password-x");
+    }
+
+    @Test
+    void status_freshDevice_findingsSayWhatToDoNext() throws Exception {
+        try (DeviceSecurity device = builder().build()) {
+            DeviceStatus status = device.status();
+            List<String> texts = status.findings().stream().map(Finding::text).collect(Collectors.toList());
+            assertThat(texts).anyMatch(t -> t.startsWith("No issued certificate: send device.certificateSigningRequestPem()"));
+            assertThat(texts).anyMatch(t -> t.startsWith("Initial label password still in use"));
+            assertThat(texts).anyMatch(t -> t.startsWith("No disclosure policy: set builder.disclosurePolicy("));
+            assertThat(texts).anyMatch(t -> t.startsWith("Automatic updates off"));
+            assertThat(status.securityTxt()).isEmpty();
+            assertThat(status.compromised()).isFalse();
+            assertThat(status.softwareIntegrity()).isEqualTo(DeviceStatus.SoftwareIntegrity.NOT_CHECKED);
+            assertThat(status.toText()).contains("Health check:").contains("[TODO] No issued certificate")
+                    .contains("Disclosure policy:    missing");
+            assertThat(device.securityTxt()).isEmpty();
+        }
+    }
+
+    @Test
+    void disclosurePolicy_inStatusAndSecurityTxt() throws Exception {
+        DisclosurePolicy policy = DisclosurePolicy.builder().contact("mailto:security@acme.example").clock(clock)
+                .expires(T0.plus(Duration.ofDays(200))).policy("https://acme.example/security").build();
+        try (DeviceSecurity device = builder().disclosurePolicy(policy).build()) {
+            assertThat(device.securityTxt()).hasValueSatisfying(t -> assertThat(t).contains("Contact: mailto:security@acme.example"));
+            DeviceStatus status = device.status();
+            assertThat(status.securityTxt()).isEqualTo(device.securityTxt());
+            assertThat(status.findings()).anyMatch(f -> f.area().equals("disclosure") && f.level() == Finding.Level.OK);
+            clock.advance(Duration.ofDays(201));
+            assertThat(device.status().findings()).anyMatch(f -> f.area().equals("disclosure")
+                    && f.level() == Finding.Level.PROBLEM && f.text().contains("expired"));
+        }
+    }
+
+    @Test
+    void configFile_valid_setsProductDisclosureAndPurposes() throws Exception {
+        Path config = dir.resolve("devsec.json");
+        Files.writeString(config, "{\"productName\":\"Acme Plug\",\"alertTopic\":\"alerts\","
+                + "\"disclosure\":{\"contacts\":[\"mailto:security@acme.example\"],\"expires\":\"2026-12-01T00:00:00Z\","
+                + "\"preferredLanguages\":[\"en\",\"de\"]},"
+                + "\"purposes\":[{\"id\":\"usage\",\"description\":\"when the plug is switched\","
+                + "\"processors\":[\"Acme Cloud\"],\"reason\":\"energy report\"}]}");
+        try (DeviceSecurity device = DeviceSecurity.builder().dataFolder(dir.resolve("device")).clock(clock)
+                .configFile(config).build()) {
+            assertThat(device.productName()).isEqualTo("Acme Plug");
+            assertThat(device.securityTxt()).hasValueSatisfying(t -> assertThat(t).contains("Preferred-Languages: en, de"));
+            assertThat(device.consents().purposes()).extracting(Purpose::id).containsExactly("usage");
+            assertThat(device.dataUseStatement().text()).contains("energy report");
+        }
+    }
+
+    @Test
+    void configFile_unknownFieldOrPastExpiry_refusedAsInvalidInputEvent() throws Exception {
+        SecurityEvents events = SecurityEvents.builder().clock(clock).build();
+        Path unknown = dir.resolve("unknown.json");
+        Files.writeString(unknown, "{\"productName\":\"Acme Plug\",\"debugShell\":true}");
+        assertThatThrownBy(() -> DeviceSecurity.builder().securityEvents(events).configFile(unknown))
+                .isInstanceOfSatisfying(ValidationException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ValidationException.Reason.UNKNOWN_FIELD));
+        Path expired = dir.resolve("expired.json");
+        Files.writeString(expired, "{\"disclosure\":{\"contacts\":[\"mailto:s@acme.example\"],"
+                + "\"expires\":\"2020-01-01T00:00:00Z\"}}");
+        assertThatThrownBy(() -> DeviceSecurity.builder().clock(clock).securityEvents(events).configFile(expired))
+                .isInstanceOfSatisfying(ValidationException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ValidationException.Reason.RULE_FAILED));
+        assertThat(events.recentEvents()).hasSize(2).allSatisfy(e -> {
+            assertThat(e.type()).isEqualTo(SecurityEvent.Type.INVALID_INPUT);
+            assertThat(e.attributes()).containsEntry("boundary", "config");
+        });
+    }
+
+    @Test
+    void wipePersonalData_destroysKeysAndConsents_keepsIdentityAndPassword() throws Exception {
+        char[] password;
+        String id;
+        try (DeviceSecurity device = builder().purposes(LOCATION).build()) {
+            password = device.takeInitialPassword().orElseThrow();
+            id = device.deviceId();
+            device.consents().grant("location");
+            device.personalData().put("profile", "Alice, kitchen".getBytes(StandardCharsets.UTF_8));
+            WipeReceipt receipt = device.wipePersonalData();
+            assertThat(receipt.keysDestroyed()).contains(PersonalDataStore.KEY_ENTRY, "privacy/consents");
+            assertThat(receipt.filesRemoved()).isPositive();
+            assertThat(receipt.extraActions()).containsKey("outbox");
+            assertThat(device.consents().state("location")).isEqualTo(ConsentState.NOT_GIVEN);
+            assertThat(device.personalData().get("profile")).isEmpty();
+            device.login(password);
+            assertThat(device.deviceId()).isEqualTo(id);
+        }
+        try (DeviceSecurity device = builder().purposes(LOCATION).build()) {
+            assertThat(device.deviceId()).isEqualTo(id);
+            assertThat(device.consents().state("location")).isEqualTo(ConsentState.NOT_GIVEN);
+            device.login(password);
+        }
+    }
+
+    @Test
+    void factoryResetWithReceipt_wipesFirstRotatesIdentityAndSetsNewPassword() throws Exception {
+        try (DeviceSecurity device = builder().purposes(LOCATION).build()) {
+            char[] old = device.takeInitialPassword().orElseThrow();
+            String oldId = device.deviceId();
+            device.consents().grant("location");
+            device.personalData().put("profile", new byte[] {1, 2, 3});
+            device.keystore().putSecret("app/settings", new byte[] {9});
+            FactoryResetResult result = device.factoryResetWithReceipt(IdentityRotation.ROTATE);
+            assertThat(result.wipeReceipt().keysDestroyed()).contains(PersonalDataStore.KEY_ENTRY);
+            assertThat(result.deviceId()).isEqualTo(device.deviceId()).isNotEqualTo(oldId);
+            assertThat(result.toString()).doesNotContain(new String(result.password()));
+            char[] fresh = result.password();
+            assertThat(fresh).isNotEqualTo(old);
+            assertThatThrownBy(() -> device.login(old)).isInstanceOf(WrongPasswordException.class);
+            clock.advance(Duration.ofMinutes(1));
+            device.login(fresh);
+            result.destroy();
+            assertThatThrownBy(result::password).isInstanceOf(IllegalStateException.class);
+            assertThat(device.keystore().contains("app/settings")).isFalse();
+            assertThat(device.consents().state("location")).isEqualTo(ConsentState.NOT_GIVEN);
+            assertThat(types(device)).contains(SecurityEvent.Type.FACTORY_RESET);
+        }
+    }
+
+    @Test
+    void attackSurfaceAndPublicInfo_fromLiveConfiguration() throws Exception {
+        try (DeviceSecurity device = builder().purposes(LOCATION).build()) {
+            AttackSurfaceReport report = device.attackSurfaceReport();
+            assertThat(report.features()).containsKeys("keystore", "login", "validation", "consent");
+            assertThat(report.files()).anyMatch(f -> f.path().equals(DeviceSecurity.KEYSTORE_FILE));
+            assertThat(report.endpoints()).isEmpty();
+            assertThat(device.publicInfo().text()).contains(device.deviceId()).contains("Acme Sensor")
+                    .doesNotContain("BEGIN");
+        }
+    }
+
+    @Test
+    void conformanceStatement_filledFromLiveConfiguration() throws Exception {
+        try (DeviceSecurity device = builder().purposes(LOCATION).build()) {
+            ConformanceStatement statement = device.conformanceStatement();
+            assertThat(statement.deviceId()).isEqualTo(device.deviceId());
+            assertThat(statement.toMarkdown()).contains("Acme Sensor").contains("4.1");
+            assertThat(statement.toJson()).contains(device.deviceId());
+            assertThat(device.conformanceFacts().consentPurposes()).containsExactly("location");
+            assertThat(device.conformanceFacts().updatesConfigured()).isFalse();
+        }
+    }
+}
