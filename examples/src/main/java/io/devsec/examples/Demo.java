@@ -9,16 +9,12 @@ import io.devsec.core.provisioning.LabelPasswords;
 import io.devsec.core.provisioning.ProvisioningRecord;
 import io.devsec.transport.ConnectionState;
 import io.devsec.transport.DeviceMqttClient;
-import io.devsec.transport.DeviceTlsContext;
 import io.devsec.transport.InboundMessage;
+import io.devsec.transport.MessageValidator;
 import io.devsec.transport.MqttProtocol;
-import io.devsec.transport.OutboxKey;
-import io.devsec.transport.OutboxSettings;
 import io.devsec.transport.Qos;
 import io.devsec.transport.ReconnectPolicy;
-import io.devsec.transport.TlsIdentity;
 import io.devsec.transport.TlsSettings;
-import io.devsec.transport.TopicNamespace;
 import io.devsec.transport.TopicOutsideNamespaceException;
 import io.devsec.transport.TransportEventListener;
 import io.devsec.transport.TrustAnchors;
@@ -40,7 +36,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -58,7 +53,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import javax.crypto.KeyGenerator;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -89,8 +83,7 @@ public final class Demo {
 
     private static final String PRODUCT = "Acme Smart Plug";
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final ReconnectPolicy DEMO_RECONNECT = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(100))
-            .maxDelay(Duration.ofSeconds(2)).firstConnectJitter(Duration.ZERO).build();
+    private static final ReconnectPolicy DEMO_RECONNECT = DemoCloud.LOOPBACK_RECONNECT;
 
     private final PrintStream out;
     private int step;
@@ -422,21 +415,7 @@ public final class Demo {
 
     /** The back end: a service with its own CA-issued certificate, allowed to read every device's topics. */
     private static DeviceMqttClient cloud(DemoCa ca, DemoBroker broker, Path data) throws Exception {
-        KeyPair keys = DemoCa.ecKeyPair();
-        DeviceTlsContext tls = DeviceTlsContext.create(TlsIdentity.of(keys.getPrivate(), ca.issueClient("acme-cloud",
-                keys.getPublic())), TrustAnchors.of(List.of(ca.certificate())), TlsSettings.MODERN);
-        KeyGenerator aes = KeyGenerator.getInstance("AES");
-        aes.init(256);
-        DeviceMqttClient cloud = DeviceMqttClient.builder().broker("localhost", broker.port()).deviceId("acme-cloud")
-                .namespace(TopicNamespace.withPrefix("devices/")).tls(tls).protocol(MqttProtocol.MQTT_3_1_1)
-                .reconnectPolicy(DEMO_RECONNECT)
-                .outbox(OutboxSettings.of(data.resolve("cloud-outbox"), OutboxKey.of(aes.generateKey()))).build();
-        cloud.start();
-        if (!cloud.awaitConnected(WAIT)) {
-            cloud.close();
-            throw new DemoFailure("the cloud client could not connect to the broker");
-        }
-        return cloud;
+        return DemoCloud.connect("acme-cloud", ca, broker, data.resolve("cloud-outbox"), MessageValidator.ACCEPT_ALL, WAIT);
     }
 
     private static byte[] utf8(String s) {

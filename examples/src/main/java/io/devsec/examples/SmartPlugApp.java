@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A small device application built on DevSec: a smart plug whose relay the owner switches from the cloud.
  *
- * <p>The plug listens on {@code devices/{deviceId}/cmd/relay} for commands such as
+ * <p>The plug listens on {@code devices/{deviceId}/relay/set} for commands such as
  * {@code {"id":"c-17","relay":"on"}} ({@code "on"}, {@code "off"} or {@code "report"}) and answers each one by
- * publishing its state, {@code {"id":"c-17","relay":"on","time":"..."}}, on {@code devices/{deviceId}/state}.
+ * publishing its state, {@code {"id":"c-17","relay":"on","time":"..."}}, on {@code devices/{deviceId}/relay/state}.
  * DevSec does the security work: mutual TLS with the device identity from the keystore, a topic namespace the
  * plug cannot leave, and validation of every command against {@link #COMMAND} before {@link #onCommand} ever
  * sees it. An invalid command is dropped by DevSec and counted in {@link #refusedCommands()}; the application
@@ -67,8 +67,8 @@ public final class SmartPlugApp implements AutoCloseable {
     private SmartPlugApp(DeviceMqttClient mqtt, String deviceId, AtomicInteger refused, Clock clock) {
         this.mqtt = mqtt;
         this.refused = refused;
-        this.commandTopic = "devices/" + deviceId + "/cmd/relay";
-        this.stateTopic = "devices/" + deviceId + "/state";
+        this.commandTopic = "devices/" + deviceId + "/relay/set";
+        this.stateTopic = "devices/" + deviceId + "/relay/state";
         this.clock = clock;
     }
 
@@ -86,7 +86,7 @@ public final class SmartPlugApp implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         String deviceId = device.deviceId();
         // Default deny: only the command topic has a validator, so a message on any other topic is dropped too.
-        ValidatorRegistry inbound = Validators.registry().register("devices/" + deviceId + "/cmd/relay", COMMAND);
+        ValidatorRegistry inbound = Validators.registry().register("devices/" + deviceId + "/relay/set", COMMAND);
         AtomicInteger refusedCounter = new AtomicInteger();
         settings.validator(Validators.messageValidator(inbound)).listener(new TransportEventListener() {
             @Override

@@ -69,7 +69,7 @@ class SmartPlugAppTest {
         // (ACCEPT_ALL) because the assertions below look at every message themselves.
         cloud = DemoCloud.connect("test-cloud", ca, broker, shared.resolve("cloud-outbox"), MessageValidator.ACCEPT_ALL,
                 WAIT);
-        cloud.subscribe("devices/+/state", Qos.AT_LEAST_ONCE, statesAtCloud::add);
+        cloud.subscribe("devices/+/relay/state", Qos.AT_LEAST_ONCE, statesAtCloud::add);
     }
 
     @AfterAll
