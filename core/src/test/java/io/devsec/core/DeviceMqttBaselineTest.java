@@ -1,0 +1,231 @@
+package io.devsec.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.devsec.core.events.SecurityEvent;
+import io.devsec.core.privacy.ConsentGate;
+import io.devsec.core.privacy.Purpose;
+import io.devsec.core.privacy.WipeReceipt;
+import io.devsec.core.surface.ListeningSocket;
+import io.devsec.core.surface.ListeningSockets;
+import io.devsec.transport.ConnectionState;
+import io.devsec.transport.DeviceMqttClient;
+import io.devsec.transport.DeviceTlsContext;
+import io.devsec.transport.InboundMessage;
+import io.devsec.transport.MqttProtocol;
+import io.devsec.transport.OutboxKey;
+import io.devsec.transport.OutboxSettings;
+import io.devsec.transport.Qos;
+import io.devsec.transport.ReconnectPolicy;
+import io.devsec.transport.TlsIdentity;
+import io.devsec.transport.TlsSettings;
+import io.devsec.transport.TopicNamespace;
+import io.devsec.transport.TrustAnchors;
+import io.devsec.update.UpdateSchedule;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import javax.crypto.KeyGenerator;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The facade's baseline over MQTT (embedded Moquette, mutual TLS): validation, telemetry, consent, wipe, sockets. */
+class DeviceMqttBaselineTest {
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static final ReconnectPolicy FAST = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(50))
+            .maxDelay(Duration.ofMillis(400)).firstConnectJitter(Duration.ZERO).build();
+    static final AtomicInteger IDS = new AtomicInteger();
+    static final Purpose LOCATION = Purpose.builder("location").description("room-level location")
+            .processor("Acme Cloud").reason("find the device in the app").build();
+
+    @TempDir
+    static Path shared;
+
+    static BrokerPki pki;
+    static TestBroker broker;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        pki = new BrokerPki("Baseline Device CA");
+        broker = new TestBroker(shared.resolve("broker"), pki);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    DeviceSecurity device() throws Exception {
+        DeviceSecurity device = DeviceSecurity.builder().dataFolder(dir.resolve("device")).productName("Acme Sensor")
+                .purposes(LOCATION).build();
+        device.installCertificateChain(pki.signCsr(device.certificateSigningRequestDer(), Duration.ofDays(365)));
+        return device;
+    }
+
+    MqttSettings.Builder settings(int port) {
+        return MqttSettings.builder("localhost", port, TrustAnchors.of(List.of(pki.caCert)))
+                .protocol(MqttProtocol.MQTT_3_1_1).reconnectPolicy(FAST).clientId("base-" + IDS.incrementAndGet());
+    }
+
+    DeviceMqttClient cloud() throws Exception {
+        KeyPair kp = BrokerPki.ecKeyPair();
+        Instant now = Instant.now();
+        X509Certificate cert = pki.client(new X500Name("CN=cloud"), kp.getPublic(), now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(30)));
+        DeviceTlsContext tls = DeviceTlsContext.create(TlsIdentity.of(kp.getPrivate(), List.of(cert, pki.caCert)),
+                TrustAnchors.of(List.of(pki.caCert)), TlsSettings.MODERN);
+        KeyGenerator g = KeyGenerator.getInstance("AES");
+        g.init(256);
+        DeviceMqttClient c = DeviceMqttClient.builder().broker("localhost", broker.port).deviceId("cloud")
+                .clientId("cloudb-" + IDS.incrementAndGet()).namespace(TopicNamespace.withPrefix("devices/")).tls(tls)
+                .protocol(MqttProtocol.MQTT_3_1_1).reconnectPolicy(FAST)
+                .outbox(OutboxSettings.of(dir.resolve("cloud-outbox-" + IDS.incrementAndGet()), OutboxKey.of(g.generateKey())))
+                .build();
+        c.start();
+        assertThat(c.awaitConnected(WAIT)).isTrue();
+        return c;
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String text(InboundMessage m) {
+        return new String(m.payload(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void mqtt_defaultValidation_devsecCommandsPassInvalidOnesBecomeEvents() throws Exception {
+        List<InboundMessage> atDevice = new CopyOnWriteArrayList<>();
+        try (DeviceSecurity device = device(); DeviceMqttClient cloud = cloud()) {
+            String ns = "devices/" + device.deviceId() + "/";
+            DeviceMqttClient client = device.mqtt(settings(broker.port).build());
+            client.subscribe(ns + "cmd/#", Qos.AT_LEAST_ONCE, atDevice::add);
+            client.subscribe(ns + "other", Qos.AT_LEAST_ONCE, atDevice::add);
+            assertThat(client.awaitConnected(WAIT)).isTrue();
+            Conditions.await(WAIT, "a valid command at the device", () -> {
+                try {
+                    cloud.publish(ns + "cmd/ping", utf8("{\"command\":\"ping\",\"id\":\"c-1\"}"), Qos.AT_LEAST_ONCE)
+                            .await(WAIT);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                return !atDevice.isEmpty();
+            });
+            cloud.publish(ns + "cmd/x", utf8("{\"command\":\"format_disk\",\"id\":\"c-2\"}"), Qos.AT_LEAST_ONCE).await(WAIT);
+            cloud.publish(ns + "other", utf8("no validator for this topic"), Qos.AT_LEAST_ONCE).await(WAIT);
+            Conditions.await(WAIT, "two INVALID_INPUT events", () -> device.events().recentEvents().stream()
+                    .filter(e -> e.type() == SecurityEvent.Type.INVALID_INPUT).count() >= 2);
+            assertThat(atDevice).allMatch(m -> m.topic().equals(ns + "cmd/ping"));
+            assertThat(device.events().recentEvents()).filteredOn(e -> e.type() == SecurityEvent.Type.INVALID_INPUT)
+                    .allSatisfy(e -> assertThat(e.attributes().toString()).doesNotContain("format_disk"));
+        }
+    }
+
+    @Test
+    void publishSecurityTelemetry_failedLoginReachesTheSecurityEventsTopic() throws Exception {
+        List<InboundMessage> atCloud = new CopyOnWriteArrayList<>();
+        try (DeviceSecurity device = device(); DeviceMqttClient cloud = cloud()) {
+            String ns = "devices/" + device.deviceId() + "/";
+            cloud.subscribe(ns + "security/#", Qos.AT_LEAST_ONCE, atCloud::add);
+            DeviceMqttClient client = device.mqtt(settings(broker.port).build());
+            assertThat(client.awaitConnected(WAIT)).isTrue();
+            device.publishSecurityTelemetry(client);
+            device.publishSecurityTelemetry(client);
+            try {
+                device.login("wrong password here".toCharArray());
+            } catch (WrongPasswordException expected) {
+                // the event is what this test is about
+            }
+            Conditions.await(WAIT, "LOGIN_FAILED at the cloud",
+                    () -> atCloud.stream().anyMatch(m -> text(m).contains("LOGIN_FAILED")));
+            assertThat(atCloud).allMatch(m -> m.topic().startsWith(ns + "security/"));
+            assertThat(atCloud.stream().filter(m -> text(m).contains("LOGIN_FAILED")).count()).as("one exporter").isEqualTo(1);
+            assertThat(atCloud).noneMatch(m -> text(m).contains("wrong password here"));
+        }
+    }
+
+    @Test
+    void personalTelemetry_heldUntilConsentThenSent() throws Exception {
+        List<InboundMessage> atCloud = new CopyOnWriteArrayList<>();
+        try (DeviceSecurity device = device(); DeviceMqttClient cloud = cloud()) {
+            String ns = "devices/" + device.deviceId() + "/";
+            cloud.subscribe(ns + "telemetry/#", Qos.AT_LEAST_ONCE, atCloud::add);
+            DeviceMqttClient client = device.mqtt(settings(broker.port).build());
+            assertThat(client.awaitConnected(WAIT)).isTrue();
+            PersonalTelemetry personal = device.personalTelemetry(client);
+            assertThat(personal.offer("location", "telemetry/location", utf8("kitchen"))).isEqualTo(ConsentGate.Decision.HELD);
+            assertThat(personal.heldCount("location")).isEqualTo(1);
+            client.publish(ns + "telemetry/plain", utf8("no personal data"), Qos.AT_LEAST_ONCE).await(WAIT);
+            Conditions.await(WAIT, "plain telemetry", () -> !atCloud.isEmpty());
+            assertThat(atCloud).noneMatch(m -> text(m).equals("kitchen"));
+            device.consents().grant("location");
+            Conditions.await(WAIT, "released location", () -> atCloud.stream().anyMatch(m -> text(m).equals("kitchen")));
+            assertThat(personal.offer("location", "telemetry/location", utf8("hall"))).isEqualTo(ConsentGate.Decision.SEND);
+            Conditions.await(WAIT, "sent location", () -> atCloud.stream().anyMatch(m -> text(m).equals("hall")));
+            device.consents().withdraw("location");
+            assertThat(personal.offer("location", "telemetry/location", utf8("attic"))).isEqualTo(ConsentGate.Decision.DROPPED);
+        }
+    }
+
+    @Test
+    void wipePersonalData_clearsTheOutboxAndClosesTheClients() throws Exception {
+        int deadPort = TestBroker.freePort();
+        try (DeviceSecurity device = device()) {
+            String ns = "devices/" + device.deviceId() + "/";
+            DeviceMqttClient offline = device.mqtt(settings(deadPort).build());
+            offline.publish(ns + "telemetry", utf8("queued personal reading"), Qos.AT_LEAST_ONCE);
+            offline.publish(ns + "telemetry", utf8("another one"), Qos.AT_LEAST_ONCE);
+            assertThat(offline.pendingMessages()).isEqualTo(2);
+            WipeReceipt receipt = device.wipePersonalData();
+            assertThat(receipt.keysDestroyed()).contains(DeviceSecurity.OUTBOX_KEY);
+            assertThat(receipt.extraActions().get("outbox").items()).isPositive();
+            assertThat(offline.state()).isEqualTo(ConnectionState.CLOSED);
+            Path outbox = dir.resolve("device").resolve(MqttSettings.DEFAULT_OUTBOX_FOLDER);
+            try (Stream<Path> files = Files.list(outbox)) {
+                assertThat(files.filter(Files::isRegularFile)).isEmpty();
+            }
+            DeviceMqttClient fresh = device.mqtt(settings(deadPort).build());
+            assertThat(fresh.pendingMessages()).as("nothing comes back").isZero();
+        }
+    }
+
+    @Test
+    void fullyConfiguredDevice_opensNoListeningSocket() throws Exception {
+        assumeTrue(ListeningSockets.supported(), "listening sockets are read from /proc/net (Linux only)");
+        Set<ListeningSocket> before = new HashSet<>(ListeningSockets.ofThisProcess());
+        UpdateSigner maker = new UpdateSigner();
+        try (DeviceSecurity device = device()) {
+            DeviceMqttClient client = device.mqtt(settings(broker.port).build());
+            assertThat(client.awaitConnected(WAIT)).isTrue();
+            device.publishSecurityTelemetry(client);
+            device.startUpdates(UpdateSettings.builder(maker.root(Instant.now().plus(Duration.ofDays(30))),
+                    UpdateSigner.HARDWARE).schedule(UpdateSchedule.of(Duration.ofHours(1), Duration.ofDays(1),
+                    Duration.ZERO)).build());
+            Set<ListeningSocket> after = new HashSet<>(ListeningSockets.ofThisProcess());
+            assertThat(after).isEqualTo(before);
+            assertThat(device.attackSurfaceReport().endpoints()).hasSize(1)
+                    .allSatisfy((name, uri) -> assertThat(uri.toString()).startsWith("ssl://localhost:"));
+            assertThat(device.attackSurfaceReport().features()).containsKeys("mqtt", "updates", "security-telemetry");
+        }
+    }
+}
