@@ -400,8 +400,9 @@ final class ProvisionRules {
         if (!f.consentRegistry()) {
             return no("No consent registry configured: consent cannot be withdrawn through the SDK.");
         }
-        return yes("ConsentRegistry.withdraw at any time, recorded with its time; held personal data for the purpose"
-                + " is then discarded.");
+        String purposes = f.consentPurposes().isEmpty() ? "" : " (" + String.join(", ", f.consentPurposes()) + ")";
+        return yes("ConsentRegistry.withdraw for each purpose" + purposes + " at any time, recorded with its time;"
+                + " held personal data for the purpose is then discarded.");
     }
 
     // ---- 4.9
