@@ -2,6 +2,7 @@ package io.devsec.tools.report;
 
 import io.devsec.core.DeviceSecurity;
 import io.devsec.core.conformance.ConformanceStatement;
+import io.devsec.core.validation.ValidationException;
 import io.devsec.storage.MasterKeySource;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,9 +23,10 @@ import picocli.CommandLine.Option;
  *
  * <p>Opens the existing device with its master key (the device secret file in the folder by default, or a
  * passphrase from an environment variable) and never creates one: a folder without a keystore is an error.
- * The statement reflects what the device's state holds; features that the device application configures only
- * at run time (MQTT, update schedule, validators) show as configured only in the statement the application
- * produces itself.
+ * The statement comes from {@code DeviceSecurity.conformanceStatement()} of the device opened here, with the
+ * configuration file when one is given: it reflects the device's stored state and that file. Features that the
+ * device application starts only at run time (MQTT connections, the update agent) show as configured only in
+ * the statement the running application produces itself.
  *
  * <p>Exit 0 when printed (and, with {@code --require-mandatory}, every mandatory provision is met); 1 when the
  * device cannot be opened or, with {@code --require-mandatory}, a mandatory provision is not met; 2 on a usage
@@ -46,12 +48,18 @@ public final class ReportCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--product", paramLabel = "NAME", defaultValue = "DevSec device",
-            description = "Product name for the header (default: ${DEFAULT-VALUE}).")
+            description = "Product name for the header (default: ${DEFAULT-VALUE}); a --config file's productName"
+                    + " replaces it.")
     String product;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "markdown",
             description = "markdown or json (default: ${DEFAULT-VALUE}).")
     Format format;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The device's JSON configuration file (product name, disclosure policy, consent purposes),"
+                    + " as the device application passes it to DeviceSecurity.Builder.configFile.")
+    Path config;
 
     @Option(names = "--passphrase-env", paramLabel = "VAR",
             description = "Environment variable holding the keystore passphrase (for a passphrase-protected device).")
@@ -101,6 +109,17 @@ public final class ReportCommand implements Callable<Integer> {
                 .clock(clock);
         char[] passphrase = null;
         try {
+            if (config != null) {
+                try {
+                    builder.configFile(config);
+                } catch (ValidationException e) {
+                    err.println("devsec report: configuration file " + config + " refused: " + e.getMessage());
+                    return 1;
+                } catch (IOException e) {
+                    err.println("devsec report: cannot read configuration file " + config + ": " + e.getMessage());
+                    return 1;
+                }
+            }
             if (passphraseEnv != null) {
                 String value = environment.apply(passphraseEnv);
                 if (value == null || value.isEmpty()) {
@@ -116,7 +135,7 @@ public final class ReportCommand implements Callable<Integer> {
             }
             ConformanceStatement statement;
             try (DeviceSecurity device = builder.build()) {
-                statement = ConformanceStatement.generate(FacadeFacts.of(device), clock);
+                statement = device.conformanceStatement();
             }
             out.print(format == Format.json ? statement.toJson() : statement.toMarkdown());
             if (requireMandatory && !statement.mandatoryUnmet().isEmpty()) {

@@ -189,6 +189,49 @@ class ReportCommandTest {
     }
 
     @Test
+    void report_withConfigFile_showsDisclosureAndConsentFromIt() throws Exception {
+        Path folder = temp.resolve("device");
+        createDevice(folder);
+        Path config = temp.resolve("device.json");
+        Files.writeString(config, """
+                {"productName": "Acme Sensor",
+                 "disclosure": {"contacts": ["mailto:security@acme.example"], "expires": "2027-01-01T00:00:00Z",
+                                "policy": "https://acme.example/security"},
+                 "purposes": [{"id": "location", "description": "room-level location",
+                               "processors": ["Acme Cloud"], "reason": "find the device in the app"}]}
+                """);
+
+        Run r = run("--data", folder.toString(), "--config", config.toString(), "--format", "json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertThat(root.get("product").asText()).isEqualTo("Acme Sensor");
+        Map<String, JsonNode> rows = new java.util.HashMap<>();
+        root.get("rows").forEach(n -> rows.put(n.get("reference").asText(), n));
+        assertThat(rows.get("4.2-1").get("support").asText()).isEqualTo("Y");
+        assertThat(rows.get("4.2-1").get("detail").asText()).contains("mailto:security@acme.example");
+        assertThat(rows.get("4.2-2").get("detail").asText()).contains("https://acme.example/security");
+        for (String ref : List.of("4.8-1", "4.8-2", "4.8-3")) {
+            assertThat(rows.get(ref).get("support").asText()).as(ref).isEqualTo("Y");
+            assertThat(rows.get(ref).get("detail").asText()).as(ref).contains("location");
+        }
+    }
+
+    @Test
+    void report_refusedConfigFile_exitsOneNamingIt() throws Exception {
+        Path folder = temp.resolve("device");
+        createDevice(folder);
+        Path config = temp.resolve("device.json");
+        Files.writeString(config, "{\"productName\": \"X\", \"unknownField\": 1}");
+
+        Run r = run("--data", folder.toString(), "--config", config.toString());
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("configuration file", "refused");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
     void cli_registersTheReportCommand() {
         assertThat(new CommandLine(new io.devsec.tools.DevsecCli()).getSubcommands()).containsKey("report");
         assertThat(io.devsec.tools.DevsecCli.run("report", "--data", temp.resolve("none").toString())).isEqualTo(1);
