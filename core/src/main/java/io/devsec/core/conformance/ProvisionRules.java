@@ -411,8 +411,9 @@ final class ProvisionRules {
         if (!f.atomicStatePersistence()) {
             return no("Device state is not written atomically.");
         }
-        return yes("State (keystore, update state, consents) is written atomically and corruption is detected;"
-                + " A/B update slots with rollback" + (f.outboxPersisted() ? "; MQTT outbox on disk." : "."));
+        return yes("State (keystore, update state, consents) is written atomically and corruption is detected"
+                + (f.updatesConfigured() ? "; A/B update slots with automatic rollback" : "")
+                + (f.outboxPersisted() ? "; MQTT outbox journal on disk." : "."));
     }
 
     private Verdict localOperation() {

@@ -143,6 +143,7 @@ class ConformanceStatementTest {
         assertThat(rows.get("4.5-1").detail()).contains("TLSv1.3 and TLSv1.2", "mutual", "1 public key pin");
         assertThat(rows.get("4.8-2").detail()).contains("usage-telemetry", "held back");
         assertThat(rows.get("4.13-1").detail()).contains("3 validator(s)", "MQTT");
+        assertThat(rows.get("4.9-1").detail()).contains("A/B", "outbox");
     }
 
     @Test
@@ -164,6 +165,7 @@ class ConformanceStatementTest {
         assertThat(rows.get("4.8-1").detail()).contains("not declared");
         assertThat(rows.get("4.10-1").detail()).contains("AnomalyDetector");
         assertThat(rows.get("4.13-1").detail()).contains("ValidatorRegistry");
+        assertThat(rows.get("4.9-1").detail()).doesNotContain("A/B", "outbox");
         // what the SDK always provides by construction stays Y: off-by-default features, code kept off the device,
         // a builder with secure defaults
         assertThat(s.rows()).filteredOn(r -> r.support() == Support.YES)
