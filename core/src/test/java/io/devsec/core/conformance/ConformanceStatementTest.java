@@ -18,60 +18,119 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ConformanceStatementTest {
 
     static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
-    /** A device configured with every feature, the way the demo device is. */
-    static ConformanceFacts.Builder full() {
-        return ConformanceFacts.builder("Demo Thermostat", "ds-abcdefghijklmnopqrstuvwxyz234567")
-                .serialNumber("SN-0001")
-                .passwordOrigin(PasswordOrigin.GENERATED_ON_DEVICE)
-                .passwordHashing("Argon2id m=19 MiB t=2")
-                .passwordPolicy("NIST SP 800-63B: 15+ characters, blocklist")
-                .loginThrottle(100, true)
-                .factoryResetRegeneratesPassword(true)
-                .disclosurePolicy(List.of("mailto:security@example.com"), NOW.plus(Duration.ofDays(300)), true)
-                .disclosurePolicyUrl("https://example.com/security/policy")
-                .sbom("CycloneDX JSON target/bom.json")
-                .vulnerabilityMonitoring("devsec sbom-check against OSV advisories")
-                .updates(2, 3, "thermostat-v1")
-                .antiRollbackFloor(3)
-                .updateTrialPolicy("health check within 5 min, else rollback")
-                .automaticUpdates(Duration.ofHours(6))
-                .supportUntil(LocalDate.of(2031, 12, 31))
-                .endOfLifePolicyUrl("https://example.com/eol")
-                .masterKeyKind(MasterKeySource.Kind.DEVICE_SECRET_FILE)
-                .keystorePermissionsEnforced(true)
-                .identityGeneratedOnDevice(true)
-                .mqtt("MQTT 3.1.1", "devices/ds-abc/")
-                .tls(List.of("TLSv1.3", "TLSv1.2"), false, true, 1)
-                .certificateIssued(true)
-                .certificateRenewalWindow(Duration.ofDays(30))
-                .listeningSockets(List.of())
-                .hardwareInterfaces("No serial console; JTAG disabled in production")
-                .enabledFeatures(List.of("mqtt", "updates", "events"))
-                .runsAsRoot(false)
-                .integrityCheck(IntegrityCheck.PASSED)
-                .integrityQuarantine(true)
-                .personalDataUse(PersonalDataUse.PROCESSED)
-                .consentRegistry(List.of("usage-telemetry"))
-                .consentGatedTelemetry(true)
-                .dataUseStatementAvailable(true)
-                .personalDataWipe(true)
-                .outboxPersisted(true)
-                .reconnectPolicy("exponential backoff 1 s to 120 s, full jitter", true)
-                .atomicStatePersistence(true)
-                .securityEvents(true)
-                .anomalyDetection(true)
-                .telemetryExport(true)
-                .inputValidators(3)
-                .mqttInboundValidated(true);
+    /** A device configured with every feature, the way the demo device is; {@code skip} leaves facts out. */
+    static ConformanceFacts.Builder full(String... skip) {
+        Set<String> s = Set.of(skip);
+        ConformanceFacts.Builder b = ConformanceFacts.builder("Demo Thermostat", "ds-abcdefghijklmnopqrstuvwxyz234567");
+        BiConsumer<String, Consumer<ConformanceFacts.Builder>> set = (name, c) -> {
+            if (!s.contains(name)) {
+                c.accept(b);
+            }
+        };
+        set.accept("serial", x -> x.serialNumber("SN-0001"));
+        set.accept("passwordOrigin", x -> x.passwordOrigin(PasswordOrigin.GENERATED_ON_DEVICE));
+        set.accept("passwordHashing", x -> x.passwordHashing("Argon2id m=19 MiB t=2"));
+        set.accept("passwordPolicy", x -> x.passwordPolicy("NIST SP 800-63B: 15+ characters, blocklist"));
+        set.accept("throttle", x -> x.loginThrottle(100, true));
+        set.accept("factoryReset", x -> x.factoryResetRegeneratesPassword(true));
+        set.accept("disclosure", x -> x.disclosurePolicy(List.of("mailto:security@example.com"),
+                NOW.plus(Duration.ofDays(300)), true));
+        set.accept("disclosureUrl", x -> x.disclosurePolicyUrl("https://example.com/security/policy"));
+        set.accept("sbom", x -> x.sbom("CycloneDX JSON target/bom.json"));
+        set.accept("monitoring", x -> x.vulnerabilityMonitoring("devsec sbom-check against OSV advisories"));
+        set.accept("updates", x -> x.updates(2, 3, "thermostat-v1").automaticUpdates(Duration.ofHours(6)));
+        set.accept("floor", x -> x.antiRollbackFloor(3));
+        set.accept("trial", x -> x.updateTrialPolicy("health check within 5 min, else rollback"));
+        set.accept("supportUntil", x -> x.supportUntil(LocalDate.of(2031, 12, 31)));
+        set.accept("eol", x -> x.endOfLifePolicyUrl("https://example.com/eol"));
+        set.accept("masterKey", x -> x.masterKeyKind(MasterKeySource.Kind.DEVICE_SECRET_FILE));
+        set.accept("permissions", x -> x.keystorePermissionsEnforced(true));
+        set.accept("identity", x -> x.identityGeneratedOnDevice(true));
+        set.accept("mqtt", x -> x.mqtt("MQTT 3.1.1", "devices/ds-abc/").outboxPersisted(true)
+                .mqttInboundValidated(true));
+        set.accept("tls", x -> x.tls(List.of("TLSv1.3", "TLSv1.2"), false, true, 1));
+        set.accept("certificate", x -> x.certificateIssued(true).certificateRenewalWindow(Duration.ofDays(30)));
+        set.accept("listeningSockets", x -> x.listeningSockets(List.of()));
+        set.accept("hardware", x -> x.hardwareInterfaces("No serial console; JTAG disabled in production"));
+        set.accept("features", x -> x.enabledFeatures(List.of("mqtt", "updates", "events")));
+        set.accept("runsAsRoot", x -> x.runsAsRoot(false));
+        set.accept("integrity", x -> x.integrityCheck(IntegrityCheck.PASSED));
+        set.accept("quarantine", x -> x.integrityQuarantine(true));
+        set.accept("personalData", x -> x.personalDataUse(PersonalDataUse.PROCESSED));
+        set.accept("consentRegistry", x -> x.consentRegistry(List.of("usage-telemetry")));
+        set.accept("consentGate", x -> x.consentGatedTelemetry(true));
+        set.accept("dataUseStatement", x -> x.dataUseStatementAvailable(true));
+        set.accept("wipe", x -> x.personalDataWipe(true));
+        set.accept("reconnect", x -> x.reconnectPolicy("exponential backoff 1 s to 120 s, full jitter", true));
+        set.accept("atomic", x -> x.atomicStatePersistence(true));
+        set.accept("events", x -> x.securityEvents(true));
+        set.accept("anomaly", x -> x.anomalyDetection(true));
+        set.accept("telemetry", x -> x.telemetryExport(true));
+        set.accept("validators", x -> x.inputValidators(3));
+        return b;
+    }
+
+    /** Each fact left out of the full configuration, and exactly the rows that must turn to N without it. */
+    static Stream<Arguments> factsAndTheRowsTheyCarry() {
+        return Stream.of(
+                Arguments.of("passwordOrigin", List.of("4.1-1")),
+                Arguments.of("passwordHashing", List.of("4.1-1")),
+                Arguments.of("factoryReset", List.of("4.1-1")),
+                Arguments.of("disclosure", List.of("4.2-1")),
+                Arguments.of("disclosureUrl", List.of("4.2-2")),
+                Arguments.of("sbom", List.of("4.2-3")),
+                Arguments.of("monitoring", List.of("4.2-3")),
+                Arguments.of("updates", List.of("4.3-1", "4.3-3", "4.3-4")),
+                Arguments.of("supportUntil", List.of("4.3-2")),
+                Arguments.of("masterKey", List.of("4.4-1", "4.5-2")),
+                Arguments.of("permissions", List.of("4.4-1")),
+                Arguments.of("identity", List.of("4.4-1", "4.5-2")),
+                Arguments.of("tls", List.of("4.5-1")),
+                Arguments.of("listeningSockets", List.of("4.6-1")),
+                Arguments.of("hardware", List.of("4.6-2")),
+                Arguments.of("runsAsRoot", List.of("4.6-5")),
+                Arguments.of("integrity", List.of("4.7-1", "4.7-2")),
+                Arguments.of("quarantine", List.of("4.7-2")),
+                Arguments.of("personalData", List.of("4.8-1", "4.8-2", "4.8-3")),
+                Arguments.of("consentRegistry", List.of("4.8-1", "4.8-2", "4.8-3")),
+                Arguments.of("dataUseStatement", List.of("4.8-1", "4.11-2")),
+                Arguments.of("wipe", List.of("4.11-1", "4.11-2")),
+                Arguments.of("mqtt", List.of("4.9-2", "4.9-3")),
+                Arguments.of("reconnect", List.of("4.9-3")),
+                Arguments.of("atomic", List.of("4.9-1", "4.9-2")),
+                Arguments.of("events", List.of("4.7-2", "4.10-1")),
+                Arguments.of("anomaly", List.of("4.10-1")),
+                Arguments.of("validators", List.of("4.13-1")),
+                // facts that only add detail: nothing turns to N
+                Arguments.of("serial", List.of()),
+                Arguments.of("passwordPolicy", List.of()),
+                Arguments.of("throttle", List.of()),
+                Arguments.of("eol", List.of()),
+                Arguments.of("certificate", List.of()),
+                Arguments.of("telemetry", List.of()));
+    }
+
+    @ParameterizedTest(name = "without {0}")
+    @MethodSource("factsAndTheRowsTheyCarry")
+    void generate_withoutOneFact_exactlyTheRowsItCarriesAreNo(String fact, List<String> expectedNo) {
+        ConformanceStatement s = ConformanceStatement.generate(full(fact).build(), CLOCK);
+        assertThat(s.rows()).filteredOn(r -> r.support() == Support.NO)
+                .extracting(ConformanceStatement.Row::reference).containsExactlyElementsOf(expectedNo);
     }
 
     static ConformanceFacts bare() {
