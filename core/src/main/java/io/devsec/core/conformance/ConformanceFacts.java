@@ -54,6 +54,8 @@ public final class ConformanceFacts {
         NOT_CONFIGURED,
         /** Configured but has not run yet in this process. */
         NOT_YET_RUN,
+        /** Configured, but no signed metadata is known for the running image (a factory image shipped without it). */
+        UNVERIFIABLE,
         /** The installed software matched its signed metadata. */
         PASSED,
         /** The installed software did not match its signed metadata. */

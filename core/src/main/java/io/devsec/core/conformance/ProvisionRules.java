@@ -335,6 +335,9 @@ final class ProvisionRules {
                 return no("The integrity check FAILED: the installed software does not match its signed metadata.");
             case NOT_YET_RUN:
                 return no("The integrity check is configured but has not run yet.");
+            case UNVERIFIABLE:
+                return no("No signed metadata is known for the running image (factory image shipped without it):"
+                        + " ship the factory image with its signed metadata so it can be verified at start.");
             default:
                 return no("No integrity check configured: configure updates so the installed software is verified"
                         + " at start.");

@@ -270,6 +270,16 @@ class ConformanceStatementTest {
     }
 
     @Test
+    void generate_integrityUnverifiableOrNotYetRun_isNoWithTheReason() {
+        assertThat(ConformanceStatement.generate(full().integrityCheck(IntegrityCheck.UNVERIFIABLE).build(), CLOCK)
+                .row("4.7-1").orElseThrow().detail()).contains("No signed metadata");
+        assertThat(ConformanceStatement.generate(full().integrityCheck(IntegrityCheck.NOT_YET_RUN).build(), CLOCK)
+                .row("4.7-1").orElseThrow().detail()).contains("not run yet");
+        assertThat(ConformanceStatement.generate(full().integrityCheck(IntegrityCheck.UNVERIFIABLE).build(), CLOCK)
+                .mandatoryUnmet()).isEmpty();
+    }
+
+    @Test
     void generate_noPersonalDataDeclared_personalDataRowsAreNotApplicable() {
         ConformanceStatement s = ConformanceStatement.generate(
                 ConformanceFacts.builder("P", "ds-x").personalDataUse(PersonalDataUse.NONE).build(), CLOCK);
