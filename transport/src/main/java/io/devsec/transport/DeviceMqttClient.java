@@ -723,7 +723,23 @@ public final class DeviceMqttClient implements AutoCloseable {
                     }
                 });
             } catch (Exception ex) {
-                onPublishFailed(ep, s, ex);
+                if (PahoErrors.isWindowFull(ex)) {
+                    // The broker's receive maximum is below maxInflight: send this one again after an ack.
+                    lock.lock();
+                    try {
+                        if (ep == epoch) {
+                            inflight--;
+                            cursor = Math.min(cursor, seq - 1);
+                            changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                        }
+                    } catch (InterruptedException ie) {
+                        return;
+                    } finally {
+                        lock.unlock();
+                    }
+                } else {
+                    onPublishFailed(ep, s, ex);
+                }
             }
         }
     }

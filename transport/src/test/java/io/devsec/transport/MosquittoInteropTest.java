@@ -155,12 +155,21 @@ class MosquittoInteropTest {
         }
     }
 
+    /**
+     * The broker is SIGKILLed while 10,000 QoS 1 messages stream through it. Every message the
+     * broker had not acknowledged when it died must arrive after the restart (from the outbox), in
+     * order. Messages it had acknowledged but not yet forwarded die with it (Mosquitto runs without
+     * persistence here): those are a broker-side loss the client cannot see, so they are excluded
+     * from "none lost" and their number is reported.
+     */
     @ParameterizedTest
     @EnumSource(MqttProtocol.class)
     void brokerKilledMidStream_10000Messages_noneLostAndInOrder(MqttProtocol protocol) throws Exception {
         String id = newId();
         int total = 10_000;
         List<String> seen = new CopyOnWriteArrayList<>();
+        Delivery[] deliveries = new Delivery[total];
+        Set<Integer> ackedBeforeKill = new java.util.HashSet<>();
         try (TcpGate gate = new TcpGate(broker.port());
                 DeviceMqttClient c = client(id, gate.port(), protocol, TransportEventListener.NONE)
                         .maxInflight(20).build()) {
@@ -172,7 +181,7 @@ class MosquittoInteropTest {
                 Thread publisher = new Thread(() -> {
                     try {
                         for (int i = 0; i < total; i++) {
-                            c.publish("devices/" + id + "/stream", utf8(Integer.toString(i)), Qos.AT_LEAST_ONCE);
+                            deliveries[i] = c.publish("devices/" + id + "/stream", utf8(Integer.toString(i)), Qos.AT_LEAST_ONCE);
                         }
                     } catch (Throwable t) {
                         failure.set(t);
@@ -183,6 +192,21 @@ class MosquittoInteropTest {
                 Waits.until(WAIT, "stream under way", () -> o1.count() >= 3000);
                 broker.kill();
                 gate.shut(); // keep the device away until the observer is back
+                Waits.until(WAIT, "client noticed", () -> c.state() != ConnectionState.CONNECTED);
+                Waits.untilStable(WAIT, Duration.ofMillis(300), () -> {
+                    int done = 0;
+                    for (Delivery d : deliveries) {
+                        if (d != null && d.isDone()) {
+                            done++;
+                        }
+                    }
+                    return done;
+                });
+                for (int i = 0; i < total; i++) {
+                    if (deliveries[i] != null && deliveries[i].isDone()) {
+                        ackedBeforeKill.add(i);
+                    }
+                }
                 seen.addAll(obs.received());
                 obs.close();
                 broker.start();
@@ -191,15 +215,36 @@ class MosquittoInteropTest {
                 publisher.join(WAIT.toMillis());
                 assertThat(failure.get()).isNull();
                 assertThat(c.awaitOutboxEmpty(WAIT)).isTrue();
+                for (Delivery d : deliveries) {
+                    d.await(WAIT);
+                }
                 Observer o2 = obs;
-                Waits.until(WAIT, "all messages at the observer", () -> distinct(seen, o2.received()).size() == total);
+                Waits.until(WAIT, "every message not acknowledged before the kill at the observer", () -> {
+                    Set<Integer> got = distinct(seen, o2.received());
+                    for (int i = 0; i < total; i++) {
+                        if (!ackedBeforeKill.contains(i) && !got.contains(i)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
                 seen.addAll(obs.received());
             } finally {
                 obs.close();
             }
         }
         List<Integer> firstSeen = new ArrayList<>(distinct(seen, List.of()));
-        assertThat(firstSeen).hasSize(total).isSorted();
+        assertThat(firstSeen).isSorted();
+        assertThat(ackedBeforeKill).isNotEmpty().hasSizeLessThan(total);
+        Set<Integer> missing = new java.util.TreeSet<>();
+        for (int i = 0; i < total; i++) {
+            if (!firstSeen.contains(i)) {
+                missing.add(i);
+            }
+        }
+        assertThat(ackedBeforeKill).as("only messages the dead broker had acknowledged may be missing").containsAll(missing);
+        System.out.printf("broker SIGKILL over %s: %d of %d acknowledged-before-kill messages lost inside the broker, "
+                + "0 lost by the client%n", protocol, missing.size(), ackedBeforeKill.size());
     }
 
     private static Set<Integer> distinct(List<String> a, List<String> b) {
@@ -210,6 +255,30 @@ class MosquittoInteropTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void brokerReceiveMaximumBelowClientWindow_deliversEverythingWithoutReconnecting(@TempDir Path bdir) throws Exception {
+        java.nio.file.Files.setPosixFilePermissions(bdir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (MosquittoBroker small = new MosquittoBroker(bdir, ca, ca.server("localhost"), List.of("max_inflight_messages 2"))) {
+            String id = newId();
+            List<ConnectionState> states = new CopyOnWriteArrayList<>();
+            TransportEventListener l = new TransportEventListener() {
+                @Override
+                public void connectionStateChanged(ConnectionState s) {
+                    states.add(s);
+                }
+            };
+            try (DeviceMqttClient c = client(id, small.port(), MqttProtocol.MQTT_5, l).maxInflight(10).build()) {
+                c.start();
+                assertThat(c.awaitConnected(WAIT)).isTrue();
+                for (int i = 0; i < 2000; i++) {
+                    c.publish("devices/" + id + "/w", utf8("w" + i), Qos.AT_LEAST_ONCE);
+                }
+                assertThat(c.awaitOutboxEmpty(WAIT)).isTrue();
+            }
+            assertThat(states.stream().filter(s -> s == ConnectionState.CONNECTED).count()).isEqualTo(1);
+        }
     }
 
     @ParameterizedTest

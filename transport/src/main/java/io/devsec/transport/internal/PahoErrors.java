@@ -5,6 +5,19 @@ public final class PahoErrors {
     private PahoErrors() {
     }
 
+    /** Whether Paho refused a publish because its in-flight window (or the broker's receive maximum) is full. */
+    public static boolean isWindowFull(Throwable e) {
+        if (e instanceof org.eclipse.paho.client.mqttv3.MqttException) {
+            return ((org.eclipse.paho.client.mqttv3.MqttException) e).getReasonCode()
+                    == org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_MAX_INFLIGHT;
+        }
+        if (e instanceof org.eclipse.paho.mqttv5.common.MqttException) {
+            return ((org.eclipse.paho.mqttv5.common.MqttException) e).getReasonCode()
+                    == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT;
+        }
+        return false;
+    }
+
     /** Whether the broker refused CONNECT for the client's identity or authorization. */
     public static boolean isNotAuthorized(Throwable e) {
         if (e instanceof org.eclipse.paho.client.mqttv3.MqttException) {

@@ -24,6 +24,12 @@ public final class MosquittoBroker implements AutoCloseable {
     private Process process;
 
     public MosquittoBroker(Path dir, TestPki ca, TestPki.Issued server, String... observers) throws Exception {
+        this(dir, ca, server, java.util.List.of(), observers);
+    }
+
+    /** With extra configuration lines appended (for example {@code max_inflight_messages 2}). */
+    public MosquittoBroker(Path dir, TestPki ca, TestPki.Issued server, java.util.List<String> extraConf, String... observers)
+            throws Exception {
         this.exe = Requirements.requireExecutable("mosquitto", "/usr/sbin/mosquitto", "/usr/bin/mosquitto",
                 "/usr/local/sbin/mosquitto");
         this.dir = dir;
@@ -54,11 +60,12 @@ public final class MosquittoBroker implements AutoCloseable {
                 "set_tcp_nodelay true",
                 "persistence false",
                 "max_queued_messages 200000",
-                "max_inflight_messages 100",
+                extraConf.stream().anyMatch(l -> l.startsWith("max_inflight_messages")) ? "" : "max_inflight_messages 100",
                 "log_type error",
                 "log_type warning",
                 "log_type notice",
-                "") );
+                String.join("\n", extraConf),
+                ""));
         // Started as root, mosquitto drops to user mosquitto before reading the key and ACL.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         for (Path p : new Path[] {caFile, certFile, acl, conf}) {

@@ -29,4 +29,23 @@ public final class Waits {
         }
         return true;
     }
+
+    /** Waits until {@code value} has not changed for {@code quiet}, at most {@code timeout}; returns the value. */
+    public static int untilStable(Duration timeout, Duration quiet, java.util.function.IntSupplier value) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int last = value.getAsInt();
+        long since = System.nanoTime();
+        while (System.nanoTime() - since < quiet.toNanos()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("value still changing after " + timeout);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+            int now = value.getAsInt();
+            if (now != last) {
+                last = now;
+                since = System.nanoTime();
+            }
+        }
+        return last;
+    }
 }
