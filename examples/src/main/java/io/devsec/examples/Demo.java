@@ -1,10 +1,21 @@
 package io.devsec.examples;
 
 import io.devsec.core.DeviceSecurity;
+import io.devsec.core.DeviceStatus;
 import io.devsec.core.LoginException;
 import io.devsec.core.MqttSettings;
 import io.devsec.core.PasswordRejectedException;
+import io.devsec.core.PersonalTelemetry;
 import io.devsec.core.UpdateSettings;
+import io.devsec.core.conformance.ConformanceStatement;
+import io.devsec.core.conformance.Support;
+import io.devsec.core.disclosure.DisclosurePolicy;
+import io.devsec.core.events.SecurityEvent;
+import io.devsec.core.privacy.ConsentGate;
+import io.devsec.core.privacy.ConsentRecord;
+import io.devsec.core.privacy.ConsentState;
+import io.devsec.core.privacy.Purpose;
+import io.devsec.core.privacy.WipeReceipt;
 import io.devsec.core.provisioning.LabelPasswords;
 import io.devsec.core.provisioning.ProvisioningRecord;
 import io.devsec.transport.ConnectionState;
@@ -40,9 +51,11 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -71,9 +84,15 @@ import javax.security.auth.x500.X500Principal;
  *   <li>Mutual TLS to an embedded MQTT broker (Moquette): the device publishes a QoS 1 message and the
  *       "cloud" (a second client) receives it; a topic outside the device namespace is refused.
  *   <li>Certificate renewal: the expiry event fires, a renewed certificate is installed while connected.
+ *   <li>Telemetry that carries personal data (energy history) is held on the device until the owner
+ *       consents, released on consent, and dropped after the consent is withdrawn.
  *   <li>The manufacturer makes update keys and a signed root; the device trusts that root.
  *   <li>Version 2 is installed, fails the health check and is rolled back by the trial policy.
  *   <li>Version 3 is installed and confirmed; a tampered image and a replayed version 2 are refused.
+ *   <li>The running firmware is modified on the device: the integrity check at the next start finds it, the
+ *       device is marked compromised and alerts the cloud; a valid signed version 4 clears it.
+ *   <li>The owner passes the plug on: personal data is wiped and a receipt says what was removed.
+ *   <li>The conformance statement (ETSI TS 103 645 Annex A) of the device as configured, printed at the end.
  * </ol>
  *
  * <p>Usage: {@code java -jar devsec-examples.jar [--data FOLDER]}. Without {@code --data} it runs in a fresh
@@ -85,8 +104,25 @@ public final class Demo {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ReconnectPolicy DEMO_RECONNECT = DemoCloud.LOOPBACK_RECONNECT;
 
+    /** The one purpose for which the plug processes personal data (provision 4.8). */
+    static final Purpose ENERGY_PURPOSE = Purpose.builder("energy-history")
+            .description("Energy use of the appliance on the plug, per hour (it shows when someone is at home)")
+            .processor("Acme Cloud (EU data centre)")
+            .reason("To show your energy history and savings tips in the Acme app")
+            .build();
+    /** Where energy readings go, under the device namespace. */
+    static final String ENERGY_TOPIC = "telemetry/energy";
+
     private final PrintStream out;
     private int step;
+
+    // The manufacturer's side of updates and the device's update settings, shared by the update steps.
+    private DemoManufacturer maker;
+    private Instant expires;
+    private UpdateSettings updateSettings;
+    private final AtomicReference<UpdateOffer> server = new AtomicReference<>();
+    private final AtomicBoolean healthy = new AtomicBoolean(true);
+    private final List<String> updateEvents = new CopyOnWriteArrayList<>();
 
     private Demo(PrintStream out) {
         this.out = out;
@@ -235,12 +271,18 @@ public final class Demo {
 
         Path brokerFolder = data.resolve("broker");
         try (DemoBroker broker = DemoBroker.start(brokerFolder, ca); DeviceMqttClient cloud = cloud(ca, broker, data)) {
+            // What the back end receives, by kind.
+            BlockingQueue<InboundMessage> atCloud = new LinkedBlockingQueue<>();
+            BlockingQueue<InboundMessage> energyAtCloud = new LinkedBlockingQueue<>();
+            BlockingQueue<InboundMessage> alertsAtCloud = new LinkedBlockingQueue<>();
+            cloud.subscribe("devices/+/telemetry", Qos.AT_LEAST_ONCE, atCloud::add);
+            cloud.subscribe("devices/+/" + ENERGY_TOPIC, Qos.AT_LEAST_ONCE, energyAtCloud::add);
+            cloud.subscribe("devices/+/" + DeviceSecurity.DEFAULT_ALERT_TOPIC, Qos.AT_LEAST_ONCE, alertsAtCloud::add);
+
             // 8. Mutual TLS and a QoS 1 message to the cloud.
             heading("Mutual TLS to the MQTT broker (embedded Moquette, client certificates required)");
             out.println("  Broker:             127.0.0.1:" + broker.port() + ", TLS only, MQTT 3.1.1");
             String telemetry = "devices/" + deviceId + "/telemetry";
-            BlockingQueue<InboundMessage> atCloud = new LinkedBlockingQueue<>();
-            cloud.subscribe("devices/+/telemetry", Qos.AT_LEAST_ONCE, atCloud::add);
             List<X509Certificate> expiring = new CopyOnWriteArrayList<>();
             TransportEventListener listener = new TransportEventListener() {
                 @Override
@@ -249,9 +291,8 @@ public final class Demo {
                 }
             };
             try (DeviceSecurity device = open(deviceFolder, null)) {
-                MqttSettings settings = MqttSettings.builder("localhost", broker.port(), TrustAnchors.of(List.of(ca.certificate())))
-                        .protocol(MqttProtocol.MQTT_3_1_1).reconnectPolicy(DEMO_RECONNECT).renewalWindow(Duration.ofDays(30))
-                        .listener(listener).build();
+                MqttSettings settings = mqttSettings(broker, ca).renewalWindow(Duration.ofDays(30)).listener(listener)
+                        .build();
                 DeviceMqttClient mqtt = device.mqtt(settings);
                 expect(mqtt.awaitConnected(WAIT), "the device connects over mutual TLS");
                 out.println("  Device connected:   TLS (" + TlsSettings.MODERN.protocols() + "), client certificate "
@@ -286,47 +327,91 @@ public final class Demo {
                 out.println("  Installed renewal:  valid until " + day(renewed.get(0))
                         + "; the live connection switched to it (one new TLS session, no outage)");
                 out.println("  Cloud received:     " + new String(again.payload(), StandardCharsets.UTF_8) + " after renewal");
-            }
-        }
 
-        updates(data, deviceFolder);
+                // 10. Personal data only with consent.
+                consent(device, mqtt, telemetry, atCloud, energyAtCloud);
+            }
+
+            updates(deviceFolder);
+            integrity(deviceFolder, broker, ca, alertsAtCloud);
+            wipe(deviceFolder, deviceId);
+            conformance(deviceFolder, broker, ca);
+        }
     }
 
-    private void updates(Path data, Path deviceFolder) throws Exception {
-        // 10. The manufacturer's keys and root.
+    /** Step 10: telemetry that carries personal data is held until the owner consents, and stops on withdrawal. */
+    private void consent(DeviceSecurity device, DeviceMqttClient mqtt, String telemetry, BlockingQueue<InboundMessage> atCloud,
+            BlockingQueue<InboundMessage> energyAtCloud) throws Exception {
+        heading("Telemetry with personal data waits for the owner's consent");
+        String statement = device.dataUseStatement().text();
+        statement.lines().limit(6).forEach(line -> out.println("  | " + line));
+        out.println("  | ...");
+        device.personalData().put("schedule", utf8("weekdays: on at 07:00, off at 23:00"));
+        out.println("  Owner's schedule:   stored in the personal data store (AES-256-GCM, its own key)");
+        PersonalTelemetry energy = device.personalTelemetry(mqtt);
+        ConsentGate.Decision first = energy.offer(ENERGY_PURPOSE.id(), ENERGY_TOPIC, utf8("{\"kwh_today\": 1.42}"));
+        expect(first == ConsentGate.Decision.HELD, "personal telemetry is held while the owner has not decided");
+        // Ordinary telemetry still flows; once it has arrived, nothing personal can have gone out before it.
+        mqtt.publish(telemetry, utf8("{\"power_w\": 3.1}"), Qos.AT_LEAST_ONCE);
+        expect(atCloud.poll(WAIT.toSeconds(), TimeUnit.SECONDS) != null, "ordinary telemetry still flows");
+        expect(energyAtCloud.isEmpty(), "nothing personal reaches the cloud before consent");
+        out.println("  No decision yet:    energy reading " + first + " on the device, sealed; "
+                + energy.heldCount(ENERGY_PURPOSE.id()) + " held, nothing sent");
+
+        ConsentRecord granted = device.consents().grant(ENERGY_PURPOSE.id());
+        InboundMessage released = energyAtCloud.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        expect(released != null && new String(released.payload(), StandardCharsets.UTF_8).contains("1.42"),
+                "the held reading is sent once consent is granted");
+        out.println("  Consent " + granted.state() + ":    the held reading was released; cloud received "
+                + new String(released.payload(), StandardCharsets.UTF_8));
+        ConsentGate.Decision second = energy.offer(ENERGY_PURPOSE.id(), ENERGY_TOPIC, utf8("{\"kwh_today\": 1.57}"));
+        InboundMessage next = energyAtCloud.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        expect(second == ConsentGate.Decision.SEND && next != null, "with consent, readings are sent at once");
+        out.println("  With consent:       next reading " + second + "; cloud received "
+                + new String(next.payload(), StandardCharsets.UTF_8));
+
+        ConsentRecord withdrawn = device.consents().withdraw(ENERGY_PURPOSE.id());
+        ConsentGate.Decision third = energy.offer(ENERGY_PURPOSE.id(), ENERGY_TOPIC, utf8("{\"kwh_today\": 1.60}"));
+        mqtt.publish(telemetry, utf8("{\"power_w\": 0.0}"), Qos.AT_LEAST_ONCE);
+        expect(atCloud.poll(WAIT.toSeconds(), TimeUnit.SECONDS) != null, "ordinary telemetry still flows");
+        expect(third == ConsentGate.Decision.DROPPED && energyAtCloud.isEmpty(),
+                "after withdrawal, readings are dropped on the device");
+        out.println("  Consent " + withdrawn.state() + ":  the next reading was " + third
+                + " on the device; the cloud received nothing more");
+    }
+
+    private void updates(Path deviceFolder) throws Exception {
+        // 11. The manufacturer's keys and root.
         heading("The manufacturer creates update signing keys and a root of trust");
-        DemoManufacturer maker = new DemoManufacturer();
-        Instant expires = Instant.now().plus(Duration.ofDays(365));
+        maker = new DemoManufacturer();
+        expires = Instant.now().plus(Duration.ofDays(365));
         byte[] root = maker.rootEnvelope(expires);
         out.println("  Root key:           Ed25519 " + shortId(maker.rootKeyId()) + ", update key: ECDSA P-256 "
                 + shortId(maker.updateKeyId()));
         out.println("  root.json:          version 1, threshold 1, " + root.length + " bytes, shipped with the device");
 
-        AtomicReference<UpdateOffer> server = new AtomicReference<>();
-        AtomicBoolean healthy = new AtomicBoolean(true);
-        List<String> events = new CopyOnWriteArrayList<>();
         UpdateListener listener = new UpdateListener() {
             @Override
             public void onInstalled(UpdateMetadata update) {
-                events.add("installed " + update.version());
+                updateEvents.add("installed " + update.version());
             }
 
             @Override
             public void onConfirmed(long version) {
-                events.add("confirmed " + version);
+                updateEvents.add("confirmed " + version);
             }
 
             @Override
             public void onRolledBack(BootStatus status) {
-                events.add("rolled back to " + status.confirmedVersion());
+                updateEvents.add("rolled back to " + status.confirmedVersion());
             }
 
             @Override
             public void onRefused(UpdateException reason) {
-                events.add("refused " + reason.getClass().getSimpleName());
+                updateEvents.add("refused " + reason.getClass().getSimpleName());
             }
         };
-        UpdateSettings settings = UpdateSettings.builder(root, DemoManufacturer.HARDWARE_ID)
+        updateSettings = UpdateSettings.builder(root, DemoManufacturer.HARDWARE_ID)
                 .source(installed -> Optional.ofNullable(server.getAndSet(null)))
                 .healthCheck(() -> {
                     if (!healthy.get()) {
@@ -336,8 +421,9 @@ public final class Demo {
                 .trialPolicy(TrialPolicy.of(1, Duration.ofMinutes(15)))
                 .schedule(UpdateSchedule.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ofHours(1)))
                 .listener(listener).build();
+        UpdateSettings settings = updateSettings;
 
-        // 11. Version 2: installed, unhealthy, rolled back by the trial policy.
+        // 12. Version 2: installed, unhealthy, rolled back by the trial policy.
         heading("Update to version 2: installed in the inactive slot, health check fails, automatic rollback");
         try (DeviceSecurity device = open(deviceFolder, null)) {
             UpdateAgent agent = device.startUpdates(settings);
@@ -366,7 +452,7 @@ public final class Demo {
                     + " again (slot " + agent.status().runningSlot() + ")");
         }
 
-        // 12. Version 3: installed and confirmed.
+        // 13. Version 3: installed and confirmed.
         heading("Update to version 3: installed, health check passes, confirmed");
         try (DeviceSecurity device = open(deviceFolder, null)) {
             UpdateAgent agent = device.startUpdates(settings);
@@ -379,10 +465,13 @@ public final class Demo {
             UpdateAgent agent = device.startUpdates(settings);
             expect(agent.installedVersion() == 3 && agent.status().trialSlot().isEmpty(), "version 3 is confirmed");
             expect(device.rollbackCounter().current() == 3, "the rollback floor rises to 3");
+            expect(device.status().softwareIntegrity() == DeviceStatus.SoftwareIntegrity.VERIFIED,
+                    "the running version matches its signed metadata");
             out.println("  Confirmed:          version 3 runs; anti-rollback floor in the keystore: "
-                    + device.rollbackCounter().current());
+                    + device.rollbackCounter().current() + "; integrity at start: "
+                    + device.status().softwareIntegrity());
 
-            // 13. Attacks refused.
+            // 14. Attacks refused.
             heading("Attacks refused: a tampered image and a replayed old version");
             byte[] tampered = DemoManufacturer.image(4);
             tampered[1000] ^= 0x01;
@@ -404,7 +493,97 @@ public final class Demo {
             }
             expect(agent.installedVersion() == 3, "version 3 still runs");
         }
-        out.println("  Update events:      " + String.join(", ", events));
+        out.println("  Update events:      " + String.join(", ", updateEvents));
+    }
+
+    /** Step 15: the running firmware is modified on the device; the check at start catches it. */
+    private void integrity(Path deviceFolder, DemoBroker broker, DemoCa ca, BlockingQueue<InboundMessage> alertsAtCloud)
+            throws Exception {
+        heading("Integrity failure: the installed firmware is modified; the device finds it at start and alerts");
+        String slot;
+        try (DeviceSecurity device = open(deviceFolder, null)) {
+            slot = device.startUpdates(updateSettings).status().runningSlot().name().toLowerCase(Locale.ROOT);
+        }
+        Path image = deviceFolder.resolve(UpdateSettings.DEFAULT_SLOTS_FOLDER).resolve("slot-" + slot).resolve("image");
+        byte[] bytes = Files.readAllBytes(image);
+        bytes[4321] ^= 0x01;
+        Files.write(image, bytes);
+        out.println("  Tampering:          one bit flipped in " + deviceFolder.relativize(image) + " (version 3, running)");
+        out.println("  Restart ...");
+        try (DeviceSecurity device = open(deviceFolder, null)) {
+            DeviceMqttClient mqtt = device.mqtt(mqttSettings(broker, ca).build());
+            expect(mqtt.awaitConnected(WAIT), "the device connects");
+            UpdateAgent agent = device.startUpdates(updateSettings);
+            DeviceStatus status = device.status();
+            expect(status.compromised() && status.softwareIntegrity() == DeviceStatus.SoftwareIntegrity.COMPROMISED,
+                    "the integrity check at start finds the modified image");
+            SecurityEvent failure = device.events().recentEvents().stream()
+                    .filter(e -> e.type() == SecurityEvent.Type.INTEGRITY_FAILURE).reduce((a, b) -> b)
+                    .orElseThrow(() -> new DemoFailure("expected: an INTEGRITY_FAILURE security event"));
+            out.println("  Integrity check:    " + status.softwareIntegrity() + ": version "
+                    + failure.attributes().get("version") + " in slot " + failure.attributes().get("slot")
+                    + " does not match its signed metadata (" + failure.attributes().get("reason") + ")");
+            InboundMessage alert = alertsAtCloud.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            expect(alert != null && new String(alert.payload(), StandardCharsets.UTF_8).contains("INTEGRITY_FAILURE"),
+                    "the cloud receives the integrity alert");
+            out.println("  Cloud alerted:      " + alert.topic() + " " + shorten(new String(alert.payload(),
+                    StandardCharsets.UTF_8), 90));
+            out.println("  Status:             compromised " + status.compromised() + " (kept in the keystore across "
+                    + "restarts until a valid update is confirmed)");
+
+            // Recovery: a valid signed update replaces the modified software.
+            server.set(offer(maker, 4, DemoManufacturer.image(4), DemoManufacturer.image(4), expires));
+            expect(agent.checkNow().isPresent(), "version 4 is installed");
+        }
+        out.println("  Restart ...");
+        try (DeviceSecurity device = open(deviceFolder, null)) {
+            UpdateAgent agent = device.startUpdates(updateSettings);
+            expect(agent.installedVersion() == 4 && agent.status().trialSlot().isEmpty(), "version 4 is confirmed");
+            expect(!device.status().compromised(), "a valid, confirmed update clears the compromised mark");
+            out.println("  Recovered:          signed version 4 installed and confirmed; integrity "
+                    + device.status().softwareIntegrity() + ", compromised: " + device.status().compromised());
+        }
+    }
+
+    /** Step 16: the owner passes the plug on; personal data goes, identity and firmware stay. */
+    private void wipe(Path deviceFolder, String deviceId) throws Exception {
+        heading("The owner passes the plug on: personal data wiped, with a receipt");
+        try (DeviceSecurity device = open(deviceFolder, null)) {
+            expect(device.personalData().names().contains("schedule"), "the owner's schedule is stored");
+            WipeReceipt receipt = device.wipePersonalData();
+            receipt.text().lines().forEach(line -> out.println("  | " + line));
+            expect(receipt.failures().isEmpty(), "every wipe step succeeded");
+            expect(device.personalData().names().isEmpty(), "the personal data store is empty");
+            expect(device.consents().state(ENERGY_PURPOSE.id()) == ConsentState.NOT_GIVEN, "consent is reset");
+            expect(device.deviceId().equals(deviceId), "the identity is kept");
+            out.println("  After the wipe:     personal data items " + device.personalData().names().size()
+                    + ", consent " + device.consents().state(ENERGY_PURPOSE.id()) + ", device id unchanged: "
+                    + device.deviceId().equals(deviceId) + ", anti-rollback floor " + device.rollbackCounter().current());
+        }
+    }
+
+    /** Step 17: the Annex A statement, generated from the device as it is configured now. */
+    private void conformance(Path deviceFolder, DemoBroker broker, DemoCa ca) throws Exception {
+        heading("Conformance statement (ETSI TS 103 645 Annex A), generated from the live configuration");
+        try (DeviceSecurity device = open(deviceFolder, null)) {
+            DeviceMqttClient mqtt = device.mqtt(mqttSettings(broker, ca).build());
+            expect(mqtt.awaitConnected(WAIT), "the device connects");
+            device.startUpdates(updateSettings);
+            ConformanceStatement statement = device.conformanceStatement();
+            statement.toMarkdown().lines().forEach(line -> out.println("  " + line));
+            expect(statement.rows().size() >= 13, "a row for every provision");
+            List<String> notMet = new ArrayList<>();
+            for (ConformanceStatement.Row row : statement.rows()) {
+                expect(!row.detail().isEmpty(), "every row gives its evidence or its reason");
+                if (row.support() == Support.NO) {
+                    notMet.add(row.reference());
+                }
+            }
+            out.println("  Rows answered N here, each with its reason in the table: " + notMet);
+            if (notMet.contains("4.6-1")) {
+                out.println("  (4.6-1: the listening port is the demo's own embedded broker, which shares this JVM.)");
+            }
+        }
     }
 
     private static UpdateOffer offer(DemoManufacturer maker, long version, byte[] signedImage, byte[] deliveredImage,
@@ -435,7 +614,11 @@ public final class Demo {
     }
 
     private static DeviceSecurity open(Path deviceFolder, Path recordFile) throws IOException, GeneralSecurityException {
-        DeviceSecurity.Builder builder = DeviceSecurity.builder().dataFolder(deviceFolder).productName(PRODUCT);
+        DeviceSecurity.Builder builder = DeviceSecurity.builder().dataFolder(deviceFolder).productName(PRODUCT)
+                .purposes(ENERGY_PURPOSE)
+                .disclosurePolicy(DisclosurePolicy.builder().contact("mailto:security@acme.example")
+                        .policy("https://acme.example/security/disclosure").preferredLanguage("en")
+                        .expires(Instant.now().plus(Duration.ofDays(180))).build());
         if (recordFile != null) {
             builder.provisioningRecord(recordFile);
         }
@@ -451,6 +634,16 @@ public final class Demo {
         if (!condition) {
             throw new DemoFailure("expected: " + what);
         }
+    }
+
+    /** The device's MQTT settings for the demo broker: trust its CA, MQTT 3.1.1 (Moquette), quick reconnects. */
+    private static MqttSettings.Builder mqttSettings(DemoBroker broker, DemoCa ca) {
+        return MqttSettings.builder("localhost", broker.port(), TrustAnchors.of(List.of(ca.certificate())))
+                .protocol(MqttProtocol.MQTT_3_1_1).reconnectPolicy(DEMO_RECONNECT);
+    }
+
+    private static String shorten(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 
     private static String shorten(String s) {

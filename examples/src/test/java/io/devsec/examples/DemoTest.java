@@ -38,12 +38,47 @@ class DemoTest {
                         "Replayed version 2: refused (RollbackException: installed 3, floor 3, offered 2)",
                         "installed 2, rolled back to 1, installed 3, confirmed 3, refused ImageHashException, "
                                 + "refused RollbackException");
+        // Consent-gated telemetry: held before consent, released on consent, dropped after withdrawal.
+        assertThat(output)
+                .contains("How Acme Smart Plug uses personal data", "energy-history",
+                        "No decision yet:    energy reading HELD on the device, sealed; 1 held, nothing sent",
+                        "Consent GRANTED:    the held reading was released; cloud received {\"kwh_today\": 1.42}",
+                        "With consent:       next reading SEND; cloud received {\"kwh_today\": 1.57}",
+                        "Consent WITHDRAWN:  the next reading was DROPPED on the device; the cloud received nothing more")
+                .doesNotContain("1.60");
+        // Integrity failure at start: event, alert to the cloud, compromised until a valid update is confirmed.
+        assertThat(output)
+                .contains("Tampering:          one bit flipped in slots/slot-b/image (version 3, running)",
+                        "Integrity check:    COMPROMISED: version 3 in slot B does not match its signed metadata "
+                                + "(ImageHashException)",
+                        "/security/alerts {\"kind\":\"event\",\"type\":\"INTEGRITY_FAILURE\"",
+                        "Status:             compromised true",
+                        "Recovered:          signed version 4 installed and confirmed; integrity VERIFIED, compromised: false");
+        // Personal-data wipe with its receipt; identity and firmware kept.
+        assertThat(output)
+                .contains("| Keys destroyed: privacy/personal-data-key", "| Consent records cleared: 1",
+                        "| Device identity and firmware were kept.",
+                        "After the wipe:     personal data items 0, consent NOT_GIVEN, device id unchanged: true, "
+                                + "anti-rollback floor 4");
+        // The conformance statement at the end, with a row per provision.
+        assertThat(output)
+                .contains("Conformance statement (ETSI TS 103 645 Annex A)", "# Implementation conformance statement",
+                        "| Serial number | PLUG-00000042 |", "| 4.1-1 |", "| 4.4-1 |", "| 4.7-1 |", "| 4.8-2 |",
+                        "| 4.11-1 |", "| 4.13-1 |", "Mandatory supported:", "Rows answered N here");
+        assertThat(output).containsSubsequence("1. At the factory", "2. First start", "7. The device CA issues",
+                "8. Mutual TLS", "10. Telemetry with personal data", "12. Update to version 2",
+                "13. Update to version 3", "14. Attacks refused", "15. Integrity failure",
+                "16. The owner passes the plug on", "17. Conformance statement", "Demo finished");
         assertThat(output.indexOf("Cloud received")).isLessThan(output.indexOf("Renewal event"));
         assertThat(output.indexOf("rolled back to 1")).isLessThan(output.indexOf("confirmed 3"));
         assertThat(temp.resolve("plug/" + io.devsec.core.UpdateSettings.DEFAULT_SLOTS_FOLDER + "/boot-state")).exists();
         assertThat(temp.resolve("plug/" + io.devsec.core.MqttSettings.DEFAULT_OUTBOX_FOLDER)).isDirectory();
         assertThat(temp.resolve("plug/device.keystore")).exists();
         assertThat(Files.list(temp.resolve("factory"))).isEmpty();
+        Path personal = temp.resolve("plug/" + io.devsec.core.privacy.PersonalDataStore.FOLDER);
+        if (Files.exists(personal)) {
+            assertThat(personal).as("no personal data left after the wipe").isEmptyDirectory();
+        }
     }
 
     @Test
