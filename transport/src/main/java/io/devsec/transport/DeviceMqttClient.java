@@ -99,6 +99,10 @@ public final class DeviceMqttClient implements AutoCloseable {
     private MqttSession session;
     private long epoch;
     private long cursor;
+    /** The only topic a quarantined client may use (full name); null when not quarantined. Guarded by lock. */
+    private String quarantineTopic;
+    /** The lowest queued message held back by the quarantine; Long.MAX_VALUE when none. Guarded by lock. */
+    private long firstHeldBack = Long.MAX_VALUE;
     private int inflight;
     private boolean closed;
     private boolean senderWaiting;
@@ -389,10 +393,76 @@ public final class DeviceMqttClient implements AutoCloseable {
             } else {
                 namespace.checkTopicName(topic);
             }
+            String q;
+            lock.lock();
+            try {
+                q = quarantineTopic;
+            } finally {
+                lock.unlock();
+            }
+            if (q != null && !q.equals(topic)) {
+                throw new TopicOutsideNamespaceException(topic, namespace.prefix(),
+                        "the client is quarantined: only " + TopicNamespace.printable(q) + " may be used");
+            }
         } catch (TopicOutsideNamespaceException e) {
             LOG.debug("refused topic locally: {}", e.getMessage());
             event(TransportSecurityEvent.Type.TOPIC_REFUSED_LOCALLY, e.getMessage(), e);
             throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ quarantine
+
+    /**
+     * Quarantines this client, for a device whose software failed its integrity check: from now on every
+     * publish and subscribe is refused with {@link TopicOutsideNamespaceException} (and a
+     * {@link TransportSecurityEvent.Type#TOPIC_REFUSED_LOCALLY} event) except on the one alert topic
+     * {@code alertTopicSuffix} (relative to the namespace, no wildcards). Messages already queued in the outbox
+     * for other topics are held back, not dropped, and sent after {@link #liftQuarantine()}. Existing
+     * subscriptions keep delivering (an update may arrive through them). Calling it again replaces the
+     * alert topic.
+     *
+     * @throws TopicOutsideNamespaceException when the alert topic is malformed, has wildcards or leaves the
+     *     namespace (the client is then not quarantined)
+     */
+    public void quarantine(String alertTopicSuffix) throws TopicOutsideNamespaceException {
+        Objects.requireNonNull(alertTopicSuffix, "alertTopicSuffix");
+        String topic = namespace.topic(alertTopicSuffix);
+        lock.lock();
+        try {
+            quarantineTopic = topic;
+        } finally {
+            lock.unlock();
+        }
+        LOG.warn("client {} quarantined: only {} may be used", clientId, TopicNamespace.printable(topic));
+    }
+
+    /** Ends the quarantine: every topic of the namespace can be used again and held-back messages are sent. */
+    public void liftQuarantine() {
+        lock.lock();
+        try {
+            if (quarantineTopic == null) {
+                return;
+            }
+            quarantineTopic = null;
+            if (firstHeldBack != Long.MAX_VALUE) {
+                cursor = Math.min(cursor, firstHeldBack - 1);
+                firstHeldBack = Long.MAX_VALUE;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        LOG.info("client {}: quarantine lifted", clientId);
+    }
+
+    /** The alert topic while quarantined (full name); empty when not quarantined. */
+    public Optional<String> quarantined() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(quarantineTopic);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -687,6 +757,13 @@ public final class DeviceMqttClient implements AutoCloseable {
                     }
                     if (state == ConnectionState.CONNECTED && inflight < maxInflight) {
                         Optional<OutboxJournal.Entry> next = outbox.nextAfter(cursor);
+                        while (next.isPresent() && quarantineTopic != null
+                                && !quarantineTopic.equals(next.get().topic())) {
+                            // Held back, not sent: liftQuarantine() moves the cursor back to it.
+                            firstHeldBack = Math.min(firstHeldBack, next.get().seq());
+                            cursor = next.get().seq();
+                            next = outbox.nextAfter(cursor);
+                        }
                         if (next.isPresent()) {
                             e = next.get();
                             break;
