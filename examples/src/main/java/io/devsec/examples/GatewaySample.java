@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devsec.core.DeviceSecurity;
 import io.devsec.core.MqttSettings;
-import io.devsec.core.events.EventAdapters;
 import io.devsec.core.events.SecurityEvent;
-import io.devsec.core.events.SecurityEvents;
 import io.devsec.core.validation.JsonLimits;
 import io.devsec.core.validation.MessageSchemas;
 import io.devsec.core.validation.Rules;
@@ -50,8 +48,9 @@ import java.util.stream.Stream;
  * it their readings as raw JSON. The gateway trusts none of them: every reading goes through a
  * {@link ValidatorRegistry} with one registered {@link Schema} per paired sensor (default deny: an unpaired
  * sensor has no schema and is refused), and only a valid reading is forwarded upstream, re-wrapped in DevSec's
- * telemetry format, over mutual TLS to the broker. Each refusal becomes an {@code INVALID_INPUT} security event
- * that names the reason and the path, never the refused value. The back end validates what arrives as well.
+ * telemetry format, over mutual TLS to the broker. Each refusal becomes an {@code INVALID_INPUT} event on the
+ * gateway's security event stream ({@link DeviceSecurity#reportInvalidInput}) that names the reason and the
+ * path, never the refused value. The back end validates what arrives as well.
  *
  * <p>Usage: {@code java -cp devsec-examples.jar io.devsec.examples.GatewaySample [--data FOLDER]}. Without
  * {@code --data} it runs in a fresh temporary folder and removes it at the end. Exit code 0 when every reading
@@ -140,16 +139,14 @@ public final class GatewaySample {
      */
     static final class Bridge {
         private final ValidatorRegistry readings = Validators.registry();
+        private final DeviceSecurity gateway;
         private final DeviceMqttClient upstream;
-        private final String gatewayId;
-        private final SecurityEvents events;
         private final Clock clock;
         private final AtomicLong sequence = new AtomicLong();
 
-        Bridge(String gatewayId, DeviceMqttClient upstream, SecurityEvents events, Clock clock) {
-            this.gatewayId = gatewayId;
+        Bridge(DeviceSecurity gateway, DeviceMqttClient upstream, Clock clock) {
+            this.gateway = gateway;
             this.upstream = upstream;
-            this.events = events;
             this.clock = clock;
         }
 
@@ -174,7 +171,8 @@ public final class GatewaySample {
                 readings.validate(localTopic(sensorId), raw);
                 reading = JSON.readTree(raw);
             } catch (ValidationException e) {
-                EventAdapters.invalidInput(events, SecurityEvent.Source.APPLICATION, "sensor-link", e);
+                // On the gateway's one security event stream, with the reason and path, never the reading.
+                gateway.reportInvalidInput("sensor-link", e);
                 throw e;
             }
             ObjectNode metrics = JSON.createObjectNode();
@@ -188,7 +186,7 @@ public final class GatewaySample {
             telemetry.set("metrics", metrics);
             byte[] payload = JSON.writeValueAsBytes(telemetry);
             MessageSchemas.TELEMETRY.validate(payload); // the gateway checks its own output too
-            String topic = "devices/" + gatewayId + "/sensors/" + sensorId + "/telemetry";
+            String topic = upstream.namespace().topic("sensors/" + sensorId + "/telemetry");
             upstream.publish(topic, payload, Qos.AT_LEAST_ONCE);
             return topic;
         }
@@ -246,8 +244,7 @@ public final class GatewaySample {
                 DemoCloud.awaitSubscribed(upstream, probeTopic, probeTelemetry(), probeSeen::get, WAIT);
 
                 heading("Pairing: one schema per sensor; anything else is refused (default deny)");
-                SecurityEvents events = SecurityEvents.create();
-                Bridge bridge = new Bridge(gatewayId, upstream, events, Clock.systemUTC());
+                Bridge bridge = new Bridge(gateway, upstream, Clock.systemUTC());
                 PAIRED_SENSORS.forEach((sensor, schema) -> {
                     bridge.pair(sensor, schema);
                     out.println("  Paired:             " + pad(sensor, 14) + (schema == THERMOMETER
@@ -289,7 +286,8 @@ public final class GatewaySample {
                         out.println("  " + pad("", 14) + "refused: " + e.getMessage());
                     }
                 }
-                List<SecurityEvent> refusals = events.recentEvents();
+                List<SecurityEvent> refusals = gateway.events().recentEvents().stream()
+                        .filter(e -> "sensor-link".equals(e.attributes().get("boundary"))).toList();
                 check(refusals.size() == invalid.size(), "one INVALID_INPUT event per refused reading");
                 check(refusals.stream().allMatch(e -> e.type() == SecurityEvent.Type.INVALID_INPUT),
                         "the events are INVALID_INPUT");

@@ -5,18 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devsec.core.DeviceSecurity;
 import io.devsec.core.MqttSettings;
+import io.devsec.core.events.SecurityEvent;
 import io.devsec.core.validation.JsonLimits;
 import io.devsec.core.validation.MessageSchemas;
 import io.devsec.core.validation.Rules;
 import io.devsec.core.validation.Schema;
 import io.devsec.core.validation.ValidationException;
-import io.devsec.core.validation.ValidatorRegistry;
-import io.devsec.core.validation.Validators;
 import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.InboundMessage;
 import io.devsec.transport.Qos;
-import io.devsec.transport.TransportEventListener;
-import io.devsec.transport.TransportSecurityEvent;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -38,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * {@code {"id":"c-17","relay":"on"}} ({@code "on"}, {@code "off"} or {@code "report"}) and answers each one by
  * publishing its state, {@code {"id":"c-17","relay":"on","time":"..."}}, on {@code devices/{deviceId}/relay/state}.
  * DevSec does the security work: mutual TLS with the device identity from the keystore, a topic namespace the
- * plug cannot leave, and validation of every command against {@link #COMMAND} before {@link #onCommand} ever
- * sees it. An invalid command is dropped by DevSec and counted in {@link #refusedCommands()}; the application
- * code never handles it.
+ * plug cannot leave, and validation of every command against {@link #COMMAND} (registered in
+ * {@link DeviceSecurity#validators()}) before {@link #onCommand} ever sees it. An invalid command is dropped by
+ * DevSec and becomes an {@code INVALID_INPUT} event on {@link DeviceSecurity#events()}, counted here in
+ * {@link #refusedCommands()}; the application code never handles it.
  *
  * <p>{@code SmartPlugAppTest} (in the examples' tests) shows how such an application tests itself end to end
  * against an embedded broker.
@@ -73,32 +71,31 @@ public final class SmartPlugApp implements AutoCloseable {
     }
 
     /**
-     * Starts the plug on {@code device}: builds its MQTT client from {@code settings} (broker and trust anchors;
-     * this method sets the inbound validator and listener) and subscribes to the command topic. The client
-     * connects in the background: see {@link #awaitConnected(Duration)}.
+     * Starts the plug on {@code device}: registers {@link #COMMAND} for the command topic in the device's
+     * validator registry, builds the device's MQTT client from {@code settings} (broker and trust anchors) and
+     * subscribes to the command topic. The client connects in the background: see {@link #awaitConnected}.
      *
      * @throws IOException when the outbox cannot be opened
      * @throws GeneralSecurityException when the keystore cannot be read or the TLS context cannot be built
      */
-    public static SmartPlugApp start(DeviceSecurity device, MqttSettings.Builder settings)
-            throws IOException, GeneralSecurityException {
+    public static SmartPlugApp start(DeviceSecurity device, MqttSettings settings) throws IOException, GeneralSecurityException {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(settings, "settings");
         String deviceId = device.deviceId();
-        // Default deny: only the command topic has a validator, so a message on any other topic is dropped too.
-        ValidatorRegistry inbound = Validators.registry().register("devices/" + deviceId + "/relay/set", COMMAND);
-        AtomicInteger refusedCounter = new AtomicInteger();
-        settings.validator(Validators.messageValidator(inbound)).listener(new TransportEventListener() {
-            @Override
-            public void securityEvent(TransportSecurityEvent event) {
-                if (event.type() == TransportSecurityEvent.Type.INBOUND_MESSAGE_REJECTED) {
-                    refusedCounter.incrementAndGet();
-                }
+        String commandTopic = "devices/" + deviceId + "/relay/set";
+        // The one line of security code the application writes: the schema of its own command. DevSec checks
+        // every inbound message against the registry before any handler runs (default deny: a topic without a
+        // registered schema is refused too), and reports each refusal as an INVALID_INPUT security event.
+        device.validators().register(commandTopic, COMMAND);
+        AtomicInteger refused = new AtomicInteger();
+        device.events().subscribe(event -> {
+            if (event.type() == SecurityEvent.Type.INVALID_INPUT && commandTopic.equals(event.attributes().get("topic"))) {
+                refused.incrementAndGet();
             }
         });
-        DeviceMqttClient mqtt = device.mqtt(settings.build());
-        SmartPlugApp app = new SmartPlugApp(mqtt, deviceId, refusedCounter, Clock.systemUTC());
-        mqtt.subscribe(app.commandTopic, Qos.AT_LEAST_ONCE, app::onCommand);
+        DeviceMqttClient mqtt = device.mqtt(settings);
+        SmartPlugApp app = new SmartPlugApp(mqtt, deviceId, refused, Clock.systemUTC());
+        mqtt.subscribe(commandTopic, Qos.AT_LEAST_ONCE, app::onCommand);
         return app;
     }
 
@@ -127,7 +124,7 @@ public final class SmartPlugApp implements AutoCloseable {
         return Collections.unmodifiableList(new ArrayList<>(handled));
     }
 
-    /** How many inbound messages DevSec refused before they reached the application. */
+    /** How many commands DevSec refused before they reached the application (INVALID_INPUT events on its topic). */
     public int refusedCommands() {
         return refused.get();
     }

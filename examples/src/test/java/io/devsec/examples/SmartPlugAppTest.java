@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.devsec.core.DeviceSecurity;
 import io.devsec.core.MqttSettings;
+import io.devsec.core.events.SecurityEvent;
 import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.InboundMessage;
 import io.devsec.transport.MessageValidator;
@@ -89,9 +90,9 @@ class SmartPlugAppTest {
         // The CA checks the device's CSR and issues its client certificate; without it the broker refuses the plug.
         device.installCertificateChain(ca.signCsr(device.certificateSigningRequestDer(), Duration.ofDays(30)));
         // Step 4: start the application under test, pointed at the embedded broker.
-        MqttSettings.Builder settings = MqttSettings.builder("localhost", broker.port(),
+        MqttSettings settings = MqttSettings.builder("localhost", broker.port(),
                 TrustAnchors.of(List.of(ca.certificate()))).protocol(MqttProtocol.MQTT_3_1_1)
-                .reconnectPolicy(DemoCloud.LOOPBACK_RECONNECT);
+                .reconnectPolicy(DemoCloud.LOOPBACK_RECONNECT).build();
         plug = SmartPlugApp.start(device, settings);
         assertThat(plug.awaitConnected(WAIT)).as("the plug connects over mutual TLS").isTrue();
         // Step 5: subscriptions are set up asynchronously. Send harmless "report" commands until a state comes
@@ -150,6 +151,13 @@ class SmartPlugAppTest {
         await("DevSec to refuse all " + invalid.length + " invalid commands",
                 () -> plug.refusedCommands() >= invalid.length);
         assertThat(plug.refusedCommands()).isEqualTo(invalid.length);
+        // Each refusal is on the device's security event stream, with the reason and never the payload.
+        List<SecurityEvent> refusals = device.events().recentEvents().stream()
+                .filter(e -> e.type() == SecurityEvent.Type.INVALID_INPUT).toList();
+        assertThat(refusals).extracting(e -> e.attributes().get("validationReason"))
+                .containsExactlyInAnyOrder("NOT_ALLOWED", "UNKNOWN_FIELD", "DUPLICATE_KEY", "NOT_ALLOWED", "TRAILING_DATA",
+                        "TOO_DEEP", "MALFORMED", "TOO_LARGE");
+        assertThat(refusals).allSatisfy(e -> assertThat(e.toString()).doesNotContain("explode", "bad-"));
         assertThat(plug.handledCommandIds()).allMatch(id -> id.equals("probe") || id.equals("good-1"))
                 .contains("good-1");
         assertThat(plug.relayOn()).isTrue();
