@@ -1043,11 +1043,23 @@ public final class DeviceSecurity implements Closeable {
         };
     }
 
+    /** Quarantines a client: only the alert topic stays reachable; a client that cannot be quarantined is closed. */
     private void quarantine(DeviceMqttClient client) {
-        // wired to transport's quarantine below
+        try {
+            client.quarantine(alertTopic);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            LOG.warn("Could not quarantine MQTT client {} of compromised device {} ({}): closing it", client.clientId(),
+                    deviceId, e.toString());
+            try {
+                client.close();
+            } catch (IOException closing) {
+                LOG.warn("Closing MQTT client {} failed: {}", client.clientId(), closing.toString());
+            }
+        }
     }
 
     private void liftQuarantine(DeviceMqttClient client) {
+        client.liftQuarantine();
     }
 
 

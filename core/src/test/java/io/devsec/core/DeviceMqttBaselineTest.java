@@ -1,6 +1,7 @@
 package io.devsec.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.devsec.core.events.SecurityEvent;
@@ -20,9 +21,14 @@ import io.devsec.transport.Qos;
 import io.devsec.transport.ReconnectPolicy;
 import io.devsec.transport.TlsIdentity;
 import io.devsec.transport.TlsSettings;
+import io.devsec.transport.TopicOutsideNamespaceException;
 import io.devsec.transport.TopicNamespace;
 import io.devsec.transport.TrustAnchors;
+import io.devsec.update.TrialPolicy;
+import io.devsec.update.UpdateAgent;
+import io.devsec.update.UpdateOffer;
 import io.devsec.update.UpdateSchedule;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +38,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import javax.crypto.KeyGenerator;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -226,6 +234,58 @@ class DeviceMqttBaselineTest {
             assertThat(device.attackSurfaceReport().endpoints()).hasSize(1)
                     .allSatisfy((name, uri) -> assertThat(uri.toString()).startsWith("ssl://localhost:"));
             assertThat(device.attackSurfaceReport().features()).containsKeys("mqtt", "updates", "security-telemetry");
+        }
+    }
+
+    @Test
+    void compromisedDevice_quarantinesItsClientsUntilAValidUpdateIsConfirmed() throws Exception {
+        UpdateSigner maker = new UpdateSigner();
+        Instant expires = Instant.now().plus(Duration.ofDays(30));
+        byte[] root = maker.root(expires);
+        AtomicReference<UpdateOffer> offered = new AtomicReference<>();
+        UpdateSettings updates = UpdateSettings.builder(root, UpdateSigner.HARDWARE)
+                .source(installed -> Optional.ofNullable(offered.getAndSet(null))).healthCheck(() -> { })
+                .trialPolicy(TrialPolicy.of(1, Duration.ofMinutes(10)))
+                .schedule(UpdateSchedule.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ZERO)).build();
+        byte[] image = UpdateSigner.image(2);
+        offered.set(UpdateOffer.of(List.of(), maker.update(2, image, expires), () -> new ByteArrayInputStream(image)));
+        try (DeviceSecurity device = device()) {
+            assertThat(device.startUpdates(updates).checkNow()).isPresent();
+        }
+        try (DeviceSecurity device = device()) {
+            assertThat(device.startUpdates(updates).installedVersion()).isEqualTo(2);
+        }
+        Path image2 = dir.resolve("device").resolve(UpdateSettings.DEFAULT_SLOTS_FOLDER).resolve("slot-b").resolve("image");
+        byte[] bytes = Files.readAllBytes(image2);
+        bytes[7] ^= 1;
+        Files.write(image2, bytes);
+
+        List<InboundMessage> alerts = new CopyOnWriteArrayList<>();
+        try (DeviceSecurity device = device(); DeviceMqttClient cloud = cloud()) {
+            String ns = "devices/" + device.deviceId() + "/";
+            cloud.subscribe(ns + DeviceSecurity.DEFAULT_ALERT_TOPIC, Qos.AT_LEAST_ONCE, alerts::add);
+            DeviceMqttClient client = device.mqtt(settings(broker.port).build());
+            assertThat(client.awaitConnected(WAIT)).isTrue();
+            UpdateAgent agent = device.startUpdates(updates);
+            assertThat(device.status().compromised()).isTrue();
+            assertThat(client.quarantined()).contains(ns + DeviceSecurity.DEFAULT_ALERT_TOPIC);
+            assertThatThrownBy(() -> client.publish(ns + "telemetry", utf8("x"), Qos.AT_LEAST_ONCE))
+                    .isInstanceOf(TopicOutsideNamespaceException.class);
+            Conditions.await(WAIT, "the integrity alert at the cloud",
+                    () -> alerts.stream().anyMatch(m -> text(m).contains("INTEGRITY_FAILURE")));
+            byte[] image3 = UpdateSigner.image(3);
+            offered.set(UpdateOffer.of(List.of(), maker.update(3, image3, expires), () -> new ByteArrayInputStream(image3)));
+            assertThat(agent.checkNow()).isPresent();
+        }
+        try (DeviceSecurity device = device()) {
+            String ns = "devices/" + device.deviceId() + "/";
+            DeviceMqttClient client = device.mqtt(settings(broker.port).build());
+            assertThat(client.quarantined()).as("a new client of a compromised device").isPresent();
+            assertThat(device.startUpdates(updates).installedVersion()).isEqualTo(3);
+            assertThat(device.status().compromised()).isFalse();
+            assertThat(client.quarantined()).as("lifted once v3 is verified and confirmed").isEmpty();
+            assertThat(client.awaitConnected(WAIT)).isTrue();
+            client.publish(ns + "telemetry", utf8("back to normal"), Qos.AT_LEAST_ONCE).await(WAIT);
         }
     }
 }
