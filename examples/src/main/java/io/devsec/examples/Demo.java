@@ -333,7 +333,7 @@ public final class Demo {
             }
 
             updates(deviceFolder);
-            integrity(deviceFolder, broker, ca, alertsAtCloud);
+            integrity(deviceFolder, broker, ca, atCloud, alertsAtCloud);
             wipe(deviceFolder, deviceId);
             conformance(deviceFolder, broker, ca);
         }
@@ -497,9 +497,9 @@ public final class Demo {
     }
 
     /** Step 15: the running firmware is modified on the device; the check at start catches it. */
-    private void integrity(Path deviceFolder, DemoBroker broker, DemoCa ca, BlockingQueue<InboundMessage> alertsAtCloud)
-            throws Exception {
-        heading("Integrity failure: the installed firmware is modified; the device finds it at start and alerts");
+    private void integrity(Path deviceFolder, DemoBroker broker, DemoCa ca, BlockingQueue<InboundMessage> atCloud,
+            BlockingQueue<InboundMessage> alertsAtCloud) throws Exception {
+        heading("Integrity failure: the installed firmware is modified; the device alerts and is quarantined");
         String slot;
         try (DeviceSecurity device = open(deviceFolder, null)) {
             slot = device.startUpdates(updateSettings).status().runningSlot().name().toLowerCase(Locale.ROOT);
@@ -513,6 +513,7 @@ public final class Demo {
         try (DeviceSecurity device = open(deviceFolder, null)) {
             DeviceMqttClient mqtt = device.mqtt(mqttSettings(broker, ca).build());
             expect(mqtt.awaitConnected(WAIT), "the device connects");
+            String telemetry = mqtt.namespace().topic("telemetry");
             UpdateAgent agent = device.startUpdates(updateSettings);
             DeviceStatus status = device.status();
             expect(status.compromised() && status.softwareIntegrity() == DeviceStatus.SoftwareIntegrity.COMPROMISED,
@@ -528,8 +529,17 @@ public final class Demo {
                     "the cloud receives the integrity alert");
             out.println("  Cloud alerted:      " + alert.topic() + " " + shorten(new String(alert.payload(),
                     StandardCharsets.UTF_8), 90));
-            out.println("  Status:             compromised " + status.compromised() + " (kept in the keystore across "
-                    + "restarts until a valid update is confirmed)");
+            out.println("  Status finding:     " + status.findings().get(0).text());
+            // Quarantine: the client reaches the alert topic only, so the device connects no wider than needed.
+            String alertTopic = mqtt.namespace().topic(DeviceSecurity.DEFAULT_ALERT_TOPIC);
+            expect(mqtt.quarantined().equals(Optional.of(alertTopic)), "the MQTT client is quarantined");
+            try {
+                mqtt.publish(telemetry, utf8("{\"power_w\": 3.0}"), Qos.AT_LEAST_ONCE);
+                throw new DemoFailure("a quarantined device published telemetry");
+            } catch (TopicOutsideNamespaceException e) {
+                out.println("  Quarantine:         telemetry refused on the device; only " + alertTopic
+                        + " is reachable");
+            }
 
             // Recovery: a valid signed update replaces the modified software.
             server.set(offer(maker, 4, DemoManufacturer.image(4), DemoManufacturer.image(4), expires));
@@ -537,11 +547,19 @@ public final class Demo {
         }
         out.println("  Restart ...");
         try (DeviceSecurity device = open(deviceFolder, null)) {
+            DeviceMqttClient mqtt = device.mqtt(mqttSettings(broker, ca).build());
+            expect(mqtt.quarantined().isPresent(), "the mark survives the restart: the new client starts quarantined");
             UpdateAgent agent = device.startUpdates(updateSettings);
             expect(agent.installedVersion() == 4 && agent.status().trialSlot().isEmpty(), "version 4 is confirmed");
             expect(!device.status().compromised(), "a valid, confirmed update clears the compromised mark");
+            expect(mqtt.quarantined().isEmpty(), "the quarantine is lifted");
+            expect(mqtt.awaitConnected(WAIT), "the device connects");
+            mqtt.publish(mqtt.namespace().topic("telemetry"), utf8("{\"power_w\": 3.4}"), Qos.AT_LEAST_ONCE);
+            InboundMessage back = atCloud.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            expect(back != null, "telemetry flows again after the repair");
             out.println("  Recovered:          signed version 4 installed and confirmed; integrity "
-                    + device.status().softwareIntegrity() + ", compromised: " + device.status().compromised());
+                    + device.status().softwareIntegrity() + ", compromised: " + device.status().compromised()
+                    + "; quarantine lifted, cloud received " + new String(back.payload(), StandardCharsets.UTF_8));
         }
     }
 

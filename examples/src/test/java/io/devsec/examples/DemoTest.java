@@ -52,8 +52,10 @@ class DemoTest {
                         "Integrity check:    COMPROMISED: version 3 in slot B does not match its signed metadata "
                                 + "(ImageHashException)",
                         "/security/alerts {\"kind\":\"event\",\"type\":\"INTEGRITY_FAILURE\"",
-                        "Status:             compromised true",
-                        "Recovered:          signed version 4 installed and confirmed; integrity VERIFIED, compromised: false");
+                        "Status finding:     Device compromised",
+                        "Quarantine:         telemetry refused on the device; only devices/ds-",
+                        "Recovered:          signed version 4 installed and confirmed; integrity VERIFIED, compromised: false; "
+                                + "quarantine lifted, cloud received {\"power_w\": 3.4}");
         // Personal-data wipe with its receipt; identity and firmware kept.
         assertThat(output)
                 .contains("| Keys destroyed: privacy/personal-data-key", "| Consent records cleared: 1",
@@ -67,7 +69,7 @@ class DemoTest {
                         "| 4.11-1 |", "| 4.13-1 |", "Mandatory supported:", "Rows answered N here");
         assertThat(output).containsSubsequence("1. At the factory", "2. First start", "7. The device CA issues",
                 "8. Mutual TLS", "10. Telemetry with personal data", "12. Update to version 2",
-                "13. Update to version 3", "14. Attacks refused", "15. Integrity failure",
+                "13. Update to version 3", "14. Attacks refused", "15. Integrity failure: the installed firmware is modified; the device alerts and is quarantined",
                 "16. The owner passes the plug on", "17. Conformance statement", "Demo finished");
         assertThat(output.indexOf("Cloud received")).isLessThan(output.indexOf("Renewal event"));
         assertThat(output.indexOf("rolled back to 1")).isLessThan(output.indexOf("confirmed 3"));
