@@ -146,6 +146,19 @@ class DeviceBaselineTest {
     }
 
     @Test
+    void provisioningRecord_malformed_refusedAsInvalidInputEvent() throws Exception {
+        SecurityEvents events = SecurityEvents.builder().clock(clock).build();
+        Path record = dir.resolve("record.json");
+        Files.writeString(record, "{\"serialNumber\": [1, 2, 3]");
+        assertThatThrownBy(() -> builder().securityEvents(events).provisioningRecord(record).build())
+                .isInstanceOf(io.devsec.core.provisioning.InvalidProvisioningRecordException.class);
+        assertThat(events.recentEvents()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(SecurityEvent.Type.INVALID_INPUT);
+            assertThat(e.attributes()).containsEntry("boundary", "provisioning");
+        });
+    }
+
+    @Test
     void wipePersonalData_destroysKeysAndConsents_keepsIdentityAndPassword() throws Exception {
         char[] password;
         String id;

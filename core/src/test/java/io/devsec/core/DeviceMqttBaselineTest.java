@@ -150,6 +150,38 @@ class DeviceMqttBaselineTest {
     }
 
     @Test
+    void mqtt_withApplicationValidator_devsecTopicsStillUseTheSchema() throws Exception {
+        List<InboundMessage> atDevice = new CopyOnWriteArrayList<>();
+        try (DeviceSecurity device = device(); DeviceMqttClient cloud = cloud()) {
+            String ns = "devices/" + device.deviceId() + "/";
+            DeviceMqttClient client = device.mqtt(settings(broker.port).validator(m -> {
+                if (text(m).contains("evil")) {
+                    throw io.devsec.transport.InvalidMessageException.rejected(m.topic(), "refused by the application");
+                }
+            }).build());
+            client.subscribe(ns + "#", Qos.AT_LEAST_ONCE, atDevice::add);
+            assertThat(client.awaitConnected(WAIT)).isTrue();
+            Conditions.await(WAIT, "an application message", () -> {
+                try {
+                    cloud.publish(ns + "relay/set", utf8("on"), Qos.AT_LEAST_ONCE).await(WAIT);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                return !atDevice.isEmpty();
+            });
+            cloud.publish(ns + "relay/set", utf8("evil"), Qos.AT_LEAST_ONCE).await(WAIT);
+            cloud.publish(ns + "cmd/a", utf8("{\"command\":\"format_disk\",\"id\":\"c-9\"}"), Qos.AT_LEAST_ONCE).await(WAIT);
+            cloud.publish(ns + "cmd/b", utf8("{\"command\":\"reboot\",\"id\":\"c-10\"}"), Qos.AT_LEAST_ONCE).await(WAIT);
+            Conditions.await(WAIT, "the valid command", () -> atDevice.stream().anyMatch(m -> m.topic().endsWith("cmd/b")));
+            Conditions.await(WAIT, "two refusals", () -> device.events().recentEvents().stream()
+                    .filter(e -> e.type() == SecurityEvent.Type.INVALID_INPUT).count() >= 2);
+            assertThat(atDevice).noneMatch(m -> m.topic().endsWith("cmd/a") || text(m).equals("evil"));
+            assertThat(device.events().recentEvents().stream().filter(e -> e.type() == SecurityEvent.Type.INVALID_INPUT))
+                    .hasSize(2);
+        }
+    }
+
+    @Test
     void publishSecurityTelemetry_failedLoginReachesTheSecurityEventsTopic() throws Exception {
         List<InboundMessage> atCloud = new CopyOnWriteArrayList<>();
         try (DeviceSecurity device = device(); DeviceMqttClient cloud = cloud()) {
