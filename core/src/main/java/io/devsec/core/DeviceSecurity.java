@@ -121,6 +121,23 @@ import org.slf4j.LoggerFactory;
  * is written to the keystore before the password is checked, so killing the process mid-login or
  * rebooting does not reset it. {@link #changePassword} applies the {@link PasswordPolicy}.
  *
+ * <p>Beyond credentials the facade composes the rest of the baseline:
+ * <ul>
+ *   <li>Transport and updates: {@link #mqtt} (mutual TLS with the keystore identity, inbound messages checked
+ *       by {@link #validators()}, default deny) and {@link #startUpdates} (signed updates, anti-rollback, and
+ *       the integrity check of the running image, {@link #verifyIntegrity()}: a mismatch marks the device
+ *       compromised and quarantines its MQTT clients to the alert topic until a valid update is confirmed).</li>
+ *   <li>Security events (4.10): {@link #events()}, fed by logins, resets, transport, updates, refused input and
+ *       integrity failures, watched by the anomaly detector; {@link #publishSecurityTelemetry} sends them over
+ *       MQTT.</li>
+ *   <li>Privacy (4.8, 4.11): {@link Builder#purposes}, {@link #consents()}, {@link #personalData()},
+ *       {@link #personalTelemetry}, {@link #dataUseStatement()}, {@link #wipePersonalData()}, and
+ *       {@link #factoryResetWithReceipt} for a transfer of ownership.</li>
+ *   <li>Disclosure, attack surface and ease of use (4.2, 4.6, 4.12): {@link #securityTxt()},
+ *       {@link #publicInfo()}, {@link #attackSurfaceReport()}, the health check in {@link #status()}, the
+ *       Annex A {@link #conformanceStatement()}, and a strict {@link Builder#configFile configuration file}.</li>
+ * </ul>
+ *
  * <p>Thread-safe. {@link #close()} wipes what is held in memory and releases the keystore.
  */
 public final class DeviceSecurity implements Closeable {
