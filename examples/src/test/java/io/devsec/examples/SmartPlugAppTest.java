@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.devsec.core.DeviceSecurity;
 import io.devsec.core.MqttSettings;
 import io.devsec.core.events.SecurityEvent;
+import io.devsec.transport.ConnectionState;
 import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.InboundMessage;
 import io.devsec.transport.MessageValidator;
@@ -161,6 +162,24 @@ class SmartPlugAppTest {
         assertThat(plug.handledCommandIds()).allMatch(id -> id.equals("probe") || id.equals("good-1"))
                 .contains("good-1");
         assertThat(plug.relayOn()).isTrue();
+    }
+
+    @Test
+    void deviceWithoutACaIssuedCertificate_isRefusedByTheBroker(@TempDir Path strangerFolder) throws Exception {
+        // Arrange: a second device that never had its CSR signed, so it only holds its self-signed certificate.
+        try (DeviceSecurity stranger = DeviceSecurity.builder().dataFolder(strangerFolder).productName("Acme Smart Plug")
+                .build()) {
+            // Act: it tries to connect to the same broker.
+            DeviceMqttClient mqtt = stranger.mqtt(MqttSettings.builder("localhost", broker.port(),
+                    TrustAnchors.of(List.of(ca.certificate()))).protocol(MqttProtocol.MQTT_3_1_1)
+                    .reconnectPolicy(DemoCloud.LOOPBACK_RECONNECT).build());
+
+            // Assert: mutual TLS is really on. The refusal shows up on the device's security event stream.
+            await("a refused connection", () -> stranger.events().recentEvents().stream()
+                    .anyMatch(e -> e.type() == SecurityEvent.Type.CONNECT_REFUSED
+                            || e.type() == SecurityEvent.Type.TLS_PEER_REFUSED));
+            assertThat(mqtt.state()).isNotEqualTo(ConnectionState.CONNECTED);
+        }
     }
 
     // ------------------------------------------------------------------ helpers a real test suite would share
