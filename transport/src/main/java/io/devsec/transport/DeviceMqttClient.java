@@ -320,6 +320,63 @@ public final class DeviceMqttClient implements AutoCloseable {
         return d;
     }
 
+    /**
+     * Publishes several QoS 1 messages with one outbox write and one fsync: the way for a device
+     * that buffers readings to publish many durable messages at the disk's fsync rate divided by
+     * the batch size. All or nothing: every topic is checked first, and when the batch does not fit
+     * in the outbox nothing is queued. Delivered in list order, like separate publishes.
+     *
+     * @return one {@link Delivery} per message, in order
+     * @throws TopicOutsideNamespaceException when any topic is malformed or outside the namespace
+     * @throws OutboxFullException when the whole batch does not fit
+     * @throws IOException when the outbox cannot be written or the client is closed
+     */
+    public List<Delivery> publishAll(List<OutboundMessage> messages) throws TopicOutsideNamespaceException, IOException {
+        Objects.requireNonNull(messages, "messages");
+        List<String> topics = new ArrayList<>(messages.size());
+        List<byte[]> payloads = new ArrayList<>(messages.size());
+        for (OutboundMessage m : messages) {
+            Objects.requireNonNull(m, "messages element");
+            if (m.payloadUnsafe().length > MAX_OUTBOUND_PAYLOAD_BYTES) {
+                throw new IllegalArgumentException("payload is " + m.payloadUnsafe().length + " bytes, more than "
+                        + MAX_OUTBOUND_PAYLOAD_BYTES);
+            }
+            checkTopic(m.topic(), false);
+            topics.add(m.topic());
+            payloads.add(m.payloadUnsafe());
+        }
+        if (isClosed()) {
+            throw new IOException("client is closed");
+        }
+        long[] seqs = outbox.appendAll(topics, payloads);
+        List<Delivery> out = new ArrayList<>(seqs.length);
+        List<Delivery> early = new ArrayList<>();
+        List<Optional<PublishRefusedException>> earlyOutcome = new ArrayList<>();
+        lock.lock();
+        try {
+            for (long seq : seqs) {
+                Delivery d = new Delivery(seq);
+                out.add(d);
+                Optional<PublishRefusedException> e = earlyOutcomes.remove(seq);
+                if (e == null) {
+                    deliveries.put(seq, d);
+                } else {
+                    early.add(d);
+                    earlyOutcome.add(e);
+                }
+            }
+            if (senderWaiting) {
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (int i = 0; i < early.size(); i++) {
+            finish(early.get(i), earlyOutcome.get(i));
+        }
+        return java.util.Collections.unmodifiableList(out);
+    }
+
     private Delivery publishAtMostOnce(String topic, byte[] payload) throws IOException {
         MqttSession s;
         lock.lock();

@@ -270,6 +270,33 @@ class DeviceMqttClientMoquetteTest {
     }
 
     @Test
+    void publishAll_deliversTheBatchInOrder_andRefusesAWholeBatchWithOneBadTopic() throws Exception {
+        String id = newDeviceId();
+        try (Observer obs = new Observer("localhost", broker.port(), "obs4-" + id, tlsFor("observer4-" + id),
+                "devices/" + id + "/batch");
+                DeviceMqttClient c = client(id, tlsFor(id), dir, new Recorder()).build()) {
+            List<OutboundMessage> bad = List.of(OutboundMessage.of("devices/" + id + "/batch", utf8("x")),
+                    OutboundMessage.of("devices/other/batch", utf8("y")));
+            assertThatThrownBy(() -> c.publishAll(bad)).isInstanceOf(TopicOutsideNamespaceException.class);
+            assertThat(c.pendingMessages()).isZero();
+            List<OutboundMessage> batch = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                batch.add(OutboundMessage.of("devices/" + id + "/batch", utf8("b" + i)));
+            }
+            List<Delivery> ds = c.publishAll(batch);
+            assertThat(ds).hasSize(50);
+            assertThat(c.pendingMessages()).isEqualTo(50);
+            c.start();
+            for (Delivery d : ds) {
+                d.await(WAIT);
+            }
+            Waits.until(WAIT, "50 at observer", () -> obs.count() >= 50);
+            assertThat(obs.received().stream().distinct().toList()).startsWith("devices/" + id + "/batch b0")
+                    .endsWith("devices/" + id + "/batch b49").hasSize(50);
+        }
+    }
+
+    @Test
     void outboxFull_publishFailsWithTypedErrorAndNothingIsDropped() throws Exception {
         String id = newDeviceId();
         try (DeviceMqttClient c = client(id, tlsFor(id), dir, new Recorder())

@@ -376,33 +376,68 @@ public final class OutboxJournal implements Closeable {
      * @throws IOException when writing or syncing fails; the message then is not accepted
      */
     public long append(String topic, byte[] payload) throws IOException {
-        byte[] t = topic.getBytes(StandardCharsets.UTF_8);
-        long size = (long) t.length + payload.length;
+        return appendAll(List.of(topic), List.of(payload))[0];
+    }
+
+    /**
+     * Appends several messages with one write and one fsync, all or none: when the batch would
+     * exceed a limit nothing is appended. Returns their sequence numbers, in order.
+     *
+     * @throws OutboxFullException when the batch would exceed the count or byte limit
+     * @throws IOException when writing or syncing fails
+     */
+    public long[] appendAll(List<String> topics, List<byte[]> payloads) throws IOException {
+        if (topics.size() != payloads.size()) {
+            throw new IllegalArgumentException("topics and payloads differ in length");
+        }
+        int n = topics.size();
+        long[] seqs = new long[n];
+        if (n == 0) {
+            return seqs;
+        }
+        byte[][] t = new byte[n][];
+        long size = 0;
+        for (int i = 0; i < n; i++) {
+            t[i] = topics.get(i).getBytes(StandardCharsets.UTF_8);
+            size += (long) t[i].length + payloads.get(i).length;
+        }
         long target;
-        long seq;
         synchronized (writeLock) {
             ensureOpen();
-            if (pending.size() + 1 > maxMessages || bytes + size > maxBytes) {
+            if (pending.size() + (long) n > maxMessages || bytes + size > maxBytes) {
                 throw new OutboxFullException(pending.size(), bytes, maxMessages, maxBytes);
             }
-            seq = nextSeq;
-            ByteBuffer plain = ByteBuffer.allocate(5 + t.length + payload.length);
-            plain.put((byte) 0).putInt(t.length).put(t).put(payload);
-            ByteBuffer rec = record(APPEND, seq, plain.array());
+            List<ByteBuffer> recs = new ArrayList<>(n + 1);
             ByteBuffer acks = ackRecord();
+            int total = 0;
             if (acks != null) {
-                ByteBuffer both = ByteBuffer.allocate(acks.remaining() + rec.remaining());
-                both.put(acks).put(rec).flip();
-                rec = both;
+                recs.add(acks);
+                total += acks.remaining();
             }
-            writeFully(rec);
-            nextSeq++;
-            pending.put(seq, new Entry(seq, topic, payload.clone()));
+            for (int i = 0; i < n; i++) {
+                seqs[i] = nextSeq + i;
+                byte[] payload = payloads.get(i);
+                ByteBuffer plain = ByteBuffer.allocate(5 + t[i].length + payload.length);
+                plain.put((byte) 0).putInt(t[i].length).put(t[i]).put(payload);
+                ByteBuffer rec = record(APPEND, seqs[i], plain.array());
+                recs.add(rec);
+                total += rec.remaining();
+            }
+            ByteBuffer all = ByteBuffer.allocate(total);
+            for (ByteBuffer r : recs) {
+                all.put(r);
+            }
+            all.flip();
+            writeFully(all);
+            nextSeq += n;
+            for (int i = 0; i < n; i++) {
+                pending.put(seqs[i], new Entry(seqs[i], topics.get(i), payloads.get(i).clone()));
+            }
             bytes += size;
             target = written;
         }
         sync(target);
-        return seq;
+        return seqs;
     }
 
     private void writeFully(ByteBuffer rec) throws IOException {

@@ -87,6 +87,22 @@ class OutboxJournalTest {
     }
 
     @Test
+    void appendAll_isAllOrNothingAndKeepsOrder() throws Exception {
+        try (OutboxJournal j = OutboxJournal.open(OutboxSettings.builder(dir, key).maxMessages(5).build())) {
+            long[] seqs = j.appendAll(List.of("a", "b", "c"), List.of(bytes("1"), bytes("2"), bytes("3")));
+            assertThat(seqs).containsExactly(1, 2, 3);
+            assertThatThrownBy(() -> j.appendAll(List.of("d", "e", "f"), List.of(bytes("4"), bytes("5"), bytes("6"))))
+                    .isInstanceOf(OutboxFullException.class);
+            assertThat(j.size()).isEqualTo(3);
+            j.acknowledge(2);
+        }
+        try (OutboxJournal j = open()) {
+            assertThat(j.pending()).extracting(OutboxJournal.Entry::topic).containsExactly("a", "c");
+            assertThat(j.append("g", bytes("7"))).isEqualTo(4);
+        }
+    }
+
+    @Test
     void append_beyondByteLimit_throwsOutboxFull() throws Exception {
         try (OutboxJournal j = OutboxJournal.open(OutboxSettings.builder(dir, key).maxBytes(100).build())) {
             j.append("t", new byte[90]);
