@@ -209,6 +209,7 @@ public final class DeviceSecurity implements Closeable {
     private final RollbackCounter rollbackCounter;
     private final List<LiveClient> clients = new ArrayList<>();
     private final List<UpdateAgent> agents = new ArrayList<>();
+    private final List<SecurityEvent> pendingEvents = new ArrayList<>();
     private final SecurityEvents events;
     private final ValidatorRegistry validators;
     private final List<Purpose> purposes;
@@ -606,7 +607,15 @@ public final class DeviceSecurity implements Closeable {
      * @throws IOException when the outbox cannot be opened or the keystore cannot be written
      * @throws GeneralSecurityException when the keystore cannot be read or the TLS context cannot be built
      */
-    public synchronized DeviceMqttClient mqtt(MqttSettings settings) throws IOException, GeneralSecurityException {
+    public DeviceMqttClient mqtt(MqttSettings settings) throws IOException, GeneralSecurityException {
+        DeviceMqttClient client = buildClient(settings);
+        // Outside the lock: starting reports a state change to the listeners, which may call into this object.
+        client.start();
+        LOG.info("MQTT client of device {} started for {}:{}", deviceId(), settings.host(), settings.port());
+        return client;
+    }
+
+    private synchronized DeviceMqttClient buildClient(MqttSettings settings) throws IOException, GeneralSecurityException {
         ensureOpen();
         Objects.requireNonNull(settings, "settings");
         Path outboxFolder = settings.outboxFolder().orElse(dataFolder.resolve(MqttSettings.DEFAULT_OUTBOX_FOLDER));
@@ -634,8 +643,6 @@ public final class DeviceSecurity implements Closeable {
         if (compromised) {
             quarantine(client);
         }
-        client.start();
-        LOG.info("MQTT client of device {} started for {}:{}", deviceId, settings.host(), settings.port());
         return client;
     }
 
@@ -1510,7 +1517,15 @@ public final class DeviceSecurity implements Closeable {
      * @throws IOException when the keystore cannot be written (the login is then refused)
      * @throws KeystoreException when the keystore cannot be read or written
      */
-    public synchronized void login(char[] password) throws LoginException, IOException, KeystoreException {
+    public void login(char[] password) throws LoginException, IOException, KeystoreException {
+        try {
+            loginLocked(password);
+        } finally {
+            flushEvents();
+        }
+    }
+
+    private synchronized void loginLocked(char[] password) throws LoginException, IOException, KeystoreException {
         ensureOpen();
         Objects.requireNonNull(password, "password");
         LoginState state = loginState();
@@ -1576,17 +1591,26 @@ public final class DeviceSecurity implements Closeable {
      * @throws IOException when the keystore file cannot be written
      * @throws KeystoreException when the keystore cannot be read or written (corrupt, closed token)
      */
-    public synchronized void changePassword(char[] current, char[] newPassword)
+    public void changePassword(char[] current, char[] newPassword)
+            throws LoginException, PasswordRejectedException, IOException, KeystoreException {
+        try {
+            changePasswordLocked(current, newPassword);
+        } finally {
+            flushEvents();
+        }
+    }
+
+    private synchronized void changePasswordLocked(char[] current, char[] newPassword)
             throws LoginException, PasswordRejectedException, IOException, KeystoreException {
         ensureOpen();
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(newPassword, "newPassword");
-        login(current);
+        loginLocked(current);
         try {
             passwordPolicy.check(newPassword, contextWords());
         } catch (PasswordRejectedException e) {
-            events.record(SecurityEvent.Type.OTHER, SecurityEvent.Source.CORE,
-                    Collections.singletonMap("detail", "password change refused by the password policy"));
+            queueEvent(SecurityEvent.Type.OTHER, Collections.singletonMap("detail",
+                    "password change refused by the password policy"));
             throw e;
         }
         byte[] hash = hasher.hash(newPassword, random);
@@ -1600,7 +1624,7 @@ public final class DeviceSecurity implements Closeable {
         }
         wipePending();
         LOG.info("Password of device {} changed by the user", deviceId);
-        events.record(SecurityEvent.Type.PASSWORD_CHANGED, SecurityEvent.Source.CORE, Collections.<String, String>emptyMap());
+        queueEvent(SecurityEvent.Type.PASSWORD_CHANGED, Collections.<String, String>emptyMap());
     }
 
     /**
@@ -1624,7 +1648,11 @@ public final class DeviceSecurity implements Closeable {
     public char[] factoryReset(IdentityRotation rotation) throws IOException, KeystoreException {
         Objects.requireNonNull(rotation, "rotation");
         wipePersonalData();
-        return resetCredentials(rotation);
+        try {
+            return resetCredentials(rotation);
+        } finally {
+            flushEvents();
+        }
     }
 
     /**
@@ -1644,7 +1672,12 @@ public final class DeviceSecurity implements Closeable {
     public FactoryResetResult factoryResetWithReceipt(IdentityRotation rotation) throws IOException, KeystoreException {
         Objects.requireNonNull(rotation, "rotation");
         WipeReceipt receipt = wipePersonalData();
-        char[] password = resetCredentials(rotation);
+        char[] password;
+        try {
+            password = resetCredentials(rotation);
+        } finally {
+            flushEvents();
+        }
         return new FactoryResetResult(password, receipt, deviceId());
     }
 
@@ -1705,7 +1738,7 @@ public final class DeviceSecurity implements Closeable {
         if (rotate) {
             attributes.put("previousDeviceId", oldId);
         }
-        events.record(SecurityEvent.Type.FACTORY_RESET, SecurityEvent.Source.CORE, attributes);
+        queueEvent(SecurityEvent.Type.FACTORY_RESET, attributes);
         return password;
     }
 
@@ -1716,7 +1749,14 @@ public final class DeviceSecurity implements Closeable {
      *
      * @throws KeystoreException when the keystore cannot be read
      */
-    public synchronized DeviceStatus status() throws KeystoreException {
+    public DeviceStatus status() throws KeystoreException {
+        // Read before taking the facade lock: the stream's lock is held while its listeners run.
+        long published = events.publishedCount();
+        long alerts = events.alertCount();
+        return status(published, alerts);
+    }
+
+    private synchronized DeviceStatus status(long published, long alerts) throws KeystoreException {
         ensureOpen();
         LoginState state = loginState();
         Instant now = clock.instant();
@@ -1732,10 +1772,10 @@ public final class DeviceSecurity implements Closeable {
         x.securityTxt = securityTxt();
         x.mqttClients = liveClients().size();
         x.updateAgents = agents.size();
-        x.securityEvents = events.publishedCount();
-        x.securityAlerts = events.alertCount();
+        x.securityEvents = published;
+        x.securityAlerts = alerts;
         x.findings = findings(selfSigned, leaf.getNotAfter().toInstant(), initialPassword, locked, state.failures(), now,
-                x.integrity);
+                x.integrity, alerts);
         return new DeviceStatus(deviceId, productName, serialNumber, selfSigned,
                 leaf.getSubjectX500Principal().getName(), leaf.getIssuerX500Principal().getName(),
                 leaf.getNotAfter().toInstant(), keystore.masterKeyKind(), initialPassword,
@@ -1744,7 +1784,7 @@ public final class DeviceSecurity implements Closeable {
 
     /** The health check (provision 4.12): plain words, most urgent first. Called with the lock held. */
     private List<DeviceStatus.Finding> findings(boolean selfSigned, Instant notAfter, boolean initialPassword,
-            boolean locked, int failures, Instant now, DeviceStatus.SoftwareIntegrity checked) {
+            boolean locked, int failures, Instant now, DeviceStatus.SoftwareIntegrity checked, long alerts) {
         List<DeviceStatus.Finding> problems = new ArrayList<>();
         List<DeviceStatus.Finding> actions = new ArrayList<>();
         List<DeviceStatus.Finding> ok = new ArrayList<>();
@@ -1826,8 +1866,8 @@ public final class DeviceSecurity implements Closeable {
         } else {
             ok.add(new DeviceStatus.Finding(okLevel, "telemetry", "Security events and alerts published over MQTT"));
         }
-        if (events.alertCount() > 0) {
-            actions.add(new DeviceStatus.Finding(act, "telemetry", events.alertCount()
+        if (alerts > 0) {
+            actions.add(new DeviceStatus.Finding(act, "telemetry", alerts
                     + " anomaly alert(s) raised: see device.events().recentAlerts()"));
         }
         // privacy
@@ -1939,7 +1979,31 @@ public final class DeviceSecurity implements Closeable {
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("outcome", outcome);
         attributes.put("consecutiveFailures", Integer.toString(failures));
-        events.record(type, SecurityEvent.Source.CORE, attributes);
+        queueEvent(type, attributes);
+    }
+
+    /**
+     * Queues an event raised while the facade lock is held; {@link #flushEvents()} publishes it after the
+     * lock is released, so an event listener may call into this object without a lock-order deadlock.
+     */
+    private void queueEvent(SecurityEvent.Type type, Map<String, String> attributes) {
+        pendingEvents.add(SecurityEvent.builder(type, SecurityEvent.Source.CORE).time(clock.instant())
+                .attributes(attributes).build());
+    }
+
+    /** Publishes the queued events, in order, outside the facade lock. */
+    private void flushEvents() {
+        List<SecurityEvent> out;
+        synchronized (this) {
+            if (pendingEvents.isEmpty()) {
+                return;
+            }
+            out = new ArrayList<>(pendingEvents);
+            pendingEvents.clear();
+        }
+        for (SecurityEvent e : out) {
+            events.publish(e);
+        }
     }
 
     private void wipePending() {
