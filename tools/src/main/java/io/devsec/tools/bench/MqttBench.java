@@ -5,6 +5,7 @@ import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.DeviceTlsContext;
 import io.devsec.transport.MqttProtocol;
 import io.devsec.transport.OutboxKey;
+import io.devsec.transport.OutboundMessage;
 import io.devsec.transport.OutboxSettings;
 import io.devsec.transport.Qos;
 import io.devsec.transport.ReconnectPolicy;
@@ -96,6 +97,10 @@ public final class MqttBench implements Callable<Integer> {
             description = "Application threads calling DevSec's publish; concurrent publishes share outbox fsyncs (default ${DEFAULT-VALUE}).")
     int publishers;
 
+    @Option(names = "--batch", defaultValue = "1",
+            description = "Messages per DevSec publish call: 1 = publish(), more = publishAll() with one fsync per batch (default ${DEFAULT-VALUE}).")
+    int batch;
+
     @Option(names = "--runs", defaultValue = "3", description = "Runs of each, alternating (default ${DEFAULT-VALUE}).")
     int runs;
 
@@ -141,8 +146,8 @@ public final class MqttBench implements Callable<Integer> {
         try {
             Pki pki = new Pki();
             try (Broker broker = new Broker(mosquitto, work.resolve("broker"), pki, new String[0])) {
-                out.printf(Locale.ROOT, "bench mqtt: %d x %d-byte QoS 1 messages, %d in flight, %d DevSec publisher threads, "
-                        + "%d runs each, Mosquitto on 127.0.0.1:%d (mTLS)%n", messages, payload, inflight, publishers, runs,
+                out.printf(Locale.ROOT, "bench mqtt: %d x %d-byte QoS 1 messages, %d in flight, %d DevSec publisher threads, batch %d, "
+                        + "%d runs each, Mosquitto on 127.0.0.1:%d (mTLS)%n", messages, payload, inflight, publishers, batch, runs,
                         broker.port());
                 List<Result> paho = new ArrayList<>();
                 List<Result> devsec = new ArrayList<>();
@@ -249,14 +254,30 @@ public final class MqttBench implements Callable<Integer> {
             for (int p = 0; p < publishers; p++) {
                 Thread t = new Thread(() -> {
                     try {
-                        for (long k = next.getAndIncrement(); k < n; k = next.getAndIncrement()) {
-                            final int i = (int) k;
-                            start[i] = System.nanoTime();
-                            Delivery d = c.publish(topic, body, Qos.AT_LEAST_ONCE);
-                            d.whenDone(() -> {
-                                done[i] = System.nanoTime();
-                                acked.incrementAndGet();
-                            });
+                        int b = Math.max(1, batch);
+                        for (long k = next.getAndAdd(b); k < n; k = next.getAndAdd(b)) {
+                            final int from = (int) k;
+                            final int to = (int) Math.min(n, k + b);
+                            long now = System.nanoTime();
+                            List<Delivery> ds;
+                            if (b == 1) {
+                                start[from] = now;
+                                ds = List.of(c.publish(topic, body, Qos.AT_LEAST_ONCE));
+                            } else {
+                                List<OutboundMessage> ms = new ArrayList<>(to - from);
+                                for (int i = from; i < to; i++) {
+                                    start[i] = now;
+                                    ms.add(OutboundMessage.of(topic, body));
+                                }
+                                ds = c.publishAll(ms);
+                            }
+                            for (int i = from; i < to; i++) {
+                                final int idx = i;
+                                ds.get(i - from).whenDone(() -> {
+                                    done[idx] = System.nanoTime();
+                                    acked.incrementAndGet();
+                                });
+                            }
                         }
                     } catch (Throwable e) {
                         failure.compareAndSet(null, e);
