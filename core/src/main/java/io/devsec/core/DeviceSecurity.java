@@ -210,6 +210,9 @@ public final class DeviceSecurity implements Closeable {
     private final List<LiveClient> clients = new ArrayList<>();
     private final List<UpdateAgent> agents = new ArrayList<>();
     private final List<SecurityEvent> pendingEvents = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong eventCount = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong alertCount = new java.util.concurrent.atomic.AtomicLong();
+    private final io.devsec.core.events.SecurityEventListener counter;
     private final SecurityEvents events;
     private final ValidatorRegistry validators;
     private final List<Purpose> purposes;
@@ -250,6 +253,18 @@ public final class DeviceSecurity implements Closeable {
         this.events = b.events != null ? b.events
                 : SecurityEvents.builder().clock(clock).anomalySettings(b.anomalySettings).build();
         this.validators = Validators.registry().register(COMMAND_TOPIC_FILTER, MessageSchemas.COMMAND);
+        this.counter = new io.devsec.core.events.SecurityEventListener() {
+            @Override
+            public void onEvent(SecurityEvent event) {
+                eventCount.incrementAndGet();
+            }
+
+            @Override
+            public void onAlert(io.devsec.core.events.SecurityAlert alert) {
+                alertCount.incrementAndGet();
+            }
+        };
+        this.events.subscribe(counter);
         this.purposes = Collections.unmodifiableList(new ArrayList<>(b.purposes));
         this.disclosurePolicy = Optional.ofNullable(b.disclosurePolicy);
         this.alertTopic = b.alertTopic;
@@ -1750,10 +1765,9 @@ public final class DeviceSecurity implements Closeable {
      * @throws KeystoreException when the keystore cannot be read
      */
     public DeviceStatus status() throws KeystoreException {
-        // Read before taking the facade lock: the stream's lock is held while its listeners run.
-        long published = events.publishedCount();
-        long alerts = events.alertCount();
-        return status(published, alerts);
+        // Counted by the facade's own listener: the stream's lock is held while its listeners run, so
+        // reading its counters here could wait for a listener that waits for this call.
+        return status(eventCount.get(), alertCount.get());
     }
 
     private synchronized DeviceStatus status(long published, long alerts) throws KeystoreException {
@@ -1908,6 +1922,7 @@ public final class DeviceSecurity implements Closeable {
                 events.unsubscribe(exporter);
             }
             telemetry.clear();
+            events.unsubscribe(counter);
             personalSink.set(null);
             clients.clear();
             agents.clear();

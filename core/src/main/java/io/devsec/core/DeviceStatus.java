@@ -164,12 +164,12 @@ public final class DeviceStatus {
         return updateAgents;
     }
 
-    /** Security events published on the device's stream since it started. */
+    /** Security events published on the device's stream since this DeviceSecurity was built. */
     public long securityEvents() {
         return securityEvents;
     }
 
-    /** Anomaly alerts raised since the device started. */
+    /** Anomaly alerts raised since this DeviceSecurity was built. */
     public long securityAlerts() {
         return securityAlerts;
     }

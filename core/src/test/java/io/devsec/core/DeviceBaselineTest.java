@@ -76,6 +76,36 @@ class DeviceBaselineTest {
     }
 
     @Test
+    void eventListener_callingTheFacadeFromAnotherThread_doesNotDeadlock() throws Exception {
+        try (DeviceSecurity device = builder().build()) {
+            java.util.concurrent.atomic.AtomicReference<DeviceStatus> seen = new java.util.concurrent.atomic.AtomicReference<>();
+            device.events().subscribe(event -> {
+                if (event.type() != SecurityEvent.Type.LOGIN_FAILED) {
+                    return;
+                }
+                // A listener handing work to another thread that reads the device, and waiting for it briefly.
+                Thread reader = new Thread(() -> {
+                    try {
+                        seen.set(device.status());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                reader.start();
+                try {
+                    reader.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThatThrownBy(() -> device.login("wrong password again".toCharArray()))
+                    .isInstanceOf(WrongPasswordException.class);
+            assertThat(seen.get()).as("the other thread got the facade lock while the listener ran").isNotNull();
+            assertThat(seen.get().consecutiveFailedLogins()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void status_freshDevice_findingsSayWhatToDoNext() throws Exception {
         try (DeviceSecurity device = builder().build()) {
             DeviceStatus status = device.status();

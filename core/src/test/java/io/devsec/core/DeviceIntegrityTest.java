@@ -64,10 +64,14 @@ class DeviceIntegrityTest {
                     .isEqualTo(SoftwareIntegrity.UNVERIFIABLE);
             offer(2);
             assertThat(agent.checkNow()).isPresent();
+            assertThat(device.events().recentEvents()).extracting(SecurityEvent::type)
+                    .contains(SecurityEvent.Type.UPDATE_INSTALLED);
         }
         try (DeviceSecurity device = device()) {
             UpdateAgent agent = device.startUpdates(settings().build());
             assertThat(agent.installedVersion()).isEqualTo(2);
+            assertThat(device.events().recentEvents()).extracting(SecurityEvent::type)
+                    .contains(SecurityEvent.Type.UPDATE_CONFIRMED);
             assertThat(agent.status().trialSlot()).as("confirmed by the health check").isEmpty();
             assertThat(device.status().softwareIntegrity()).isEqualTo(SoftwareIntegrity.VERIFIED);
         }
