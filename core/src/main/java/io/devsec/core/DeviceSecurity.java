@@ -168,6 +168,12 @@ public final class DeviceSecurity implements Closeable {
      */
     public static final String COMMAND_TOPIC_FILTER = "devices/+/cmd/#";
 
+    /**
+     * Topic filter of consent messages ({@code devices/{deviceId}/consent}), validated with
+     * {@link #consentMessageSchema()} when purposes are configured; apply them with {@link #applyConsentMessage}.
+     */
+    public static final String CONSENT_TOPIC_FILTER = "devices/+/consent";
+
     /** Default alert topic (relative to the device namespace), the only one a quarantined client may reach. */
     public static final String DEFAULT_ALERT_TOPIC = TelemetryExporter.ALERTS_TOPIC_SUFFIX;
 
@@ -216,6 +222,7 @@ public final class DeviceSecurity implements Closeable {
     private final SecurityEvents events;
     private final ValidatorRegistry validators;
     private final List<Purpose> purposes;
+    private final io.devsec.core.validation.Schema consentSchema;
     private final Optional<DisclosurePolicy> disclosurePolicy;
     private final String alertTopic;
     private final Map<DeviceMqttClient, TelemetryExporter> telemetry = new LinkedHashMap<>();
@@ -266,6 +273,10 @@ public final class DeviceSecurity implements Closeable {
         };
         this.events.subscribe(counter);
         this.purposes = Collections.unmodifiableList(new ArrayList<>(b.purposes));
+        this.consentSchema = purposes.isEmpty() ? null : consentSchema(purposes);
+        if (consentSchema != null) {
+            validators.register(CONSENT_TOPIC_FILTER, consentSchema);
+        }
         this.disclosurePolicy = Optional.ofNullable(b.disclosurePolicy);
         this.alertTopic = b.alertTopic;
         this.keystoreOptions = b.keystoreOptions;
@@ -1169,6 +1180,60 @@ public final class DeviceSecurity implements Closeable {
             throw new IllegalStateException("no consent purposes configured: set builder.purposes(...)");
         }
         return consents;
+    }
+
+    private static io.devsec.core.validation.Schema consentSchema(List<Purpose> purposes) {
+        List<String> ids = new ArrayList<>();
+        for (Purpose p : purposes) {
+            ids.add(p.id());
+        }
+        return io.devsec.core.validation.Schema.of(io.devsec.core.validation.Rules.object()
+                .required("purpose", io.devsec.core.validation.Rules.oneOf(ids))
+                .required("decision", io.devsec.core.validation.Rules.oneOf("grant", "withdraw"))
+                .optional("id", io.devsec.core.validation.Rules.pattern(MessageSchemas.COMMAND_ID_PATTERN, 64))
+                .build(), io.devsec.core.validation.JsonLimits.builder().maxDocumentBytes(1024).maxDepth(2).build());
+    }
+
+    /**
+     * The schema of a consent message: {@code {"purpose":"location","decision":"grant","id":"c-1"}} with
+     * {@code purpose} one of the configured purpose ids, {@code decision} {@code grant} or {@code withdraw},
+     * and an optional {@code id}; at most 1 KiB.
+     *
+     * @throws IllegalStateException when no purpose is configured
+     */
+    public io.devsec.core.validation.Schema consentMessageSchema() {
+        if (consentSchema == null) {
+            throw new IllegalStateException("no consent purposes configured: set builder.purposes(...)");
+        }
+        return consentSchema;
+    }
+
+    /**
+     * Applies a consent message from the consumer's app (for example received on
+     * {@value #CONSENT_TOPIC_FILTER}): validates it against {@link #consentMessageSchema()} and grants or
+     * withdraws consent for its purpose. A refused message becomes an {@link SecurityEvent.Type#INVALID_INPUT}
+     * event (boundary {@code "consent"}) and changes nothing.
+     *
+     * @return the consent record after the change
+     * @throws ValidationException when the message is refused
+     * @throws IllegalStateException when no purpose is configured
+     * @throws IOException when the keystore file cannot be written
+     * @throws KeystoreException when the keystore cannot be read or written
+     */
+    public io.devsec.core.privacy.ConsentRecord applyConsentMessage(byte[] payload)
+            throws ValidationException, IOException, KeystoreException {
+        Objects.requireNonNull(payload, "payload");
+        io.devsec.core.validation.Schema schema = consentMessageSchema();
+        com.fasterxml.jackson.databind.JsonNode message;
+        try {
+            message = schema.parse(payload);
+        } catch (ValidationException e) {
+            EventAdapters.invalidInput(events, SecurityEvent.Source.CORE, "consent", e);
+            throw e;
+        }
+        ConsentRegistry registry = consents();
+        String purpose = message.get("purpose").asText();
+        return "grant".equals(message.get("decision").asText()) ? registry.grant(purpose) : registry.withdraw(purpose);
     }
 
     /** The encrypted personal data store under the data folder (AES-256-GCM, key in the keystore). */

@@ -189,6 +189,30 @@ class DeviceBaselineTest {
     }
 
     @Test
+    void applyConsentMessage_validGrantsAndWithdraws_invalidIsRefusedAsEvent() throws Exception {
+        try (DeviceSecurity device = builder().purposes(LOCATION).build()) {
+            assertThat(device.validators().filters()).contains(DeviceSecurity.CONSENT_TOPIC_FILTER);
+            device.applyConsentMessage("{\"purpose\":\"location\",\"decision\":\"grant\",\"id\":\"c-1\"}"
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(device.consents().state("location")).isEqualTo(ConsentState.GRANTED);
+            assertThatThrownBy(() -> device.applyConsentMessage("{\"purpose\":\"camera\",\"decision\":\"grant\"}"
+                    .getBytes(StandardCharsets.UTF_8))).isInstanceOf(ValidationException.class);
+            assertThatThrownBy(() -> device.applyConsentMessage(("{\"purpose\":\"location\",\"decision\":\"grant\","
+                    + "\"extra\":1}").getBytes(StandardCharsets.UTF_8))).isInstanceOf(ValidationException.class);
+            assertThat(device.consents().state("location")).isEqualTo(ConsentState.GRANTED);
+            device.applyConsentMessage("{\"purpose\":\"location\",\"decision\":\"withdraw\"}"
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(device.consents().state("location")).isEqualTo(ConsentState.WITHDRAWN);
+            assertThat(device.events().recentEvents()).filteredOn(e -> e.type() == SecurityEvent.Type.INVALID_INPUT)
+                    .hasSize(2).allSatisfy(e -> assertThat(e.attributes()).containsEntry("boundary", "consent"));
+        }
+        try (DeviceSecurity device = builder().build()) {
+            assertThatThrownBy(device::consentMessageSchema).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("builder.purposes");
+        }
+    }
+
+    @Test
     void wipePersonalData_destroysKeysAndConsents_keepsIdentityAndPassword() throws Exception {
         char[] password;
         String id;
