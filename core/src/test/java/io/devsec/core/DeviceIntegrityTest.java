@@ -156,4 +156,19 @@ class DeviceIntegrityTest {
             assertThat(device.verifyIntegrity()).isEqualTo(SoftwareIntegrity.VERIFIED);
         }
     }
+
+    @Test
+    void checkNow_malformedMetadata_becomesInvalidInputEvent() throws Exception {
+        try (DeviceSecurity device = device()) {
+            UpdateAgent agent = device.startUpdates(settings().build());
+            offered.set(UpdateOffer.of(List.of(), "{\"payloadType\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    () -> new ByteArrayInputStream(new byte[0])));
+            org.assertj.core.api.Assertions.assertThatThrownBy(agent::checkNow)
+                    .isInstanceOf(io.devsec.update.UpdateException.class);
+            assertThat(device.events().recentEvents()).anySatisfy(e -> {
+                assertThat(e.type()).isEqualTo(SecurityEvent.Type.INVALID_INPUT);
+                assertThat(e.attributes()).containsEntry("boundary", "update-metadata");
+            });
+        }
+    }
 }

@@ -198,11 +198,20 @@ public final class EventAdapters {
         } else if (reason instanceof ImageHashException || reason instanceof ImageLengthException
                 || reason instanceof VersionMismatchException) {
             type = Type.INTEGRITY_FAILURE;
+        } else if (reason instanceof io.devsec.update.MalformedMetadataException
+                || reason instanceof io.devsec.update.MetadataTooLargeException
+                || reason instanceof io.devsec.update.WrongPayloadTypeException
+                || reason instanceof io.devsec.update.UnsafePathException) {
+            // Refused by the update module's strict parser: invalid input at the update boundary (4.13).
+            type = Type.INVALID_INPUT;
         } else {
             type = Type.UPDATE_REFUSED;
         }
         SecurityEvent.Builder b = SecurityEvent.builder(type, Source.UPDATE).time(time)
                 .attribute("exception", reason.getClass().getName());
+        if (type == Type.INVALID_INPUT) {
+            b.attribute("boundary", "update-metadata");
+        }
         if (reason instanceof RollbackException) {
             RollbackException r = (RollbackException) reason;
             b.attribute("installed", Long.toString(r.installed())).attribute("floor", Long.toString(r.floor()))
