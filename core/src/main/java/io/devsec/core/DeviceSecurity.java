@@ -1501,7 +1501,7 @@ public final class DeviceSecurity implements Closeable {
                 f.integrityCheck(compromised ? ConformanceFacts.IntegrityCheck.FAILED
                         : integrity == DeviceStatus.SoftwareIntegrity.VERIFIED ? ConformanceFacts.IntegrityCheck.PASSED
                         : integrity == DeviceStatus.SoftwareIntegrity.UNVERIFIABLE
-                                ? ConformanceFacts.IntegrityCheck.NOT_CONFIGURED
+                                ? ConformanceFacts.IntegrityCheck.UNVERIFIABLE
                                 : ConformanceFacts.IntegrityCheck.NOT_YET_RUN);
                 f.integrityQuarantine(true);
             }

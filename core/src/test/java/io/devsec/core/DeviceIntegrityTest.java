@@ -62,6 +62,8 @@ class DeviceIntegrityTest {
             UpdateAgent agent = device.startUpdates(settings().build());
             assertThat(device.status().softwareIntegrity()).as("factory image without metadata")
                     .isEqualTo(SoftwareIntegrity.UNVERIFIABLE);
+            assertThat(device.conformanceFacts().integrityCheck())
+                    .isEqualTo(io.devsec.core.conformance.ConformanceFacts.IntegrityCheck.UNVERIFIABLE);
             offer(2);
             assertThat(agent.checkNow()).isPresent();
             assertThat(device.events().recentEvents()).extracting(SecurityEvent::type)
