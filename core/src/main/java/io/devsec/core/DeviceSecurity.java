@@ -85,6 +85,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -857,9 +858,12 @@ public final class DeviceSecurity implements Closeable {
                 }
             };
             UpdateListener listener = EventAdapters.updateListener(events, chain(own, settings.listener()));
+            // The support period of the running version comes from the signed metadata it was installed with,
+            // so it is known (and its end reported) after a restart too, not only after an install.
             agent = UpdateAgent.builder().verifier(verifier).bootControl(boot).rollbackCounter(rollbackCounter)
                     .source(source).listener(listener).schedule(settings.schedule())
-                    .trialPolicy(settings.trialPolicy()).clock(c).restartHook(settings.restartHook()).build();
+                    .trialPolicy(settings.trialPolicy()).clock(c).restartHook(settings.restartHook())
+                    .supportPeriods(version -> supportUntilOf(version, settings)).build();
             agents.add(agent);
             lastCheck = new IntegrityCheck(verifier, boot, settings.factoryMetadata(), settings.factoryVersion());
             lastUpdateSettings = settings;
@@ -953,6 +957,35 @@ public final class DeviceSecurity implements Closeable {
         }
         markCompromised(version, status.runningSlot().name(), failure);
         return DeviceStatus.SoftwareIntegrity.COMPROMISED;
+    }
+
+    /**
+     * The support-until date in the signed metadata that {@code version} was installed with (kept in the
+     * keystore, or the factory metadata for the factory version); empty when there is none or it is unreadable.
+     */
+    private Optional<LocalDate> supportUntilOf(long version, UpdateSettings settings) {
+        Optional<byte[]> envelope;
+        try {
+            envelope = keystore.secret(INSTALLED_METADATA + version);
+        } catch (KeystoreException e) {
+            LOG.warn("Keystore unreadable ({}): support period of version {} unknown", e.getClass().getSimpleName(), version);
+            return Optional.empty();
+        }
+        if (!envelope.isPresent() && version == settings.factoryVersion()) {
+            envelope = settings.factoryMetadata();
+        }
+        if (!envelope.isPresent()) {
+            return Optional.empty();
+        }
+        try {
+            return UpdateMetadata.parse(Envelope.parse(envelope.get(), settings.limits()).payload(), settings.limits())
+                    .supportUntil();
+        } catch (UpdateException e) {
+            // Verified when it was installed; unreadable now means damage, which verifyIntegrity reports.
+            LOG.warn("Stored metadata of version {} is unreadable ({}): support period unknown", version,
+                    e.getClass().getSimpleName());
+            return Optional.empty();
+        }
     }
 
     private void markCompromised(long version, String slot, String reason) throws IOException, KeystoreException {

@@ -101,6 +101,25 @@ class DeviceUpdatesTest {
     }
 
     @Test
+    void startUpdates_afterRestart_knowsTheSupportPeriodFromTheInstalledMetadata() throws Exception {
+        java.time.LocalDate supportUntil = java.time.LocalDate.now().plusYears(5);
+        try (DeviceSecurity device = device()) {
+            UpdateAgent agent = device.startUpdates(settings());
+            offered.set(UpdateOffer.of(List.of(), maker.update(2, UpdateSigner.image(2), expires, supportUntil),
+                    () -> new ByteArrayInputStream(UpdateSigner.image(2))));
+            assertThat(agent.checkNow()).isPresent();
+        }
+        // A new process: the agent learns the support period from v2's stored metadata, not from an install.
+        try (DeviceSecurity device = device()) {
+            UpdateAgent agent = device.startUpdates(settings());
+            assertThat(agent.installedVersion()).isEqualTo(2);
+            assertThat(agent.supportUntil()).contains(supportUntil);
+            assertThat(device.conformanceStatement().row("4.3-2").orElseThrow().support())
+                    .isEqualTo(io.devsec.core.conformance.Support.YES);
+        }
+    }
+
+    @Test
     void startUpdates_installsRollsBackOnFailedHealthCheckThenConfirms() throws Exception {
         try (DeviceSecurity device = device()) {
             UpdateAgent agent = device.startUpdates(settings());

@@ -53,9 +53,18 @@ final class UpdateSigner {
     }
 
     byte[] update(long version, byte[] image, Instant expires) throws Exception {
-        UpdateMetadata md = UpdateMetadata.builder().version(version).hardwareId(HARDWARE).imageLength(image.length)
+        return update(version, image, expires, null);
+    }
+
+    /** Signed update metadata; {@code supportUntil} may be null (no support period stated). */
+    byte[] update(long version, byte[] image, Instant expires, java.time.LocalDate supportUntil) throws Exception {
+        UpdateMetadata.Builder b = UpdateMetadata.builder().version(version).hardwareId(HARDWARE).imageLength(image.length)
                 .imageSha256(MessageDigest.getInstance("SHA-256").digest(image)).expires(expires)
-                .securityUpdate(true).reason("test update " + version).build();
+                .securityUpdate(true).reason("test update " + version);
+        if (supportUntil != null) {
+            b.supportUntil(supportUntil);
+        }
+        UpdateMetadata md = b.build();
         byte[] payload = md.toPayload();
         return Envelope.of(Envelope.UPDATE_PAYLOAD_TYPE, payload,
                 List.of(updateKey.sign(Envelope.UPDATE_PAYLOAD_TYPE, payload))).toJson();

@@ -590,6 +590,8 @@ public final class Demo {
             ConformanceStatement statement = device.conformanceStatement();
             statement.toMarkdown().lines().forEach(line -> out.println("  " + line));
             expect(statement.rows().size() >= 13, "a row for every provision");
+            expect(statement.mandatoryUnmet().isEmpty(), "every mandatory provision supported, but not: "
+                    + statement.mandatoryUnmet());
             List<String> notMet = new ArrayList<>();
             for (ConformanceStatement.Row row : statement.rows()) {
                 expect(!row.detail().isEmpty(), "every row gives its evidence or its reason");

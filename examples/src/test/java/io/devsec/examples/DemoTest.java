@@ -66,7 +66,7 @@ class DemoTest {
         assertThat(output)
                 .contains("Conformance statement (ETSI TS 103 645 Annex A)", "# Implementation conformance statement",
                         "| Serial number | PLUG-00000042 |", "| 4.1-1 |", "| 4.4-1 |", "| 4.7-1 |", "| 4.8-2 |",
-                        "| 4.11-1 |", "| 4.13-1 |", "Mandatory supported:", "Rows answered N here");
+                        "| 4.11-1 |", "| 4.13-1 |", "Mandatory supported: 8/8", "Rows answered N here");
         assertThat(output).containsSubsequence("1. At the factory", "2. First start", "7. The device CA issues",
                 "8. Mutual TLS", "10. Telemetry with personal data", "12. Update to version 2",
                 "13. Update to version 3", "14. Attacks refused", "15. Integrity failure: the installed firmware is modified; the device alerts and is quarantined",

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ public final class UpdateAgent implements AutoCloseable {
     private volatile boolean automatic = true;
     private volatile Instant postponedUntil = Instant.MIN;
     private volatile LocalDate supportUntil;
+    private final LongFunction<Optional<LocalDate>> supportPeriods;
     private volatile boolean supportEndRaised;
     private volatile BootStatus status;
     private ScheduledFuture<?> nextCheck;
@@ -65,6 +67,7 @@ public final class UpdateAgent implements AutoCloseable {
         this.clock = b.clock;
         this.restart = b.restart;
         this.supportUntil = b.supportUntil;
+        this.supportPeriods = b.supportPeriods;
         this.ownsExecutor = b.executor == null;
         this.executor = b.executor != null ? b.executor : Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "devsec-update-agent");
@@ -85,6 +88,9 @@ public final class UpdateAgent implements AutoCloseable {
      */
     public synchronized BootStatus start() throws IOException {
         status = boot.boot();
+        if (supportPeriods != null) {
+            supportPeriods.apply(status.runningVersion()).ifPresent(date -> supportUntil = date);
+        }
         if (status.rolledBack()) {
             listener.onRolledBack(status);
         }
@@ -283,6 +289,7 @@ public final class UpdateAgent implements AutoCloseable {
         private Runnable restart = () -> { };
         private ScheduledExecutorService executor;
         private LocalDate supportUntil;
+        private LongFunction<Optional<LocalDate>> supportPeriods;
 
         private Builder() {
         }
@@ -338,6 +345,16 @@ public final class UpdateAgent implements AutoCloseable {
         /** The support end of the running version, when the application knows it from its metadata. */
         public Builder supportUntil(LocalDate date) {
             this.supportUntil = date;
+            return this;
+        }
+
+        /**
+         * How to find the support end of a version (for example from the signed metadata it was installed
+         * with): asked once in {@link UpdateAgent#start()} for the version that start runs, so the support
+         * period is known after a restart and not only after an install in the same process.
+         */
+        public Builder supportPeriods(LongFunction<Optional<LocalDate>> lookup) {
+            this.supportPeriods = Objects.requireNonNull(lookup, "lookup");
             return this;
         }
 
