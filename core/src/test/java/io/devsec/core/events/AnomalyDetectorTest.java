@@ -1,5 +1,6 @@
 package io.devsec.core.events;
 
+import io.devsec.core.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +18,7 @@ class AnomalyDetectorTest {
 
     static final Instant START = Instant.parse("2026-01-31T12:00:00Z");
 
-    final TestClock clock = new TestClock(START);
+    final MutableClock clock = new MutableClock(START);
 
     SecurityEvent event(Type type) {
         return SecurityEvent.of(type, Source.CORE, clock.instant(), Map.of());

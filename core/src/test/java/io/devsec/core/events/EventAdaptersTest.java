@@ -1,5 +1,6 @@
 package io.devsec.core.events;
 
+import io.devsec.core.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.devsec.core.events.SecurityEvent.Source;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 class EventAdaptersTest {
 
-    final TestClock clock = new TestClock(Instant.parse("2026-01-31T12:00:00Z"));
+    final MutableClock clock = new MutableClock(Instant.parse("2026-01-31T12:00:00Z"));
     final SecurityEvents events = SecurityEvents.builder().clock(clock).build();
 
     SecurityEvent last() {

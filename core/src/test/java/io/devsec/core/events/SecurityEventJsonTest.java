@@ -1,5 +1,6 @@
 package io.devsec.core.events;
 
+import io.devsec.core.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class SecurityEventJsonTest {
 
     static final Instant T = Instant.parse("2026-01-31T12:00:00.123Z");
-    final TestClock clock = new TestClock(Instant.parse("2026-01-31T12:00:00Z"));
+    final MutableClock clock = new MutableClock(Instant.parse("2026-01-31T12:00:00Z"));
 
     @Test
     void event_toJson_hasStableFieldsAndIsoTime() throws Exception {

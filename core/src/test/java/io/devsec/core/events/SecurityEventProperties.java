@@ -1,5 +1,6 @@
 package io.devsec.core.events;
 
+import io.devsec.core.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.devsec.core.events.SecurityEvent.Source;
@@ -70,7 +71,7 @@ class SecurityEventProperties {
             @ForAll @Size(max = 400) List<@IntRange(min = 0, max = 30_000) Integer> gapsMillis,
             @ForAll @Size(max = 400) List<@IntRange(min = 0, max = 3) Integer> typeIndexes) {
         Type[] types = {Type.LOGIN_FAILED, Type.INVALID_INPUT, Type.CONNECTION_LOST, Type.OTHER};
-        TestClock clock = new TestClock(Instant.parse("2026-01-31T12:00:00Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-31T12:00:00Z"));
         AnomalyDetector d = AnomalyDetector.create(AnomalySettings.builder().warmupWindows(0).baselineFloor(2).build(), clock);
         List<SecurityAlert> alerts = new ArrayList<>();
         int n = Math.min(gapsMillis.size(), typeIndexes.size());

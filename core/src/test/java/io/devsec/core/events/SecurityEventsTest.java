@@ -1,5 +1,6 @@
 package io.devsec.core.events;
 
+import io.devsec.core.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class SecurityEventsTest {
 
-    final TestClock clock = new TestClock(Instant.parse("2026-01-31T12:00:00Z"));
+    final MutableClock clock = new MutableClock(Instant.parse("2026-01-31T12:00:00Z"));
 
     @Test
     void publish_deliversToEveryListenerInOrder_andKeepsRecentEvents() {

@@ -1,5 +1,6 @@
 package io.devsec.core.privacy;
 
+import io.devsec.core.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.devsec.core.privacy.ConsentGate.Decision;
@@ -18,7 +19,7 @@ class ConsentGateTest {
     @TempDir
     Path dir;
 
-    final Fixture.MutableClock clock = new Fixture.MutableClock("2026-03-01T09:00:00Z");
+    final MutableClock clock = MutableClock.at("2026-03-01T09:00:00Z");
     final List<String> sent = new ArrayList<>();
     boolean sinkFails;
 

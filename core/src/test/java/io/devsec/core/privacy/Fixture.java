@@ -4,11 +4,6 @@ import io.devsec.storage.AtomicFiles;
 import io.devsec.storage.Keystore;
 import io.devsec.storage.MasterKeySource;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 /** Keystores, purposes and a hand-moved clock for the privacy tests. */
@@ -33,31 +28,4 @@ final class Fixture {
             .build();
 
     static final List<Purpose> PURPOSES = List.of(ENERGY, VOICE);
-
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(String start) {
-            this.now = Instant.parse(start);
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }
