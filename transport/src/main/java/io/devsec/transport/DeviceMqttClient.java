@@ -88,7 +88,15 @@ public final class DeviceMqttClient implements AutoCloseable {
 
     private final ScheduledExecutorService control;
     private final Thread sender;
+    /** Fsyncs records written by {@link #publishAsync}; started on first use. */
+    private final Thread syncer;
+    private final java.util.concurrent.atomic.AtomicBoolean syncerStarted = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Object syncSignal = new Object();
+    // guarded by syncSignal
+    private boolean syncWanted;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Held while choosing and handing the next message to Paho: keeps the wire in sequence order. */
+    private final ReentrantLock sendLock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final Map<Long, Delivery> deliveries = new HashMap<>();
@@ -152,6 +160,8 @@ public final class DeviceMqttClient implements AutoCloseable {
         this.control = ex;
         this.sender = new Thread(this::sendLoop, "devsec-mqtt-sender-" + clientId);
         this.sender.setDaemon(true);
+        this.syncer = new Thread(this::syncLoop, "devsec-mqtt-outbox-sync-" + clientId);
+        this.syncer.setDaemon(true);
     }
 
     public static Builder builder() {
@@ -211,6 +221,7 @@ public final class DeviceMqttClient implements AutoCloseable {
             s.close();
         }
         sender.interrupt();
+        syncer.interrupt();
         setState(ConnectionState.CLOSED);
         outbox.close();
     }
@@ -318,6 +329,67 @@ public final class DeviceMqttClient implements AutoCloseable {
             finish(d, early);
         }
         return d;
+    }
+
+    /**
+     * Queues a QoS 1 message without waiting for its fsync: the way to stream many durable
+     * messages from one thread. The message is encrypted and written to the outbox before this
+     * returns, and fsynced before it is sent: the broker never acknowledges a message the outbox
+     * could still lose, and one fsync covers every message written meanwhile (group commit, done
+     * by a DevSec thread). Unlike {@link #publish}, a crash right after this returns can lose the
+     * message; the returned {@link Delivery} completes only after it was fsynced and acknowledged.
+     * Call {@link #flush()} to wait until every queued message is durable.
+     *
+     * @throws TopicOutsideNamespaceException when the topic is malformed or outside the namespace
+     * @throws OutboxFullException when the outbox is at its limit
+     * @throws IOException when the outbox cannot be written or the client is closed
+     */
+    public Delivery publishAsync(String topic, byte[] payload) throws TopicOutsideNamespaceException, IOException {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(payload, "payload");
+        if (payload.length > MAX_OUTBOUND_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("payload is " + payload.length + " bytes, more than " + MAX_OUTBOUND_PAYLOAD_BYTES);
+        }
+        checkTopic(topic, false);
+        if (isClosed()) {
+            throw new IOException("client is closed");
+        }
+        if (syncerStarted.compareAndSet(false, true)) {
+            syncer.start();
+        }
+        long seq = outbox.appendAllUnsynced(List.of(topic), List.of(payload))[0];
+        Delivery d = new Delivery(seq);
+        Optional<PublishRefusedException> early;
+        lock.lock();
+        try {
+            // another caller's fsync may have made it durable, and it may be acknowledged already
+            early = earlyOutcomes.remove(seq);
+            if (early == null) {
+                deliveries.put(seq, d);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (early != null) {
+            finish(d, early);
+        }
+        synchronized (syncSignal) {
+            if (!syncWanted) {
+                syncWanted = true;
+                syncSignal.notifyAll();
+            }
+        }
+        return d;
+    }
+
+    /**
+     * Waits until every message queued so far (including by {@link #publishAsync}) is fsynced in
+     * the outbox.
+     *
+     * @throws IOException when the fsync fails or the client is closed
+     */
+    public void flush() throws IOException {
+        outbox.syncAll();
     }
 
     /**
@@ -803,29 +875,25 @@ public final class DeviceMqttClient implements AutoCloseable {
 
     private void sendLoop() {
         while (true) {
-            OutboxJournal.Entry e;
-            MqttSession s;
-            long ep;
+            int r;
+            sendLock.lock();
+            try {
+                r = sendNext();
+            } finally {
+                sendLock.unlock();
+            }
+            if (r == SENT) {
+                continue;
+            }
             lock.lock();
             try {
-                while (true) {
-                    if (closed) {
-                        return;
-                    }
-                    if (state == ConnectionState.CONNECTED && inflight < maxInflight) {
-                        Optional<OutboxJournal.Entry> next = outbox.nextAfter(cursor);
-                        while (next.isPresent() && quarantineTopic != null
-                                && !quarantineTopic.equals(next.get().topic())) {
-                            // Held back, not sent: liftQuarantine() moves the cursor back to it.
-                            firstHeldBack = Math.min(firstHeldBack, next.get().seq());
-                            cursor = next.get().seq();
-                            next = outbox.nextAfter(cursor);
-                        }
-                        if (next.isPresent()) {
-                            e = next.get();
-                            break;
-                        }
-                    }
+                if (closed) {
+                    return;
+                }
+                if (r == WINDOW_FULL) {
+                    // The broker's receive maximum is below maxInflight: send again after an ack.
+                    changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                } else if (!sendable()) {
                     senderWaiting = true;
                     try {
                         changed.await(1, TimeUnit.SECONDS);
@@ -833,47 +901,130 @@ public final class DeviceMqttClient implements AutoCloseable {
                         senderWaiting = false;
                     }
                 }
-                s = session;
-                ep = epoch;
-                cursor = e.seq();
-                inflight++;
             } catch (InterruptedException ie) {
                 return;
             } finally {
                 lock.unlock();
             }
-            final long seq = e.seq();
-            final String topic = e.topic();
-            try {
-                s.publish(topic, e.payload(), 1, new MqttSession.Completion() {
-                    @Override
-                    public void completed(int[] codes) {
-                        onPublishCompleted(ep, seq, topic, codes);
-                    }
+        }
+    }
 
-                    @Override
-                    public void failed(Throwable cause) {
-                        onPublishFailed(ep, s, cause);
-                    }
-                });
-            } catch (Exception ex) {
-                if (PahoErrors.isWindowFull(ex)) {
-                    // The broker's receive maximum is below maxInflight: send this one again after an ack.
-                    lock.lock();
-                    try {
-                        if (ep == epoch) {
-                            inflight--;
-                            cursor = Math.min(cursor, seq - 1);
-                            changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(20));
-                        }
-                    } catch (InterruptedException ie) {
-                        return;
-                    } finally {
-                        lock.unlock();
-                    }
-                } else {
-                    onPublishFailed(ep, s, ex);
+    private static final int SENT = 0;
+    private static final int NOTHING = 1;
+    private static final int WINDOW_FULL = 2;
+
+    /** Whether {@link #sendNext} could send now (cheap check, under {@code lock}). */
+    private boolean sendable() {
+        if (closed || state != ConnectionState.CONNECTED || inflight >= maxInflight) {
+            return false;
+        }
+        Optional<OutboxJournal.Entry> next = outbox.nextAfter(cursor);
+        return next.isPresent() && outbox.isDurable(next.get().seq());
+    }
+
+    /**
+     * Sends the next durable message when connected and the window allows. The caller holds
+     * {@code sendLock}, so messages reach Paho in sequence order whichever thread sends them (the
+     * sender thread, or Paho's callback thread right after an acknowledgement frees a slot).
+     */
+    private int sendNext() {
+        OutboxJournal.Entry e = null;
+        MqttSession s;
+        long ep;
+        lock.lock();
+        try {
+            if (closed || state != ConnectionState.CONNECTED || inflight >= maxInflight) {
+                return NOTHING;
+            }
+            Optional<OutboxJournal.Entry> next = outbox.nextAfter(cursor);
+            while (next.isPresent() && quarantineTopic != null && !quarantineTopic.equals(next.get().topic())) {
+                // Held back, not sent: liftQuarantine() moves the cursor back to it.
+                firstHeldBack = Math.min(firstHeldBack, next.get().seq());
+                cursor = next.get().seq();
+                next = outbox.nextAfter(cursor);
+            }
+            // a message from publishAsync waits for the sync thread's fsync
+            if (!next.isPresent() || !outbox.isDurable(next.get().seq())) {
+                return NOTHING;
+            }
+            e = next.get();
+            s = session;
+            ep = epoch;
+            cursor = e.seq();
+            inflight++;
+        } finally {
+            lock.unlock();
+        }
+        final long seq = e.seq();
+        final String topic = e.topic();
+        try {
+            s.publish(topic, e.payload(), 1, new MqttSession.Completion() {
+                @Override
+                public void completed(int[] codes) {
+                    onPublishCompleted(ep, seq, topic, codes);
                 }
+
+                @Override
+                public void failed(Throwable cause) {
+                    onPublishFailed(ep, s, cause);
+                }
+            });
+            return SENT;
+        } catch (Exception ex) {
+            if (PahoErrors.isWindowFull(ex)) {
+                lock.lock();
+                try {
+                    if (ep == epoch) {
+                        inflight--;
+                        cursor = Math.min(cursor, seq - 1);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                return WINDOW_FULL;
+            }
+            onPublishFailed(ep, s, ex);
+            return NOTHING;
+        }
+    }
+
+    /** Group commit for {@link #publishAsync}: one fsync for everything written, then wakes the sender. */
+    private void syncLoop() {
+        while (true) {
+            synchronized (syncSignal) {
+                while (!syncWanted) {
+                    if (isClosed()) {
+                        return;
+                    }
+                    try {
+                        syncSignal.wait(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                syncWanted = false;
+            }
+            try {
+                outbox.syncAll();
+            } catch (IOException e) {
+                if (isClosed()) {
+                    return;
+                }
+                // not sent until durable: try again shortly
+                LOG.warn("outbox fsync failed, retrying: {}", e.toString());
+                synchronized (syncSignal) {
+                    syncWanted = true;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                continue;
+            }
+            lock.lock();
+            try {
+                if (senderWaiting) {
+                    changed.signalAll();
+                }
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -903,7 +1054,26 @@ public final class DeviceMqttClient implements AutoCloseable {
                 // acknowledged before publish() registered its Delivery; publish() picks this up
                 earlyOutcomes.put(seq, outcome);
             }
-            if (senderWaiting || outbox.size() == 0) {
+            if (outbox.size() == 0) {
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        // Refill the freed slot from this thread: no hand-off to the sender thread per message.
+        // tryLock: never wait for the sender thread here; when it holds the lock it sends itself.
+        if (sendLock.tryLock()) {
+            try {
+                while (sendNext() == SENT) {
+                    // fill the window
+                }
+            } finally {
+                sendLock.unlock();
+            }
+        }
+        lock.lock();
+        try {
+            if (senderWaiting && sendable()) {
                 changed.signalAll();
             }
         } finally {

@@ -13,23 +13,31 @@ import java.util.Random;
  * uniformly random time in {@code [0, min(maxDelay, initialDelay * 2^n)]}.
  *
  * <p>Two moments are special because a whole fleet acts at once: power-on, and the loss of a
- * connection that had been stable for {@link #stableAfter()} (typically a broker restart). Both
- * wait a uniformly random time in {@code [0, max(initialDelay, firstConnectJitter)]}; after the
- * loss of a stable connection, backoff then continues from the first attempt whose ceiling
- * exceeds that spread ({@link #attemptAfterStableLoss()}), so the fleet's retries do not bunch up
- * again behind the spread-out first wave. A connection lost before it became stable keeps
+ * connection that had been stable for {@link #stableAfter()} (typically a broker restart).
+ * Power-on waits a uniformly random time in {@code [0, firstConnectJitter]}. The loss of a stable
+ * connection waits a uniformly random time in {@code [0, spread]}, where the spread is the
+ * largest of initialDelay, firstConnectJitter and {@link #reconnectJitter()} (this one capped at
+ * maxDelay): a whole fleet losing its broker at once then comes back at about
+ * {@code fleet / spread} attempts per second instead of all together. Backoff then continues from
+ * the first attempt whose ceiling exceeds that spread ({@link #attemptAfterStableLoss()}), so the
+ * fleet's retries do not bunch up again behind the spread-out first wave. A connection lost before it became stable keeps
  * counting attempts, so a flapping broker sees ever longer delays.
  */
 public final class ReconnectPolicy {
-    /** 1 s initial delay, 120 s cap, reset after 30 s connected, first connect jittered over 0-5 s. */
+    /**
+     * 1 s initial delay, 120 s cap, reset after 30 s connected, first connect jittered over 0-5 s,
+     * first reconnect after the loss of a stable connection jittered over 0-20 s.
+     */
     public static final ReconnectPolicy DEFAULT = builder().build();
 
     private final Duration initialDelay;
     private final Duration maxDelay;
     private final Duration stableAfter;
     private final Duration firstConnectJitter;
+    private final Duration reconnectJitter;
 
     private ReconnectPolicy(Builder b) {
+        this.reconnectJitter = b.reconnectJitter;
         this.initialDelay = b.initialDelay;
         this.maxDelay = b.maxDelay;
         this.stableAfter = b.stableAfter;
@@ -54,6 +62,21 @@ public final class ReconnectPolicy {
 
     public Duration firstConnectJitter() {
         return firstConnectJitter;
+    }
+
+    /** The configured spread of the first reconnect after a stable connection is lost (see {@link #stableLossSpread()}). */
+    public Duration reconnectJitter() {
+        return reconnectJitter;
+    }
+
+    /**
+     * The actual spread of the first reconnect after a stable connection is lost: the largest of
+     * initialDelay, firstConnectJitter and reconnectJitter capped at maxDelay.
+     */
+    public Duration stableLossSpread() {
+        Duration spread = firstConnectJitter.compareTo(initialDelay) > 0 ? firstConnectJitter : initialDelay;
+        Duration rj = reconnectJitter.compareTo(maxDelay) > 0 ? maxDelay : reconnectJitter;
+        return rj.compareTo(spread) > 0 ? rj : spread;
     }
 
     /** The upper bound of the delay before attempt {@code attempt}: {@code min(max, initial * 2^attempt)}. */
@@ -85,12 +108,12 @@ public final class ReconnectPolicy {
     /** The delay before the first attempt after a stable connection was lost. */
     public Duration firstReconnectDelay(Random random) {
         Objects.requireNonNull(random, "random");
-        return uniform(firstConnectJitter.compareTo(initialDelay) > 0 ? firstConnectJitter : initialDelay, random);
+        return uniform(stableLossSpread(), random);
     }
 
     /** The attempt number backoff continues from after the jittered first reconnect (at least 1). */
     public int attemptAfterStableLoss() {
-        Duration spread = firstConnectJitter.compareTo(initialDelay) > 0 ? firstConnectJitter : initialDelay;
+        Duration spread = stableLossSpread();
         int n = 1;
         while (n < 62 && ceilingFor(n).compareTo(spread) <= 0 && ceilingFor(n).compareTo(maxDelay) < 0) {
             n++;
@@ -112,13 +135,14 @@ public final class ReconnectPolicy {
         b.maxDelay = maxDelay;
         b.stableAfter = stableAfter;
         b.firstConnectJitter = firstConnectJitter;
+        b.reconnectJitter = reconnectJitter;
         return b;
     }
 
     @Override
     public String toString() {
         return "ReconnectPolicy{initial=" + initialDelay + ", max=" + maxDelay + ", stableAfter=" + stableAfter
-                + ", firstConnectJitter=" + firstConnectJitter + "}";
+                + ", firstConnectJitter=" + firstConnectJitter + ", reconnectJitter=" + reconnectJitter + "}";
     }
 
     /** Validating builder; {@link #build()} names the bad field. */
@@ -127,8 +151,18 @@ public final class ReconnectPolicy {
         private Duration maxDelay = Duration.ofSeconds(120);
         private Duration stableAfter = Duration.ofSeconds(30);
         private Duration firstConnectJitter = Duration.ofSeconds(5);
+        private Duration reconnectJitter = Duration.ofSeconds(20);
 
         private Builder() {
+        }
+
+        /**
+         * Spread of the first reconnect after a stable connection is lost (default 20 s, capped at
+         * maxDelay; never below firstConnectJitter or initialDelay); zero leaves it to those two.
+         */
+        public Builder reconnectJitter(Duration d) {
+            this.reconnectJitter = Objects.requireNonNull(d, "reconnectJitter");
+            return this;
         }
 
         public Builder initialDelay(Duration d) {
@@ -164,6 +198,9 @@ public final class ReconnectPolicy {
             }
             if (stableAfter.isNegative()) {
                 throw new IllegalArgumentException("stableAfter must not be negative.");
+            }
+            if (reconnectJitter.isNegative()) {
+                throw new IllegalArgumentException("reconnectJitter must not be negative.");
             }
             if (firstConnectJitter.isNegative()) {
                 throw new IllegalArgumentException("firstConnectJitter must not be negative.");

@@ -74,23 +74,45 @@ class ReconnectPolicyTest {
     }
 
     @Test
-    void firstReconnectAfterStableLoss_isSpreadOverTheLargerOfJitterAndInitialDelay() {
+    void firstReconnectAfterStableLoss_isSpreadOverTheReconnectJitter() {
         Random r = new Random(3);
         double sum = 0;
+        long firstFifth = 0;
         for (int i = 0; i < 10_000; i++) {
             Duration d = ReconnectPolicy.DEFAULT.firstReconnectDelay(r);
-            assertThat(d).isBetween(Duration.ZERO, Duration.ofSeconds(5));
+            assertThat(d).isBetween(Duration.ZERO, Duration.ofSeconds(20));
             sum += d.toMillis();
+            if (d.compareTo(Duration.ofSeconds(4)) < 0) {
+                firstFifth++;
+            }
         }
-        assertThat(sum / 10_000).isCloseTo(2_500, within(100.0));
-        assertThat(ReconnectPolicy.DEFAULT.attemptAfterStableLoss()).isEqualTo(3); // ceiling 8 s > 5 s spread
+        assertThat(ReconnectPolicy.DEFAULT.stableLossSpread()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(sum / 10_000).isCloseTo(10_000, within(300.0));
+        assertThat(firstFifth).isBetween(1_800L, 2_200L);
+        assertThat(ReconnectPolicy.DEFAULT.attemptAfterStableLoss()).isEqualTo(5); // ceiling 32 s > 20 s spread
         assertThat(ReconnectPolicy.DEFAULT.ceilingFor(ReconnectPolicy.DEFAULT.attemptAfterStableLoss()))
-                .isGreaterThan(ReconnectPolicy.DEFAULT.firstConnectJitter());
-        ReconnectPolicy noJitter = ReconnectPolicy.builder().firstConnectJitter(Duration.ZERO).build();
+                .isGreaterThan(ReconnectPolicy.DEFAULT.stableLossSpread());
+        ReconnectPolicy noJitter = ReconnectPolicy.builder().firstConnectJitter(Duration.ZERO).reconnectJitter(Duration.ZERO).build();
         assertThat(noJitter.attemptAfterStableLoss()).isEqualTo(1);
         for (int i = 0; i < 1000; i++) {
             assertThat(noJitter.firstReconnectDelay(r)).isBetween(Duration.ZERO, Duration.ofSeconds(1));
         }
+    }
+
+    @Test
+    void stableLossSpread_isCappedAtMaxDelayButNeverBelowFirstConnectJitter() {
+        ReconnectPolicy small = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(100)).maxDelay(Duration.ofMillis(400))
+                .firstConnectJitter(Duration.ZERO).build();
+        assertThat(small.stableLossSpread()).isEqualTo(Duration.ofMillis(400));
+        Random r = new Random(8);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(small.firstReconnectDelay(r)).isBetween(Duration.ZERO, Duration.ofMillis(400));
+        }
+        ReconnectPolicy wideStart = ReconnectPolicy.builder().firstConnectJitter(Duration.ofSeconds(30))
+                .reconnectJitter(Duration.ofSeconds(10)).build();
+        assertThat(wideStart.stableLossSpread()).isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> ReconnectPolicy.builder().reconnectJitter(Duration.ofSeconds(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reconnectJitter");
     }
 
     @Test

@@ -112,6 +112,11 @@ public final class OutboxJournal implements Closeable {
     private long bytes;
     private volatile long written;
     private volatile long synced;
+    /** The highest sequence number whose record has been written (not necessarily synced). */
+    private volatile long writtenSeq;
+    /** The highest sequence number whose record is fsynced: every record up to it is durable. */
+    private volatile long syncedSeq;
+    private final java.util.concurrent.atomic.AtomicLong fsyncs = new java.util.concurrent.atomic.AtomicLong();
     private long deadRecords;
     private final List<Long> unwrittenAcks = new ArrayList<>();
     private long cutBytes;
@@ -182,6 +187,7 @@ public final class OutboxJournal implements Closeable {
             fsyncDirectory();
             written = synced = MAGIC.length;
             nextSeq = 1;
+            writtenSeq = syncedSeq = 0;
             return;
         }
         ByteBuffer all = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE - 16));
@@ -294,6 +300,7 @@ public final class OutboxJournal implements Closeable {
             pos += 8 + len;
         }
         nextSeq = Math.max(maxSeq, floor) + 1;
+        writtenSeq = syncedSeq = nextSeq - 1;
         written = synced = pos;
         channel.position(pos);
         if (cutBytes > 0) {
@@ -387,6 +394,22 @@ public final class OutboxJournal implements Closeable {
      * @throws IOException when writing or syncing fails
      */
     public long[] appendAll(List<String> topics, List<byte[]> payloads) throws IOException {
+        long[] seqs = appendAllUnsynced(topics, payloads);
+        if (seqs.length > 0) {
+            syncUpTo(seqs[seqs.length - 1]);
+        }
+        return seqs;
+    }
+
+    /**
+     * Appends several messages with one write, all or none, without waiting for an fsync: the
+     * records are written (encrypted, checksummed) but durable only once {@link #isDurable} says
+     * so, after {@link #syncUpTo} (by any thread; concurrent callers share one fsync).
+     *
+     * @throws OutboxFullException when the batch would exceed the count or byte limit
+     * @throws IOException when writing fails
+     */
+    public long[] appendAllUnsynced(List<String> topics, List<byte[]> payloads) throws IOException {
         if (topics.size() != payloads.size()) {
             throw new IllegalArgumentException("topics and payloads differ in length");
         }
@@ -401,7 +424,6 @@ public final class OutboxJournal implements Closeable {
             t[i] = topics.get(i).getBytes(StandardCharsets.UTF_8);
             size += (long) t[i].length + payloads.get(i).length;
         }
-        long target;
         synchronized (writeLock) {
             ensureOpen();
             if (pending.size() + (long) n > maxMessages || bytes + size > maxBytes) {
@@ -434,9 +456,8 @@ public final class OutboxJournal implements Closeable {
                 pending.put(seqs[i], new Entry(seqs[i], topics.get(i), payloads.get(i).clone()));
             }
             bytes += size;
-            target = written;
+            writtenSeq = seqs[n - 1];
         }
-        sync(target);
         return seqs;
     }
 
@@ -453,18 +474,46 @@ public final class OutboxJournal implements Closeable {
         written = at;
     }
 
-    private void sync(long target) throws IOException {
-        if (synced >= target) {
+    /**
+     * Returns once every record up to sequence number {@code seq} is fsynced. One fsync covers
+     * every record written before it starts, so concurrent callers (group commit) share it.
+     */
+    public void syncUpTo(long seq) throws IOException {
+        if (syncedSeq >= seq) {
             return;
         }
         synchronized (syncLock) {
-            if (synced >= target) {
+            if (syncedSeq >= seq) {
                 return;
             }
+            // Read before the fsync: every record up to these marks was written before it starts.
+            long upToSeq = writtenSeq;
             long upTo = written;
             channel.force(false);
+            fsyncs.incrementAndGet();
             synced = upTo;
+            syncedSeq = upToSeq;
         }
+    }
+
+    /** Fsyncs every record written so far (no-op when all are durable). */
+    public void syncAll() throws IOException {
+        syncUpTo(writtenSeq);
+    }
+
+    /** Fsyncs of appended records so far (group commit makes this fewer than the appends). */
+    public long fsyncCount() {
+        return fsyncs.get();
+    }
+
+    /** Whether message {@code seq}'s record is fsynced. */
+    public boolean isDurable(long seq) {
+        return syncedSeq >= seq;
+    }
+
+    /** Whether some written record still waits for an fsync. */
+    public boolean hasUnsynced() {
+        return writtenSeq > syncedSeq;
     }
 
     /**
@@ -553,6 +602,8 @@ public final class OutboxJournal implements Closeable {
                     channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
                     lock = channel.tryLock();
                     written = synced = channel.size();
+                    // the rewrite holds every pending record, fsynced
+                    syncedSeq = writtenSeq;
                 }
             }
             deadRecords = 0;

@@ -237,4 +237,76 @@ class OutboxJournalTest {
             assertThat(j.size()).isEqualTo(400);
         }
     }
+
+    @Test
+    void concurrentAppends_eachDurableWhenItReturns_shareFsyncs() throws Exception {
+        int threads = 8;
+        int each = 200;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long fsyncs;
+        try (OutboxJournal j = open()) {
+            List<Future<List<Long>>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                final int tt = t;
+                fs.add(pool.submit(() -> {
+                    List<Long> seqs = new ArrayList<>();
+                    for (int i = 0; i < each; i++) {
+                        long seq = j.append("devices/d/t" + tt, bytes(tt + ":" + i));
+                        // group commit must not weaken the promise: durable when append returns
+                        assertThat(j.isDurable(seq)).isTrue();
+                        seqs.add(seq);
+                    }
+                    return seqs;
+                }));
+            }
+            for (Future<List<Long>> f : fs) {
+                assertThat(f.get()).isSorted();
+            }
+            fsyncs = j.fsyncCount();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(fsyncs).isPositive().isLessThan((long) threads * each);
+        try (OutboxJournal j = open()) {
+            assertThat(j.size()).isEqualTo(threads * each);
+            assertThat(j.pending()).extracting(OutboxJournal.Entry::seq).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void appendUnsynced_isDurableOnlyAfterSync_andOneSyncCoversEveryEarlierRecord() throws Exception {
+        try (OutboxJournal j = open()) {
+            long before = j.fsyncCount();
+            long[] a = j.appendAllUnsynced(List.of("devices/d/a"), List.of(bytes("a")));
+            long[] b = j.appendAllUnsynced(List.of("devices/d/b", "devices/d/c"), List.of(bytes("b"), bytes("c")));
+            assertThat(j.isDurable(a[0])).isFalse();
+            assertThat(j.isDurable(b[1])).isFalse();
+            assertThat(j.hasUnsynced()).isTrue();
+            assertThat(j.size()).isEqualTo(3);
+            j.syncUpTo(a[0]);
+            assertThat(j.isDurable(b[1])).isTrue();
+            assertThat(j.hasUnsynced()).isFalse();
+            assertThat(j.fsyncCount() - before).isEqualTo(1);
+            j.syncAll();
+            assertThat(j.fsyncCount() - before).isEqualTo(1);
+        }
+        try (OutboxJournal j = open()) {
+            assertThat(j.pending()).extracting(OutboxJournal.Entry::topic).containsExactly("devices/d/a", "devices/d/b", "devices/d/c");
+            assertThat(j.isDurable(3)).isTrue();
+        }
+    }
+
+    @Test
+    void compaction_makesUnsyncedRecordsDurable() throws Exception {
+        try (OutboxJournal j = open()) {
+            long[] s = j.appendAllUnsynced(List.of("devices/d/a", "devices/d/b"), List.of(bytes("a"), bytes("b")));
+            j.compact();
+            assertThat(j.isDurable(s[1])).isTrue();
+            long next = j.append("devices/d/c", bytes("c"));
+            assertThat(next).isEqualTo(s[1] + 1);
+        }
+        try (OutboxJournal j = open()) {
+            assertThat(j.pending()).extracting(OutboxJournal.Entry::topic).containsExactly("devices/d/a", "devices/d/b", "devices/d/c");
+        }
+    }
 }
