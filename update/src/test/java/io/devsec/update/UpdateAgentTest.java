@@ -117,6 +117,31 @@ class UpdateAgentTest {
     }
 
     @Test
+    void start_withSupportPeriodLookup_knowsTheRunningVersionsSupportEndWithoutAnInstall() throws Exception {
+        BootControl bc = BootControl.fileBased(dir, policy, clock, 1);
+        Files.write(dir.resolve("slot-a/image"), image(1));
+        UpdateVerifier verifier = UpdateVerifier.builder().initialRoot(rootEnvelope()).trustedRootStore(roots)
+                .rollbackCounter(counter).hardwareId("hw").clock(clock).build();
+        List<Long> asked = new CopyOnWriteArrayList<>();
+        UpdateAgent agent = UpdateAgent.builder().verifier(verifier).bootControl(bc).rollbackCounter(counter)
+                .source(v -> Optional.empty()).listener(listener)
+                .schedule(UpdateSchedule.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ZERO))
+                .trialPolicy(policy).clock(clock)
+                .supportPeriods(version -> {
+                    asked.add(version);
+                    return Optional.of(LocalDate.parse("2030-06-30"));
+                })
+                .build();
+        agents.add(agent);
+
+        assertThat(agent.supportUntil()).as("unknown before start").isEmpty();
+        agent.start();
+
+        assertThat(asked).containsExactly(1L);
+        assertThat(agent.supportUntil()).contains(LocalDate.parse("2030-06-30"));
+    }
+
+    @Test
     void checkNow_validOffer_installsOnTrialThenConfirmRaisesFloor() throws Exception {
         UpdateAgent first = startDevice();
         offer(2, image(2));
