@@ -23,7 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -66,6 +69,7 @@ public final class OutboxJournal implements Closeable {
         private final long seq;
         private final String topic;
         private final byte[] payload;
+        private long size = -1;
 
         Entry(long seq, String topic, byte[] payload) {
             this.seq = seq;
@@ -87,7 +91,10 @@ public final class OutboxJournal implements Closeable {
         }
 
         long size() {
-            return (long) topic.getBytes(StandardCharsets.UTF_8).length + payload.length;
+            if (size < 0) {
+                size = (long) topic.getBytes(StandardCharsets.UTF_8).length + payload.length;
+            }
+            return size;
         }
 
         @Override
@@ -114,13 +121,27 @@ public final class OutboxJournal implements Closeable {
     private volatile long synced;
     /** The highest sequence number whose record has been written (not necessarily synced). */
     private volatile long writtenSeq;
+    /** The highest sequence number appended (its record perhaps only buffered). */
+    private volatile long appendedSeq;
+    /** Encrypted records appended but not yet written, in order; written in one call before an fsync. Guarded by writeLock. */
+    private final List<ByteBuffer> buffered = new ArrayList<>();
+    private int bufferedBytes;
     /** The highest sequence number whose record is fsynced: every record up to it is durable. */
     private volatile long syncedSeq;
     private final java.util.concurrent.atomic.AtomicLong fsyncs = new java.util.concurrent.atomic.AtomicLong();
+    /** Group commit: whether a leader is fsyncing, and the followers waiting for it. */
+    private final AtomicBoolean syncing = new AtomicBoolean();
+    private final ConcurrentLinkedQueue<Thread> syncWaiters = new ConcurrentLinkedQueue<>();
+    private static final long FOLLOWER_PARK_NANOS = 1_000_000;
     private long deadRecords;
     private final List<Long> unwrittenAcks = new ArrayList<>();
     private long cutBytes;
-    private boolean closed;
+    private volatile boolean closed;
+    /**
+     * Guards bytes, deadRecords and unwrittenAcks, so that an acknowledgement (on Paho's callback
+     * thread) does not wait for an append's encryption. Lock order: writeLock, then ackLock.
+     */
+    private final Object ackLock = new Object();
 
     private OutboxJournal(OutboxSettings settings) throws IOException {
         this.dir = settings.directory();
@@ -187,7 +208,7 @@ public final class OutboxJournal implements Closeable {
             fsyncDirectory();
             written = synced = MAGIC.length;
             nextSeq = 1;
-            writtenSeq = syncedSeq = 0;
+            appendedSeq = writtenSeq = syncedSeq = 0;
             return;
         }
         ByteBuffer all = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE - 16));
@@ -300,7 +321,7 @@ public final class OutboxJournal implements Closeable {
             pos += 8 + len;
         }
         nextSeq = Math.max(maxSeq, floor) + 1;
-        writtenSeq = syncedSeq = nextSeq - 1;
+        appendedSeq = writtenSeq = syncedSeq = nextSeq - 1;
         written = synced = pos;
         channel.position(pos);
         if (cutBytes > 0) {
@@ -402,9 +423,10 @@ public final class OutboxJournal implements Closeable {
     }
 
     /**
-     * Appends several messages with one write, all or none, without waiting for an fsync: the
-     * records are written (encrypted, checksummed) but durable only once {@link #isDurable} says
-     * so, after {@link #syncUpTo} (by any thread; concurrent callers share one fsync).
+     * Appends several messages, all or none, without waiting for an fsync: the records are
+     * encrypted and checksummed at once, and written and fsynced by the next {@link #syncUpTo} (by
+     * any thread; concurrent callers share one write and one fsync). They are durable only once
+     * {@link #isDurable} says so.
      *
      * @throws OutboxFullException when the batch would exceed the count or byte limit
      * @throws IOException when writing fails
@@ -426,8 +448,12 @@ public final class OutboxJournal implements Closeable {
         }
         synchronized (writeLock) {
             ensureOpen();
-            if (pending.size() + (long) n > maxMessages || bytes + size > maxBytes) {
-                throw new OutboxFullException(pending.size(), bytes, maxMessages, maxBytes);
+            synchronized (ackLock) {
+                if (pending.size() + (long) n > maxMessages || bytes + size > maxBytes) {
+                    throw new OutboxFullException(pending.size(), bytes, maxMessages, maxBytes);
+                }
+                // reserved now; only this thread (holding writeLock) appends
+                bytes += size;
             }
             List<ByteBuffer> recs = new ArrayList<>(n + 1);
             ByteBuffer acks = ackRecord();
@@ -445,18 +471,13 @@ public final class OutboxJournal implements Closeable {
                 recs.add(rec);
                 total += rec.remaining();
             }
-            ByteBuffer all = ByteBuffer.allocate(total);
-            for (ByteBuffer r : recs) {
-                all.put(r);
-            }
-            all.flip();
-            writeFully(all);
+            buffered.addAll(recs);
+            bufferedBytes += total;
             nextSeq += n;
             for (int i = 0; i < n; i++) {
                 pending.put(seqs[i], new Entry(seqs[i], topics.get(i), payloads.get(i).clone()));
             }
-            bytes += size;
-            writtenSeq = seqs[n - 1];
+            appendedSeq = seqs[n - 1];
         }
         return seqs;
     }
@@ -479,26 +500,67 @@ public final class OutboxJournal implements Closeable {
      * every record written before it starts, so concurrent callers (group commit) share it.
      */
     public void syncUpTo(long seq) throws IOException {
-        if (syncedSeq >= seq) {
-            return;
-        }
-        synchronized (syncLock) {
-            if (syncedSeq >= seq) {
-                return;
+        while (syncedSeq < seq) {
+            if (writtenSeq < seq) {
+                synchronized (writeLock) {
+                    ensureOpen();
+                    if (writtenSeq < seq) {
+                        writeBuffered();
+                    }
+                }
             }
-            // Read before the fsync: every record up to these marks was written before it starts.
-            long upToSeq = writtenSeq;
-            long upTo = written;
-            channel.force(false);
-            fsyncs.incrementAndGet();
-            synced = upTo;
-            syncedSeq = upToSeq;
+            if (syncing.compareAndSet(false, true)) {
+                // leader: one fsync for everything written so far
+                try {
+                    synchronized (syncLock) {
+                        if (syncedSeq < seq) {
+                            // Read before the fsync: every record up to these marks was written before it starts.
+                            long upToSeq = writtenSeq;
+                            long upTo = written;
+                            channel.force(false);
+                            fsyncs.incrementAndGet();
+                            synced = upTo;
+                            syncedSeq = upToSeq;
+                        }
+                    }
+                } finally {
+                    syncing.set(false);
+                    // wake every follower at once (not one after another through a monitor)
+                    for (Thread t = syncWaiters.poll(); t != null; t = syncWaiters.poll()) {
+                        LockSupport.unpark(t);
+                    }
+                }
+            } else {
+                // follower: wait for the leader's fsync, then check whether it covered this record
+                Thread me = Thread.currentThread();
+                syncWaiters.add(me);
+                if (syncing.get() && syncedSeq < seq) {
+                    LockSupport.parkNanos(this, FOLLOWER_PARK_NANOS);
+                }
+                syncWaiters.remove(me);
+            }
         }
     }
 
-    /** Fsyncs every record written so far (no-op when all are durable). */
+    /** Fsyncs every record appended so far (no-op when all are durable). */
     public void syncAll() throws IOException {
-        syncUpTo(writtenSeq);
+        syncUpTo(appendedSeq);
+    }
+
+    /** Writes the buffered records in one call (caller holds writeLock); on failure they stay buffered. */
+    private void writeBuffered() throws IOException {
+        if (buffered.isEmpty()) {
+            return;
+        }
+        ByteBuffer all = ByteBuffer.allocate(bufferedBytes);
+        for (ByteBuffer r : buffered) {
+            all.put(r.duplicate());
+        }
+        all.flip();
+        writeFully(all);
+        buffered.clear();
+        bufferedBytes = 0;
+        writtenSeq = appendedSeq;
     }
 
     /** Fsyncs of appended records so far (group commit makes this fewer than the appends). */
@@ -511,9 +573,9 @@ public final class OutboxJournal implements Closeable {
         return syncedSeq >= seq;
     }
 
-    /** Whether some written record still waits for an fsync. */
+    /** Whether some appended record still waits for an fsync. */
     public boolean hasUnsynced() {
-        return writtenSeq > syncedSeq;
+        return appendedSeq > syncedSeq;
     }
 
     /**
@@ -521,22 +583,39 @@ public final class OutboxJournal implements Closeable {
      * numbers are ignored (an acknowledgement can arrive twice after a reconnect).
      */
     public void acknowledge(long seq) throws IOException {
-        synchronized (writeLock) {
-            ensureOpen();
-            Entry e = pending.remove(seq);
-            if (e == null) {
-                return;
-            }
+        ensureOpen();
+        Entry e = pending.remove(seq);
+        if (e == null) {
+            return;
+        }
+        boolean flush;
+        boolean compactDue;
+        synchronized (ackLock) {
             bytes -= e.size();
             unwrittenAcks.add(seq);
             deadRecords++;
-            if (unwrittenAcks.size() >= ACK_BATCH) {
-                flushAcks();
-            }
-            if (deadRecords >= 1024 && deadRecords > pending.size()) {
-                compact();
+            flush = unwrittenAcks.size() >= ACK_BATCH;
+            compactDue = compactionDue();
+        }
+        if (flush || compactDue) {
+            synchronized (writeLock) {
+                ensureOpen();
+                boolean stillDue;
+                synchronized (ackLock) {
+                    stillDue = compactionDue();
+                }
+                if (stillDue) {
+                    compact();
+                } else {
+                    flushAcks();
+                }
             }
         }
+    }
+
+    /** Caller holds ackLock. */
+    private boolean compactionDue() {
+        return deadRecords >= 1024 && deadRecords > pending.size();
     }
 
     /**
@@ -545,16 +624,20 @@ public final class OutboxJournal implements Closeable {
      * unwritten ones; those messages are then delivered once more (at least once, never lost).
      */
     private ByteBuffer ackRecord() {
-        if (unwrittenAcks.isEmpty()) {
-            return null;
+        ByteBuffer list;
+        long first;
+        synchronized (ackLock) {
+            if (unwrittenAcks.isEmpty()) {
+                return null;
+            }
+            list = ByteBuffer.allocate(8 * unwrittenAcks.size());
+            for (long a : unwrittenAcks) {
+                list.putLong(a);
+            }
+            first = unwrittenAcks.get(0);
+            unwrittenAcks.clear();
+            deadRecords++;
         }
-        ByteBuffer list = ByteBuffer.allocate(8 * unwrittenAcks.size());
-        for (long a : unwrittenAcks) {
-            list.putLong(a);
-        }
-        long first = unwrittenAcks.get(0);
-        unwrittenAcks.clear();
-        deadRecords++;
         return record(ACKS, first, list.array());
     }
 
@@ -568,8 +651,19 @@ public final class OutboxJournal implements Closeable {
     /** Rewrites the journal with only the pending messages (atomic: temp file, fsync, rename, fsync dir). */
     public void compact() throws IOException {
         synchronized (writeLock) {
+            synchronized (ackLock) {
+                compactLocked();
+            }
+        }
+    }
+
+    /** Holding writeLock and ackLock: no append and no acknowledgement runs meanwhile. */
+    private void compactLocked() throws IOException {
+        {
             ensureOpen();
             unwrittenAcks.clear(); // the rewrite holds only pending messages
+            buffered.clear(); // their messages are pending, so the rewrite holds them
+            bufferedBytes = 0;
             Path tmp = dir.resolve(FILE + ".tmp");
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE)) {
@@ -603,7 +697,8 @@ public final class OutboxJournal implements Closeable {
                     lock = channel.tryLock();
                     written = synced = channel.size();
                     // the rewrite holds every pending record, fsynced
-                    syncedSeq = writtenSeq;
+                    writtenSeq = appendedSeq;
+                    syncedSeq = appendedSeq;
                 }
             }
             deadRecords = 0;
@@ -646,7 +741,7 @@ public final class OutboxJournal implements Closeable {
     }
 
     public long bytes() {
-        synchronized (writeLock) {
+        synchronized (ackLock) {
             return bytes;
         }
     }
@@ -668,6 +763,7 @@ public final class OutboxJournal implements Closeable {
             }
             closed = true;
             try {
+                writeBuffered();
                 flushAcks();
                 channel.force(false);
             } finally {
