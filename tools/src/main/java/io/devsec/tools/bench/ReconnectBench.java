@@ -47,8 +47,8 @@ import picocli.CommandLine.Option;
  * no jitter), in one run: the peak rate of connection attempts reaching the broker's port
  * (counted by a forwarding proxy in front of it, in 100 ms and 1 s windows) and the time from
  * the restart until every device is connected again.
- * Targets: DevSec's peak at most a fifth of Paho's; every DevSec device back within the
- * policy's cap plus 10%.
+ * Targets: DevSec's peak at most a fifth of Paho's, in 100 ms and in 1 s windows; every DevSec
+ * device back within the policy's cap plus 10%.
  */
 @Command(
         name = "reconnect",
@@ -133,12 +133,15 @@ public final class ReconnectBench implements Callable<Integer> {
                 print(out, "Paho automatic reconnect", paho);
                 print(out, "DevSec ReconnectPolicy.DEFAULT", devsec);
                 double ratio = devsec.peakPer100ms / Math.max(1e-9, paho.peakPer100ms);
-                boolean peakMet = ratio <= 0.2;
+                double ratio1s = devsec.peakPer1s / Math.max(1e-9, paho.peakPer1s);
+                // the target holds in both window widths (the 1 s one is the stricter for a spread-out fleet)
+                boolean peakMet = ratio <= 0.2 && ratio1s <= 0.2;
                 boolean backMet = devsec.allReturned && devsec.allBack.compareTo(limit) <= 0;
+                out.printf(Locale.ROOT, "DevSec policy: %s%n", ReconnectPolicy.DEFAULT);
                 out.printf(Locale.ROOT, "peak ratio DevSec/Paho (100 ms windows): %.3f (target <= 0.2): %s%n", ratio,
-                        peakMet ? "MET" : "MISSED");
-                out.printf(Locale.ROOT, "peak ratio DevSec/Paho (1 s windows):    %.3f%n",
-                        devsec.peakPer1s / Math.max(1e-9, paho.peakPer1s));
+                        ratio <= 0.2 ? "MET" : "MISSED");
+                out.printf(Locale.ROOT, "peak ratio DevSec/Paho (1 s windows):    %.3f (target <= 0.2): %s%n", ratio1s,
+                        ratio1s <= 0.2 ? "MET" : "MISSED");
                 out.printf(Locale.ROOT, "DevSec all back within cap + 10%% (%d s): %s%n", limit.toSeconds(), backMet ? "MET" : "MISSED");
                 out.flush();
                 return (peakMet && backMet) || !failOnMiss ? 0 : 1;

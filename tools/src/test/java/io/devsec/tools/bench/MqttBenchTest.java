@@ -1,0 +1,52 @@
+package io.devsec.tools.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class MqttBenchTest {
+    static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
+
+    static void requireMosquitto() {
+        boolean present = Files.isExecutable(MOSQUITTO);
+        if (!present && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("mosquitto is required in CI: apt-get install -y mosquitto");
+        }
+        assumeTrue(present, "mosquitto not installed: apt-get install -y mosquitto");
+    }
+
+    @Test
+    void benchMqtt_smallRun_reportsPahoBlockingAndAsyncDevSecWithWhatEachSideDoes() {
+        requireMosquitto();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new BenchCommand());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute("mqtt", "--messages", "300", "--runs", "1", "--publishers", "4", "--queue", "100");
+        assertThat(code).as("exit code; stderr: %s", err).isZero();
+        assertThat(out.toString())
+                .contains("bare Paho v5: 1 application thread, 10 messages in flight")
+                .contains("DevSec publish(): 4 application threads, each call returns after its message is encrypted and fsynced")
+                .contains("DevSec publishAsync(): 1 application thread, up to 100 queued")
+                .containsPattern("ratio DevSec publish\\(\\)/Paho throughput: +[0-9]+\\.[0-9]{2}x \\(target >= 0.95x\\): (MET|MISSED)")
+                .containsPattern("ratio DevSec publishAsync\\(\\)/Paho throughput: +[0-9]+\\.[0-9]{2}x \\(target >= 0.95x\\): (MET|MISSED)");
+    }
+
+    @Test
+    void peak_countsAttemptsInTheBusiestSlidingWindow() {
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        List<Long> t = List.of(0L, 50 * ms, 99 * ms, 100 * ms, 500 * ms, 1400 * ms);
+        assertThat(ReconnectBench.peak(t, 100 * ms)).isEqualTo(3); // 0, 50, 99 (100 is outside [0, 100))
+        assertThat(ReconnectBench.peak(t, TimeUnit.SECONDS.toNanos(1))).isEqualTo(5);
+        assertThat(ReconnectBench.peak(List.of(), 100 * ms)).isZero();
+    }
+}
