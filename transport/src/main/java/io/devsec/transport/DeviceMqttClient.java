@@ -112,7 +112,8 @@ public final class DeviceMqttClient implements AutoCloseable {
     /** The lowest queued message held back by the quarantine; Long.MAX_VALUE when none. Guarded by lock. */
     private long firstHeldBack = Long.MAX_VALUE;
     private int inflight;
-    private boolean closed;
+    /** Written under lock; volatile so that isClosed() need not take it. */
+    private volatile boolean closed;
     private boolean senderWaiting;
 
     // control thread only
@@ -1136,12 +1137,7 @@ public final class DeviceMqttClient implements AutoCloseable {
     // ------------------------------------------------------------------ helpers
 
     private boolean isClosed() {
-        lock.lock();
-        try {
-            return closed;
-        } finally {
-            lock.unlock();
-        }
+        return closed;
     }
 
     private void setState(ConnectionState s) {

@@ -108,7 +108,9 @@ public final class OutboxJournal implements Closeable {
     private final SecretKey key;
     private final int maxMessages;
     private final long maxBytes;
-    private final SecureRandom random = new SecureRandom();
+    private final SecureRandom random = newNonceSource();
+    /** pending.size() without walking the skip list (O(n)); incremented before a put, so never below it. */
+    private final java.util.concurrent.atomic.AtomicInteger pendingCount = new java.util.concurrent.atomic.AtomicInteger();
     private final Object writeLock = new Object();
     private final Object syncLock = new Object();
     private final ConcurrentSkipListMap<Long, Entry> pending = new ConcurrentSkipListMap<>();
@@ -142,6 +144,18 @@ public final class OutboxJournal implements Closeable {
      * thread) does not wait for an append's encryption. Lock order: writeLock, then ackLock.
      */
     private final Object ackLock = new Object();
+
+    /**
+     * Nonces come from a DRBG instance: a SecureRandom that does not read /dev/urandom on every
+     * call (NativePRNG does, a system call per record). Falls back to the platform default.
+     */
+    private static SecureRandom newNonceSource() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
 
     private OutboxJournal(OutboxSettings settings) throws IOException {
         this.dir = settings.directory();
@@ -328,6 +342,7 @@ public final class OutboxJournal implements Closeable {
             channel.truncate(pos);
             channel.force(true);
         }
+        pendingCount.set(pending.size());
         LOG.debug("outbox recovered: {} pending, {} bytes cut", pending.size(), cutBytes);
     }
 
@@ -449,8 +464,8 @@ public final class OutboxJournal implements Closeable {
         synchronized (writeLock) {
             ensureOpen();
             synchronized (ackLock) {
-                if (pending.size() + (long) n > maxMessages || bytes + size > maxBytes) {
-                    throw new OutboxFullException(pending.size(), bytes, maxMessages, maxBytes);
+                if (pendingCount.get() + (long) n > maxMessages || bytes + size > maxBytes) {
+                    throw new OutboxFullException(pendingCount.get(), bytes, maxMessages, maxBytes);
                 }
                 // reserved now; only this thread (holding writeLock) appends
                 bytes += size;
@@ -474,6 +489,7 @@ public final class OutboxJournal implements Closeable {
             buffered.addAll(recs);
             bufferedBytes += total;
             nextSeq += n;
+            pendingCount.addAndGet(n);
             for (int i = 0; i < n; i++) {
                 pending.put(seqs[i], new Entry(seqs[i], topics.get(i), payloads.get(i).clone()));
             }
@@ -588,6 +604,7 @@ public final class OutboxJournal implements Closeable {
         if (e == null) {
             return;
         }
+        pendingCount.decrementAndGet();
         boolean flush;
         boolean compactDue;
         synchronized (ackLock) {
@@ -615,7 +632,7 @@ public final class OutboxJournal implements Closeable {
 
     /** Caller holds ackLock. */
     private boolean compactionDue() {
-        return deadRecords >= 1024 && deadRecords > pending.size();
+        return deadRecords >= 1024 && deadRecords > pendingCount.get();
     }
 
     /**
@@ -737,7 +754,7 @@ public final class OutboxJournal implements Closeable {
     }
 
     public int size() {
-        return pending.size();
+        return pendingCount.get();
     }
 
     public long bytes() {
