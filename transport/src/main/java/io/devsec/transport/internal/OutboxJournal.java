@@ -632,7 +632,8 @@ public final class OutboxJournal implements Closeable {
 
     /** Caller holds ackLock. */
     private boolean compactionDue() {
-        return deadRecords >= 1024 && deadRecords > pendingCount.get();
+        // rewriting costs one record per pending message: wait for four dead records per live one
+        return deadRecords >= 1024 && deadRecords > 4L * pendingCount.get();
     }
 
     /**
@@ -684,22 +685,19 @@ public final class OutboxJournal implements Closeable {
             Path tmp = dir.resolve(FILE + ".tmp");
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE)) {
-                ByteBuffer m = ByteBuffer.wrap(MAGIC);
-                while (m.hasRemaining()) {
-                    out.write(m);
-                }
-                ByteBuffer base = record(BASE, nextSeq - 1, new byte[0]);
-                while (base.hasRemaining()) {
-                    out.write(base);
-                }
+                // records are gathered into large writes, not one system call each
+                ByteBuffer chunk = ByteBuffer.allocate(COMPACTION_CHUNK);
+                chunk.put(MAGIC);
+                chunk = put(out, chunk, record(BASE, nextSeq - 1, new byte[0]));
                 for (Entry e : pending.values()) {
                     byte[] t = e.topic.getBytes(StandardCharsets.UTF_8);
                     ByteBuffer plain = ByteBuffer.allocate(5 + t.length + e.payload.length);
                     plain.put((byte) 0).putInt(t.length).put(t).put(e.payload);
-                    ByteBuffer rec = record(APPEND, e.seq, plain.array());
-                    while (rec.hasRemaining()) {
-                        out.write(rec);
-                    }
+                    chunk = put(out, chunk, record(APPEND, e.seq, plain.array()));
+                }
+                chunk.flip();
+                while (chunk.hasRemaining()) {
+                    out.write(chunk);
                 }
                 out.force(true);
             }
@@ -720,6 +718,27 @@ public final class OutboxJournal implements Closeable {
             }
             deadRecords = 0;
         }
+    }
+
+    private static final int COMPACTION_CHUNK = 256 * 1024;
+
+    /** Adds a record to the chunk, writing the chunk out first when it is full; returns the chunk to go on with. */
+    private static ByteBuffer put(FileChannel out, ByteBuffer chunk, ByteBuffer rec) throws IOException {
+        if (rec.remaining() > chunk.remaining()) {
+            chunk.flip();
+            while (chunk.hasRemaining()) {
+                out.write(chunk);
+            }
+            chunk.clear();
+            if (rec.remaining() > chunk.remaining()) {
+                while (rec.hasRemaining()) {
+                    out.write(rec);
+                }
+                return chunk;
+            }
+        }
+        chunk.put(rec);
+        return chunk;
     }
 
     private void fsyncDirectory() throws IOException {

@@ -309,4 +309,27 @@ class OutboxJournalTest {
             assertThat(j.pending()).extracting(OutboxJournal.Entry::topic).containsExactly("devices/d/a", "devices/d/b", "devices/d/c");
         }
     }
+
+    @Test
+    void compaction_withRecordsLargerThanItsWriteChunk_keepsThemWhole() throws Exception {
+        byte[] big = new byte[300 * 1024];
+        new java.util.Random(1).nextBytes(big);
+        long bigSeq;
+        try (OutboxJournal j = open()) {
+            j.append("devices/d/small", bytes("first"));
+            bigSeq = j.append("devices/d/big", big);
+            for (int i = 0; i < 1500; i++) {
+                j.append("devices/d/small", bytes("s" + i));
+            }
+            long before = Files.size(j.file());
+            for (long s = bigSeq + 1; s <= bigSeq + 1500; s++) {
+                j.acknowledge(s);
+            }
+            assertThat(Files.size(j.file())).as("compacted").isLessThan(before);
+        }
+        try (OutboxJournal j = open()) {
+            assertThat(j.pending()).extracting(OutboxJournal.Entry::seq).containsExactly(1L, bigSeq);
+            assertThat(j.pending().get(1).payload()).isEqualTo(big);
+        }
+    }
 }
