@@ -46,6 +46,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A QoS 1 {@link #publish} returns only when the message is fsynced in the outbox; it is
  *       then delivered at least once, in publish order, across broker outages and process
  *       restarts. A full outbox fails the call with {@link OutboxFullException}: nothing is dropped.
+ *       Concurrent publishes share one fsync (group commit).
+ *   <li>{@link #publishAsync} returns once the message is encrypted and queued for the outbox; it
+ *       is fsynced (with everything queued meanwhile, by one DevSec thread) before it is sent, so
+ *       the broker never acknowledges a message the device could still lose.
  *   <li>Every topic and filter is checked against the {@link TopicNamespace} before anything is
  *       sent; a refusal is a {@link TopicOutsideNamespaceException} and a security event.
  *   <li>Inbound messages pass a size limit, the topic checks, a subscription match and the
@@ -334,11 +338,12 @@ public final class DeviceMqttClient implements AutoCloseable {
 
     /**
      * Queues a QoS 1 message without waiting for its fsync: the way to stream many durable
-     * messages from one thread. The message is encrypted and written to the outbox before this
-     * returns, and fsynced before it is sent: the broker never acknowledges a message the outbox
-     * could still lose, and one fsync covers every message written meanwhile (group commit, done
-     * by a DevSec thread). Unlike {@link #publish}, a crash right after this returns can lose the
-     * message; the returned {@link Delivery} completes only after it was fsynced and acknowledged.
+     * messages from one thread. The message is encrypted and queued for the outbox before this
+     * returns, then written and fsynced before it is sent: the broker never acknowledges a message
+     * the outbox could still lose, and one write and one fsync cover every message queued meanwhile
+     * (group commit, done by a DevSec thread). Unlike {@link #publish}, a crash right after this
+     * returns can lose the message; the returned {@link Delivery} completes only after it was
+     * fsynced and acknowledged.
      * Call {@link #flush()} to wait until every queued message is durable.
      *
      * @throws TopicOutsideNamespaceException when the topic is malformed or outside the namespace

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * {@code [byte type][long seq][12-byte nonce][ciphertext + 16-byte tag]}; the type and sequence
  * number are bound as associated data, so records cannot be altered, reordered into other
  * numbers or forged without the key. {@link #append} returns only after the record is written
- * and fsynced; concurrent appends share one fsync. Acknowledgements are journal records too, not
+ * and fsynced; concurrent appends share one write and one fsync (group commit: a leader fsyncs
+ * for every follower). {@link #appendAllUnsynced} returns before the fsync; such records are
+ * {@link #isDurable durable} only after a later {@link #syncUpTo}. Acknowledgements are journal records too, not
  * fsynced on their own (a lost acknowledgement means one duplicate delivery, never a loss).
  * Recovery keeps every whole record, cuts a torn tail (an incomplete last record, a last record
  * failing its checksum, or zero fill), and reports a damaged record in the middle as
