@@ -71,11 +71,14 @@ import picocli.CommandLine.Option;
  * {@link DeviceMqttClient} and through bare Paho with the same TLS context, against the same
  * Mosquitto (started by the bench on loopback with TLS and client certificates), in one run.
  *
- * <p>What differs, on purpose: DevSec persists every QoS 1 message in its encrypted outbox and
- * fsyncs it before {@code publish} returns (that is the durability it promises); bare Paho keeps
- * messages in memory. Both keep {@code --inflight} messages in flight. Latency is from the call
- * to publish until the broker's PUBACK; throughput is messages over the time from the first
- * publish to the last PUBACK. Runs alternate (Paho, DevSec, Paho, ...) and medians are reported.
+ * <p>Three sides, each run in turn (Paho, DevSec publish(), DevSec publishAsync(), Paho, ...),
+ * medians reported: bare Paho from one thread with {@code --inflight} messages in flight, in
+ * memory; DevSec {@code publish()} from {@code --publishers} threads, each call returning after its
+ * message is fsynced in the encrypted outbox (concurrent calls share fsyncs); DevSec
+ * {@code publishAsync()} from one thread with up to {@code --queue} messages outstanding, each
+ * fsynced (group commit) before it is sent. DevSec keeps {@code --inflight} messages in flight
+ * unless {@code --devsec-inflight} says otherwise. Latency is from the call to publish until the
+ * broker's PUBACK; throughput is messages over the time from the first publish to the last PUBACK.
  * Target: DevSec throughput at 0.95x of bare Paho or better.
  */
 @Command(
@@ -96,6 +99,10 @@ public final class MqttBench implements Callable<Integer> {
     @Option(names = "--devsec-inflight", defaultValue = "-1",
             description = "DevSec's in-flight window (maxInflight), when it should differ from --inflight; the bench says so in its output.")
     int devsecInflight;
+
+    @Option(names = "--paho-nagle",
+            description = "Give bare Paho sockets with Nagle's algorithm on (the JSSE default) instead of DevSec's TCP_NODELAY.")
+    boolean pahoNagle;
 
     @Option(names = "--publishers", defaultValue = "10",
             description = "Application threads calling DevSec's blocking publish(); concurrent publishes share outbox fsyncs (default ${DEFAULT-VALUE}).")
@@ -158,12 +165,13 @@ public final class MqttBench implements Callable<Integer> {
                         + "%d runs each, Mosquitto on 127.0.0.1:%d (mTLS)%n", messages, payload, inflight, publishers, batch, runs,
                         broker.port());
                 out.printf(Locale.ROOT, "  bare Paho v5: 1 application thread, %d messages in flight (semaphore), messages in memory "
-                        + "(MemoryPersistence), no fsync%n", inflight);
+                        + "(MemoryPersistence), no fsync, same TLS context, %s%n", inflight,
+                        pahoNagle ? "Nagle on (JSSE default sockets)" : "TCP_NODELAY like DevSec");
                 out.printf(Locale.ROOT, "  DevSec publish%s: %d application threads, each call returns after its message is encrypted and "
                         + "fsynced in the outbox (concurrent calls share one fsync); %d in flight to the broker%n",
                         batch > 1 ? "All (batches of " + batch + ")" : "()", publishers, devsecInflight());
-                out.printf(Locale.ROOT, "  DevSec publishAsync(): 1 application thread, up to %d queued; each message encrypted and written "
-                        + "before the call returns, fsynced (group commit by DevSec's sync thread) before it is sent; %d in flight to "
+                out.printf(Locale.ROOT, "  DevSec publishAsync(): 1 application thread, up to %d queued; each message encrypted and queued "
+                        + "before the call returns, written and fsynced (group commit by DevSec's sync thread) before it is sent; %d in flight to "
                         + "the broker%n", queue, devsecInflight());
                 List<Result> paho = new ArrayList<>();
                 List<Result> devsec = new ArrayList<>();
@@ -208,7 +216,7 @@ public final class MqttBench implements Callable<Integer> {
         DeviceTlsContext tls = pki.deviceTls(id);
         MqttAsyncClient c = new MqttAsyncClient("ssl://localhost:" + port, id, new MemoryPersistence());
         MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setSocketFactory(tls.socketFactory());
+        o.setSocketFactory(pahoNagle ? new NagleSocketFactory(tls.socketFactory()) : tls.socketFactory());
         o.setHttpsHostnameVerificationEnabled(true);
         o.setCleanStart(true);
         o.setAutomaticReconnect(false);
@@ -337,6 +345,60 @@ public final class MqttBench implements Callable<Integer> {
             }
             long t1 = System.nanoTime();
             return result(n, t0, t1, start, done);
+        }
+    }
+
+    /** The same TLS sockets with Nagle's algorithm left on, as plain JSSE sockets come. */
+    static final class NagleSocketFactory extends javax.net.ssl.SSLSocketFactory {
+        private final javax.net.ssl.SSLSocketFactory d;
+
+        NagleSocketFactory(javax.net.ssl.SSLSocketFactory d) {
+            this.d = d;
+        }
+
+        private static Socket nagle(Socket s) throws IOException {
+            s.setTcpNoDelay(false);
+            return s;
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return d.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return d.getSupportedCipherSuites();
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return nagle(d.createSocket());
+        }
+
+        @Override
+        public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+            return nagle(d.createSocket(s, host, port, autoClose));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return nagle(d.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return nagle(d.createSocket(host, port, localHost, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return nagle(d.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+            return nagle(d.createSocket(address, port, localAddress, localPort));
         }
     }
 

@@ -34,9 +34,9 @@ class MqttBenchTest {
         int code = cl.execute("mqtt", "--messages", "300", "--runs", "1", "--publishers", "4", "--queue", "100");
         assertThat(code).as("exit code; stderr: %s", err).isZero();
         assertThat(out.toString())
-                .contains("bare Paho v5: 1 application thread, 10 messages in flight")
+                .contains("bare Paho v5: 1 application thread, 10 messages in flight").contains("TCP_NODELAY like DevSec")
                 .contains("DevSec publish(): 4 application threads, each call returns after its message is encrypted and fsynced")
-                .contains("DevSec publishAsync(): 1 application thread, up to 100 queued")
+                .contains("DevSec publishAsync(): 1 application thread, up to 100 queued; each message encrypted and queued")
                 .containsPattern("ratio DevSec publish\\(\\)/Paho throughput: +[0-9]+\\.[0-9]{2}x \\(target >= 0.95x\\): (MET|MISSED)")
                 .containsPattern("ratio DevSec publishAsync\\(\\)/Paho throughput: +[0-9]+\\.[0-9]{2}x \\(target >= 0.95x\\): (MET|MISSED)");
     }
