@@ -96,8 +96,8 @@ public final class DeviceMqttClient implements AutoCloseable {
     private final Thread syncer;
     private final java.util.concurrent.atomic.AtomicBoolean syncerStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private final Object syncSignal = new Object();
-    // guarded by syncSignal
-    private boolean syncWanted;
+    /** Written under syncSignal; volatile for publishAsync's lock-free check. */
+    private volatile boolean syncWanted;
     private final ReentrantLock lock = new ReentrantLock();
     /** Held while choosing and handing the next message to Paho: keeps the wire in sequence order. */
     private final ReentrantLock sendLock = new ReentrantLock();
@@ -379,10 +379,14 @@ public final class DeviceMqttClient implements AutoCloseable {
         if (early != null) {
             finish(d, early);
         }
-        synchronized (syncSignal) {
-            if (!syncWanted) {
-                syncWanted = true;
-                syncSignal.notifyAll();
+        // Seen true: the sync thread has not yet cleared it, so its next fsync (which starts after
+        // clearing it) covers this message, appended before.
+        if (!syncWanted) {
+            synchronized (syncSignal) {
+                if (!syncWanted) {
+                    syncWanted = true;
+                    syncSignal.notifyAll();
+                }
             }
         }
         return d;
@@ -1076,14 +1080,17 @@ public final class DeviceMqttClient implements AutoCloseable {
             } finally {
                 sendLock.unlock();
             }
-        }
-        lock.lock();
-        try {
-            if (senderWaiting && sendable()) {
-                changed.signalAll();
+        } else {
+            // The sender thread (or another callback) holds sendLock; it re-checks under lock
+            // afterwards and sees the freed slot. Wake it anyway if it is already waiting.
+            lock.lock();
+            try {
+                if (senderWaiting && sendable()) {
+                    changed.signalAll();
+                }
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
         }
         if (d != null) {
             finish(d, outcome);
