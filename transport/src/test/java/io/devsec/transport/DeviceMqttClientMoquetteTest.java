@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.devsec.transport.testing.EmbeddedMoquette;
+import io.devsec.transport.testing.MoquetteFixture;
 import io.devsec.transport.testing.Observer;
 import io.devsec.transport.testing.TestPki;
 import io.devsec.transport.testing.Waits;
@@ -16,51 +17,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.KeyGenerator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The client against an embedded Moquette (MQTT 3.1.1) with TLS and required client certificates. */
 class DeviceMqttClientMoquetteTest {
     static final Duration WAIT = Duration.ofSeconds(20);
-    static final ReconnectPolicy FAST = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(50))
-            .maxDelay(Duration.ofMillis(400)).firstConnectJitter(Duration.ZERO).build();
-    static final AtomicInteger IDS = new AtomicInteger();
 
-    @TempDir
-    static Path shared;
-    static TestPki ca;
-    static EmbeddedMoquette broker;
-    static OutboxKey outboxKey;
+    @RegisterExtension
+    static final MoquetteFixture moquette = new MoquetteFixture("DevSec MQTT Test CA");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        ca = TestPki.create("DevSec MQTT Test CA");
-        broker = new EmbeddedMoquette(shared, ca, ca.server("localhost"));
-        KeyGenerator g = KeyGenerator.getInstance("AES");
-        g.init(256);
-        outboxKey = OutboxKey.of(g.generateKey());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
     static String newDeviceId() {
-        return "dev-" + IDS.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
+        return moquette.newDeviceId("dev");
     }
 
     static DeviceTlsContext tlsFor(String id) throws Exception {
-        TestPki.Issued d = ca.device(id);
-        return DeviceTlsContext.create(TlsIdentity.of(d.privateKey(), d.chain()), TrustAnchors.of(List.of(ca.caCertificate())),
-                TlsSettings.MODERN);
+        return moquette.tlsFor(id);
     }
 
     static final class Recorder implements TransportEventListener {
@@ -89,9 +65,7 @@ class DeviceMqttClientMoquetteTest {
     }
 
     DeviceMqttClient.Builder client(String id, DeviceTlsContext tls, Path outboxDir, Recorder rec) {
-        return DeviceMqttClient.builder().broker("localhost", broker.port()).deviceId(id).clientId(id + "-" + IDS.incrementAndGet())
-                .tls(tls).protocol(MqttProtocol.MQTT_3_1_1).reconnectPolicy(FAST).listener(rec)
-                .outbox(OutboxSettings.of(outboxDir, outboxKey)).random(new Random(42));
+        return moquette.client(id, tls, outboxDir).listener(rec).random(new Random(42));
     }
 
     static byte[] utf8(String s) {
@@ -159,13 +133,13 @@ class DeviceMqttClientMoquetteTest {
             c.start();
             assertThat(c.awaitConnected(WAIT)).isTrue();
             Waits.until(WAIT, "subscription active", () -> {
-                broker.inject("devices/" + id + "/cmd/probe", utf8("probe"));
+                moquette.broker().inject("devices/" + id + "/cmd/probe", utf8("probe"));
                 return Waits.tryUntil(Duration.ofMillis(200), () -> !got.isEmpty());
             });
             got.clear();
-            broker.inject("devices/" + id + "/cmd/big", new byte[65]);
-            broker.inject("devices/" + id + "/cmd/bad", utf8("evil plan"));
-            broker.inject("devices/" + id + "/cmd/ok", utf8("fine"));
+            moquette.broker().inject("devices/" + id + "/cmd/big", new byte[65]);
+            moquette.broker().inject("devices/" + id + "/cmd/bad", utf8("evil plan"));
+            moquette.broker().inject("devices/" + id + "/cmd/ok", utf8("fine"));
             Waits.until(WAIT, "valid message", () -> got.stream().anyMatch(m -> m.topic().endsWith("/ok")));
             Waits.until(WAIT, "two rejections", () -> rec.events.stream()
                     .filter(e -> e.type() == TransportSecurityEvent.Type.INBOUND_MESSAGE_REJECTED).count() == 2);
@@ -187,15 +161,15 @@ class DeviceMqttClientMoquetteTest {
             c.subscribe("devices/" + id + "/in", Qos.AT_LEAST_ONCE, got::add);
             c.start();
             assertThat(c.awaitConnected(WAIT)).isTrue();
-            broker.stop();
+            moquette.broker().stop();
             Waits.until(WAIT, "disconnected", () -> c.state() == ConnectionState.DISCONNECTED);
             List<Delivery> ds = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 ds.add(c.publish("devices/" + id + "/out", utf8("m" + i), Qos.AT_LEAST_ONCE));
             }
             assertThat(c.pendingMessages()).isEqualTo(100);
-            broker.start();
-            try (Observer obs = new Observer("localhost", broker.port(), "obs-" + id, tlsFor("observer-" + id),
+            moquette.broker().start();
+            try (Observer obs = new Observer("localhost", moquette.broker().port(), "obs-" + id, tlsFor("observer-" + id),
                     "devices/" + id + "/out")) {
                 // the client may deliver before the observer subscribed; count from the outbox instead
                 assertThat(c.awaitConnected(WAIT)).isTrue();
@@ -215,14 +189,14 @@ class DeviceMqttClientMoquetteTest {
             assertThat(rec.states).containsSubsequence(ConnectionState.CONNECTED, ConnectionState.DISCONNECTED,
                     ConnectionState.CONNECTED);
         } finally {
-            broker.start();
+            moquette.broker().start();
         }
     }
 
     @Test
     void brokerOutage_deliversEveryQueuedMessageInPublishOrder() throws Exception {
         String id = newDeviceId();
-        try (Observer obs = new Observer("localhost", broker.port(), "obs2-" + id, tlsFor("observer2-" + id),
+        try (Observer obs = new Observer("localhost", moquette.broker().port(), "obs2-" + id, tlsFor("observer2-" + id),
                 "devices/" + id + "/seq");
                 DeviceMqttClient c = client(id, tlsFor(id), dir, new Recorder()).build()) {
             c.start();
@@ -247,7 +221,7 @@ class DeviceMqttClientMoquetteTest {
     void restart_outboxFromPreviousProcessIsDelivered() throws Exception {
         String id = newDeviceId();
         DeviceTlsContext tls = tlsFor(id);
-        broker.stop();
+        moquette.broker().stop();
         try {
             try (DeviceMqttClient c = client(id, tls, dir, new Recorder()).build()) {
                 c.start();
@@ -256,9 +230,9 @@ class DeviceMqttClientMoquetteTest {
                 }
             }
         } finally {
-            broker.start();
+            moquette.broker().start();
         }
-        try (Observer obs = new Observer("localhost", broker.port(), "obs3-" + id, tlsFor("observer3-" + id),
+        try (Observer obs = new Observer("localhost", moquette.broker().port(), "obs3-" + id, tlsFor("observer3-" + id),
                 "devices/" + id + "/r");
                 DeviceMqttClient c2 = client(id, tls, dir, new Recorder()).build()) {
             assertThat(c2.pendingMessages()).isEqualTo(20);
@@ -272,7 +246,7 @@ class DeviceMqttClientMoquetteTest {
     @Test
     void publishAll_deliversTheBatchInOrder_andRefusesAWholeBatchWithOneBadTopic() throws Exception {
         String id = newDeviceId();
-        try (Observer obs = new Observer("localhost", broker.port(), "obs4-" + id, tlsFor("observer4-" + id),
+        try (Observer obs = new Observer("localhost", moquette.broker().port(), "obs4-" + id, tlsFor("observer4-" + id),
                 "devices/" + id + "/batch");
                 DeviceMqttClient c = client(id, tlsFor(id), dir, new Recorder()).build()) {
             List<OutboundMessage> bad = List.of(OutboundMessage.of("devices/" + id + "/batch", utf8("x")),
@@ -300,7 +274,7 @@ class DeviceMqttClientMoquetteTest {
     void outboxFull_publishFailsWithTypedErrorAndNothingIsDropped() throws Exception {
         String id = newDeviceId();
         try (DeviceMqttClient c = client(id, tlsFor(id), dir, new Recorder())
-                .outbox(OutboxSettings.builder(dir, outboxKey).maxMessages(5).build()).build()) {
+                .outbox(OutboxSettings.builder(dir, moquette.outboxKey()).maxMessages(5).build()).build()) {
             for (int i = 0; i < 5; i++) {
                 c.publish("devices/" + id + "/f", utf8("f" + i), Qos.AT_LEAST_ONCE);
             }
@@ -316,12 +290,12 @@ class DeviceMqttClientMoquetteTest {
     void connect_brokerWithWrongHostName_isRefusedAndReportedNeverConnected() throws Exception {
         Path bdir = dir.resolve("wrong-host-broker");
         java.nio.file.Files.createDirectories(bdir);
-        try (EmbeddedMoquette wrong = new EmbeddedMoquette(bdir, ca, ca.server("not-this-host.example"))) {
+        try (EmbeddedMoquette wrong = new EmbeddedMoquette(bdir, moquette.ca(), moquette.ca().server("not-this-host.example"))) {
             String id = newDeviceId();
             Recorder rec = new Recorder();
             try (DeviceMqttClient c = DeviceMqttClient.builder().broker("localhost", wrong.port()).deviceId(id)
-                    .tls(tlsFor(id)).protocol(MqttProtocol.MQTT_3_1_1).reconnectPolicy(FAST).listener(rec)
-                    .outbox(OutboxSettings.of(dir.resolve("ob"), outboxKey)).build()) {
+                    .tls(tlsFor(id)).protocol(MqttProtocol.MQTT_3_1_1).reconnectPolicy(MoquetteFixture.FAST).listener(rec)
+                    .outbox(OutboxSettings.of(dir.resolve("ob"), moquette.outboxKey())).build()) {
                 c.start();
                 Waits.until(WAIT, "peer refused", () -> rec.has(TransportSecurityEvent.Type.PEER_REFUSED));
                 assertThat(rec.states).doesNotContain(ConnectionState.CONNECTED);
@@ -334,7 +308,7 @@ class DeviceMqttClientMoquetteTest {
     void connect_withoutClientCertificate_isRefusedByBrokerAndReported() throws Exception {
         String id = newDeviceId();
         Recorder rec = new Recorder();
-        DeviceTlsContext anonymous = DeviceTlsContext.createWithoutClientIdentity(TrustAnchors.of(List.of(ca.caCertificate())),
+        DeviceTlsContext anonymous = DeviceTlsContext.createWithoutClientIdentity(TrustAnchors.of(List.of(moquette.ca().caCertificate())),
                 TlsSettings.MODERN);
         try (DeviceMqttClient c = client(id, anonymous, dir, rec).build()) {
             c.start();
@@ -350,9 +324,9 @@ class DeviceMqttClientMoquetteTest {
         String id = newDeviceId();
         Recorder rec = new Recorder();
         Instant now = Instant.now();
-        TestPki.Issued shortLived = ca.device(id, now.minus(Duration.ofDays(80)), now.plus(Duration.ofDays(10)));
+        TestPki.Issued shortLived = moquette.ca().device(id, now.minus(Duration.ofDays(80)), now.plus(Duration.ofDays(10)));
         DeviceTlsContext oldTls = DeviceTlsContext.create(TlsIdentity.of(shortLived.privateKey(), shortLived.chain()),
-                TrustAnchors.of(List.of(ca.caCertificate())), TlsSettings.MODERN);
+                TrustAnchors.of(List.of(moquette.ca().caCertificate())), TlsSettings.MODERN);
         try (DeviceMqttClient c = client(id, oldTls, dir, rec).renewalWindow(Duration.ofDays(30)).build()) {
             c.start();
             assertThat(c.awaitConnected(WAIT)).isTrue();

@@ -3,8 +3,7 @@ package io.devsec.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.devsec.transport.testing.EmbeddedMoquette;
-import io.devsec.transport.testing.TestPki;
+import io.devsec.transport.testing.MoquetteFixture;
 import io.devsec.transport.testing.Waits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,50 +11,22 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.KeyGenerator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Quarantine of a compromised device's client: only the alert topic is reachable until it is lifted. */
 class QuarantineMoquetteTest {
     static final Duration WAIT = Duration.ofSeconds(20);
-    static final ReconnectPolicy FAST = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(50))
-            .maxDelay(Duration.ofMillis(400)).firstConnectJitter(Duration.ZERO).build();
-    static final AtomicInteger IDS = new AtomicInteger();
 
-    @TempDir
-    static Path shared;
-    static TestPki ca;
-    static EmbeddedMoquette broker;
-    static OutboxKey outboxKey;
+    @RegisterExtension
+    static final MoquetteFixture moquette = new MoquetteFixture("DevSec Quarantine Test CA");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        ca = TestPki.create("DevSec Quarantine Test CA");
-        broker = new EmbeddedMoquette(shared, ca, ca.server("localhost"));
-        KeyGenerator g = KeyGenerator.getInstance("AES");
-        g.init(256);
-        outboxKey = OutboxKey.of(g.generateKey());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
     DeviceMqttClient client(String id, List<TransportSecurityEvent> events) throws Exception {
-        TestPki.Issued d = ca.device(id);
-        DeviceTlsContext tls = DeviceTlsContext.create(TlsIdentity.of(d.privateKey(), d.chain()),
-                TrustAnchors.of(List.of(ca.caCertificate())), TlsSettings.MODERN);
-        return DeviceMqttClient.builder().broker("localhost", broker.port()).deviceId(id)
-                .clientId(id + "-" + IDS.incrementAndGet()).tls(tls).protocol(MqttProtocol.MQTT_3_1_1)
-                .reconnectPolicy(FAST).outbox(OutboxSettings.of(dir, outboxKey)).random(new Random(7))
+        return moquette.client(id, moquette.tlsFor(id), dir).random(new Random(7))
                 .listener(new TransportEventListener() {
                     @Override
                     public void securityEvent(TransportSecurityEvent event) {
