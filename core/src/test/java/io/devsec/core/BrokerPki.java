@@ -32,15 +32,15 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
-/** A test CA that signs a broker certificate (localhost, 127.0.0.1) and devices' CSRs. */
-final class BrokerPki {
+/** A test CA (public for the tests in sub-packages) that signs a broker certificate (localhost, 127.0.0.1) and devices' CSRs. */
+public final class BrokerPki {
     static final char[] STORE_PASSWORD = "broker-store-pass".toCharArray();
     private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
 
     final KeyPair caKeys;
-    final X509Certificate caCert;
+    public final X509Certificate caCert;
 
-    BrokerPki(String cn) throws Exception {
+    public BrokerPki(String cn) throws Exception {
         caKeys = ecKeyPair();
         Instant now = Instant.now();
         X500Name name = new X500Name("CN=" + cn);
@@ -51,7 +51,7 @@ final class BrokerPki {
         caCert = sign(b);
     }
 
-    static KeyPair ecKeyPair() throws Exception {
+    public static KeyPair ecKeyPair() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
         return g.generateKeyPair();
@@ -78,7 +78,7 @@ final class BrokerPki {
         return List.of(client(csr.getSubject(), key, now.minus(Duration.ofDays(1)), now.plus(validity)), caCert);
     }
 
-    X509Certificate client(X500Name subject, PublicKey key, Instant from, Instant to) throws Exception {
+    public X509Certificate client(X500Name subject, PublicKey key, Instant from, Instant to) throws Exception {
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caCert, serial(), Date.from(from), Date.from(to),
                 new javax.security.auth.x500.X500Principal(subject.toString()), key);
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));

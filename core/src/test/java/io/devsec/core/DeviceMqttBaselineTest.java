@@ -1,5 +1,6 @@
 package io.devsec.core;
 
+import static io.devsec.core.MqttTestFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -12,18 +13,9 @@ import io.devsec.core.surface.ListeningSocket;
 import io.devsec.core.surface.ListeningSockets;
 import io.devsec.transport.ConnectionState;
 import io.devsec.transport.DeviceMqttClient;
-import io.devsec.transport.DeviceTlsContext;
 import io.devsec.transport.InboundMessage;
-import io.devsec.transport.MqttProtocol;
-import io.devsec.transport.OutboxKey;
-import io.devsec.transport.OutboxSettings;
 import io.devsec.transport.Qos;
-import io.devsec.transport.ReconnectPolicy;
-import io.devsec.transport.TlsIdentity;
-import io.devsec.transport.TlsSettings;
 import io.devsec.transport.TopicOutsideNamespaceException;
-import io.devsec.transport.TopicNamespace;
-import io.devsec.transport.TrustAnchors;
 import io.devsec.update.TrialPolicy;
 import io.devsec.update.UpdateAgent;
 import io.devsec.update.UpdateOffer;
@@ -32,8 +24,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -41,76 +31,28 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import javax.crypto.KeyGenerator;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The facade's baseline over MQTT (embedded Moquette, mutual TLS): validation, telemetry, consent, wipe, sockets. */
 class DeviceMqttBaselineTest {
-    static final Duration WAIT = Duration.ofSeconds(20);
-    static final ReconnectPolicy FAST = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(50))
-            .maxDelay(Duration.ofMillis(400)).firstConnectJitter(Duration.ZERO).build();
-    static final AtomicInteger IDS = new AtomicInteger();
     static final Purpose LOCATION = Purpose.builder("location").description("room-level location")
             .processor("Acme Cloud").reason("find the device in the app").build();
 
-    @TempDir
-    static Path shared;
-
-    static BrokerPki pki;
-    static TestBroker broker;
+    @RegisterExtension
+    static final MqttTestFixture MQTT = new MqttTestFixture("Baseline Device CA", "base-");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        pki = new BrokerPki("Baseline Device CA");
-        broker = new TestBroker(shared.resolve("broker"), pki);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
     DeviceSecurity device() throws Exception {
         DeviceSecurity device = DeviceSecurity.builder().dataFolder(dir.resolve("device")).productName("Acme Sensor")
                 .purposes(LOCATION).build();
-        device.installCertificateChain(pki.signCsr(device.certificateSigningRequestDer(), Duration.ofDays(365)));
+        MQTT.issue(device, Duration.ofDays(365));
         return device;
-    }
-
-    MqttSettings.Builder settings(int port) {
-        return MqttSettings.builder("localhost", port, TrustAnchors.of(List.of(pki.caCert)))
-                .protocol(MqttProtocol.MQTT_3_1_1).reconnectPolicy(FAST).clientId("base-" + IDS.incrementAndGet());
-    }
-
-    DeviceMqttClient cloud() throws Exception {
-        KeyPair kp = BrokerPki.ecKeyPair();
-        Instant now = Instant.now();
-        X509Certificate cert = pki.client(new X500Name("CN=cloud"), kp.getPublic(), now.minus(Duration.ofDays(1)),
-                now.plus(Duration.ofDays(30)));
-        DeviceTlsContext tls = DeviceTlsContext.create(TlsIdentity.of(kp.getPrivate(), List.of(cert, pki.caCert)),
-                TrustAnchors.of(List.of(pki.caCert)), TlsSettings.MODERN);
-        KeyGenerator g = KeyGenerator.getInstance("AES");
-        g.init(256);
-        DeviceMqttClient c = DeviceMqttClient.builder().broker("localhost", broker.port).deviceId("cloud")
-                .clientId("cloudb-" + IDS.incrementAndGet()).namespace(TopicNamespace.withPrefix("devices/")).tls(tls)
-                .protocol(MqttProtocol.MQTT_3_1_1).reconnectPolicy(FAST)
-                .outbox(OutboxSettings.of(dir.resolve("cloud-outbox-" + IDS.incrementAndGet()), OutboxKey.of(g.generateKey())))
-                .build();
-        c.start();
-        assertThat(c.awaitConnected(WAIT)).isTrue();
-        return c;
     }
 
     static byte[] utf8(String s) {
@@ -124,9 +66,9 @@ class DeviceMqttBaselineTest {
     @Test
     void mqtt_defaultValidation_devsecCommandsPassInvalidOnesBecomeEvents() throws Exception {
         List<InboundMessage> atDevice = new CopyOnWriteArrayList<>();
-        try (DeviceSecurity device = device(); DeviceMqttClient cloud = cloud()) {
+        try (DeviceSecurity device = device(); DeviceMqttClient cloud = MQTT.cloud(dir)) {
             String ns = "devices/" + device.deviceId() + "/";
-            DeviceMqttClient client = device.mqtt(settings(broker.port).build());
+            DeviceMqttClient client = device.mqtt(MQTT.settings().build());
             client.subscribe(ns + "cmd/#", Qos.AT_LEAST_ONCE, atDevice::add);
             client.subscribe(ns + "other", Qos.AT_LEAST_ONCE, atDevice::add);
             assertThat(client.awaitConnected(WAIT)).isTrue();
@@ -152,9 +94,9 @@ class DeviceMqttBaselineTest {
     @Test
     void mqtt_withApplicationValidator_devsecTopicsStillUseTheSchema() throws Exception {
         List<InboundMessage> atDevice = new CopyOnWriteArrayList<>();
-        try (DeviceSecurity device = device(); DeviceMqttClient cloud = cloud()) {
+        try (DeviceSecurity device = device(); DeviceMqttClient cloud = MQTT.cloud(dir)) {
             String ns = "devices/" + device.deviceId() + "/";
-            DeviceMqttClient client = device.mqtt(settings(broker.port).validator(m -> {
+            DeviceMqttClient client = device.mqtt(MQTT.settings().validator(m -> {
                 if (text(m).contains("evil")) {
                     throw io.devsec.transport.InvalidMessageException.rejected(m.topic(), "refused by the application");
                 }
@@ -184,10 +126,10 @@ class DeviceMqttBaselineTest {
     @Test
     void publishSecurityTelemetry_failedLoginReachesTheSecurityEventsTopic() throws Exception {
         List<InboundMessage> atCloud = new CopyOnWriteArrayList<>();
-        try (DeviceSecurity device = device(); DeviceMqttClient cloud = cloud()) {
+        try (DeviceSecurity device = device(); DeviceMqttClient cloud = MQTT.cloud(dir)) {
             String ns = "devices/" + device.deviceId() + "/";
             cloud.subscribe(ns + "security/#", Qos.AT_LEAST_ONCE, atCloud::add);
-            DeviceMqttClient client = device.mqtt(settings(broker.port).build());
+            DeviceMqttClient client = device.mqtt(MQTT.settings().build());
             assertThat(client.awaitConnected(WAIT)).isTrue();
             device.publishSecurityTelemetry(client);
             device.publishSecurityTelemetry(client);
@@ -207,10 +149,10 @@ class DeviceMqttBaselineTest {
     @Test
     void personalTelemetry_heldUntilConsentThenSent() throws Exception {
         List<InboundMessage> atCloud = new CopyOnWriteArrayList<>();
-        try (DeviceSecurity device = device(); DeviceMqttClient cloud = cloud()) {
+        try (DeviceSecurity device = device(); DeviceMqttClient cloud = MQTT.cloud(dir)) {
             String ns = "devices/" + device.deviceId() + "/";
             cloud.subscribe(ns + "telemetry/#", Qos.AT_LEAST_ONCE, atCloud::add);
-            DeviceMqttClient client = device.mqtt(settings(broker.port).build());
+            DeviceMqttClient client = device.mqtt(MQTT.settings().build());
             assertThat(client.awaitConnected(WAIT)).isTrue();
             PersonalTelemetry personal = device.personalTelemetry(client);
             assertThat(personal.offer("location", "telemetry/location", utf8("kitchen"))).isEqualTo(ConsentGate.Decision.HELD);
@@ -232,7 +174,7 @@ class DeviceMqttBaselineTest {
         int deadPort = TestBroker.freePort();
         try (DeviceSecurity device = device()) {
             String ns = "devices/" + device.deviceId() + "/";
-            DeviceMqttClient offline = device.mqtt(settings(deadPort).build());
+            DeviceMqttClient offline = device.mqtt(MQTT.settings(deadPort).build());
             offline.publish(ns + "telemetry", utf8("queued personal reading"), Qos.AT_LEAST_ONCE);
             offline.publish(ns + "telemetry", utf8("another one"), Qos.AT_LEAST_ONCE);
             assertThat(offline.pendingMessages()).isEqualTo(2);
@@ -244,7 +186,7 @@ class DeviceMqttBaselineTest {
             try (Stream<Path> files = Files.list(outbox)) {
                 assertThat(files.filter(Files::isRegularFile)).isEmpty();
             }
-            DeviceMqttClient fresh = device.mqtt(settings(deadPort).build());
+            DeviceMqttClient fresh = device.mqtt(MQTT.settings(deadPort).build());
             assertThat(fresh.pendingMessages()).as("nothing comes back").isZero();
         }
     }
@@ -255,7 +197,7 @@ class DeviceMqttBaselineTest {
         Set<ListeningSocket> before = new HashSet<>(ListeningSockets.ofThisProcess());
         UpdateSigner maker = new UpdateSigner();
         try (DeviceSecurity device = device()) {
-            DeviceMqttClient client = device.mqtt(settings(broker.port).build());
+            DeviceMqttClient client = device.mqtt(MQTT.settings().build());
             assertThat(client.awaitConnected(WAIT)).isTrue();
             device.publishSecurityTelemetry(client);
             device.startUpdates(UpdateSettings.builder(maker.root(Instant.now().plus(Duration.ofDays(30))),
@@ -293,10 +235,10 @@ class DeviceMqttBaselineTest {
         Files.write(image2, bytes);
 
         List<InboundMessage> alerts = new CopyOnWriteArrayList<>();
-        try (DeviceSecurity device = device(); DeviceMqttClient cloud = cloud()) {
+        try (DeviceSecurity device = device(); DeviceMqttClient cloud = MQTT.cloud(dir)) {
             String ns = "devices/" + device.deviceId() + "/";
             cloud.subscribe(ns + DeviceSecurity.DEFAULT_ALERT_TOPIC, Qos.AT_LEAST_ONCE, alerts::add);
-            DeviceMqttClient client = device.mqtt(settings(broker.port).build());
+            DeviceMqttClient client = device.mqtt(MQTT.settings().build());
             assertThat(client.awaitConnected(WAIT)).isTrue();
             UpdateAgent agent = device.startUpdates(updates);
             assertThat(device.status().compromised()).isTrue();
@@ -311,7 +253,7 @@ class DeviceMqttBaselineTest {
         }
         try (DeviceSecurity device = device()) {
             String ns = "devices/" + device.deviceId() + "/";
-            DeviceMqttClient client = device.mqtt(settings(broker.port).build());
+            DeviceMqttClient client = device.mqtt(MQTT.settings().build());
             assertThat(client.quarantined()).as("a new client of a compromised device").isPresent();
             assertThat(device.startUpdates(updates).installedVersion()).isEqualTo(3);
             assertThat(device.status().compromised()).isFalse();

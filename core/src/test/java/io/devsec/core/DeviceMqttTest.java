@@ -1,21 +1,17 @@
 package io.devsec.core;
 
+import static io.devsec.core.MqttTestFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.devsec.transport.ConnectionState;
 import io.devsec.transport.DeviceMqttClient;
-import io.devsec.transport.DeviceTlsContext;
 import io.devsec.transport.InboundMessage;
 import io.devsec.transport.InvalidMessageException;
 import io.devsec.transport.MqttProtocol;
-import io.devsec.transport.OutboxKey;
-import io.devsec.transport.OutboxSettings;
 import io.devsec.transport.Qos;
 import io.devsec.transport.ReconnectPolicy;
-import io.devsec.transport.TlsIdentity;
 import io.devsec.transport.TlsSettings;
-import io.devsec.transport.TopicNamespace;
 import io.devsec.transport.TopicOutsideNamespaceException;
 import io.devsec.transport.TransportEventListener;
 import io.devsec.transport.TransportSecurityEvent;
@@ -23,75 +19,25 @@ import io.devsec.transport.TrustAnchors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.KeyGenerator;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The facade's MQTT client against an embedded Moquette with mutual TLS, using the keystore identity. */
 class DeviceMqttTest {
-    static final Duration WAIT = Duration.ofSeconds(20);
-    static final ReconnectPolicy FAST = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(50))
-            .maxDelay(Duration.ofMillis(400)).firstConnectJitter(Duration.ZERO).build();
-    static final AtomicInteger IDS = new AtomicInteger();
-
-    @TempDir
-    static Path shared;
-
-    static BrokerPki pki;
-    static TestBroker broker;
+    @RegisterExtension
+    static final MqttTestFixture MQTT = new MqttTestFixture("Test Device CA", "dev-");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        pki = new BrokerPki("Test Device CA");
-        broker = new TestBroker(shared.resolve("broker"), pki);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
     DeviceSecurity device() throws Exception {
         return DeviceSecurity.builder().dataFolder(dir.resolve("device")).productName("Acme Sensor").build();
-    }
-
-    MqttSettings.Builder settings(int port) {
-        return MqttSettings.builder("localhost", port, TrustAnchors.of(List.of(pki.caCert)))
-                .protocol(MqttProtocol.MQTT_3_1_1).reconnectPolicy(FAST).clientId("dev-" + IDS.incrementAndGet());
-    }
-
-    /** The back end: a client with a CA-issued identity that may use every device's topics. */
-    DeviceMqttClient cloud() throws Exception {
-        KeyPair kp = BrokerPki.ecKeyPair();
-        Instant now = Instant.now();
-        X509Certificate cert = pki.client(new X500Name("CN=cloud"), kp.getPublic(), now.minus(Duration.ofDays(1)),
-                now.plus(Duration.ofDays(30)));
-        DeviceTlsContext tls = DeviceTlsContext.create(TlsIdentity.of(kp.getPrivate(), List.of(cert, pki.caCert)),
-                TrustAnchors.of(List.of(pki.caCert)), TlsSettings.MODERN);
-        KeyGenerator g = KeyGenerator.getInstance("AES");
-        g.init(256);
-        DeviceMqttClient c = DeviceMqttClient.builder().broker("localhost", broker.port).deviceId("cloud")
-                .clientId("cloud-" + IDS.incrementAndGet()).namespace(TopicNamespace.withPrefix("devices/")).tls(tls)
-                .protocol(MqttProtocol.MQTT_3_1_1).reconnectPolicy(FAST)
-                .outbox(OutboxSettings.of(dir.resolve("cloud-outbox"), OutboxKey.of(g.generateKey()))).build();
-        c.start();
-        assertThat(c.awaitConnected(WAIT)).isTrue();
-        return c;
     }
 
     static byte[] utf8(String s) {
@@ -99,20 +45,20 @@ class DeviceMqttTest {
     }
 
     static void issue(DeviceSecurity device, Duration validity) throws Exception {
-        device.installCertificateChain(pki.signCsr(device.certificateSigningRequestDer(), validity));
+        MQTT.issue(device, validity);
     }
 
     @Test
     void mqtt_issuedIdentity_connectsOverMutualTlsAndRoundTripsBothWays() throws Exception {
         List<InboundMessage> atCloud = new CopyOnWriteArrayList<>();
         List<InboundMessage> atDevice = new CopyOnWriteArrayList<>();
-        try (DeviceSecurity device = device(); DeviceMqttClient cloud = cloud()) {
+        try (DeviceSecurity device = device(); DeviceMqttClient cloud = MQTT.cloud(dir)) {
             issue(device, Duration.ofDays(365));
             String ns = "devices/" + device.deviceId() + "/";
             cloud.subscribe(ns + "telemetry", Qos.AT_LEAST_ONCE, atCloud::add);
             // Inbound validation is default deny: the application registers its own command topic.
             device.validators().register(ns + "commands/#", io.devsec.core.validation.Validators.utf8Text(256));
-            DeviceMqttClient client = device.mqtt(settings(broker.port).build());
+            DeviceMqttClient client = device.mqtt(MQTT.settings().build());
             assertThat(client.namespace().prefix()).isEqualTo(ns);
             client.subscribe(ns + "commands/#", Qos.AT_LEAST_ONCE, atDevice::add);
             assertThat(client.awaitConnected(WAIT)).isTrue();
@@ -143,7 +89,7 @@ class DeviceMqttTest {
             }
         };
         try (DeviceSecurity device = device()) {
-            DeviceMqttClient client = device.mqtt(settings(broker.port).listener(listener).build());
+            DeviceMqttClient client = device.mqtt(MQTT.settings().listener(listener).build());
             Conditions.await(WAIT, "a refused connection", () -> !events.isEmpty());
             assertThat(client.state()).isNotEqualTo(ConnectionState.CONNECTED);
             assertThat(events.get(0).type()).isIn(TransportSecurityEvent.Type.CONNECT_REFUSED,
@@ -161,10 +107,10 @@ class DeviceMqttTest {
                 events.add(event);
             }
         };
-        try (DeviceSecurity device = device(); DeviceMqttClient cloud = cloud()) {
+        try (DeviceSecurity device = device(); DeviceMqttClient cloud = MQTT.cloud(dir)) {
             issue(device, Duration.ofDays(365));
             String ns = "devices/" + device.deviceId() + "/";
-            DeviceMqttClient client = device.mqtt(settings(broker.port).listener(listener).validator(m -> {
+            DeviceMqttClient client = device.mqtt(MQTT.settings().listener(listener).validator(m -> {
                 if (new String(m.payload(), StandardCharsets.UTF_8).contains("evil")) {
                     throw new InvalidMessageException(InvalidMessageException.Reason.REJECTED_BY_VALIDATOR, m.topic(), "payload refused by the application");
                 }
@@ -195,14 +141,14 @@ class DeviceMqttTest {
         try (DeviceSecurity device = device()) {
             issue(device, Duration.ofDays(365));
             id = device.deviceId();
-            DeviceMqttClient offline = device.mqtt(settings(deadPort).build());
+            DeviceMqttClient offline = device.mqtt(MQTT.settings(deadPort).build());
             offline.publish("devices/" + id + "/telemetry", utf8("queued while offline"), Qos.AT_LEAST_ONCE);
             assertThat(offline.pendingMessages()).isEqualTo(1);
         }
         assertThat(Files.list(dir.resolve("device").resolve(MqttSettings.DEFAULT_OUTBOX_FOLDER)).count()).isPositive();
-        try (DeviceMqttClient cloud = cloud(); DeviceSecurity device = device()) {
+        try (DeviceMqttClient cloud = MQTT.cloud(dir); DeviceSecurity device = device()) {
             cloud.subscribe("devices/" + id + "/telemetry", Qos.AT_LEAST_ONCE, atCloud::add);
-            DeviceMqttClient online = device.mqtt(settings(broker.port).build());
+            DeviceMqttClient online = device.mqtt(MQTT.settings().build());
             assertThat(online.pendingMessages()).as("recovered with the key from the keystore").isEqualTo(1);
             Conditions.await(WAIT, "recovered message at the cloud", () -> !atCloud.isEmpty());
             assertThat(new String(atCloud.get(0).payload(), StandardCharsets.UTF_8)).isEqualTo("queued while offline");
@@ -215,13 +161,13 @@ class DeviceMqttTest {
         Path outbox = dir.resolve("device").resolve(MqttSettings.DEFAULT_OUTBOX_FOLDER);
         int deadPort = TestBroker.freePort();
         try (DeviceSecurity device = device()) {
-            DeviceMqttClient offline = device.mqtt(settings(deadPort).build());
+            DeviceMqttClient offline = device.mqtt(MQTT.settings(deadPort).build());
             offline.publish("devices/" + device.deviceId() + "/private", utf8("personal reading"), Qos.AT_LEAST_ONCE);
             assertThat(offline.pendingMessages()).isEqualTo(1);
         }
         try (DeviceSecurity device = device()) {
             java.util.Arrays.fill(device.factoryReset(IdentityRotation.KEEP), '\0');
-            DeviceMqttClient after = device.mqtt(settings(deadPort).build());
+            DeviceMqttClient after = device.mqtt(MQTT.settings(deadPort).build());
             assertThat(after.pendingMessages()).isZero();
         }
         assertThat(Files.isDirectory(outbox)).isTrue();
@@ -229,7 +175,7 @@ class DeviceMqttTest {
 
     @Test
     void mqttSettings_badFields_nameTheField() {
-        TrustAnchors anchors = TrustAnchors.of(List.of(pki.caCert));
+        TrustAnchors anchors = TrustAnchors.of(List.of(MQTT.pki().caCert));
         assertThatThrownBy(() -> MqttSettings.builder(" ", 8883, anchors).build()).hasMessageContaining("host");
         assertThatThrownBy(() -> MqttSettings.builder("h", 0, anchors).build()).hasMessageContaining("port");
         assertThatThrownBy(() -> MqttSettings.builder("h", 8883, null).build()).hasMessageContaining("trustAnchors");
@@ -261,11 +207,11 @@ class DeviceMqttTest {
                 states.add(state);
             }
         };
-        try (DeviceSecurity device = device(); DeviceMqttClient cloud = cloud()) {
+        try (DeviceSecurity device = device(); DeviceMqttClient cloud = MQTT.cloud(dir)) {
             issue(device, Duration.ofDays(5)); // expires in 4 days: inside a 7-day renewal window
             String ns = "devices/" + device.deviceId() + "/";
             cloud.subscribe(ns + "telemetry", Qos.AT_LEAST_ONCE, atCloud::add);
-            DeviceMqttClient client = device.mqtt(settings(broker.port).listener(listener)
+            DeviceMqttClient client = device.mqtt(MQTT.settings().listener(listener)
                     .renewalWindow(Duration.ofDays(7)).build());
             assertThat(client.awaitConnected(WAIT)).isTrue();
             Conditions.await(WAIT, "the renewal event", () -> expiring.size() == 1);

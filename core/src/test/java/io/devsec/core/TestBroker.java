@@ -11,11 +11,11 @@ import java.time.Duration;
 import java.util.Properties;
 
 /** Moquette 0.17 in-process on loopback: TLS only, client certificates from the test CA required. */
-final class TestBroker implements AutoCloseable {
+public final class TestBroker implements AutoCloseable {
     private final Server server = new Server();
-    final int port;
+    public final int port;
 
-    TestBroker(Path dir, BrokerPki pki) throws Exception {
+    public TestBroker(Path dir, BrokerPki pki) throws Exception {
         Files.createDirectories(dir);
         Path store = pki.brokerKeyStore(dir);
         port = freePort();
