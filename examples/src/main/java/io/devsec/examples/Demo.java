@@ -1,5 +1,7 @@
 package io.devsec.examples;
 
+import static io.devsec.examples.DemoRun.pad;
+
 import io.devsec.core.DeviceSecurity;
 import io.devsec.core.DeviceStatus;
 import io.devsec.core.LoginException;
@@ -45,7 +47,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -53,7 +54,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,7 +65,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -134,39 +133,10 @@ public final class Demo {
 
     /** Runs the demo and returns the process exit code (tests call this). */
     public static int run(String[] args, PrintStream out) {
-        Path data;
-        boolean temporary;
-        try {
-            if (args.length == 2 && args[0].equals("--data")) {
-                data = Paths.get(args[1]);
-                temporary = false;
-            } else if (args.length == 0) {
-                data = Files.createTempDirectory("devsec-demo-");
-                temporary = true;
-            } else {
-                out.println("usage: java -jar devsec-examples.jar [--data FOLDER]");
-                return 2;
-            }
-        } catch (IOException e) {
-            out.println("Cannot create a temporary folder: " + e.getMessage());
-            return 1;
-        }
-        try {
-            new Demo(out).tell(data);
-            out.println();
-            out.println("Demo finished: every step behaved as expected.");
-            return 0;
-        } catch (DemoFailure e) {
-            out.println("DEMO FAILED: " + e.getMessage());
-            return 1;
-        } catch (Exception e) {
-            out.println("DEMO FAILED: " + e);
-            return 1;
-        } finally {
-            if (temporary) {
-                deleteTree(data);
-            }
-        }
+        return DemoRun.run(args, out, "devsec-demo-", "usage: java -jar devsec-examples.jar [--data FOLDER]",
+                "Demo finished: every step behaved as expected.",
+                e -> "DEMO FAILED: " + (e instanceof DemoFailure ? e.getMessage() : e.toString()),
+                data -> new Demo(out).tell(data));
     }
 
     private void tell(Path data) throws Exception {
@@ -668,22 +638,6 @@ public final class Demo {
 
     private static String shorten(String s) {
         return s.length() <= 20 ? s : s.substring(0, 17) + "...";
-    }
-
-    private static String pad(String s, int width) {
-        StringBuilder b = new StringBuilder(s);
-        while (b.length() < width) {
-            b.append(' ');
-        }
-        return b.toString();
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Best effort: the folder is under the system's temporary folder.
-        }
     }
 
     /** A step of the demo did not behave as DevSec promises. */

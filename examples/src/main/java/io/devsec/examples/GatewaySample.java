@@ -1,5 +1,7 @@
 package io.devsec.examples;
 
+import static io.devsec.examples.DemoRun.pad;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,14 +24,11 @@ import io.devsec.transport.TrustAnchors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 /**
  * Recipe: a gateway that bridges local sensors to the cloud.
@@ -101,36 +99,10 @@ public final class GatewaySample {
 
     /** Runs the sample and returns the process exit code (tests call this). */
     public static int run(String[] args, PrintStream out) {
-        Path data;
-        boolean temporary;
-        try {
-            if (args.length == 2 && args[0].equals("--data")) {
-                data = Paths.get(args[1]);
-                temporary = false;
-            } else if (args.length == 0) {
-                data = Files.createTempDirectory("devsec-gateway-");
-                temporary = true;
-            } else {
-                out.println("usage: java -cp devsec-examples.jar io.devsec.examples.GatewaySample [--data FOLDER]");
-                return 2;
-            }
-        } catch (IOException e) {
-            out.println("Cannot create a temporary folder: " + e.getMessage());
-            return 1;
-        }
-        try {
-            new GatewaySample(out).tell(data);
-            out.println();
-            out.println("Gateway sample finished: valid readings forwarded, invalid ones refused.");
-            return 0;
-        } catch (Exception e) {
-            out.println("GATEWAY SAMPLE FAILED: " + e);
-            return 1;
-        } finally {
-            if (temporary) {
-                deleteTree(data);
-            }
-        }
+        return DemoRun.run(args, out, "devsec-gateway-",
+                "usage: java -cp devsec-examples.jar io.devsec.examples.GatewaySample [--data FOLDER]",
+                "Gateway sample finished: valid readings forwarded, invalid ones refused.",
+                e -> "GATEWAY SAMPLE FAILED: " + e, data -> new GatewaySample(out).tell(data));
     }
 
     /**
@@ -342,21 +314,5 @@ public final class GatewaySample {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String pad(String s, int width) {
-        StringBuilder b = new StringBuilder(s);
-        while (b.length() < width) {
-            b.append(' ');
-        }
-        return b.toString();
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Best effort: the folder is under the system's temporary folder.
-        }
     }
 }
