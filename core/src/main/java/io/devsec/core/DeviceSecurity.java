@@ -16,6 +16,7 @@ import io.devsec.core.internal.KeystoreRollbackCounter;
 import io.devsec.core.internal.KeystoreTrustedRootStore;
 import io.devsec.core.internal.LoginState;
 import io.devsec.core.internal.PasswordHasher;
+import io.devsec.core.internal.UpdateListeners;
 import io.devsec.core.privacy.ConsentGate;
 import io.devsec.core.privacy.ConsentRegistry;
 import io.devsec.core.privacy.DataUseStatement;
@@ -203,46 +204,46 @@ public final class DeviceSecurity implements Closeable {
         boolean matches(char[] password, byte[] storedHash);
     }
 
-    private final Keystore keystore;
+    final Keystore keystore;
     private final Verifier verifier;
-    private final String productName;
-    private final PasswordPolicy passwordPolicy;
-    private final LoginThrottle throttle;
+    final String productName;
+    final PasswordPolicy passwordPolicy;
+    final LoginThrottle throttle;
     private final Clock clock;
     private final SecureRandom random;
     private final PasswordHasher hasher;
     private final Path dataFolder;
     private final TrustedRootStore rootStore;
-    private final RollbackCounter rollbackCounter;
+    final RollbackCounter rollbackCounter;
     private final List<LiveClient> clients = new ArrayList<>();
-    private final List<UpdateAgent> agents = new ArrayList<>();
+    final List<UpdateAgent> agents = new ArrayList<>();
     private final List<SecurityEvent> pendingEvents = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong eventCount = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong alertCount = new java.util.concurrent.atomic.AtomicLong();
     private final io.devsec.core.events.SecurityEventListener counter;
-    private final SecurityEvents events;
-    private final ValidatorRegistry validators;
-    private final List<Purpose> purposes;
+    final SecurityEvents events;
+    final ValidatorRegistry validators;
+    final List<Purpose> purposes;
     private final io.devsec.core.validation.Schema consentSchema;
-    private final Optional<DisclosurePolicy> disclosurePolicy;
-    private final String alertTopic;
-    private final Map<DeviceMqttClient, TelemetryExporter> telemetry = new LinkedHashMap<>();
+    final Optional<DisclosurePolicy> disclosurePolicy;
+    final String alertTopic;
+    final Map<DeviceMqttClient, TelemetryExporter> telemetry = new LinkedHashMap<>();
     private final AtomicReference<DeviceMqttClient> personalSink = new AtomicReference<>();
-    private ConsentRegistry consents;
+    ConsentRegistry consents;
     private PersonalDataStore personalData;
     private ConsentGate gate;
-    private DeviceStatus.SoftwareIntegrity integrity = DeviceStatus.SoftwareIntegrity.NOT_CHECKED;
-    private boolean compromised;
+    DeviceStatus.SoftwareIntegrity integrity = DeviceStatus.SoftwareIntegrity.NOT_CHECKED;
+    boolean compromised;
     private long verifiedVersion = -1;
-    private IntegrityCheck lastCheck;
-    private UpdateSettings lastUpdateSettings;
-    private final KeystoreOptions keystoreOptions;
+    IntegrityCheck lastCheck;
+    UpdateSettings lastUpdateSettings;
+    final KeystoreOptions keystoreOptions;
 
-    private String deviceId;
+    String deviceId;
     private PublicKey publicKey;
-    private List<X509Certificate> chain;
+    List<X509Certificate> chain;
     private byte[] csrDer;
-    private Optional<String> serialNumber;
+    Optional<String> serialNumber;
     private char[] pendingPassword;
     private boolean closed;
 
@@ -284,7 +285,7 @@ public final class DeviceSecurity implements Closeable {
     }
 
     /** What {@link #verifyIntegrity()} needs from the last {@link #startUpdates} of this run. */
-    private static final class IntegrityCheck {
+    static final class IntegrityCheck {
         final UpdateVerifier verifier;
         final BootControl boot;
         final Optional<byte[]> factoryMetadata;
@@ -299,7 +300,7 @@ public final class DeviceSecurity implements Closeable {
     }
 
     /** An MQTT client this facade made, with what it needs to renew its identity. */
-    private static final class LiveClient {
+    static final class LiveClient {
         final DeviceMqttClient client;
         final MqttSettings settings;
 
@@ -745,7 +746,7 @@ public final class DeviceSecurity implements Closeable {
     }
 
     /** The clients still open (closed ones are dropped). */
-    private List<LiveClient> liveClients() {
+    List<LiveClient> liveClients() {
         clients.removeIf(c -> c.client.state() == io.devsec.transport.ConnectionState.CLOSED);
         return new ArrayList<>(clients);
     }
@@ -857,7 +858,7 @@ public final class DeviceSecurity implements Closeable {
                     integrityAfterConfirm(version);
                 }
             };
-            UpdateListener listener = EventAdapters.updateListener(events, chain(own, settings.listener()));
+            UpdateListener listener = EventAdapters.updateListener(events, UpdateListeners.chain(own, settings.listener()));
             // The support period of the running version comes from the signed metadata it was installed with,
             // so it is known (and its end reported) after a restart too, not only after an install.
             agent = UpdateAgent.builder().verifier(verifier).bootControl(boot).rollbackCounter(rollbackCounter)
@@ -1086,45 +1087,6 @@ public final class DeviceSecurity implements Closeable {
         return false;
     }
 
-    private static UpdateListener chain(UpdateListener first, UpdateListener second) {
-        return new UpdateListener() {
-            @Override
-            public void onInstalled(UpdateMetadata update) {
-                first.onInstalled(update);
-                second.onInstalled(update);
-            }
-
-            @Override
-            public void onRefused(UpdateException reason) {
-                first.onRefused(reason);
-                second.onRefused(reason);
-            }
-
-            @Override
-            public void onConfirmed(long version) {
-                first.onConfirmed(version);
-                second.onConfirmed(version);
-            }
-
-            @Override
-            public void onRolledBack(BootStatus status) {
-                first.onRolledBack(status);
-                second.onRolledBack(status);
-            }
-
-            @Override
-            public void onSupportEnded(java.time.LocalDate supportUntil) {
-                first.onSupportEnded(supportUntil);
-                second.onSupportEnded(supportUntil);
-            }
-
-            @Override
-            public void onCheckFailed(Exception error) {
-                first.onCheckFailed(error);
-                second.onCheckFailed(error);
-            }
-        };
-    }
 
     /** Quarantines a client: only the alert topic stays reachable; a client that cannot be quarantined is closed. */
     private void quarantine(DeviceMqttClient client) {
@@ -1474,7 +1436,7 @@ public final class DeviceSecurity implements Closeable {
         }
     }
 
-    private boolean automaticUpdatesOn() {
+    boolean automaticUpdatesOn() {
         for (UpdateAgent a : agents) {
             if (!a.automaticUpdates()) {
                 return false;
@@ -1498,91 +1460,7 @@ public final class DeviceSecurity implements Closeable {
         AttackSurfaceReport surface = attackSurfaceReport();
         synchronized (this) {
             ensureOpen();
-            ConformanceFacts.Builder f = ConformanceFacts.builder(productName, deviceId);
-            serialNumber.ifPresent(f::serialNumber);
-            byte[] origin = keystore.secret(PASSWORD_ORIGIN).orElseThrow(
-                    () -> new CorruptKeystoreException("password origin missing"));
-            PasswordOrigin po = PasswordOrigin.of(origin[0]);
-            f.passwordOrigin(po == PasswordOrigin.USER ? ConformanceFacts.PasswordOrigin.CHANGED_BY_USER
-                    : po == PasswordOrigin.LABEL ? ConformanceFacts.PasswordOrigin.PROVISIONED_LABEL
-                    : ConformanceFacts.PasswordOrigin.GENERATED_ON_DEVICE);
-            f.passwordHashing("Argon2id (Bouncy Castle), outputs compared with MessageDigest.isEqual");
-            f.passwordPolicy(passwordPolicy.toString());
-            f.loginThrottle(throttle.maxFailures(), true);
-            f.factoryResetRegeneratesPassword(true);
-            if (disclosurePolicy.isPresent()) {
-                DisclosurePolicy d = disclosurePolicy.get();
-                List<String> contacts = new ArrayList<>();
-                for (URI u : d.contacts()) {
-                    contacts.add(u.toString());
-                }
-                f.disclosurePolicy(contacts, d.expires(), true);
-                d.policyUrl().ifPresent(u -> f.disclosurePolicyUrl(u.toString()));
-            }
-            UpdateSettings us = lastUpdateSettings;
-            if (us != null && lastCheck != null) {
-                io.devsec.update.RootMetadata root = lastCheck.verifier.trustedRoot();
-                f.updates(root.updateThreshold(), root.updateKeyIds().size(), us.hardwareId());
-                f.antiRollbackFloor(rollbackCounter.current());
-                f.updateTrialPolicy(us.trialPolicy().toString());
-                if (automaticUpdatesOn()) {
-                    f.automaticUpdates(us.schedule().period());
-                }
-                for (UpdateAgent a : agents) {
-                    a.supportUntil().ifPresent(f::supportUntil);
-                }
-                f.integrityCheck(compromised ? ConformanceFacts.IntegrityCheck.FAILED
-                        : integrity == DeviceStatus.SoftwareIntegrity.VERIFIED ? ConformanceFacts.IntegrityCheck.PASSED
-                        : integrity == DeviceStatus.SoftwareIntegrity.UNVERIFIABLE
-                                ? ConformanceFacts.IntegrityCheck.UNVERIFIABLE
-                                : ConformanceFacts.IntegrityCheck.NOT_YET_RUN);
-                f.integrityQuarantine(true);
-            }
-            f.masterKeyKind(keystore.masterKeyKind());
-            f.keystorePermissionsEnforced(!keystoreOptions.insecureAllowLoosePermissions());
-            if (keystoreOptions.insecureAllowLoosePermissions()) {
-                f.insecureOption("KeystoreOptions.insecureAllowLoosePermissions");
-            }
-            f.identityGeneratedOnDevice(true);
-            List<LiveClient> live = liveClients();
-            if (!live.isEmpty()) {
-                LiveClient c = live.get(0);
-                f.mqtt(c.settings.protocol().name(), c.client.namespace().prefix());
-                f.tls(c.settings.tlsSettings().protocols(), c.settings.tlsSettings().insecureLegacyAllowed(), true,
-                        c.settings.tlsSettings().pins().size());
-                if (c.settings.tlsSettings().insecureLegacyAllowed()) {
-                    f.insecureOption("TlsSettings.insecureLegacy");
-                }
-                f.certificateRenewalWindow(c.settings.renewalWindow());
-                f.outboxPersisted(true);
-                f.reconnectPolicy(c.settings.reconnectPolicy().toString(), true);
-                f.mqttInboundValidated(true);
-            }
-            f.certificateIssued(!Identity.isSelfSigned(chain.get(0)));
-            List<String> sockets = new ArrayList<>();
-            for (io.devsec.core.surface.ListeningSocket ls : surface.listeningSockets()) {
-                sockets.add(ls.toString());
-            }
-            f.listeningSockets(sockets);
-            f.enabledFeatures(new ArrayList<>(surface.features().keySet()));
-            surface.effectiveUid().ifPresent(uid -> f.runsAsRoot(uid == 0L));
-            if (consents != null) {
-                f.personalDataUse(ConformanceFacts.PersonalDataUse.PROCESSED);
-                List<String> ids = new ArrayList<>();
-                for (Purpose p : purposes) {
-                    ids.add(p.id());
-                }
-                f.consentRegistry(ids);
-                f.consentGatedTelemetry(true);
-                f.dataUseStatementAvailable(true);
-            }
-            f.personalDataWipe(true);
-            f.atomicStatePersistence(true);
-            f.securityEvents(true);
-            f.anomalyDetection(events.anomalySettings().isPresent());
-            f.telemetryExport(!telemetry.isEmpty());
-            f.inputValidators(validators.filters().size());
-            return f.build();
+            return ConformanceFactsCollector.collect(this, surface);
         }
     }
 
@@ -1886,7 +1764,7 @@ public final class DeviceSecurity implements Closeable {
         x.updateAgents = agents.size();
         x.securityEvents = published;
         x.securityAlerts = alerts;
-        x.findings = findings(selfSigned, leaf.getNotAfter().toInstant(), initialPassword, locked, state.failures(), now,
+        x.findings = StatusFindings.findings(this, selfSigned, leaf.getNotAfter().toInstant(), initialPassword, locked, state.failures(), now,
                 x.integrity, alerts);
         return new DeviceStatus(deviceId, productName, serialNumber, selfSigned,
                 leaf.getSubjectX500Principal().getName(), leaf.getIssuerX500Principal().getName(),
@@ -1894,112 +1772,6 @@ public final class DeviceSecurity implements Closeable {
                 state.failures(), throttle.maxFailures(), locked, retry, now, x);
     }
 
-    /** The health check (provision 4.12): plain words, most urgent first. Called with the lock held. */
-    private List<DeviceStatus.Finding> findings(boolean selfSigned, Instant notAfter, boolean initialPassword,
-            boolean locked, int failures, Instant now, DeviceStatus.SoftwareIntegrity checked, long alerts) {
-        List<DeviceStatus.Finding> problems = new ArrayList<>();
-        List<DeviceStatus.Finding> actions = new ArrayList<>();
-        List<DeviceStatus.Finding> ok = new ArrayList<>();
-        DeviceStatus.Finding.Level okLevel = DeviceStatus.Finding.Level.OK;
-        DeviceStatus.Finding.Level act = DeviceStatus.Finding.Level.ACTION;
-        DeviceStatus.Finding.Level bad = DeviceStatus.Finding.Level.PROBLEM;
-        // integrity
-        switch (checked) {
-            case COMPROMISED:
-                problems.add(new DeviceStatus.Finding(bad, "integrity", "Device compromised: the installed software does "
-                        + "not match its signed metadata. MQTT is quarantined (only " + alertTopic
-                        + " is reachable): install a valid update"));
-                break;
-            case VERIFIED:
-                ok.add(new DeviceStatus.Finding(okLevel, "integrity", "Installed software matches its signed metadata"));
-                break;
-            case UNVERIFIABLE:
-                actions.add(new DeviceStatus.Finding(act, "integrity", "Installed software cannot be verified: no signed "
-                        + "metadata for the factory image; set UpdateSettings.builder(...).factoryMetadata(...)"));
-                break;
-            default:
-                break;
-        }
-        // login
-        if (locked) {
-            problems.add(new DeviceStatus.Finding(bad, "login", "Login locked after " + failures
-                    + " failed attempts: factory reset required (device.factoryReset(...))"));
-        } else if (failures > 0) {
-            actions.add(new DeviceStatus.Finding(act, "login", failures + " failed login attempt(s) in a row"));
-        }
-        // certificate
-        if (selfSigned) {
-            actions.add(new DeviceStatus.Finding(act, "certificate", "No issued certificate: send "
-                    + "device.certificateSigningRequestPem() to your CA, then device.installCertificateChain(...)"));
-        } else if (now.plus(Duration.ofDays(MqttSettings.DEFAULT_RENEWAL_DAYS)).isAfter(notAfter)) {
-            actions.add(new DeviceStatus.Finding(act, "certificate", "Certificate expires " + notAfter
-                    + ": renew it (same CSR) and install it with device.installCertificateChain(...)"));
-        } else {
-            ok.add(new DeviceStatus.Finding(okLevel, "certificate", "Issued certificate installed, valid until " + notAfter));
-        }
-        // password
-        if (initialPassword) {
-            actions.add(new DeviceStatus.Finding(act, "password", "Initial label password still in use: "
-                    + "change it with device.changePassword(...)"));
-        } else {
-            ok.add(new DeviceStatus.Finding(okLevel, "password", "Password changed by the user"));
-        }
-        // keystore
-        if (keystore.masterKeyKind() == io.devsec.storage.MasterKeySource.Kind.PKCS11_TOKEN) {
-            ok.add(new DeviceStatus.Finding(okLevel, "keystore", "Keystore encrypted under a key in a secure element"));
-        } else {
-            ok.add(new DeviceStatus.Finding(okLevel, "keystore", "Keystore encrypted (master key: "
-                    + keystore.masterKeyKind() + "; a secure element via PKCS#11 protects it better)"));
-        }
-        // updates
-        if (agents.isEmpty()) {
-            actions.add(new DeviceStatus.Finding(act, "updates", "Automatic updates off: call device.startUpdates(...)"));
-        } else if (!automaticUpdatesOn()) {
-            actions.add(new DeviceStatus.Finding(act, "updates", "Automatic updates switched off: "
-                    + "agent.setAutomaticUpdates(true)"));
-        } else {
-            ok.add(new DeviceStatus.Finding(okLevel, "updates", "Signed automatic updates on"));
-        }
-        // disclosure
-        if (!disclosurePolicy.isPresent()) {
-            actions.add(new DeviceStatus.Finding(act, "disclosure", "No disclosure policy: set "
-                    + "builder.disclosurePolicy(...) so vulnerabilities can be reported"));
-        } else if (!now.isBefore(disclosurePolicy.get().expires())) {
-            problems.add(new DeviceStatus.Finding(bad, "disclosure", "security.txt expired on "
-                    + disclosurePolicy.get().expires() + ": publish a new disclosure policy"));
-        } else {
-            ok.add(new DeviceStatus.Finding(okLevel, "disclosure", "Disclosure policy set (security.txt until "
-                    + disclosurePolicy.get().expires() + ")"));
-        }
-        // telemetry
-        if (telemetry.isEmpty()) {
-            actions.add(new DeviceStatus.Finding(act, "telemetry", "Security events are not sent anywhere: call "
-                    + "device.publishSecurityTelemetry(client) or subscribe an exporter to device.events()"));
-        } else {
-            ok.add(new DeviceStatus.Finding(okLevel, "telemetry", "Security events and alerts published over MQTT"));
-        }
-        if (alerts > 0) {
-            actions.add(new DeviceStatus.Finding(act, "telemetry", alerts
-                    + " anomaly alert(s) raised: see device.events().recentAlerts()"));
-        }
-        // privacy
-        if (consents == null) {
-            ok.add(new DeviceStatus.Finding(okLevel, "privacy", "No personal data purposes configured"));
-        } else {
-            int granted = 0;
-            for (io.devsec.core.privacy.ConsentRecord r : consents.records()) {
-                if (r.state() == io.devsec.core.privacy.ConsentState.GRANTED) {
-                    granted++;
-                }
-            }
-            ok.add(new DeviceStatus.Finding(okLevel, "privacy", purposes.size() + " personal data purpose(s), "
-                    + granted + " with consent; personal data is held until the consumer consents"));
-        }
-        List<DeviceStatus.Finding> all = new ArrayList<>(problems);
-        all.addAll(actions);
-        all.addAll(ok);
-        return all;
-    }
 
     /**
      * Closes the MQTT clients and update agents this object made, wipes the initial password if not taken
