@@ -6,9 +6,7 @@ import io.devsec.core.disclosure.DisclosurePolicy;
 import io.devsec.core.events.AnomalySettings;
 import io.devsec.core.events.EventAdapters;
 import io.devsec.core.events.SecurityEvent;
-import io.devsec.core.events.SecurityEventJson;
 import io.devsec.core.events.SecurityEvents;
-import io.devsec.core.events.Severity;
 import io.devsec.core.events.TelemetryExporter;
 import io.devsec.core.internal.DeviceConfig;
 import io.devsec.core.internal.Identity;
@@ -16,7 +14,6 @@ import io.devsec.core.internal.KeystoreRollbackCounter;
 import io.devsec.core.internal.KeystoreTrustedRootStore;
 import io.devsec.core.internal.LoginState;
 import io.devsec.core.internal.PasswordHasher;
-import io.devsec.core.internal.UpdateListeners;
 import io.devsec.core.privacy.ConsentGate;
 import io.devsec.core.privacy.ConsentRegistry;
 import io.devsec.core.privacy.DataUseStatement;
@@ -55,20 +52,13 @@ import io.devsec.transport.TlsIdentity;
 import io.devsec.transport.TlsSettings;
 import io.devsec.transport.TrustAnchors;
 import io.devsec.update.BootControl;
-import io.devsec.update.BootStatus;
 import io.devsec.update.RollbackCounter;
 import io.devsec.update.TrustedRootStore;
-import io.devsec.update.Envelope;
 import io.devsec.update.UpdateAgent;
 import io.devsec.update.UpdateException;
-import io.devsec.update.UpdateListener;
-import io.devsec.update.UpdateMetadata;
-import io.devsec.update.UpdateOffer;
-import io.devsec.update.UpdateSource;
 import io.devsec.update.UpdateVerifier;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +76,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -209,11 +198,11 @@ public final class DeviceSecurity implements Closeable {
     final String productName;
     final PasswordPolicy passwordPolicy;
     final LoginThrottle throttle;
-    private final Clock clock;
+    final Clock clock;
     private final SecureRandom random;
     private final PasswordHasher hasher;
-    private final Path dataFolder;
-    private final TrustedRootStore rootStore;
+    final Path dataFolder;
+    final TrustedRootStore rootStore;
     final RollbackCounter rollbackCounter;
     private final List<LiveClient> clients = new ArrayList<>();
     final List<UpdateAgent> agents = new ArrayList<>();
@@ -234,7 +223,7 @@ public final class DeviceSecurity implements Closeable {
     private ConsentGate gate;
     DeviceStatus.SoftwareIntegrity integrity = DeviceStatus.SoftwareIntegrity.NOT_CHECKED;
     boolean compromised;
-    private long verifiedVersion = -1;
+    long verifiedVersion = -1;
     IntegrityCheck lastCheck;
     UpdateSettings lastUpdateSettings;
     final KeystoreOptions keystoreOptions;
@@ -245,7 +234,7 @@ public final class DeviceSecurity implements Closeable {
     private byte[] csrDer;
     Optional<String> serialNumber;
     private char[] pendingPassword;
-    private boolean closed;
+    boolean closed;
 
     private DeviceSecurity(Builder b, Keystore keystore) {
         this.keystore = keystore;
@@ -669,7 +658,7 @@ public final class DeviceSecurity implements Closeable {
         liveClients();
         clients.add(new LiveClient(client, settings));
         if (compromised) {
-            quarantine(client);
+            UpdateWiring.quarantine(this, client);
         }
         return client;
     }
@@ -820,78 +809,7 @@ public final class DeviceSecurity implements Closeable {
      * @throws GeneralSecurityException when confirming fails on the keystore counter
      */
     public UpdateAgent startUpdates(UpdateSettings settings) throws IOException, GeneralSecurityException {
-        Objects.requireNonNull(settings, "settings");
-        UpdateAgent agent;
-        AtomicReference<byte[]> lastOffer = new AtomicReference<>();
-        synchronized (this) {
-            ensureOpen();
-            Clock c = settings.clock().orElse(clock);
-            BootControl boot;
-            if (settings.bootControl().isPresent()) {
-                boot = settings.bootControl().get();
-            } else {
-                Path slots = settings.slotsFolder().orElse(dataFolder.resolve(UpdateSettings.DEFAULT_SLOTS_FOLDER));
-                AtomicFiles.createOwnerOnlyDirectories(slots);
-                boot = BootControl.fileBased(slots, settings.trialPolicy(), c, settings.factoryVersion());
-            }
-            UpdateVerifier verifier = UpdateVerifier.builder().initialRoot(settings.initialRoot())
-                    .trustedRootStore(rootStore).rollbackCounter(rollbackCounter).hardwareId(settings.hardwareId())
-                    .clock(c).limits(settings.limits()).build();
-            // Checks the shipped root now (signed by a threshold of its own keys) and, on the first start,
-            // stores it in the keystore: from then on only a newer root signed by this one replaces it.
-            verifier.trustedRoot();
-            UpdateSource appSource = settings.source();
-            // Remembers the envelope of each offer, so the one installed can be kept for the integrity check.
-            UpdateSource source = installed -> {
-                Optional<UpdateOffer> offer = appSource.poll(installed);
-                lastOffer.set(offer.isPresent() ? offer.get().metadataEnvelope() : null);
-                return offer;
-            };
-            UpdateListener own = new UpdateListener() {
-                @Override
-                public void onInstalled(UpdateMetadata update) {
-                    storeInstalledMetadata(update, lastOffer.get(), settings);
-                }
-
-                @Override
-                public void onConfirmed(long version) {
-                    integrityAfterConfirm(version);
-                }
-            };
-            UpdateListener listener = EventAdapters.updateListener(events, UpdateListeners.chain(own, settings.listener()));
-            // The support period of the running version comes from the signed metadata it was installed with,
-            // so it is known (and its end reported) after a restart too, not only after an install.
-            agent = UpdateAgent.builder().verifier(verifier).bootControl(boot).rollbackCounter(rollbackCounter)
-                    .source(source).listener(listener).schedule(settings.schedule())
-                    .trialPolicy(settings.trialPolicy()).clock(c).restartHook(settings.restartHook())
-                    .supportPeriods(version -> supportUntilOf(version, settings)).build();
-            agents.add(agent);
-            lastCheck = new IntegrityCheck(verifier, boot, settings.factoryMetadata(), settings.factoryVersion());
-            lastUpdateSettings = settings;
-        }
-        BootStatus status = agent.start();
-        DeviceStatus.SoftwareIntegrity checked = verifyIntegrity();
-        boolean onTrial = status.trialSlot().isPresent() && status.trialSlot().get() == status.runningSlot();
-        if (onTrial && checked == DeviceStatus.SoftwareIntegrity.COMPROMISED) {
-            LOG.warn("Version {} on trial failed the integrity check: not confirmed, the trial policy rolls it back",
-                    status.runningVersion());
-        } else if (onTrial && settings.healthCheck().isPresent()) {
-            long version = status.runningVersion();
-            boolean healthy;
-            try {
-                settings.healthCheck().get().check();
-                healthy = true;
-            } catch (Exception e) {
-                healthy = false;
-                LOG.warn("Health check of version {} on trial failed ({}): not confirmed, the trial policy rolls it back",
-                        version, e.getClass().getSimpleName());
-            }
-            if (healthy) {
-                agent.confirm();
-                LOG.info("Health check of version {} passed: confirmed", version);
-            }
-        }
-        return agent;
+        return UpdateWiring.startUpdates(this, settings);
     }
 
     /**
@@ -913,198 +831,7 @@ public final class DeviceSecurity implements Closeable {
      * @throws KeystoreException when the keystore cannot be read or written
      */
     public DeviceStatus.SoftwareIntegrity verifyIntegrity() throws IOException, KeystoreException {
-        IntegrityCheck check;
-        synchronized (this) {
-            ensureOpen();
-            check = lastCheck;
-        }
-        if (check == null) {
-            throw new IllegalStateException("call startUpdates first: integrity is checked against its verifier");
-        }
-        BootStatus status = check.boot.status();
-        long version = status.runningVersion();
-        Optional<byte[]> envelope = keystore.secret(INSTALLED_METADATA + version);
-        if (!envelope.isPresent() && version == check.factoryVersion) {
-            envelope = check.factoryMetadata;
-        }
-        if (!envelope.isPresent()) {
-            synchronized (this) {
-                integrity = DeviceStatus.SoftwareIntegrity.UNVERIFIABLE;
-                verifiedVersion = -1;
-            }
-            LOG.info("Version {} of device {} has no signed metadata: its integrity cannot be checked", version, deviceId);
-            return DeviceStatus.SoftwareIntegrity.UNVERIFIABLE;
-        }
-        String failure = null;
-        try (InputStream in = check.boot.openForRead(status.runningSlot())) {
-            check.verifier.verifyInstalled(envelope.get(), version, in);
-        } catch (NoSuchFileException e) {
-            failure = "ImageMissing";
-        } catch (GeneralSecurityException e) {
-            failure = e.getClass().getSimpleName();
-        }
-        boolean onTrial = status.trialSlot().isPresent() && status.trialSlot().get() == status.runningSlot();
-        if (failure == null) {
-            synchronized (this) {
-                integrity = DeviceStatus.SoftwareIntegrity.VERIFIED;
-                verifiedVersion = version;
-                if (compromised && !onTrial) {
-                    // A verified, confirmed version runs again (the compromised one was replaced).
-                    clearCompromised();
-                }
-            }
-            LOG.info("Version {} of device {} matches its signed metadata", version, deviceId);
-            return DeviceStatus.SoftwareIntegrity.VERIFIED;
-        }
-        markCompromised(version, status.runningSlot().name(), failure);
-        return DeviceStatus.SoftwareIntegrity.COMPROMISED;
-    }
-
-    /**
-     * The support-until date in the signed metadata that {@code version} was installed with (kept in the
-     * keystore, or the factory metadata for the factory version); empty when there is none or it is unreadable.
-     */
-    private Optional<LocalDate> supportUntilOf(long version, UpdateSettings settings) {
-        Optional<byte[]> envelope;
-        try {
-            envelope = keystore.secret(INSTALLED_METADATA + version);
-        } catch (KeystoreException e) {
-            LOG.warn("Keystore unreadable ({}): support period of version {} unknown", e.getClass().getSimpleName(), version);
-            return Optional.empty();
-        }
-        if (!envelope.isPresent() && version == settings.factoryVersion()) {
-            envelope = settings.factoryMetadata();
-        }
-        if (!envelope.isPresent()) {
-            return Optional.empty();
-        }
-        try {
-            return UpdateMetadata.parse(Envelope.parse(envelope.get(), settings.limits()).payload(), settings.limits())
-                    .supportUntil();
-        } catch (UpdateException e) {
-            // Verified when it was installed; unreadable now means damage, which verifyIntegrity reports.
-            LOG.warn("Stored metadata of version {} is unreadable ({}): support period unknown", version,
-                    e.getClass().getSimpleName());
-            return Optional.empty();
-        }
-    }
-
-    private void markCompromised(long version, String slot, String reason) throws IOException, KeystoreException {
-        List<LiveClient> live;
-        SecurityEvent event = SecurityEvent.builder(SecurityEvent.Type.INTEGRITY_FAILURE, SecurityEvent.Source.UPDATE)
-                .time(clock.instant()).attribute("version", Long.toString(version)).attribute("slot", slot)
-                .attribute("reason", reason).build();
-        synchronized (this) {
-            keystore.putSecret(COMPROMISED, Long.toString(version).getBytes(StandardCharsets.UTF_8));
-            compromised = true;
-            integrity = DeviceStatus.SoftwareIntegrity.COMPROMISED;
-            verifiedVersion = -1;
-            live = liveClients();
-            for (LiveClient c : live) {
-                quarantine(c.client);
-            }
-        }
-        LOG.warn("Software integrity check of device {} FAILED for version {} in slot {} ({}): compromised, MQTT quarantined",
-                deviceId, version, slot, reason);
-        events.publish(event);
-        byte[] alert = SecurityEventJson.toJson(event).getBytes(StandardCharsets.UTF_8);
-        for (LiveClient c : live) {
-            try {
-                c.client.publish(c.client.namespace().topic(alertTopic), alert, Qos.AT_LEAST_ONCE);
-            } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                LOG.warn("Could not queue the integrity alert on client {}: {}", c.client.clientId(), e.toString());
-            }
-        }
-    }
-
-    /** Called with the facade lock held. */
-    private void clearCompromised() {
-        try {
-            keystore.delete(COMPROMISED);
-        } catch (IOException | KeystoreException e) {
-            LOG.warn("Could not clear the compromised mark of device {}: {}", deviceId, e.toString());
-            return;
-        }
-        compromised = false;
-        for (LiveClient c : liveClients()) {
-            liftQuarantine(c.client);
-        }
-        LOG.warn("Device {} runs a verified, confirmed version again: quarantine lifted", deviceId);
-    }
-
-    /** A confirmed trial version that passed the integrity check at this start lifts the quarantine. */
-    private synchronized void integrityAfterConfirm(long version) {
-        if (compromised && !closed && verifiedVersion == version) {
-            clearCompromised();
-        }
-    }
-
-    private void storeInstalledMetadata(UpdateMetadata update, byte[] envelope, UpdateSettings settings) {
-        if (envelope == null) {
-            LOG.warn("Version {} installed without a remembered metadata envelope: it cannot be checked at start",
-                    update.version());
-            return;
-        }
-        try {
-            long version = UpdateMetadata.parse(Envelope.parse(envelope, settings.limits()).payload(), settings.limits())
-                    .version();
-            if (version != update.version()) {
-                LOG.warn("Installed version {} does not match the polled metadata (version {}): not stored",
-                        update.version(), version);
-                return;
-            }
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-                Set<String> names = keystore.names();
-                keystore.batch(ed -> {
-                    for (String name : names) {
-                        // keep at most the running version's metadata and this one
-                        if (name.startsWith(INSTALLED_METADATA) && !name.equals(INSTALLED_METADATA + version)
-                                && !runningVersionEntry(name)) {
-                            ed.delete(name);
-                        }
-                    }
-                    ed.putSecret(INSTALLED_METADATA + version, envelope);
-                });
-            }
-        } catch (IOException | GeneralSecurityException e) {
-            LOG.warn("Could not keep the installed metadata of version {}: {}", update.version(), e.toString());
-        }
-    }
-
-    private boolean runningVersionEntry(String name) {
-        for (UpdateAgent a : agents) {
-            try {
-                if (name.equals(INSTALLED_METADATA + a.installedVersion())) {
-                    return true;
-                }
-            } catch (IllegalStateException notStarted) {
-                // not started yet
-            }
-        }
-        return false;
-    }
-
-
-    /** Quarantines a client: only the alert topic stays reachable; a client that cannot be quarantined is closed. */
-    private void quarantine(DeviceMqttClient client) {
-        try {
-            client.quarantine(alertTopic);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            LOG.warn("Could not quarantine MQTT client {} of compromised device {} ({}): closing it", client.clientId(),
-                    deviceId, e.toString());
-            try {
-                client.close();
-            } catch (IOException closing) {
-                LOG.warn("Closing MQTT client {} failed: {}", client.clientId(), closing.toString());
-            }
-        }
-    }
-
-    private void liftQuarantine(DeviceMqttClient client) {
-        client.liftQuarantine();
+        return UpdateWiring.verifyIntegrity(this);
     }
 
 
@@ -1898,7 +1625,7 @@ public final class DeviceSecurity implements Closeable {
         }
     }
 
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("DeviceSecurity is closed");
         }
