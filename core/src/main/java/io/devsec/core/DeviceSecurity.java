@@ -34,7 +34,6 @@ import io.devsec.core.validation.ValidatorRegistry;
 import io.devsec.core.validation.Validators;
 import io.devsec.storage.AtomicFiles;
 import io.devsec.storage.CorruptKeystoreException;
-import io.devsec.storage.CounterRollbackException;
 import io.devsec.storage.Keystore;
 import io.devsec.storage.KeystoreException;
 import io.devsec.storage.KeystoreOptions;
@@ -61,12 +60,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -84,7 +80,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -194,13 +189,13 @@ public final class DeviceSecurity implements Closeable {
     }
 
     final Keystore keystore;
-    private final Verifier verifier;
+    final Verifier verifier;
     final String productName;
     final PasswordPolicy passwordPolicy;
     final LoginThrottle throttle;
     final Clock clock;
-    private final SecureRandom random;
-    private final PasswordHasher hasher;
+    final SecureRandom random;
+    final PasswordHasher hasher;
     final Path dataFolder;
     final TrustedRootStore rootStore;
     final RollbackCounter rollbackCounter;
@@ -219,7 +214,7 @@ public final class DeviceSecurity implements Closeable {
     final Map<DeviceMqttClient, TelemetryExporter> telemetry = new LinkedHashMap<>();
     private final AtomicReference<DeviceMqttClient> personalSink = new AtomicReference<>();
     ConsentRegistry consents;
-    private PersonalDataStore personalData;
+    PersonalDataStore personalData;
     private ConsentGate gate;
     DeviceStatus.SoftwareIntegrity integrity = DeviceStatus.SoftwareIntegrity.NOT_CHECKED;
     boolean compromised;
@@ -229,11 +224,11 @@ public final class DeviceSecurity implements Closeable {
     final KeystoreOptions keystoreOptions;
 
     String deviceId;
-    private PublicKey publicKey;
+    PublicKey publicKey;
     List<X509Certificate> chain;
-    private byte[] csrDer;
+    byte[] csrDer;
     Optional<String> serialNumber;
-    private char[] pendingPassword;
+    char[] pendingPassword;
     boolean closed;
 
     private DeviceSecurity(Builder b, Keystore keystore) {
@@ -305,145 +300,6 @@ public final class DeviceSecurity implements Closeable {
     }
 
     // ------------------------------------------------------------------ start
-
-    private void start(Optional<Path> recordPath) throws IOException, KeystoreException, InvalidProvisioningRecordException {
-        if (!keystore.contains(KEY)) {
-            try {
-                firstStart(recordPath);
-            } catch (InvalidProvisioningRecordException e) {
-                events.publish(SecurityEvent.builder(SecurityEvent.Type.INVALID_INPUT, SecurityEvent.Source.CORE)
-                        .time(clock.instant()).attribute("boundary", "provisioning")
-                        .attribute("reason", e.problem().name()).build());
-                throw e;
-            }
-        } else {
-            load();
-            recordPath.ifPresent(this::discardConsumedRecord);
-        }
-        personalData = PersonalDataStore.open(dataFolder, keystore, random);
-        if (!purposes.isEmpty()) {
-            try {
-                consents = ConsentRegistry.open(keystore, purposes, clock);
-            } catch (io.devsec.core.privacy.CorruptPersonalDataException e) {
-                events.record(SecurityEvent.Type.INTEGRITY_FAILURE, SecurityEvent.Source.CORE,
-                        Collections.singletonMap("item", "consents"));
-                CorruptKeystoreException c = new CorruptKeystoreException("The stored consent records are unreadable.");
-                c.initCause(e);
-                throw c;
-            }
-        }
-        compromised = keystore.contains(COMPROMISED);
-        if (compromised) {
-            LOG.warn("Device {} is marked compromised: MQTT is quarantined until a valid update is installed", deviceId);
-        }
-    }
-
-    private void firstStart(Optional<Path> recordPath)
-            throws IOException, KeystoreException, InvalidProvisioningRecordException {
-        ProvisioningRecord record = null;
-        char[] password = null;
-        try {
-            PasswordOrigin origin;
-            if (recordPath.isPresent()) {
-                Path path = recordPath.get();
-                if (!Files.exists(path)) {
-                    throw new NoSuchFileException(path.toString(), null,
-                            "a provisioning record is configured but absent on the device's first start");
-                }
-                record = ProvisioningRecord.read(path);
-                password = record.initialPassword();
-                serialNumber = Optional.of(record.serialNumber());
-                origin = PasswordOrigin.LABEL;
-            } else {
-                password = LabelPasswords.generate(random);
-                serialNumber = Optional.empty();
-                origin = PasswordOrigin.GENERATED;
-            }
-            Instant now = clock.instant();
-            KeyPair keys = Identity.generateKeyPair(random);
-            String id = Identity.deviceId(keys.getPublic());
-            byte[] csr = Identity.certificateSigningRequest(keys, id, serialNumber);
-            X509Certificate cert = Identity.selfSignedCertificate(keys, id, serialNumber, now, random);
-            byte[] hash = hasher.hash(password, random);
-            Optional<String> serial = serialNumber;
-            try {
-                keystore.batch(ed -> {
-                    ed.putPrivateKey(KEY, keys.getPrivate(), Collections.singletonList(cert));
-                    ed.putSecret(CSR, csr);
-                    ed.putSecret(PASSWORD, hash);
-                    ed.putSecret(PASSWORD_ORIGIN, new byte[] {origin.code});
-                    ed.putSecret(LOGIN_STATE, LoginState.CLEAR.encode());
-                    if (serial.isPresent()) {
-                        ed.putSecret(SERIAL, serial.get().getBytes(StandardCharsets.UTF_8));
-                    }
-                });
-            } finally {
-                Arrays.fill(hash, (byte) 0);
-            }
-            deviceId = id;
-            publicKey = keys.getPublic();
-            chain = Collections.singletonList(cert);
-            csrDer = csr;
-            if (record != null) {
-                // Consumed only now that the device state is durable: a crash before this line leaves the
-                // record in place and no identity, so the next start provisions again from it.
-                Path path = recordPath.get();
-                Files.deleteIfExists(path);
-                AtomicFiles.fsyncDirectory(path.toAbsolutePath().getParent());
-                LOG.info("Device {} provisioned from record for serial {}; record file deleted", id, serialNumber.get());
-            } else {
-                pendingPassword = password;
-                password = null;
-                LOG.info("Device {} created with a generated initial password", id);
-            }
-        } finally {
-            if (password != null) {
-                Arrays.fill(password, '\0');
-            }
-            if (record != null) {
-                record.destroy();
-            }
-        }
-    }
-
-    private void load() throws KeystoreException {
-        List<X509Certificate> stored = keystore.certificateChain(KEY);
-        if (stored.isEmpty() || !keystore.contains(PASSWORD) || !keystore.contains(LOGIN_STATE)
-                || !keystore.contains(CSR)) {
-            throw new CorruptKeystoreException("The device identity in the keystore is incomplete.");
-        }
-        chain = Collections.unmodifiableList(new ArrayList<>(stored));
-        publicKey = chain.get(0).getPublicKey();
-        deviceId = Identity.deviceId(publicKey);
-        csrDer = keystore.secret(CSR).orElseThrow(() -> new CorruptKeystoreException("CSR missing"));
-        Optional<byte[]> serial = keystore.secret(SERIAL);
-        serialNumber = serial.map(s -> new String(s, StandardCharsets.UTF_8));
-    }
-
-    private void discardConsumedRecord(Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        ProvisioningRecord record = null;
-        try {
-            record = ProvisioningRecord.read(path);
-            if (serialNumber.isPresent() && serialNumber.get().equals(record.serialNumber())) {
-                Files.delete(path);
-                AtomicFiles.fsyncDirectory(path.toAbsolutePath().getParent());
-                LOG.info("Deleted the already consumed provisioning record of device {}", deviceId);
-            } else {
-                LOG.warn("Ignoring provisioning record {}: device {} is already provisioned with another serial number",
-                        path, deviceId);
-            }
-        } catch (IOException | InvalidProvisioningRecordException e) {
-            LOG.warn("Ignoring unreadable provisioning record {} of provisioned device {}: {}", path, deviceId,
-                    e.getMessage());
-        } finally {
-            if (record != null) {
-                record.destroy();
-            }
-        }
-    }
 
     // ------------------------------------------------------------------ identity
 
@@ -1237,55 +1093,10 @@ public final class DeviceSecurity implements Closeable {
      */
     public void login(char[] password) throws LoginException, IOException, KeystoreException {
         try {
-            loginLocked(password);
+            Credentials.loginLocked(this, password);
         } finally {
             flushEvents();
         }
-    }
-
-    private synchronized void loginLocked(char[] password) throws LoginException, IOException, KeystoreException {
-        ensureOpen();
-        Objects.requireNonNull(password, "password");
-        LoginState state = loginState();
-        if (state.failures() >= throttle.maxFailures()) {
-            LOG.warn("Refused login on locked device {} ({} consecutive failures)", deviceId, state.failures());
-            loginEvent(SecurityEvent.Type.LOGIN_LOCKED, "locked", state.failures());
-            throw new LoginLockedException(state.failures());
-        }
-        Instant now = clock.instant();
-        Optional<Duration> wait = remainingWait(state, now);
-        if (wait.isPresent()) {
-            LOG.warn("Refused login on device {} during the throttle wait ({} consecutive failures, retry in {} s)",
-                    deviceId, state.failures(), wait.get().getSeconds());
-            loginEvent(SecurityEvent.Type.LOGIN_LOCKED, "throttled", state.failures());
-            throw new LoginThrottledException(state.failures(), wait.get());
-        }
-        int failures = state.failures() + 1;
-        keystore.putSecret(LOGIN_STATE, new LoginState(failures, now).encode());
-        byte[] stored = keystore.secret(PASSWORD).orElseThrow(() -> new CorruptKeystoreException("password hash missing"));
-        boolean ok;
-        try {
-            ok = verifier.matches(password, stored);
-        } catch (IllegalArgumentException e) {
-            throw new CorruptKeystoreException("The stored password hash is unreadable.");
-        } finally {
-            Arrays.fill(stored, (byte) 0);
-        }
-        if (ok) {
-            keystore.putSecret(LOGIN_STATE, LoginState.CLEAR.encode());
-            LOG.debug("Successful login on device {}", deviceId);
-            return;
-        }
-        if (failures >= throttle.maxFailures()) {
-            LOG.warn("Failed login on device {}: {} consecutive failures, login is now LOCKED until a factory reset",
-                    deviceId, failures);
-            loginEvent(SecurityEvent.Type.LOGIN_FAILED, "wrong-password", failures);
-            loginEvent(SecurityEvent.Type.LOGIN_LOCKED, "locked", failures);
-            throw new LoginLockedException(failures);
-        }
-        LOG.warn("Failed login on device {} ({} consecutive failures)", deviceId, failures);
-        loginEvent(SecurityEvent.Type.LOGIN_FAILED, "wrong-password", failures);
-        throw new WrongPasswordException(failures, throttle.maxFailures() - failures, throttle.delayAfter(failures));
     }
 
     /**
@@ -1296,7 +1107,7 @@ public final class DeviceSecurity implements Closeable {
      * @throws PasswordRejectedException with the reason when the candidate would be refused
      */
     public void checkNewPassword(char[] candidate) throws PasswordRejectedException {
-        passwordPolicy.check(candidate, contextWords());
+        passwordPolicy.check(candidate, Credentials.contextWords(this));
     }
 
     /**
@@ -1312,37 +1123,10 @@ public final class DeviceSecurity implements Closeable {
     public void changePassword(char[] current, char[] newPassword)
             throws LoginException, PasswordRejectedException, IOException, KeystoreException {
         try {
-            changePasswordLocked(current, newPassword);
+            Credentials.changePasswordLocked(this, current, newPassword);
         } finally {
             flushEvents();
         }
-    }
-
-    private synchronized void changePasswordLocked(char[] current, char[] newPassword)
-            throws LoginException, PasswordRejectedException, IOException, KeystoreException {
-        ensureOpen();
-        Objects.requireNonNull(current, "current");
-        Objects.requireNonNull(newPassword, "newPassword");
-        loginLocked(current);
-        try {
-            passwordPolicy.check(newPassword, contextWords());
-        } catch (PasswordRejectedException e) {
-            queueEvent(SecurityEvent.Type.OTHER, Collections.singletonMap("detail",
-                    "password change refused by the password policy"));
-            throw e;
-        }
-        byte[] hash = hasher.hash(newPassword, random);
-        try {
-            keystore.batch(ed -> {
-                ed.putSecret(PASSWORD, hash);
-                ed.putSecret(PASSWORD_ORIGIN, new byte[] {PasswordOrigin.USER.code});
-            });
-        } finally {
-            Arrays.fill(hash, (byte) 0);
-        }
-        wipePending();
-        LOG.info("Password of device {} changed by the user", deviceId);
-        queueEvent(SecurityEvent.Type.PASSWORD_CHANGED, Collections.<String, String>emptyMap());
     }
 
     /**
@@ -1367,7 +1151,7 @@ public final class DeviceSecurity implements Closeable {
         Objects.requireNonNull(rotation, "rotation");
         wipePersonalData();
         try {
-            return resetCredentials(rotation);
+            return Credentials.resetCredentials(this, rotation);
         } finally {
             flushEvents();
         }
@@ -1392,72 +1176,11 @@ public final class DeviceSecurity implements Closeable {
         WipeReceipt receipt = wipePersonalData();
         char[] password;
         try {
-            password = resetCredentials(rotation);
+            password = Credentials.resetCredentials(this, rotation);
         } finally {
             flushEvents();
         }
         return new FactoryResetResult(password, receipt, deviceId());
-    }
-
-    private synchronized char[] resetCredentials(IdentityRotation rotation) throws IOException, KeystoreException {
-        ensureOpen();
-        char[] password = LabelPasswords.generate(random);
-        byte[] hash = hasher.hash(password, random);
-        boolean rotate = rotation == IdentityRotation.ROTATE;
-        KeyPair keys = rotate ? Identity.generateKeyPair(random) : null;
-        String newId = rotate ? Identity.deviceId(keys.getPublic()) : deviceId;
-        byte[] newCsr = rotate ? Identity.certificateSigningRequest(keys, newId, serialNumber) : csrDer;
-        X509Certificate newCert = rotate
-                ? Identity.selfSignedCertificate(keys, newId, serialNumber, clock.instant(), random) : null;
-        Set<String> names = keystore.names();
-        try {
-            keystore.batch(ed -> {
-                for (String name : names) {
-                    // The trusted update root stays: a reset must not take the device back to the shipped root.
-                    // So do the installed metadata (firmware integrity) and the compromised mark.
-                    if (name.equals(KEY) || name.equals(CSR) || name.equals(SERIAL) || name.equals(PASSWORD)
-                            || name.equals(PASSWORD_ORIGIN) || name.equals(LOGIN_STATE) || name.equals(UPDATE_ROOT)
-                            || name.startsWith(INSTALLED_METADATA) || name.equals(COMPROMISED)) {
-                        continue;
-                    }
-                    try {
-                        ed.delete(name);
-                    } catch (CounterRollbackException counter) {
-                        // a monotonic counter: kept on purpose (the storage API offers no type query)
-                    }
-                }
-                ed.putSecret(PASSWORD, hash);
-                ed.putSecret(PASSWORD_ORIGIN, new byte[] {PasswordOrigin.FACTORY_RESET.code});
-                ed.putSecret(LOGIN_STATE, LoginState.CLEAR.encode());
-                if (rotate) {
-                    ed.putPrivateKey(KEY, keys.getPrivate(), Collections.singletonList(newCert));
-                    ed.putSecret(CSR, newCsr);
-                }
-            });
-        } catch (IOException | KeystoreException | RuntimeException e) {
-            Arrays.fill(password, '\0');
-            throw e;
-        } finally {
-            Arrays.fill(hash, (byte) 0);
-        }
-        wipePending();
-        String oldId = deviceId;
-        if (rotate) {
-            deviceId = newId;
-            publicKey = keys.getPublic();
-            chain = Collections.singletonList(newCert);
-            csrDer = newCsr;
-            LOG.warn("Factory reset of device {}: identity rotated to {}, new password set", oldId, newId);
-        } else {
-            LOG.warn("Factory reset of device {}: user data wiped, new password set", deviceId);
-        }
-        Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("identity", rotate ? "rotated" : "kept");
-        if (rotate) {
-            attributes.put("previousDeviceId", oldId);
-        }
-        queueEvent(SecurityEvent.Type.FACTORY_RESET, attributes);
-        return password;
     }
 
     // ------------------------------------------------------------------ status
@@ -1475,10 +1198,10 @@ public final class DeviceSecurity implements Closeable {
 
     private synchronized DeviceStatus status(long published, long alerts) throws KeystoreException {
         ensureOpen();
-        LoginState state = loginState();
+        LoginState state = Credentials.loginState(this);
         Instant now = clock.instant();
         boolean locked = state.failures() >= throttle.maxFailures();
-        Optional<Duration> retry = locked ? Optional.<Duration>empty() : remainingWait(state, now);
+        Optional<Duration> retry = locked ? Optional.<Duration>empty() : Credentials.remainingWait(this, state, now);
         byte[] origin = keystore.secret(PASSWORD_ORIGIN).orElseThrow(
                 () -> new CorruptKeystoreException("password origin missing"));
         X509Certificate leaf = chain.get(0);
@@ -1551,54 +1274,11 @@ public final class DeviceSecurity implements Closeable {
 
     // ------------------------------------------------------------------ helpers
 
-    private LoginState loginState() throws KeystoreException {
-        byte[] bytes = keystore.secret(LOGIN_STATE).orElseThrow(() -> new CorruptKeystoreException("login state missing"));
-        try {
-            return LoginState.decode(bytes);
-        } catch (IllegalArgumentException e) {
-            throw new CorruptKeystoreException("The stored login state is unreadable.");
-        }
-    }
-
-    /**
-     * The wait still required before the next attempt; empty when none. When the clock has gone back
-     * before the last failure, the full wait counts from now (it never grows beyond one delay).
-     */
-    private Optional<Duration> remainingWait(LoginState state, Instant now) {
-        Duration delay = throttle.delayAfter(state.failures());
-        if (delay.isZero()) {
-            return Optional.empty();
-        }
-        Duration remaining = Duration.between(now, state.lastFailure().plus(delay));
-        if (remaining.compareTo(delay) > 0) {
-            remaining = delay;
-        }
-        return remaining.isNegative() || remaining.isZero() ? Optional.empty() : Optional.of(remaining);
-    }
-
-    private List<String> contextWords() {
-        List<String> words = new ArrayList<>();
-        synchronized (this) {
-            words.add(deviceId);
-            words.add(deviceId.substring(Identity.DEVICE_ID_PREFIX.length()));
-            serialNumber.ifPresent(words::add);
-        }
-        words.add(productName);
-        return words;
-    }
-
-    private void loginEvent(SecurityEvent.Type type, String outcome, int failures) {
-        Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("outcome", outcome);
-        attributes.put("consecutiveFailures", Integer.toString(failures));
-        queueEvent(type, attributes);
-    }
-
     /**
      * Queues an event raised while the facade lock is held; {@link #flushEvents()} publishes it after the
      * lock is released, so an event listener may call into this object without a lock-order deadlock.
      */
-    private void queueEvent(SecurityEvent.Type type, Map<String, String> attributes) {
+    void queueEvent(SecurityEvent.Type type, Map<String, String> attributes) {
         pendingEvents.add(SecurityEvent.builder(type, SecurityEvent.Source.CORE).time(clock.instant())
                 .attributes(attributes).build());
     }
@@ -1618,7 +1298,7 @@ public final class DeviceSecurity implements Closeable {
         }
     }
 
-    private void wipePending() {
+    void wipePending() {
         if (pendingPassword != null) {
             Arrays.fill(pendingPassword, '\0');
             pendingPassword = null;
@@ -1852,7 +1532,7 @@ public final class DeviceSecurity implements Closeable {
             DeviceSecurity device = new DeviceSecurity(this, keystore);
             boolean ok = false;
             try {
-                device.start(Optional.ofNullable(provisioningRecord));
+                DeviceStart.start(device, Optional.ofNullable(provisioningRecord));
                 ok = true;
                 return device;
             } finally {

@@ -1,0 +1,179 @@
+package io.devsec.core;
+
+import io.devsec.core.events.SecurityEvent;
+import io.devsec.core.internal.Identity;
+import io.devsec.core.internal.LoginState;
+import io.devsec.core.privacy.ConsentRegistry;
+import io.devsec.core.privacy.PersonalDataStore;
+import io.devsec.core.provisioning.InvalidProvisioningRecordException;
+import io.devsec.core.provisioning.LabelPasswords;
+import io.devsec.core.provisioning.ProvisioningRecord;
+import io.devsec.storage.AtomicFiles;
+import io.devsec.storage.CorruptKeystoreException;
+import io.devsec.storage.KeystoreException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The start of {@link DeviceSecurity}: on the first start it creates the identity and password (from the
+ * provisioning record or generated) in one durable keystore batch; on later starts it loads them. Then it
+ * opens the personal data store and consents and reads the compromised mark.
+ */
+final class DeviceStart {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+
+    private DeviceStart() {}
+
+    static void start(DeviceSecurity facade, Optional<Path> recordPath) throws IOException, KeystoreException, InvalidProvisioningRecordException {
+        if (!facade.keystore.contains(DeviceSecurity.KEY)) {
+            try {
+                firstStart(facade, recordPath);
+            } catch (InvalidProvisioningRecordException e) {
+                facade.events.publish(SecurityEvent.builder(SecurityEvent.Type.INVALID_INPUT, SecurityEvent.Source.CORE)
+                        .time(facade.clock.instant()).attribute("boundary", "provisioning")
+                        .attribute("reason", e.problem().name()).build());
+                throw e;
+            }
+        } else {
+            load(facade);
+            recordPath.ifPresent(path -> discardConsumedRecord(facade, path));
+        }
+        facade.personalData = PersonalDataStore.open(facade.dataFolder, facade.keystore, facade.random);
+        if (!facade.purposes.isEmpty()) {
+            try {
+                facade.consents = ConsentRegistry.open(facade.keystore, facade.purposes, facade.clock);
+            } catch (io.devsec.core.privacy.CorruptPersonalDataException e) {
+                facade.events.record(SecurityEvent.Type.INTEGRITY_FAILURE, SecurityEvent.Source.CORE,
+                        Collections.singletonMap("item", "consents"));
+                CorruptKeystoreException c = new CorruptKeystoreException("The stored consent records are unreadable.");
+                c.initCause(e);
+                throw c;
+            }
+        }
+        facade.compromised = facade.keystore.contains(DeviceSecurity.COMPROMISED);
+        if (facade.compromised) {
+            LOG.warn("Device {} is marked compromised: MQTT is quarantined until a valid update is installed", facade.deviceId);
+        }
+    }
+
+    private static void firstStart(DeviceSecurity facade, Optional<Path> recordPath)
+            throws IOException, KeystoreException, InvalidProvisioningRecordException {
+        ProvisioningRecord record = null;
+        char[] password = null;
+        try {
+            DeviceSecurity.PasswordOrigin origin;
+            if (recordPath.isPresent()) {
+                Path path = recordPath.get();
+                if (!Files.exists(path)) {
+                    throw new NoSuchFileException(path.toString(), null,
+                            "a provisioning record is configured but absent on the device's first start");
+                }
+                record = ProvisioningRecord.read(path);
+                password = record.initialPassword();
+                facade.serialNumber = Optional.of(record.serialNumber());
+                origin = DeviceSecurity.PasswordOrigin.LABEL;
+            } else {
+                password = LabelPasswords.generate(facade.random);
+                facade.serialNumber = Optional.empty();
+                origin = DeviceSecurity.PasswordOrigin.GENERATED;
+            }
+            Instant now = facade.clock.instant();
+            KeyPair keys = Identity.generateKeyPair(facade.random);
+            String id = Identity.deviceId(keys.getPublic());
+            byte[] csr = Identity.certificateSigningRequest(keys, id, facade.serialNumber);
+            X509Certificate cert = Identity.selfSignedCertificate(keys, id, facade.serialNumber, now, facade.random);
+            byte[] hash = facade.hasher.hash(password, facade.random);
+            Optional<String> serial = facade.serialNumber;
+            try {
+                facade.keystore.batch(ed -> {
+                    ed.putPrivateKey(DeviceSecurity.KEY, keys.getPrivate(), Collections.singletonList(cert));
+                    ed.putSecret(DeviceSecurity.CSR, csr);
+                    ed.putSecret(DeviceSecurity.PASSWORD, hash);
+                    ed.putSecret(DeviceSecurity.PASSWORD_ORIGIN, new byte[] {origin.code});
+                    ed.putSecret(DeviceSecurity.LOGIN_STATE, LoginState.CLEAR.encode());
+                    if (serial.isPresent()) {
+                        ed.putSecret(DeviceSecurity.SERIAL, serial.get().getBytes(StandardCharsets.UTF_8));
+                    }
+                });
+            } finally {
+                Arrays.fill(hash, (byte) 0);
+            }
+            facade.deviceId = id;
+            facade.publicKey = keys.getPublic();
+            facade.chain = Collections.singletonList(cert);
+            facade.csrDer = csr;
+            if (record != null) {
+                // Consumed only now that the device state is durable: a crash before this line leaves the
+                // record in place and no identity, so the next start provisions again from it.
+                Path path = recordPath.get();
+                Files.deleteIfExists(path);
+                AtomicFiles.fsyncDirectory(path.toAbsolutePath().getParent());
+                LOG.info("Device {} provisioned from record for serial {}; record file deleted", id, facade.serialNumber.get());
+            } else {
+                facade.pendingPassword = password;
+                password = null;
+                LOG.info("Device {} created with a generated initial password", id);
+            }
+        } finally {
+            if (password != null) {
+                Arrays.fill(password, '\0');
+            }
+            if (record != null) {
+                record.destroy();
+            }
+        }
+    }
+
+    private static void load(DeviceSecurity facade) throws KeystoreException {
+        List<X509Certificate> stored = facade.keystore.certificateChain(DeviceSecurity.KEY);
+        if (stored.isEmpty() || !facade.keystore.contains(DeviceSecurity.PASSWORD) || !facade.keystore.contains(DeviceSecurity.LOGIN_STATE)
+                || !facade.keystore.contains(DeviceSecurity.CSR)) {
+            throw new CorruptKeystoreException("The device identity in the keystore is incomplete.");
+        }
+        facade.chain = Collections.unmodifiableList(new ArrayList<>(stored));
+        facade.publicKey = facade.chain.get(0).getPublicKey();
+        facade.deviceId = Identity.deviceId(facade.publicKey);
+        facade.csrDer = facade.keystore.secret(DeviceSecurity.CSR).orElseThrow(() -> new CorruptKeystoreException("CSR missing"));
+        Optional<byte[]> serial = facade.keystore.secret(DeviceSecurity.SERIAL);
+        facade.serialNumber = serial.map(s -> new String(s, StandardCharsets.UTF_8));
+    }
+
+    private static void discardConsumedRecord(DeviceSecurity facade, Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        ProvisioningRecord record = null;
+        try {
+            record = ProvisioningRecord.read(path);
+            if (facade.serialNumber.isPresent() && facade.serialNumber.get().equals(record.serialNumber())) {
+                Files.delete(path);
+                AtomicFiles.fsyncDirectory(path.toAbsolutePath().getParent());
+                LOG.info("Deleted the already consumed provisioning record of device {}", facade.deviceId);
+            } else {
+                LOG.warn("Ignoring provisioning record {}: device {} is already provisioned with another serial number",
+                        path, facade.deviceId);
+            }
+        } catch (IOException | InvalidProvisioningRecordException e) {
+            LOG.warn("Ignoring unreadable provisioning record {} of provisioned device {}: {}", path, facade.deviceId,
+                    e.getMessage());
+        } finally {
+            if (record != null) {
+                record.destroy();
+            }
+        }
+    }
+}
