@@ -41,9 +41,6 @@ import io.devsec.storage.MasterKeySource;
 import io.devsec.transport.CorruptOutboxException;
 import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.DeviceTlsContext;
-import io.devsec.transport.MessageValidator;
-import io.devsec.transport.OutboxKey;
-import io.devsec.transport.OutboxSettings;
 import io.devsec.transport.Qos;
 import io.devsec.transport.TopicNamespace;
 import io.devsec.transport.TransportEventListener;
@@ -58,7 +55,6 @@ import io.devsec.update.UpdateException;
 import io.devsec.update.UpdateVerifier;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,10 +76,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.X509KeyManager;
@@ -199,7 +193,7 @@ public final class DeviceSecurity implements Closeable {
     final Path dataFolder;
     final TrustedRootStore rootStore;
     final RollbackCounter rollbackCounter;
-    private final List<LiveClient> clients = new ArrayList<>();
+    final List<LiveClient> clients = new ArrayList<>();
     final List<UpdateAgent> agents = new ArrayList<>();
     private final List<SecurityEvent> pendingEvents = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong eventCount = new java.util.concurrent.atomic.AtomicLong();
@@ -362,49 +356,8 @@ public final class DeviceSecurity implements Closeable {
      */
     public void installCertificateChain(List<X509Certificate> newChain) throws CertificateMismatchException,
             CertificateValidityException, CertificateChainException, IOException, KeystoreException {
-        List<LiveClient> live = storeCertificateChain(newChain);
-        renewLiveConnections(live);
-    }
-
-    private synchronized List<LiveClient> storeCertificateChain(List<X509Certificate> newChain)
-            throws CertificateMismatchException, CertificateValidityException, CertificateChainException, IOException,
-            KeystoreException {
-        ensureOpen();
-        Objects.requireNonNull(newChain, "newChain");
-        if (newChain.isEmpty()) {
-            throw new IllegalArgumentException("newChain must hold at least the leaf certificate");
-        }
-        List<X509Certificate> copy = Collections.unmodifiableList(new ArrayList<>(newChain));
-        X509Certificate leaf = copy.get(0);
-        if (!Arrays.equals(leaf.getPublicKey().getEncoded(), publicKey.getEncoded())) {
-            LOG.warn("Refused a certificate for device {} that holds another public key", deviceId);
-            throw new CertificateMismatchException(deviceId, leaf.getSubjectX500Principal().getName());
-        }
-        Instant now = clock.instant();
-        for (int i = 0; i < copy.size(); i++) {
-            X509Certificate c = copy.get(i);
-            Instant notBefore = c.getNotBefore().toInstant();
-            Instant notAfter = c.getNotAfter().toInstant();
-            if (now.isBefore(notBefore) || now.isAfter(notAfter)) {
-                LOG.warn("Refused a certificate chain for device {}: certificate {} not valid now", deviceId, i);
-                throw new CertificateValidityException(i, notBefore, notAfter, now);
-            }
-            if (i + 1 < copy.size()) {
-                X509Certificate issuer = copy.get(i + 1);
-                if (!c.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
-                    throw new CertificateChainException(i, "names an issuer that is not the next certificate's subject.");
-                }
-                try {
-                    c.verify(issuer.getPublicKey());
-                } catch (GeneralSecurityException e) {
-                    throw new CertificateChainException(i, "is not signed by the next certificate's key.");
-                }
-            }
-        }
-        keystore.putCertificateChain(KEY, copy);
-        chain = copy;
-        LOG.info("Installed an issued certificate for device {}, valid until {}", deviceId, leaf.getNotAfter().toInstant());
-        return liveClients();
+        List<LiveClient> live = TransportWiring.storeCertificateChain(this, newChain);
+        TransportWiring.renewLiveConnections(this, live);
     }
 
     /**
@@ -481,148 +434,17 @@ public final class DeviceSecurity implements Closeable {
      * @throws GeneralSecurityException when the keystore cannot be read or the TLS context cannot be built
      */
     public DeviceMqttClient mqtt(MqttSettings settings) throws IOException, GeneralSecurityException {
-        DeviceMqttClient client = buildClient(settings);
+        DeviceMqttClient client = TransportWiring.buildClient(this, settings);
         // Outside the lock: starting reports a state change to the listeners, which may call into this object.
         client.start();
         LOG.info("MQTT client of device {} started for {}:{}", deviceId(), settings.host(), settings.port());
         return client;
     }
 
-    private synchronized DeviceMqttClient buildClient(MqttSettings settings) throws IOException, GeneralSecurityException {
-        ensureOpen();
-        Objects.requireNonNull(settings, "settings");
-        Path outboxFolder = settings.outboxFolder().orElse(dataFolder.resolve(MqttSettings.DEFAULT_OUTBOX_FOLDER));
-        OutboxKey outboxKey = outboxKey(outboxFolder);
-        DeviceTlsContext tls = tlsContext(settings.trustAnchors(), settings.tlsSettings());
-        DeviceMqttClient.Builder b = DeviceMqttClient.builder()
-                .broker(settings.host(), settings.port())
-                .deviceId(deviceId)
-                .tls(tls)
-                .protocol(settings.protocol())
-                .reconnectPolicy(settings.reconnectPolicy())
-                .validator(inboundValidator(settings.validator()))
-                .listener(EventAdapters.transportListener(events, settings.listener()))
-                .renewalWindow(settings.renewalWindow())
-                .connectTimeout(settings.connectTimeout())
-                .keepAlive(settings.keepAlive())
-                .clock(clock)
-                .random(random)
-                .outbox(OutboxSettings.builder(outboxFolder, outboxKey).maxMessages(settings.outboxMaxMessages())
-                        .maxBytes(settings.outboxMaxBytes()).build());
-        settings.clientId().ifPresent(b::clientId);
-        DeviceMqttClient client = b.build();
-        liveClients();
-        clients.add(new LiveClient(client, settings));
-        if (compromised) {
-            UpdateWiring.quarantine(this, client);
-        }
-        return client;
-    }
-
-    /**
-     * DevSec's registry first (default deny: a topic no registered filter matches is refused), then the
-     * application's validator. When the application gave its own validator, topics no registered filter
-     * matches are left to it alone.
-     */
-    private MessageValidator inboundValidator(MessageValidator application) {
-        MessageValidator registry = Validators.messageValidator(validators);
-        if (application == MessageValidator.ACCEPT_ALL) {
-            return registry;
-        }
-        return message -> {
-            boolean registered = false;
-            for (String filter : validators.filters()) {
-                if (TopicNamespace.matches(filter, message.topic())) {
-                    registered = true;
-                    break;
-                }
-            }
-            if (registered) {
-                registry.validate(message);
-            }
-            application.validate(message);
-        };
-    }
-
-    /**
-     * The outbox key from the keystore, created (random, 256 bits) on first use. When it is created while
-     * the outbox folder already holds files (left from before a factory reset deleted the old key), those
-     * files can no longer be decrypted and are deleted.
-     */
-    private OutboxKey outboxKey(Path outboxFolder) throws IOException, KeystoreException {
-        Optional<byte[]> stored = keystore.secret(OUTBOX_KEY);
-        byte[] raw;
-        if (stored.isPresent()) {
-            raw = stored.get();
-            if (raw.length != 32) {
-                Arrays.fill(raw, (byte) 0);
-                throw new CorruptKeystoreException("The stored outbox key is not 256 bits.");
-            }
-        } else {
-            raw = new byte[32];
-            random.nextBytes(raw);
-            keystore.putSecret(OUTBOX_KEY, raw);
-            deleteUnreadableOutbox(outboxFolder);
-            LOG.info("Created the outbox key of device {}", deviceId);
-        }
-        try {
-            return OutboxKey.of(new SecretKeySpec(raw, "AES"));
-        } finally {
-            Arrays.fill(raw, (byte) 0);
-        }
-    }
-
-    private void deleteUnreadableOutbox(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) {
-            return;
-        }
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Files.list(folder)) {
-            s.filter(Files::isRegularFile).forEach(files::add);
-        }
-        for (Path f : files) {
-            Files.delete(f);
-        }
-        if (!files.isEmpty()) {
-            AtomicFiles.fsyncDirectory(folder);
-            LOG.warn("Deleted {} outbox file(s) of device {} sealed with a key that no longer exists", files.size(),
-                    deviceId);
-        }
-    }
-
     /** The clients still open (closed ones are dropped). */
     List<LiveClient> liveClients() {
         clients.removeIf(c -> c.client.state() == io.devsec.transport.ConnectionState.CLOSED);
         return new ArrayList<>(clients);
-    }
-
-    /** Switches every live client to the current chain: one new TLS connection each, then the old one closes. */
-    private void renewLiveConnections(List<LiveClient> live) throws IOException, KeystoreException {
-        IOException failure = null;
-        for (LiveClient c : live) {
-            try {
-                DeviceTlsContext renewed = tlsContext(c.settings.trustAnchors(), c.settings.tlsSettings());
-                c.client.renewIdentity(renewed, c.settings.connectTimeout().multipliedBy(2));
-                LOG.info("MQTT client {} of device {} now uses the installed certificate", c.client.clientId(), deviceId);
-            } catch (KeystoreException e) {
-                throw e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                InterruptedIOException io = new InterruptedIOException("interrupted while renewing the MQTT connection");
-                io.initCause(e);
-                throw io;
-            } catch (IOException | TimeoutException | GeneralSecurityException e) {
-                LOG.warn("MQTT client {} of device {} could not switch to the installed certificate: {}",
-                        c.client.clientId(), deviceId, e.toString());
-                if (failure == null) {
-                    failure = new IOException("The certificate chain is installed, but the live MQTT connection "
-                            + c.client.clientId() + " could not switch to it: " + e.getMessage(), e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
     }
 
     // ------------------------------------------------------------------ update
