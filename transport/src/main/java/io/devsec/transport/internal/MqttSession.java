@@ -21,6 +21,15 @@ public interface MqttSession {
     /** Connects and blocks until CONNACK or failure. */
     void connect(Duration timeout) throws Exception;
 
+    /**
+     * QoS 1 and 2 messages the broker accepts unacknowledged on this connection: the Receive
+     * Maximum of an MQTT 5 CONNACK (65,535 when absent); MQTT 3.1.1 has no such limit. Valid after
+     * {@link #connect}.
+     */
+    default int sendWindow() {
+        return Integer.MAX_VALUE;
+    }
+
     void publish(String topic, byte[] payload, int qos, Completion completion) throws Exception;
 
     void subscribe(String[] filters, int[] qos, Completion completion) throws Exception;

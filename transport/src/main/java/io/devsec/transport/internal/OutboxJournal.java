@@ -159,6 +159,24 @@ public final class OutboxJournal implements Closeable {
         }
     }
 
+    /** Random nonces drawn from the DRBG many at a time: one 12-byte request costs nearly as much as 64. */
+    private final byte[] noncePool = new byte[NONCE * 64];
+    private int noncePos = noncePool.length;
+
+    /** A fresh random 96-bit nonce, never handed out twice (each pool byte is used once). */
+    private byte[] nextNonce() {
+        byte[] nonce = new byte[NONCE];
+        synchronized (noncePool) {
+            if (noncePos == noncePool.length) {
+                random.nextBytes(noncePool);
+                noncePos = 0;
+            }
+            System.arraycopy(noncePool, noncePos, nonce, 0, NONCE);
+            noncePos += NONCE;
+        }
+        return nonce;
+    }
+
     private OutboxJournal(OutboxSettings settings) throws IOException {
         this.dir = settings.directory();
         this.file = dir.resolve(FILE);
@@ -396,8 +414,7 @@ public final class OutboxJournal implements Closeable {
     }
 
     private ByteBuffer record(byte type, long seq, byte[] plain) {
-        byte[] nonce = new byte[NONCE];
-        random.nextBytes(nonce);
+        byte[] nonce = nextNonce();
         byte[] ct;
         try {
             ct = crypt(Cipher.ENCRYPT_MODE, type, seq, nonce, plain);
@@ -584,6 +601,11 @@ public final class OutboxJournal implements Closeable {
     /** Fsyncs of appended records so far (group commit makes this fewer than the appends). */
     public long fsyncCount() {
         return fsyncs.get();
+    }
+
+    /** The highest sequence number up to which every record is fsynced. */
+    public long durableSeq() {
+        return syncedSeq;
     }
 
     /** Whether message {@code seq}'s record is fsynced. */

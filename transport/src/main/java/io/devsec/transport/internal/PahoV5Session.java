@@ -24,6 +24,7 @@ public final class PahoV5Session implements MqttSession {
     private final MqttAsyncClient client;
     private final SessionSettings settings;
     private volatile boolean closing;
+    private volatile int sendWindow = 65535;
 
     public PahoV5Session(SessionSettings settings, Callbacks callbacks) throws MqttException {
         this.settings = settings;
@@ -81,6 +82,14 @@ public final class PahoV5Session implements MqttSession {
         if (!client.isConnected()) {
             throw new java.util.concurrent.TimeoutException("no CONNACK within " + timeout);
         }
+        MqttProperties connack = t.getResponseProperties();
+        Integer receiveMaximum = connack == null ? null : connack.getReceiveMaximum();
+        sendWindow = receiveMaximum == null || receiveMaximum <= 0 ? 65535 : receiveMaximum;
+    }
+
+    @Override
+    public int sendWindow() {
+        return sendWindow;
     }
 
     @Override
