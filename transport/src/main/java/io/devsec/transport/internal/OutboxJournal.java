@@ -105,6 +105,17 @@ public final class OutboxJournal implements Closeable {
         }
     }
 
+    /** Sees the group-commit fsyncs; a seam for tests in this package, null otherwise. */
+    interface SyncObserver {
+        /** Before the fsync that makes every record up to {@code upToSeq} durable. */
+        void beforeSync(long upToSeq);
+
+        /** After that fsync returned, before anything waiting on it may go on. */
+        void synced(long upToSeq);
+    }
+
+    static volatile SyncObserver syncObserver;
+
     private final Path dir;
     private final Path file;
     private final SecretKey key;
@@ -435,7 +446,9 @@ public final class OutboxJournal implements Closeable {
      * Appends a message and returns its sequence number once the record is on disk (fsynced).
      *
      * @throws OutboxFullException when the message would exceed the count or byte limit
-     * @throws IOException when writing or syncing fails; the message then is not accepted
+     * @throws IOException when writing or syncing fails; the message then is not known to be
+     *     durable, but it stays queued: a later successful fsync (of any append) makes it durable
+     *     and it is sent. Never lost silently; publishing it again may deliver it twice.
      */
     public long append(String topic, byte[] payload) throws IOException {
         return appendAll(List.of(topic), List.of(payload))[0];
@@ -552,7 +565,14 @@ public final class OutboxJournal implements Closeable {
                             // Read before the fsync: every record up to these marks was written before it starts.
                             long upToSeq = writtenSeq;
                             long upTo = written;
+                            SyncObserver observer = syncObserver;
+                            if (observer != null) {
+                                observer.beforeSync(upToSeq);
+                            }
                             channel.force(false);
+                            if (observer != null) {
+                                observer.synced(upToSeq);
+                            }
                             fsyncs.incrementAndGet();
                             synced = upTo;
                             syncedSeq = upToSeq;
@@ -703,9 +723,9 @@ public final class OutboxJournal implements Closeable {
     private void compactLocked() throws IOException {
         {
             ensureOpen();
+            // The old journal gets every buffered record first: should the rename fail, it still holds them all.
+            writeBuffered();
             unwrittenAcks.clear(); // the rewrite holds only pending messages
-            buffered.clear(); // their messages are pending, so the rewrite holds them
-            bufferedBytes = 0;
             Path tmp = dir.resolve(FILE + ".tmp");
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE)) {
@@ -728,16 +748,24 @@ public final class OutboxJournal implements Closeable {
             synchronized (syncLock) {
                 lock.release();
                 channel.close();
+                boolean replaced = false;
                 try {
                     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     fsyncDirectory();
+                    replaced = true;
                 } finally {
                     channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
                     lock = channel.tryLock();
-                    written = synced = channel.size();
-                    // the rewrite holds every pending record, fsynced
-                    writtenSeq = appendedSeq;
-                    syncedSeq = appendedSeq;
+                    written = channel.size();
+                    if (replaced) {
+                        // the rewrite holds every pending record, fsynced
+                        synced = written;
+                        syncedSeq = appendedSeq;
+                        SyncObserver observer = syncObserver;
+                        if (observer != null) {
+                            observer.synced(appendedSeq);
+                        }
+                    }
                 }
             }
             deadRecords = 0;
