@@ -73,6 +73,12 @@ public final class DeviceMqttClient implements AutoCloseable {
     /** The largest payload DevSec publishes: 16 MiB. */
     public static final int MAX_OUTBOUND_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
+    /**
+     * QoS 1 messages in flight by default: more than Paho's 10, so that a link with a long round
+     * trip still streams; an MQTT 5 broker's Receive Maximum lowers it (Mosquitto's is 20).
+     */
+    public static final int DEFAULT_MAX_INFLIGHT = 32;
+
     private final String host;
     private final int port;
     private final String clientId;
@@ -307,7 +313,10 @@ public final class DeviceMqttClient implements AutoCloseable {
      * @throws TopicOutsideNamespaceException when the topic is malformed or outside the namespace
      * @throws OutboxFullException when the outbox is at its limit
      * @throws NotConnectedException for QoS 0 while not connected
-     * @throws IOException when the outbox cannot be written or the client is closed
+     * @throws IOException when the client is closed, or the outbox cannot be written or fsynced.
+     *     In the second case the message is not known to be durable but stays queued: a later
+     *     successful fsync makes it durable and it is sent. It is never dropped silently, so
+     *     publishing it again may deliver it twice (at least once).
      */
     public Delivery publish(String topic, byte[] payload, Qos qos) throws TopicOutsideNamespaceException, IOException {
         Objects.requireNonNull(topic, "topic");
@@ -1250,7 +1259,7 @@ public final class DeviceMqttClient implements AutoCloseable {
         private ReconnectPolicy policy = ReconnectPolicy.DEFAULT;
         private Duration keepAlive = Duration.ofSeconds(60);
         private Duration connectTimeout = Duration.ofSeconds(10);
-        private int maxInflight = 10;
+        private int maxInflight = DEFAULT_MAX_INFLIGHT;
         private int maxInboundPayloadBytes = 256 * 1024;
         private MessageValidator validator = MessageValidator.ACCEPT_ALL;
         private TransportEventListener listener = TransportEventListener.NONE;
@@ -1311,7 +1320,10 @@ public final class DeviceMqttClient implements AutoCloseable {
             return this;
         }
 
-        /** QoS 1 messages sent but not yet acknowledged, at most (default 10). */
+        /**
+         * QoS 1 messages sent but not yet acknowledged, at most (default {@value #DEFAULT_MAX_INFLIGHT});
+         * under MQTT 5 never more than the broker's Receive Maximum from its CONNACK.
+         */
         public Builder maxInflight(int maxInflight) {
             this.maxInflight = maxInflight;
             return this;
