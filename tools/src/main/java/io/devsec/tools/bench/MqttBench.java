@@ -87,7 +87,7 @@ import picocli.CommandLine.Option;
         description = "QoS 1 publish throughput and latency, DevSec vs bare Paho (same TLS, same Mosquitto), with the ratio.")
 public final class MqttBench implements Callable<Integer> {
 
-    @Option(names = "--messages", defaultValue = "20000", description = "Messages per run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--messages", defaultValue = "50000", description = "Messages per run (default ${DEFAULT-VALUE}).")
     int messages;
 
     @Option(names = "--payload", defaultValue = "256", description = "Payload bytes (default ${DEFAULT-VALUE}).")
@@ -97,7 +97,7 @@ public final class MqttBench implements Callable<Integer> {
     int inflight;
 
     @Option(names = "--devsec-inflight", defaultValue = "-1",
-            description = "DevSec's in-flight window (maxInflight), when it should differ from --inflight; the bench says so in its output.")
+            description = "DevSec's in-flight window (maxInflight); default: DevSec's own default, capped by the broker's Receive Maximum.")
     int devsecInflight;
 
     @Option(names = "--paho-nagle",
@@ -128,6 +128,11 @@ public final class MqttBench implements Callable<Integer> {
     @Option(names = "--sides", defaultValue = "paho,publish,async", split = ",",
             description = "Which sides to run: paho, publish, async (default ${DEFAULT-VALUE}); a ratio needs paho.")
     List<String> sides;
+
+    @Option(names = "--paho-persistence", defaultValue = "memory",
+            description = "Bare Paho's message store: memory (MemoryPersistence, the strictest baseline) or file (Paho's default "
+                    + "MqttDefaultFilePersistence: a file per message in flight, not fsynced, not encrypted) (default ${DEFAULT-VALUE}).")
+    String pahoPersistence;
 
     @Option(names = "--mosquitto", defaultValue = "/usr/sbin/mosquitto", description = "Mosquitto binary (default ${DEFAULT-VALUE}).")
     Path mosquitto;
@@ -171,36 +176,48 @@ public final class MqttBench implements Callable<Integer> {
                 out.printf(Locale.ROOT, "bench mqtt: %d x %d-byte QoS 1 messages, %d in flight, %d DevSec publisher threads, batch %d, "
                         + "%d runs each, Mosquitto on 127.0.0.1:%d (mTLS)%n", messages, payload, inflight, publishers, batch, runs,
                         broker.port());
-                out.printf(Locale.ROOT, "  bare Paho v5: 1 application thread, %d messages in flight (semaphore), messages in memory "
-                        + "(MemoryPersistence), no fsync, same TLS context, %s%n", inflight,
+                out.printf(Locale.ROOT, "  bare Paho v5: 1 application thread, %d messages in flight (semaphore), messages %s, no fsync, "
+                        + "same TLS context, %s%n", inflight, "file".equals(pahoPersistence)
+                                ? "in Paho's default MqttDefaultFilePersistence" : "in memory (MemoryPersistence)",
                         pahoNagle ? "Nagle on (JSSE default sockets)" : "TCP_NODELAY like DevSec");
                 out.printf(Locale.ROOT, "  DevSec publish%s: %d application threads, each call returns after its message is encrypted and "
-                        + "fsynced in the outbox (concurrent calls share one fsync); %d in flight to the broker%n",
+                        + "fsynced in the outbox (concurrent calls share one fsync); in flight: %s%n",
                         batch > 1 ? "All (batches of " + batch + ")" : "()", publishers, devsecInflight());
                 out.printf(Locale.ROOT, "  DevSec publishAsync(): 1 application thread, up to %d queued; each message encrypted and queued "
-                        + "before the call returns, written and fsynced (group commit by DevSec's sync thread) before it is sent; %d in flight to "
-                        + "the broker%n", queue, devsecInflight());
+                        + "before the call returns, written and fsynced (group commit by DevSec's sync thread) before it is sent; in flight: %s%n",
+                        queue, devsecInflight());
                 java.util.Map<String, List<Result>> results = new java.util.LinkedHashMap<>();
                 for (String side : List.of("paho", "publish", "async")) {
                     if (sides.contains(side)) {
                         results.put(side, new ArrayList<>());
                     }
                 }
-                // Warm-up, not counted: full runs of every side in turn until the JIT has compiled the hot
-                // paths (measured here: C2 still compiles for several seconds after the first messages).
-                for (int w = 0; w < warmups; w++) {
+                java.util.Map<String, Side> open = new java.util.LinkedHashMap<>();
+                try {
                     for (String side : results.keySet()) {
-                        runSide(side, pki, broker.port(), messages, outboxRoot.resolve("warmup-" + side + w));
+                        open.put(side, openSide(side, pki, broker.port(), outboxRoot.resolve(side)));
                     }
-                }
-                for (int r = 0; r < runs; r++) {
-                    StringBuilder line = new StringBuilder("  run " + (r + 1) + ":");
-                    for (java.util.Map.Entry<String, List<Result>> e : results.entrySet()) {
-                        Result x = runSide(e.getKey(), pki, broker.port(), messages, outboxRoot.resolve(e.getKey() + r));
-                        e.getValue().add(x);
-                        line.append(String.format(Locale.ROOT, " %s %.0f msg/s", e.getKey(), x.msgPerSec));
+                    // Warm-up, not counted: full runs of every side in turn, so that the JIT has compiled the
+                    // hot paths (C2 compiled for several seconds after the first messages in short runs).
+                    for (int w = 0; w < warmups; w++) {
+                        for (Side side : open.values()) {
+                            side.run(messages);
+                        }
                     }
-                    out.println(line);
+                    for (int r = 0; r < runs; r++) {
+                        StringBuilder line = new StringBuilder("  run " + (r + 1) + ":");
+                        for (java.util.Map.Entry<String, List<Result>> e : results.entrySet()) {
+                            Result x = open.get(e.getKey()).run(messages);
+                            e.getValue().add(x);
+                            line.append(String.format(Locale.ROOT, " %s %.0f msg/s", e.getKey(), x.msgPerSec));
+                        }
+                        out.println(line);
+                        out.flush();
+                    }
+                } finally {
+                    for (Side side : open.values()) {
+                        side.close();
+                    }
                 }
                 boolean met = false;
                 for (java.util.Map.Entry<String, List<Result>> e : results.entrySet()) {
@@ -227,14 +244,19 @@ public final class MqttBench implements Callable<Integer> {
         }
     }
 
-    private Result runSide(String side, Pki pki, int port, int n, Path outboxDir) throws Exception {
+    /** One side of the comparison: a client connected once and kept for every run, so runs measure the steady state. */
+    private interface Side extends AutoCloseable {
+        Result run(int n) throws Exception;
+    }
+
+    private Side openSide(String side, Pki pki, int port, Path outboxDir) throws Exception {
         switch (side) {
             case "paho":
-                return runPaho(pki, port, n);
+                return openPaho(pki, port);
             case "publish":
-                return runDevSec(pki, port, n, outboxDir, false);
+                return openDevSec(pki, port, outboxDir, false);
             case "async":
-                return runDevSec(pki, port, n, outboxDir, true);
+                return openDevSec(pki, port, outboxDir, true);
             default:
                 throw new CommandLine.ParameterException(spec.commandLine(), "unknown side " + side + ": use paho, publish, async");
         }
@@ -251,10 +273,20 @@ public final class MqttBench implements Callable<Integer> {
         }
     }
 
-    private Result runPaho(Pki pki, int port, int n) throws Exception {
+    private Side openPaho(Pki pki, int port) throws Exception {
         String id = "paho-" + Long.toHexString(System.nanoTime());
         DeviceTlsContext tls = pki.deviceTls(id);
-        MqttAsyncClient c = new MqttAsyncClient("ssl://localhost:" + port, id, new MemoryPersistence());
+        Path pahoStore = null;
+        org.eclipse.paho.mqttv5.client.MqttClientPersistence store;
+        if ("file".equals(pahoPersistence)) {
+            pahoStore = Files.createTempDirectory("devsec-bench-paho");
+            store = new org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence(pahoStore.toString());
+        } else if ("memory".equals(pahoPersistence)) {
+            store = new MemoryPersistence();
+        } else {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--paho-persistence: memory or file, not " + pahoPersistence);
+        }
+        MqttAsyncClient c = new MqttAsyncClient("ssl://localhost:" + port, id, store);
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setSocketFactory(pahoNagle ? new NagleSocketFactory(tls.socketFactory()) : tls.socketFactory());
         o.setHttpsHostnameVerificationEnabled(true);
@@ -262,130 +294,161 @@ public final class MqttBench implements Callable<Integer> {
         o.setAutomaticReconnect(false);
         o.setReceiveMaximum(inflight);
         c.connect(o).waitForCompletion(30_000);
-        try {
-            Semaphore window = new Semaphore(inflight);
-            long[] start = new long[n];
-            long[] done = new long[n];
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            byte[] body = new byte[payload];
-            String topic = "devices/" + id + "/bench";
-            long t0 = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                window.acquire();
-                final int k = i;
-                MqttMessage m = new MqttMessage(body);
-                m.setQos(1);
-                start[k] = System.nanoTime();
-                c.publish(topic, m, null, new MqttActionListener() {
-                    @Override
-                    public void onSuccess(IMqttToken token) {
-                        done[k] = System.nanoTime();
-                        window.release();
-                    }
-
-                    @Override
-                    public void onFailure(IMqttToken token, Throwable e) {
-                        failure.compareAndSet(null, e);
-                        done[k] = System.nanoTime();
-                        window.release();
-                    }
-                });
-            }
-            window.acquire(inflight);
-            long t1 = System.nanoTime();
-            if (failure.get() != null) {
-                throw new IOException("bare Paho publish failed", failure.get());
-            }
-            return result(n, t0, t1, start, done);
-        } finally {
-            c.disconnectForcibly(0, 1000, false);
-            c.close(true);
-        }
-    }
-
-    private Result runDevSec(Pki pki, int port, int n, Path outboxDir, boolean useAsync) throws Exception {
-        String id = "devsec-" + Long.toHexString(System.nanoTime());
-        KeyGenerator g = KeyGenerator.getInstance("AES");
-        g.init(256);
-        try (DeviceMqttClient c = DeviceMqttClient.builder().broker("localhost", port).deviceId(id).tls(pki.deviceTls(id))
-                .protocol(protocol).maxInflight(devsecInflight())
-                .reconnectPolicy(ReconnectPolicy.builder().firstConnectJitter(Duration.ZERO).build())
-                .outbox(OutboxSettings.builder(outboxDir, OutboxKey.of(g.generateKey())).maxMessages(Math.max(n, 1) + 10).build())
-                .build()) {
-            c.start();
-            if (!c.awaitConnected(Duration.ofSeconds(30))) {
-                throw new IOException("DevSec client did not connect");
-            }
-            String topic = "devices/" + id + "/bench";
-            byte[] body = new byte[payload];
-            long[] start = new long[n];
-            long[] done = new long[n];
-            AtomicLong next = new AtomicLong();
-            AtomicLong acked = new AtomicLong();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            long t0 = System.nanoTime();
-            if (useAsync) {
-                Semaphore window = new Semaphore(queue);
+        String topic = "devices/" + id + "/bench";
+        byte[] body = new byte[payload];
+        Path storeDir = pahoStore;
+        return new Side() {
+            @Override
+            public Result run(int n) throws Exception {
+                Semaphore window = new Semaphore(inflight);
+                long[] start = new long[n];
+                long[] done = new long[n];
+                AtomicReference<Throwable> failure = new AtomicReference<>();
+                long t0 = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     window.acquire();
                     final int k = i;
+                    MqttMessage m = new MqttMessage(body);
+                    m.setQos(1);
                     start[k] = System.nanoTime();
-                    c.publishAsync(topic, body).whenDone(() -> {
-                        done[k] = System.nanoTime();
-                        window.release();
+                    c.publish(topic, m, null, new MqttActionListener() {
+                        @Override
+                        public void onSuccess(IMqttToken token) {
+                            done[k] = System.nanoTime();
+                            window.release();
+                        }
+
+                        @Override
+                        public void onFailure(IMqttToken token, Throwable e) {
+                            failure.compareAndSet(null, e);
+                            done[k] = System.nanoTime();
+                            window.release();
+                        }
                     });
                 }
-                window.acquire(queue);
-                return result(n, t0, System.nanoTime(), start, done);
+                window.acquire(inflight);
+                long t1 = System.nanoTime();
+                if (failure.get() != null) {
+                    throw new IOException("bare Paho publish failed", failure.get());
+                }
+                return result(n, t0, t1, start, done);
             }
-            List<Thread> threads = new ArrayList<>();
-            for (int p = 0; p < publishers; p++) {
-                Thread t = new Thread(() -> {
-                    try {
-                        int b = Math.max(1, batch);
-                        for (long k = next.getAndAdd(b); k < n; k = next.getAndAdd(b)) {
-                            final int from = (int) k;
-                            final int to = (int) Math.min(n, k + b);
-                            long now = System.nanoTime();
-                            List<Delivery> ds;
-                            if (b == 1) {
-                                start[from] = now;
-                                ds = List.of(c.publish(topic, body, Qos.AT_LEAST_ONCE));
-                            } else {
-                                List<OutboundMessage> ms = new ArrayList<>(to - from);
-                                for (int i = from; i < to; i++) {
-                                    start[i] = now;
-                                    ms.add(OutboundMessage.of(topic, body));
-                                }
-                                ds = c.publishAll(ms);
-                            }
-                            for (int i = from; i < to; i++) {
-                                final int idx = i;
-                                ds.get(i - from).whenDone(() -> {
-                                    done[idx] = System.nanoTime();
-                                    acked.incrementAndGet();
-                                });
-                            }
-                        }
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    }
-                }, "bench-publisher-" + p);
-                t.start();
-                threads.add(t);
+
+            @Override
+            public void close() throws Exception {
+                try {
+                    c.disconnect(5_000).waitForCompletion(10_000);
+                } finally {
+                    c.close(true);
+                    deleteTree(storeDir);
+                }
             }
-            for (Thread t : threads) {
-                t.join();
-            }
-            if (failure.get() != null) {
-                throw new IOException("DevSec publish failed", failure.get());
-            }
-            while (acked.get() < n) {
-                LockSupport.parkNanos(50_000);
-            }
-            long t1 = System.nanoTime();
-            return result(n, t0, t1, start, done);
+        };
+    }
+
+    private Side openDevSec(Pki pki, int port, Path outboxDir, boolean useAsync) throws Exception {
+        String id = "devsec-" + Long.toHexString(System.nanoTime());
+        KeyGenerator g = KeyGenerator.getInstance("AES");
+        g.init(256);
+        DeviceMqttClient.Builder b = DeviceMqttClient.builder().broker("localhost", port).deviceId(id).tls(pki.deviceTls(id))
+                .protocol(protocol)
+                .reconnectPolicy(ReconnectPolicy.builder().firstConnectJitter(Duration.ZERO).build())
+                .outbox(OutboxSettings.builder(outboxDir, OutboxKey.of(g.generateKey())).maxMessages(Math.max(messages, 1) + 10).build());
+        if (devsecInflight > 0) {
+            b.maxInflight(devsecInflight);
         }
+        DeviceMqttClient c = b.build();
+        c.start();
+        if (!c.awaitConnected(Duration.ofSeconds(30))) {
+            c.close();
+            throw new IOException("DevSec client did not connect");
+        }
+        String topic = "devices/" + id + "/bench";
+        byte[] body = new byte[payload];
+        return new Side() {
+            @Override
+            public Result run(int n) throws Exception {
+                return useAsync ? runAsync(c, topic, body, n) : runBlocking(c, topic, body, n);
+            }
+
+            @Override
+            public void close() throws Exception {
+                c.close();
+            }
+        };
+    }
+
+    private Result runAsync(DeviceMqttClient c, String topic, byte[] body, int n) throws Exception {
+        long[] start = new long[n];
+        long[] done = new long[n];
+        Semaphore window = new Semaphore(queue);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            window.acquire();
+            final int k = i;
+            start[k] = System.nanoTime();
+            c.publishAsync(topic, body).whenDone(() -> {
+                done[k] = System.nanoTime();
+                window.release();
+            });
+        }
+        window.acquire(queue);
+        return result(n, t0, System.nanoTime(), start, done);
+    }
+
+    private Result runBlocking(DeviceMqttClient c, String topic, byte[] body, int n) throws Exception {
+        long[] start = new long[n];
+        long[] done = new long[n];
+        AtomicLong next = new AtomicLong();
+        AtomicLong acked = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long t0 = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < publishers; p++) {
+            Thread t = new Thread(() -> {
+                try {
+                    int b = Math.max(1, batch);
+                    for (long k = next.getAndAdd(b); k < n; k = next.getAndAdd(b)) {
+                        final int from = (int) k;
+                        final int to = (int) Math.min(n, k + b);
+                        long now = System.nanoTime();
+                        List<Delivery> ds;
+                        if (b == 1) {
+                            start[from] = now;
+                            ds = List.of(c.publish(topic, body, Qos.AT_LEAST_ONCE));
+                        } else {
+                            List<OutboundMessage> ms = new ArrayList<>(to - from);
+                            for (int i = from; i < to; i++) {
+                                start[i] = now;
+                                ms.add(OutboundMessage.of(topic, body));
+                            }
+                            ds = c.publishAll(ms);
+                        }
+                        for (int i = from; i < to; i++) {
+                            final int idx = i;
+                            ds.get(i - from).whenDone(() -> {
+                                done[idx] = System.nanoTime();
+                                acked.incrementAndGet();
+                            });
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "bench-publisher-" + p);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (failure.get() != null) {
+            throw new IOException("DevSec publish failed", failure.get());
+        }
+        while (acked.get() < n) {
+            LockSupport.parkNanos(50_000);
+        }
+        return result(n, t0, System.nanoTime(), start, done);
     }
 
     /** The same TLS sockets with Nagle's algorithm left on, as plain JSSE sockets come. */
@@ -442,8 +505,9 @@ public final class MqttBench implements Callable<Integer> {
         }
     }
 
-    private int devsecInflight() {
-        return devsecInflight > 0 ? devsecInflight : inflight;
+    private String devsecInflight() {
+        return (devsecInflight > 0 ? "maxInflight " + devsecInflight : "DevSec's default maxInflight " + DeviceMqttClient.DEFAULT_MAX_INFLIGHT)
+                + (protocol == MqttProtocol.MQTT_5 ? " capped by the broker's Receive Maximum" : "");
     }
 
     private static Result result(int n, long t0, long t1, long[] start, long[] done) {
