@@ -322,7 +322,7 @@ public final class OutboxJournal implements Closeable {
             body.get(ct);
             byte[] plain;
             try {
-                plain = crypt(Cipher.DECRYPT_MODE, type, seq, nonce, ct);
+                plain = decrypt(type, seq, nonce, ct);
             } catch (AEADBadTagException e) {
                 throw new CorruptOutboxException("record fails authentication (altered, or another key)", pos, e);
             }
@@ -408,13 +408,22 @@ public final class OutboxJournal implements Closeable {
         return new Entry(seq, new String(t, StandardCharsets.UTF_8), payload);
     }
 
-    private byte[] crypt(int mode, byte type, long seq, byte[] nonce, byte[] input) throws AEADBadTagException {
+    /** Associated data of one record: the prefix, its type and sequence number. Guarded by the cipher's lock. */
+    private final byte[] aad = java.util.Arrays.copyOf(AAD_PREFIX, AAD_PREFIX.length + 9);
+
+    private void initCipher(int mode, byte type, long seq, byte[] nonce) throws GeneralSecurityException {
+        cipher.init(mode, key, new GCMParameterSpec(TAG * 8, nonce));
+        aad[AAD_PREFIX.length] = type;
+        for (int i = 0; i < 8; i++) {
+            aad[AAD_PREFIX.length + 1 + i] = (byte) (seq >>> (56 - 8 * i));
+        }
+        cipher.updateAAD(aad);
+    }
+
+    private byte[] decrypt(byte type, long seq, byte[] nonce, byte[] input) throws AEADBadTagException {
         synchronized (cipher) {
             try {
-                cipher.init(mode, key, new GCMParameterSpec(TAG * 8, nonce));
-                ByteBuffer aad = ByteBuffer.allocate(AAD_PREFIX.length + 9);
-                aad.put(AAD_PREFIX).put(type).putLong(seq);
-                cipher.updateAAD(aad.array());
+                initCipher(Cipher.DECRYPT_MODE, type, seq, nonce);
                 return cipher.doFinal(input);
             } catch (AEADBadTagException e) {
                 throw e;
@@ -424,21 +433,25 @@ public final class OutboxJournal implements Closeable {
         }
     }
 
+    /** An encrypted, checksummed record, ciphertext written straight into the record (no intermediate copies). */
     private ByteBuffer record(byte type, long seq, byte[] plain) {
         byte[] nonce = nextNonce();
-        byte[] ct;
-        try {
-            ct = crypt(Cipher.ENCRYPT_MODE, type, seq, nonce, plain);
-        } catch (AEADBadTagException e) {
-            throw new IllegalStateException(e);
+        int len = 1 + 8 + NONCE + plain.length + TAG;
+        byte[] out = new byte[8 + len];
+        ByteBuffer b = ByteBuffer.wrap(out);
+        b.putInt(len).putInt(0).put(type).putLong(seq).put(nonce);
+        synchronized (cipher) {
+            try {
+                initCipher(Cipher.ENCRYPT_MODE, type, seq, nonce);
+                cipher.doFinal(plain, 0, plain.length, out, 8 + 1 + 8 + NONCE);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-GCM failed: " + e.getClass().getSimpleName(), e);
+            }
         }
-        int len = 1 + 8 + NONCE + ct.length;
-        ByteBuffer b = ByteBuffer.allocate(8 + len);
-        b.putInt(len).putInt(0).put(type).putLong(seq).put(nonce).put(ct);
         CRC32C c = new CRC32C();
-        c.update(b.array(), 8, len);
+        c.update(out, 8, len);
         b.putInt(4, (int) c.getValue());
-        b.flip();
+        b.clear();
         return b;
     }
 
