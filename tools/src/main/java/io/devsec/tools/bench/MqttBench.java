@@ -122,7 +122,8 @@ public final class MqttBench implements Callable<Integer> {
     @Option(names = "--warmups", defaultValue = "2", description = "Uncounted runs of each side first, for the JIT (default ${DEFAULT-VALUE}).")
     int warmups;
 
-    @Option(names = "--protocol", defaultValue = "MQTT_5", description = "MQTT_5 or MQTT_3_1_1 for DevSec; bare Paho uses v5 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--protocol", defaultValue = "MQTT_5",
+            description = "MQTT_5 or MQTT_3_1_1, for both sides: bare Paho's mqttv5 or mqttv3 client (default ${DEFAULT-VALUE}).")
     MqttProtocol protocol;
 
     @Option(names = "--sides", defaultValue = "paho,publish,async", split = ",",
@@ -176,7 +177,7 @@ public final class MqttBench implements Callable<Integer> {
                 out.printf(Locale.ROOT, "bench mqtt: %d x %d-byte QoS 1 messages, %d in flight, %d DevSec publisher threads, batch %d, "
                         + "%d runs each, Mosquitto on 127.0.0.1:%d (mTLS)%n", messages, payload, inflight, publishers, batch, runs,
                         broker.port());
-                out.printf(Locale.ROOT, "  bare Paho v5: 1 application thread, %d messages in flight (semaphore), messages %s, no fsync, "
+                out.printf(Locale.ROOT, "  " + label("paho") + ": 1 application thread, %d messages in flight (semaphore), messages %s, no fsync, "
                         + "same TLS context, %s%n", inflight, "file".equals(pahoPersistence)
                                 ? "in Paho's default MqttDefaultFilePersistence" : "in memory (MemoryPersistence)",
                         pahoNagle ? "Nagle on (JSSE default sockets)" : "TCP_NODELAY like DevSec");
@@ -252,7 +253,7 @@ public final class MqttBench implements Callable<Integer> {
     private Side openSide(String side, Pki pki, int port, Path outboxDir) throws Exception {
         switch (side) {
             case "paho":
-                return openPaho(pki, port);
+                return protocol == MqttProtocol.MQTT_5 ? openPaho(pki, port) : openPahoV3(pki, port);
             case "publish":
                 return openDevSec(pki, port, outboxDir, false);
             case "async":
@@ -265,7 +266,7 @@ public final class MqttBench implements Callable<Integer> {
     private String label(String side) {
         switch (side) {
             case "paho":
-                return "bare Paho v5";
+                return protocol == MqttProtocol.MQTT_5 ? "bare Paho v5" : "bare Paho v3 (MQTT 3.1.1)";
             case "publish":
                 return "DevSec publish() (" + protocol + ")";
             default:
@@ -320,6 +321,82 @@ public final class MqttBench implements Callable<Integer> {
 
                         @Override
                         public void onFailure(IMqttToken token, Throwable e) {
+                            failure.compareAndSet(null, e);
+                            done[k] = System.nanoTime();
+                            window.release();
+                        }
+                    });
+                }
+                window.acquire(inflight);
+                long t1 = System.nanoTime();
+                if (failure.get() != null) {
+                    throw new IOException("bare Paho publish failed", failure.get());
+                }
+                return result(n, t0, t1, start, done);
+            }
+
+            @Override
+            public void close() throws Exception {
+                try {
+                    c.disconnect(5_000).waitForCompletion(10_000);
+                } finally {
+                    c.close(true);
+                    deleteTree(storeDir);
+                }
+            }
+        };
+    }
+
+    /** Bare Paho's MQTT 3.1.1 client (mqttv3), for a comparison over the same protocol as DevSec's. */
+    private Side openPahoV3(Pki pki, int port) throws Exception {
+        String id = "paho-" + Long.toHexString(System.nanoTime());
+        DeviceTlsContext tls = pki.deviceTls(id);
+        Path pahoStore = null;
+        org.eclipse.paho.client.mqttv3.MqttClientPersistence store;
+        if ("file".equals(pahoPersistence)) {
+            pahoStore = Files.createTempDirectory("devsec-bench-paho");
+            store = new org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence(pahoStore.toString());
+        } else if ("memory".equals(pahoPersistence)) {
+            store = new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence();
+        } else {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--paho-persistence: memory or file, not " + pahoPersistence);
+        }
+        org.eclipse.paho.client.mqttv3.MqttAsyncClient c = new org.eclipse.paho.client.mqttv3.MqttAsyncClient("ssl://localhost:" + port,
+                id, store);
+        org.eclipse.paho.client.mqttv3.MqttConnectOptions o = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+        o.setMqttVersion(org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1);
+        o.setSocketFactory(pahoNagle ? new NagleSocketFactory(tls.socketFactory()) : tls.socketFactory());
+        o.setHttpsHostnameVerificationEnabled(true);
+        o.setCleanSession(true);
+        o.setAutomaticReconnect(false);
+        o.setMaxInflight(inflight);
+        c.connect(o).waitForCompletion(30_000);
+        String topic = "devices/" + id + "/bench";
+        byte[] body = new byte[payload];
+        Path storeDir = pahoStore;
+        return new Side() {
+            @Override
+            public Result run(int n) throws Exception {
+                Semaphore window = new Semaphore(inflight);
+                long[] start = new long[n];
+                long[] done = new long[n];
+                AtomicReference<Throwable> failure = new AtomicReference<>();
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    window.acquire();
+                    final int k = i;
+                    org.eclipse.paho.client.mqttv3.MqttMessage m = new org.eclipse.paho.client.mqttv3.MqttMessage(body);
+                    m.setQos(1);
+                    start[k] = System.nanoTime();
+                    c.publish(topic, m, null, new org.eclipse.paho.client.mqttv3.IMqttActionListener() {
+                        @Override
+                        public void onSuccess(org.eclipse.paho.client.mqttv3.IMqttToken token) {
+                            done[k] = System.nanoTime();
+                            window.release();
+                        }
+
+                        @Override
+                        public void onFailure(org.eclipse.paho.client.mqttv3.IMqttToken token, Throwable e) {
                             failure.compareAndSet(null, e);
                             done[k] = System.nanoTime();
                             window.release();
