@@ -68,6 +68,34 @@ class PublishAsyncMoquetteTest {
     }
 
     @Test
+    void publishAsync_withWriteCoalescingOff_deliversInOrderToo() throws Exception {
+        String id = newDeviceId();
+        try (DeviceMqttClient c = client(id).writeCoalescing(Duration.ZERO).build()) {
+            List<String> got = new CopyOnWriteArrayList<>();
+            c.subscribe("devices/" + id + "/echo/#", Qos.AT_LEAST_ONCE, m -> got.add(new String(m.payload(), StandardCharsets.UTF_8)));
+            c.start();
+            assertThat(c.awaitConnected(WAIT)).isTrue();
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                c.publishAsync(c.namespace().topic("echo/x"), utf8("m" + i));
+                expected.add("m" + i);
+            }
+            assertThat(c.awaitOutboxEmpty(WAIT)).isTrue();
+            Waits.until(WAIT, "100 echoes", () -> got.size() >= 100);
+            assertThat(got.stream().distinct()).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void writeCoalescing_outsideZeroToTenMilliseconds_isRefused() throws Exception {
+        String id = newDeviceId();
+        assertThatThrownBy(() -> client(id).writeCoalescing(Duration.ofNanos(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("writeCoalescing");
+        assertThatThrownBy(() -> client(id).writeCoalescing(Duration.ofMillis(11)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("writeCoalescing");
+    }
+
+    @Test
     void publishAsync_thenFlush_survivesCloseAndReopenUnsent() throws Exception {
         String id = newDeviceId();
         try (DeviceMqttClient c = client(id).build()) {

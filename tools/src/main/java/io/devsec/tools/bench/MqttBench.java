@@ -71,13 +71,15 @@ import picocli.CommandLine.Option;
  * {@link DeviceMqttClient} and through bare Paho with the same TLS context, against the same
  * Mosquitto (started by the bench on loopback with TLS and client certificates), in one run.
  *
- * <p>Three sides, each run in turn (Paho, DevSec publish(), DevSec publishAsync(), Paho, ...),
- * medians reported: bare Paho from one thread with {@code --inflight} messages in flight, in
- * memory; DevSec {@code publish()} from {@code --publishers} threads, each call returning after its
- * message is fsynced in the encrypted outbox (concurrent calls share fsyncs); DevSec
- * {@code publishAsync()} from one thread with up to {@code --queue} messages outstanding, each
- * fsynced (group commit) before it is sent. DevSec keeps {@code --inflight} messages in flight
- * unless {@code --devsec-inflight} says otherwise. Latency is from the call to publish until the
+ * <p>Three sides, each with one connection kept for all its runs, run in turn (Paho, DevSec
+ * publish(), DevSec publishAsync(), Paho, ...) after {@code --warmups} uncounted rounds; medians
+ * reported. Bare Paho (the same protocol as DevSec: mqttv5 or mqttv3) from one thread with
+ * {@code --inflight} messages in flight (Paho's default of 10), in memory. DevSec {@code publish()}
+ * from {@code --publishers} threads, each call returning after its message is fsynced in the
+ * encrypted outbox (concurrent calls share fsyncs); DevSec {@code publishAsync()} from one thread
+ * with up to {@code --queue} messages outstanding, each fsynced (group commit) before it is sent.
+ * DevSec runs with its defaults (in-flight window, write coalescing) unless {@code --devsec-inflight}
+ * or {@code --devsec-write-coalescing} say otherwise. Latency is from the call to publish until the
  * broker's PUBACK; throughput is messages over the time from the first publish to the last PUBACK.
  * Target: DevSec throughput at 0.95x of bare Paho or better.
  */
@@ -99,6 +101,10 @@ public final class MqttBench implements Callable<Integer> {
     @Option(names = "--devsec-inflight", defaultValue = "-1",
             description = "DevSec's in-flight window (maxInflight); default: DevSec's own default, capped by the broker's Receive Maximum.")
     int devsecInflight;
+
+    @Option(names = "--devsec-write-coalescing", defaultValue = "-1",
+            description = "DevSec's write coalescing in microseconds (0: off); default: DevSec's own default.")
+    long devsecCoalescingMicros;
 
     @Option(names = "--paho-nagle",
             description = "Give bare Paho sockets with Nagle's algorithm on (the JSSE default) instead of DevSec's TCP_NODELAY.")
@@ -434,6 +440,9 @@ public final class MqttBench implements Callable<Integer> {
         if (devsecInflight > 0) {
             b.maxInflight(devsecInflight);
         }
+        if (devsecCoalescingMicros >= 0) {
+            b.writeCoalescing(Duration.ofNanos(devsecCoalescingMicros * 1000));
+        }
         DeviceMqttClient c = b.build();
         c.start();
         if (!c.awaitConnected(Duration.ofSeconds(30))) {
@@ -583,8 +592,10 @@ public final class MqttBench implements Callable<Integer> {
     }
 
     private String devsecInflight() {
+        long coalescing = devsecCoalescingMicros >= 0 ? devsecCoalescingMicros : DeviceMqttClient.DEFAULT_WRITE_COALESCING.toNanos() / 1000;
         return (devsecInflight > 0 ? "maxInflight " + devsecInflight : "DevSec's default maxInflight " + DeviceMqttClient.DEFAULT_MAX_INFLIGHT)
-                + (protocol == MqttProtocol.MQTT_5 ? " capped by the broker's Receive Maximum" : "");
+                + (protocol == MqttProtocol.MQTT_5 ? " capped by the broker's Receive Maximum" : "")
+                + (coalescing == 0 ? ", write coalescing off" : ", write coalescing " + coalescing + " µs");
     }
 
     private static Result result(int n, long t0, long t1, long[] start, long[] done) {
