@@ -133,7 +133,8 @@ public final class MqttBench implements Callable<Integer> {
     MqttProtocol protocol;
 
     @Option(names = "--sides", defaultValue = "paho,publish,async", split = ",",
-            description = "Which sides to run: paho, publish, async (default ${DEFAULT-VALUE}); a ratio needs paho.")
+            description = "Which sides to run: paho, publish, async, async-uncoalesced (publishAsync with write coalescing off) "
+                    + "(default ${DEFAULT-VALUE}); a ratio needs paho.")
     List<String> sides;
 
     @Option(names = "--paho-persistence", defaultValue = "memory",
@@ -194,7 +195,7 @@ public final class MqttBench implements Callable<Integer> {
                         + "before the call returns, written and fsynced (group commit by DevSec's sync thread) before it is sent; in flight: %s%n",
                         queue, devsecInflight());
                 java.util.Map<String, List<Result>> results = new java.util.LinkedHashMap<>();
-                for (String side : List.of("paho", "publish", "async")) {
+                for (String side : List.of("paho", "publish", "async", "async-uncoalesced")) {
                     if (sides.contains(side)) {
                         results.put(side, new ArrayList<>());
                     }
@@ -261,11 +262,14 @@ public final class MqttBench implements Callable<Integer> {
             case "paho":
                 return protocol == MqttProtocol.MQTT_5 ? openPaho(pki, port) : openPahoV3(pki, port);
             case "publish":
-                return openDevSec(pki, port, outboxDir, false);
+                return openDevSec(pki, port, outboxDir, false, false);
             case "async":
-                return openDevSec(pki, port, outboxDir, true);
+                return openDevSec(pki, port, outboxDir, true, false);
+            case "async-uncoalesced":
+                return openDevSec(pki, port, outboxDir, true, true);
             default:
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown side " + side + ": use paho, publish, async");
+                throw new CommandLine.ParameterException(spec.commandLine(), "unknown side " + side
+                        + ": use paho, publish, async, async-uncoalesced");
         }
     }
 
@@ -275,6 +279,8 @@ public final class MqttBench implements Callable<Integer> {
                 return protocol == MqttProtocol.MQTT_5 ? "bare Paho v5" : "bare Paho v3 (MQTT 3.1.1)";
             case "publish":
                 return "DevSec publish() (" + protocol + ")";
+            case "async-uncoalesced":
+                return "DevSec publishAsync() (" + protocol + ", write coalescing off)";
             default:
                 return "DevSec publishAsync() (" + protocol + ")";
         }
@@ -429,7 +435,7 @@ public final class MqttBench implements Callable<Integer> {
         };
     }
 
-    private Side openDevSec(Pki pki, int port, Path outboxDir, boolean useAsync) throws Exception {
+    private Side openDevSec(Pki pki, int port, Path outboxDir, boolean useAsync, boolean uncoalesced) throws Exception {
         String id = "devsec-" + Long.toHexString(System.nanoTime());
         KeyGenerator g = KeyGenerator.getInstance("AES");
         g.init(256);
@@ -440,7 +446,9 @@ public final class MqttBench implements Callable<Integer> {
         if (devsecInflight > 0) {
             b.maxInflight(devsecInflight);
         }
-        if (devsecCoalescingMicros >= 0) {
+        if (uncoalesced) {
+            b.writeCoalescing(Duration.ZERO);
+        } else if (devsecCoalescingMicros >= 0) {
             b.writeCoalescing(Duration.ofNanos(devsecCoalescingMicros * 1000));
         }
         DeviceMqttClient c = b.build();

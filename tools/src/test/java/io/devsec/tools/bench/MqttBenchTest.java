@@ -53,9 +53,10 @@ class MqttBenchTest {
         CommandLine cl = new CommandLine(new BenchCommand());
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        int code = cl.execute("mqtt", "--messages", "200", "--runs", "1", "--warmups", "0", "--sides", "async");
+        int code = cl.execute("mqtt", "--messages", "200", "--runs", "1", "--warmups", "0", "--sides", "async,async-uncoalesced");
         assertThat(code).as("exit code; stderr: %s", err).isZero();
-        assertThat(out.toString()).containsPattern("run 1: async [0-9]+ msg/s")
+        assertThat(out.toString()).containsPattern("run 1: async [0-9]+ msg/s async-uncoalesced [0-9]+ msg/s")
+                .containsPattern("DevSec publishAsync\\(\\) \\(MQTT_5, write coalescing off\\) +[0-9]+ msg/s")
                 .containsPattern("DevSec publishAsync\\(\\) \\(MQTT_5\\) +[0-9]+ msg/s")
                 .doesNotContain("bare Paho v5  ").doesNotContain("DevSec publish() (").doesNotContain("ratio");
     }

@@ -41,6 +41,7 @@ public final class CoalescingSslSocket extends SSLSocket {
         }
     }
 
+    /** Closes at once: publishes waiting for a deferred flush are dropped, a writer stuck on a dead peer is not waited for. */
     @Override
     public void close() throws IOException {
         CoalescingOutputStream o;
@@ -48,11 +49,9 @@ public final class CoalescingSslSocket extends SSLSocket {
             o = out;
         }
         try {
-            if (o != null && !d.isClosed()) {
+            if (o != null) {
                 o.close();
             }
-        } catch (IOException e) {
-            // the connection is going away anyway
         } finally {
             d.close();
         }

@@ -46,49 +46,106 @@ class CoalescingOutputStreamTest {
         }
 
         synchronized String text() {
-            return bytes.toString(StandardCharsets.US_ASCII);
+            return bytes.toString(StandardCharsets.ISO_8859_1);
         }
     }
 
-    static void send(OutputStream out, String s) throws IOException {
-        out.write(s.getBytes(StandardCharsets.US_ASCII));
+    static final char PUBLISH = 0x30;
+    static final char DISCONNECT = 0xE0;
+
+    /** Writes one packet, its first byte the packet type, and flushes, as Paho does. */
+    static void send(OutputStream out, char type, String body) throws IOException {
+        out.write((type + body).getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
     }
 
+    static String p(String body) {
+        return PUBLISH + body;
+    }
+
     @Test
-    void flush_onAQuietConnection_goesOutAtOnce() throws Exception {
+    void publish_onAQuietConnection_goesOutAtOnce() throws Exception {
         Sink sink = new Sink();
         CoalescingOutputStream out = new CoalescingOutputStream(sink, DELAY, () -> { }, () -> false);
-        send(out, "connect");
-        assertThat(sink.text()).isEqualTo("connect");
+        send(out, PUBLISH, "a");
+        assertThat(sink.text()).isEqualTo(p("a"));
         assertThat(sink.flushes).hasValue(1);
         assertThat(out.flushThread()).as("no thread for a quiet connection").isNull();
         out.close();
     }
 
     @Test
-    void flushes_followingClosely_goOutTogetherWithinTheDelay() throws Exception {
+    void publishes_followingClosely_goOutTogetherWithinTheDelay() throws Exception {
         Sink sink = new Sink();
         CoalescingOutputStream out = new CoalescingOutputStream(sink, DELAY, () -> { }, () -> false);
-        send(out, "a");
-        send(out, "b");
-        send(out, "c");
-        assertThat(sink.text()).as("b and c wait for the deferred flush").isEqualTo("a");
-        Waits.until(WAIT, "the deferred flush", () -> sink.text().equals("abc"));
+        send(out, PUBLISH, "a");
+        send(out, PUBLISH, "b");
+        send(out, PUBLISH, "c");
+        assertThat(sink.text()).as("b and c wait for the deferred flush").isEqualTo(p("a"));
+        Waits.until(WAIT, "the deferred flush", () -> sink.text().equals(p("a") + p("b") + p("c")));
         assertThat(sink.flushes).as("a alone, then b and c together").hasValue(2);
         out.close();
         Waits.until(WAIT, "the flush thread to end", () -> out.flushThread() == null || !out.flushThread().isAlive());
     }
 
     @Test
-    void close_writesWhatWaitsForADeferredFlush() throws Exception {
+    void otherPacket_goesOutAtOnceWithThePublishesWaitingBeforeIt() throws Exception {
         Sink sink = new Sink();
         CoalescingOutputStream out = new CoalescingOutputStream(sink, DELAY, () -> { }, () -> false);
-        send(out, "a");
-        send(out, "b");
+        send(out, PUBLISH, "a");
+        send(out, PUBLISH, "b");
+        send(out, DISCONNECT, "");
+        assertThat(sink.text()).isEqualTo(p("a") + p("b") + DISCONNECT);
+        assertThat(sink.flushes).hasValue(2);
         out.close();
-        assertThat(sink.text()).isEqualTo("ab");
-        assertThatThrownBy(() -> send(out, "late")).isInstanceOf(IOException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void close_doesNotWaitForAWriterStuckOnADeadPeer() throws Exception {
+        java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        OutputStream deadPeer = new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                stuck.countDown();
+                try {
+                    release.await(); // a full send buffer: blocks until the socket is closed
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void close() {
+                release.countDown();
+            }
+        };
+        CoalescingOutputStream out = new CoalescingOutputStream(deadPeer, DELAY, () -> { }, () -> false);
+        Thread writer = new Thread(() -> {
+            try {
+                send(out, PUBLISH, "a");
+            } catch (IOException e) {
+                // expected once closed
+            }
+        });
+        writer.start();
+        assertThat(stuck.await(10, TimeUnit.SECONDS)).isTrue();
+        java.util.concurrent.CompletableFuture<Void> closing = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        closing.get(10, TimeUnit.SECONDS);
+        writer.join(10_000);
+        assertThat(writer.isAlive()).isFalse();
+        assertThatThrownBy(() -> send(out, PUBLISH, "late")).isInstanceOf(IOException.class).hasMessageContaining("closed");
     }
 
     @Test
@@ -97,23 +154,23 @@ class CoalescingOutputStreamTest {
         AtomicBoolean socketClosed = new AtomicBoolean();
         CoalescingOutputStream out = new CoalescingOutputStream(sink, TimeUnit.MILLISECONDS.toNanos(20), () -> socketClosed.set(true),
                 () -> false);
-        send(out, "a");
+        send(out, PUBLISH, "a");
         sink.failAfterWrites = 1;
-        send(out, "b");
+        send(out, PUBLISH, "b");
         Waits.until(WAIT, "the failed deferred flush to close the socket", socketClosed::get);
-        assertThatThrownBy(() -> send(out, "c")).isInstanceOf(IOException.class).hasMessageContaining("connection reset");
+        assertThatThrownBy(() -> send(out, PUBLISH, "c")).isInstanceOf(IOException.class).hasMessageContaining("connection reset");
     }
 
     @Test
     void write_largerThanTheBuffer_goesStraightThroughAfterWhatWasBuffered() throws Exception {
         Sink sink = new Sink();
         CoalescingOutputStream out = new CoalescingOutputStream(sink, DELAY, () -> { }, () -> false);
-        out.write("x".getBytes(StandardCharsets.US_ASCII));
+        out.write(p("x").getBytes(StandardCharsets.ISO_8859_1));
         byte[] big = new byte[CoalescingOutputStream.BUFFER_BYTES + 10];
         java.util.Arrays.fill(big, (byte) 'y');
         out.write(big);
         out.flush();
-        assertThat(sink.text()).isEqualTo("x" + "y".repeat(big.length));
+        assertThat(sink.text()).isEqualTo(p("x") + "y".repeat(big.length));
         out.close();
     }
 
@@ -123,9 +180,9 @@ class CoalescingOutputStreamTest {
         AtomicBoolean closedElsewhere = new AtomicBoolean();
         CoalescingOutputStream out = new CoalescingOutputStream(sink, TimeUnit.MILLISECONDS.toNanos(20), () -> { },
                 closedElsewhere::get);
-        send(out, "a");
-        send(out, "b");
-        Waits.until(WAIT, "the deferred flush", () -> sink.text().equals("ab"));
+        send(out, PUBLISH, "a");
+        send(out, PUBLISH, "b");
+        Waits.until(WAIT, "the deferred flush", () -> sink.text().equals(p("a") + p("b")));
         Thread t = out.flushThread();
         assertThat(t).isNotNull();
         closedElsewhere.set(true);
@@ -149,6 +206,7 @@ class CoalescingOutputStreamTest {
                     out.flush();
                 }
             }
+            out.flushNow();
             out.close();
             assertThat(sink.bytes.toByteArray()).as("seed %d", seed).isEqualTo(expected.toByteArray());
         }
