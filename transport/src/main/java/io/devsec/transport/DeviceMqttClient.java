@@ -1382,11 +1382,14 @@ public final class DeviceMqttClient implements AutoCloseable {
 
         /**
          * Write coalescing (default {@link #DEFAULT_WRITE_COALESCING}, at most 10 ms; zero turns it
-         * off). Paho flushes the connection after every packet. When packets follow each other
-         * closely, DevSec puts a flush off for at most this long, so that the packets written
-         * meanwhile go out in one TLS record and one system call: fewer records to encrypt and
-         * fewer wake-ups of the broker. A packet on a quiet connection (nothing flushed for this
-         * long) goes out at once, so single messages, pings and acknowledgements gain no latency.
+         * off). Paho flushes the connection after every packet. When a PUBLISH follows the previous
+         * flush closely, DevSec puts its flush off for at most this long, so that the publishes
+         * written meanwhile go out in one TLS record and one system call: fewer records to encrypt
+         * and fewer wake-ups of the broker. A publish on a quiet connection (nothing flushed for
+         * this long) and every other packet (pings, acknowledgements, subscriptions, DISCONNECT) go
+         * out at once, with any publish still waiting. When the connection drops, publishes still
+         * waiting are not sent: QoS 1 messages stay in the outbox and go out on the next connection;
+         * a QoS 0 message is then lost, as QoS 0 allows.
          */
         public Builder writeCoalescing(Duration maxDelay) {
             this.writeCoalescing = Objects.requireNonNull(maxDelay, "writeCoalescing");
