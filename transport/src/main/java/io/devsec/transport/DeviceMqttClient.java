@@ -33,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.X509KeyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,8 +82,8 @@ public final class DeviceMqttClient implements AutoCloseable {
     public static final int DEFAULT_MAX_INFLIGHT = 32;
 
     /**
-     * How long a flush of closely following packets may be put off so that they share a TLS record
-     * and a system call (see {@link Builder#writeCoalescing}): 100 µs.
+     * How long the flush of a publish that closely follows the previous one may be put off, so that
+     * the publishes share a TLS record and a system call (see {@link Builder#writeCoalescing}): 100 µs.
      */
     public static final Duration DEFAULT_WRITE_COALESCING = Duration.ofNanos(100_000);
 
@@ -120,7 +121,7 @@ public final class DeviceMqttClient implements AutoCloseable {
     private final Map<Long, Delivery> deliveries = new HashMap<>();
     private final Map<Long, Optional<PublishRefusedException>> earlyOutcomes = new HashMap<>();
 
-    // guarded by lock
+    // guarded by lock (state is written under it, volatile for the sync thread's lock-free look)
     private volatile ConnectionState state = ConnectionState.NEW;
     private MqttSession session;
     private long epoch;
@@ -725,7 +726,7 @@ public final class DeviceMqttClient implements AutoCloseable {
     // ------------------------------------------------------------------ connection management (control thread)
 
     private MqttSession newSession() throws Exception {
-        javax.net.ssl.SSLSocketFactory sf = writeCoalescing.isZero() ? tls.socketFactory()
+        SSLSocketFactory sf = writeCoalescing.isZero() ? tls.socketFactory()
                 : new CoalescingSocketFactory(tls.socketFactory(), writeCoalescing.toNanos());
         SessionSettings s = new SessionSettings("ssl://" + host + ":" + port, clientId, sf, keepAlive,
                 connectTimeout, maxInflight);
