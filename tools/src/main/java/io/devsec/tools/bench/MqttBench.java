@@ -286,30 +286,21 @@ public final class MqttBench implements Callable<Integer> {
         }
     }
 
-    private Side openPaho(Pki pki, int port) throws Exception {
-        String id = "paho-" + Long.toHexString(System.nanoTime());
-        DeviceTlsContext tls = pki.deviceTls(id);
-        Path pahoStore = null;
-        org.eclipse.paho.mqttv5.client.MqttClientPersistence store;
-        if ("file".equals(pahoPersistence)) {
-            pahoStore = Files.createTempDirectory("devsec-bench-paho");
-            store = new org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence(pahoStore.toString());
-        } else if ("memory".equals(pahoPersistence)) {
-            store = new MemoryPersistence();
-        } else {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--paho-persistence: memory or file, not " + pahoPersistence);
-        }
-        MqttAsyncClient c = new MqttAsyncClient("ssl://localhost:" + port, id, store);
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setSocketFactory(pahoNagle ? new NagleSocketFactory(tls.socketFactory()) : tls.socketFactory());
-        o.setHttpsHostnameVerificationEnabled(true);
-        o.setCleanStart(true);
-        o.setAutomaticReconnect(false);
-        o.setReceiveMaximum(inflight);
-        c.connect(o).waitForCompletion(30_000);
-        String topic = "devices/" + id + "/bench";
-        byte[] body = new byte[payload];
-        Path storeDir = pahoStore;
+    /** One bare Paho publish: calls {@code done} with null on its PUBACK, or with the failure. */
+    private interface PahoPublish {
+        void publish(java.util.function.Consumer<Throwable> done) throws Exception;
+    }
+
+    /** Disconnects and releases a bare Paho client. */
+    private interface PahoClose {
+        void close() throws Exception;
+    }
+
+    /**
+     * Bare Paho's side, for either client: one application thread keeps {@code --inflight} messages
+     * in flight with a semaphore.
+     */
+    private Side pahoSide(PahoPublish publish, PahoClose disconnect, Path storeDir) {
         return new Side() {
             @Override
             public Result run(int n) throws Exception {
@@ -321,22 +312,13 @@ public final class MqttBench implements Callable<Integer> {
                 for (int i = 0; i < n; i++) {
                     window.acquire();
                     final int k = i;
-                    MqttMessage m = new MqttMessage(body);
-                    m.setQos(1);
                     start[k] = System.nanoTime();
-                    c.publish(topic, m, null, new MqttActionListener() {
-                        @Override
-                        public void onSuccess(IMqttToken token) {
-                            done[k] = System.nanoTime();
-                            window.release();
-                        }
-
-                        @Override
-                        public void onFailure(IMqttToken token, Throwable e) {
+                    publish.publish(e -> {
+                        if (e != null) {
                             failure.compareAndSet(null, e);
-                            done[k] = System.nanoTime();
-                            window.release();
                         }
+                        done[k] = System.nanoTime();
+                        window.release();
                     });
                 }
                 window.acquire(inflight);
@@ -350,31 +332,71 @@ public final class MqttBench implements Callable<Integer> {
             @Override
             public void close() throws Exception {
                 try {
-                    c.disconnect(5_000).waitForCompletion(10_000);
+                    disconnect.close();
                 } finally {
-                    c.close(true);
                     deleteTree(storeDir);
                 }
             }
         };
     }
 
+    /** A folder for Paho's default file store with {@code --paho-persistence file}; null for memory. */
+    private Path pahoStoreDir() throws IOException {
+        if ("file".equals(pahoPersistence)) {
+            return Files.createTempDirectory("devsec-bench-paho");
+        }
+        if (!"memory".equals(pahoPersistence)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--paho-persistence: memory or file, not " + pahoPersistence);
+        }
+        return null;
+    }
+
+    private Side openPaho(Pki pki, int port) throws Exception {
+        String id = "paho-" + Long.toHexString(System.nanoTime());
+        DeviceTlsContext tls = pki.deviceTls(id);
+        Path storeDir = pahoStoreDir();
+        MqttAsyncClient c = new MqttAsyncClient("ssl://localhost:" + port, id, storeDir != null
+                ? new org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence(storeDir.toString()) : new MemoryPersistence());
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setSocketFactory(pahoNagle ? new NagleSocketFactory(tls.socketFactory()) : tls.socketFactory());
+        o.setHttpsHostnameVerificationEnabled(true);
+        o.setCleanStart(true);
+        o.setAutomaticReconnect(false);
+        o.setReceiveMaximum(inflight);
+        c.connect(o).waitForCompletion(30_000);
+        String topic = "devices/" + id + "/bench";
+        byte[] body = new byte[payload];
+        return pahoSide(done -> {
+            MqttMessage m = new MqttMessage(body);
+            m.setQos(1);
+            c.publish(topic, m, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    done.accept(null);
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    done.accept(e);
+                }
+            });
+        }, () -> {
+            try {
+                c.disconnect(5_000).waitForCompletion(10_000);
+            } finally {
+                c.close(true);
+            }
+        }, storeDir);
+    }
+
     /** Bare Paho's MQTT 3.1.1 client (mqttv3), for a comparison over the same protocol as DevSec's. */
     private Side openPahoV3(Pki pki, int port) throws Exception {
         String id = "paho-" + Long.toHexString(System.nanoTime());
         DeviceTlsContext tls = pki.deviceTls(id);
-        Path pahoStore = null;
-        org.eclipse.paho.client.mqttv3.MqttClientPersistence store;
-        if ("file".equals(pahoPersistence)) {
-            pahoStore = Files.createTempDirectory("devsec-bench-paho");
-            store = new org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence(pahoStore.toString());
-        } else if ("memory".equals(pahoPersistence)) {
-            store = new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence();
-        } else {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--paho-persistence: memory or file, not " + pahoPersistence);
-        }
+        Path storeDir = pahoStoreDir();
         org.eclipse.paho.client.mqttv3.MqttAsyncClient c = new org.eclipse.paho.client.mqttv3.MqttAsyncClient("ssl://localhost:" + port,
-                id, store);
+                id, storeDir != null ? new org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence(storeDir.toString())
+                        : new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
         org.eclipse.paho.client.mqttv3.MqttConnectOptions o = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
         o.setMqttVersion(org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1);
         o.setSocketFactory(pahoNagle ? new NagleSocketFactory(tls.socketFactory()) : tls.socketFactory());
@@ -385,54 +407,27 @@ public final class MqttBench implements Callable<Integer> {
         c.connect(o).waitForCompletion(30_000);
         String topic = "devices/" + id + "/bench";
         byte[] body = new byte[payload];
-        Path storeDir = pahoStore;
-        return new Side() {
-            @Override
-            public Result run(int n) throws Exception {
-                Semaphore window = new Semaphore(inflight);
-                long[] start = new long[n];
-                long[] done = new long[n];
-                AtomicReference<Throwable> failure = new AtomicReference<>();
-                long t0 = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    window.acquire();
-                    final int k = i;
-                    org.eclipse.paho.client.mqttv3.MqttMessage m = new org.eclipse.paho.client.mqttv3.MqttMessage(body);
-                    m.setQos(1);
-                    start[k] = System.nanoTime();
-                    c.publish(topic, m, null, new org.eclipse.paho.client.mqttv3.IMqttActionListener() {
-                        @Override
-                        public void onSuccess(org.eclipse.paho.client.mqttv3.IMqttToken token) {
-                            done[k] = System.nanoTime();
-                            window.release();
-                        }
+        return pahoSide(done -> {
+            org.eclipse.paho.client.mqttv3.MqttMessage m = new org.eclipse.paho.client.mqttv3.MqttMessage(body);
+            m.setQos(1);
+            c.publish(topic, m, null, new org.eclipse.paho.client.mqttv3.IMqttActionListener() {
+                @Override
+                public void onSuccess(org.eclipse.paho.client.mqttv3.IMqttToken token) {
+                    done.accept(null);
+                }
 
-                        @Override
-                        public void onFailure(org.eclipse.paho.client.mqttv3.IMqttToken token, Throwable e) {
-                            failure.compareAndSet(null, e);
-                            done[k] = System.nanoTime();
-                            window.release();
-                        }
-                    });
+                @Override
+                public void onFailure(org.eclipse.paho.client.mqttv3.IMqttToken token, Throwable e) {
+                    done.accept(e);
                 }
-                window.acquire(inflight);
-                long t1 = System.nanoTime();
-                if (failure.get() != null) {
-                    throw new IOException("bare Paho publish failed", failure.get());
-                }
-                return result(n, t0, t1, start, done);
+            });
+        }, () -> {
+            try {
+                c.disconnect(5_000).waitForCompletion(10_000);
+            } finally {
+                c.close(true);
             }
-
-            @Override
-            public void close() throws Exception {
-                try {
-                    c.disconnect(5_000).waitForCompletion(10_000);
-                } finally {
-                    c.close(true);
-                    deleteTree(storeDir);
-                }
-            }
-        };
+        }, storeDir);
     }
 
     private Side openDevSec(Pki pki, int port, Path outboxDir, boolean useAsync, boolean uncoalesced) throws Exception {

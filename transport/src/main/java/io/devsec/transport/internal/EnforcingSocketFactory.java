@@ -1,20 +1,17 @@
 package io.devsec.transport.internal;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.Socket;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /** Applies DevSec's protocols, suites and HTTPS host name identification to every socket it makes. */
-public final class EnforcingSocketFactory extends SSLSocketFactory {
-    private final SSLSocketFactory delegate;
+public final class EnforcingSocketFactory extends DecoratingSocketFactory {
     private final String[] protocols;
     private final String[] suites;
 
     public EnforcingSocketFactory(SSLSocketFactory delegate, String[] protocols, String[] suites) {
-        this.delegate = delegate;
+        super(delegate);
         this.protocols = protocols.clone();
         this.suites = suites.clone();
     }
@@ -48,32 +45,7 @@ public final class EnforcingSocketFactory extends SSLSocketFactory {
     }
 
     @Override
-    public Socket createSocket() throws IOException {
-        return configure(delegate.createSocket());
-    }
-
-    @Override
-    public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-        return configure(delegate.createSocket(s, host, port, autoClose));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-        return configure(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-        return configure(delegate.createSocket(host, port, localHost, localPort));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-        return configure(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-        return configure(delegate.createSocket(address, port, localAddress, localPort));
+    Socket decorate(Socket socket) {
+        return configure(socket);
     }
 }

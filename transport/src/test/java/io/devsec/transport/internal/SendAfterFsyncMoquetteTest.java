@@ -6,6 +6,7 @@ import io.devsec.transport.Delivery;
 import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.Qos;
 import io.devsec.transport.testing.MoquetteFixture;
+import io.devsec.transport.testing.Waits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,7 +112,7 @@ class SendAfterFsyncMoquetteTest {
             for (Delivery d : ds) {
                 d.await(WAIT);
             }
-            io.devsec.transport.testing.Waits.until(WAIT, n + " echoes", () -> echoed.get() >= n);
+            Waits.until(WAIT, n + " echoes", () -> echoed.get() >= n);
         }
         assertThat(early).as("messages sent before their fsync").isEmpty();
         assertThat(durable.get()).isEqualTo(n);
