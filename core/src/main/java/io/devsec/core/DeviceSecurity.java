@@ -223,6 +223,7 @@ public final class DeviceSecurity implements Closeable {
     byte[] csrDer;
     Optional<String> serialNumber;
     char[] pendingPassword;
+    InvalidProvisioningRecordException provisioningRefusal;
     boolean closed;
 
     private DeviceSecurity(Builder b, Keystore keystore) {
@@ -312,6 +313,20 @@ public final class DeviceSecurity implements Closeable {
     public synchronized Optional<String> serialNumber() {
         ensureOpen();
         return serialNumber;
+    }
+
+    /**
+     * Why this start refused the configured provisioning record, when it did: a record whose password meets
+     * neither the label rule nor the {@link PasswordPolicy} ({@link InvalidProvisioningRecordException.Problem#WEAK_PASSWORD}),
+     * or whose file someone other than the device's user owns or group or others may read or write
+     * ({@link InvalidProvisioningRecordException.Problem#INSECURE_FILE}). The device then kept nothing of the
+     * record and generated its own password ({@link #takeInitialPassword()}). Empty on later starts.
+     *
+     * @return the refusal of this start, or empty
+     */
+    public synchronized Optional<InvalidProvisioningRecordException> provisioningRefusal() {
+        ensureOpen();
+        return Optional.ofNullable(provisioningRefusal);
     }
 
     /** The identity public key. */
@@ -1264,7 +1279,18 @@ public final class DeviceSecurity implements Closeable {
 
         /**
          * The manufacturer's provisioning record file (serial number and label password). Read on the first
-         * start, which fails if it is absent; deleted once the device state is durably written.
+         * start, which fails if it is absent or cannot be parsed; deleted once the device state is durably
+         * written.
+         *
+         * <p>The record is held to the standard of a {@code devsec provision} label. Its password must meet
+         * {@link LabelPasswords#meetsLabelRule} (18+ characters of the label alphabet, 82 bits when drawn at
+         * random) or the {@link #passwordPolicy}; and where POSIX permissions exist its file must be a
+         * regular file owned by the user the device runs as, closed to group and others (0600). Otherwise
+         * the device refuses the whole record: it keeps neither serial number nor password, starts as if no
+         * record were configured (a unique generated password, from {@link DeviceSecurity#takeInitialPassword()}),
+         * publishes an {@link SecurityEvent.Type#INVALID_INPUT} event (boundary {@code provisioning}) and
+         * reports the typed refusal in {@link DeviceSecurity#provisioningRefusal()}. The refused file is left
+         * in place for the operator.
          */
         public Builder provisioningRecord(Path provisioningRecord) {
             this.provisioningRecord = provisioningRecord;

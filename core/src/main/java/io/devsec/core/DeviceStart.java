@@ -6,6 +6,7 @@ import io.devsec.core.internal.LoginState;
 import io.devsec.core.privacy.ConsentRegistry;
 import io.devsec.core.privacy.PersonalDataStore;
 import io.devsec.core.provisioning.InvalidProvisioningRecordException;
+import io.devsec.core.provisioning.InvalidProvisioningRecordException.Problem;
 import io.devsec.core.provisioning.LabelPasswords;
 import io.devsec.core.provisioning.ProvisioningRecord;
 import io.devsec.storage.AtomicFiles;
@@ -14,8 +15,10 @@ import io.devsec.storage.KeystoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -78,11 +81,13 @@ final class DeviceStart {
             DeviceSecurity.PasswordOrigin origin;
             if (recordPath.isPresent()) {
                 Path path = recordPath.get();
-                if (!Files.exists(path)) {
+                if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
                     throw new NoSuchFileException(path.toString(), null,
                             "a provisioning record is configured but absent on the device's first start");
                 }
-                record = ProvisioningRecord.read(path);
+                record = trustedRecord(facade, path);
+            }
+            if (record != null) {
                 password = record.initialPassword();
                 facade.serialNumber = Optional.of(record.serialNumber());
                 origin = DeviceSecurity.PasswordOrigin.LABEL;
@@ -135,6 +140,75 @@ final class DeviceStart {
             if (record != null) {
                 record.destroy();
             }
+        }
+    }
+
+    /**
+     * The record at {@code path} when the device may trust it; null when it is refused for its file
+     * (owner, permissions, link) or its password (neither the label rule nor the password policy): then
+     * the refusal is kept for {@link DeviceSecurity#provisioningRefusal()}, published as an event, and the
+     * device starts as if no record were configured. A record that cannot be parsed still fails the start.
+     */
+    private static ProvisioningRecord trustedRecord(DeviceSecurity facade, Path path)
+            throws IOException, InvalidProvisioningRecordException {
+        ProvisioningRecord record = null;
+        try {
+            record = path.getFileSystem().supportedFileAttributeViews().contains("posix")
+                    ? ProvisioningRecord.readOwnerOnly(path, deviceUser(facade.dataFolder))
+                    : ProvisioningRecord.read(path); // no POSIX permissions here: nothing to check
+            char[] password = record.initialPassword();
+            try {
+                checkStrength(facade, record.serialNumber(), password);
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+            ProvisioningRecord trusted = record;
+            record = null;
+            return trusted;
+        } catch (InvalidProvisioningRecordException e) {
+            if (e.problem() != Problem.WEAK_PASSWORD && e.problem() != Problem.INSECURE_FILE) {
+                throw e;
+            }
+            facade.provisioningRefusal = e;
+            LOG.warn("Refused the provisioning record {} ({}); the device generates its own initial password "
+                    + "and keeps nothing of the record: {}", path, e.problem(), e.getMessage());
+            facade.events.publish(SecurityEvent.builder(SecurityEvent.Type.INVALID_INPUT, SecurityEvent.Source.CORE)
+                    .time(facade.clock.instant()).attribute("boundary", "provisioning")
+                    .attribute("reason", e.problem().name())
+                    .attribute("outcome", "record refused, own password generated").build());
+            return null;
+        } finally {
+            if (record != null) {
+                record.destroy();
+            }
+        }
+    }
+
+    /** Label rule, else the device's password policy with the record's serial number and the product name. */
+    private static void checkStrength(DeviceSecurity facade, String serial, char[] password)
+            throws InvalidProvisioningRecordException {
+        if (LabelPasswords.meetsLabelRule(password)) {
+            return;
+        }
+        List<String> context = new ArrayList<>();
+        context.add(serial);
+        context.add(facade.productName);
+        try {
+            facade.passwordPolicy.check(password, context);
+        } catch (PasswordRejectedException e) {
+            throw new InvalidProvisioningRecordException(Problem.WEAK_PASSWORD, "the initial password meets neither "
+                    + "the label rule (" + LabelPasswords.LENGTH + "+ characters of the " + LabelPasswords.ALPHABET_SIZE
+                    + "-symbol label alphabet) nor the device's password policy (" + e.reason() + ")");
+        }
+    }
+
+    /** The user this process runs as: the owner of a file it creates in the data folder. */
+    private static UserPrincipal deviceUser(Path dataFolder) throws IOException {
+        Path probe = Files.createTempFile(dataFolder, ".owner-probe-", ".tmp");
+        try {
+            return Files.getOwner(probe, LinkOption.NOFOLLOW_LINKS);
+        } finally {
+            Files.deleteIfExists(probe);
         }
     }
 

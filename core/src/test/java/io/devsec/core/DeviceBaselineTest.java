@@ -180,6 +180,7 @@ class DeviceBaselineTest {
         SecurityEvents events = SecurityEvents.builder().clock(clock).build();
         Path record = dir.resolve("record.json");
         Files.writeString(record, "{\"serialNumber\": [1, 2, 3]");
+        Files.setPosixFilePermissions(record, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         assertThatThrownBy(() -> builder().securityEvents(events).provisioningRecord(record).build())
                 .isInstanceOf(io.devsec.core.provisioning.InvalidProvisioningRecordException.class);
         assertThat(events.recentEvents()).singleElement().satisfies(e -> {

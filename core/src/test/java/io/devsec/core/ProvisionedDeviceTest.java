@@ -9,8 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Instant;
+import io.devsec.core.events.SecurityEvent;
+import io.devsec.core.events.SecurityEvents;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class ProvisionedDeviceTest {
@@ -62,7 +69,9 @@ class ProvisionedDeviceTest {
         Path record = dir.resolve("provisioning.json");
         Files.write(record, "{\"version\":1,\"serialNumber\":\"SN\",\"initialPassword\":\"tmkp7fr3wc9ahxy4ud\",\"x\":1}"
                 .getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> builder(record).build()).isInstanceOf(InvalidProvisioningRecordException.class);
+        Files.setPosixFilePermissions(record, PosixFilePermissions.fromString("rw-------"));
+        assertThatThrownBy(() -> builder(record).build()).isInstanceOfSatisfying(InvalidProvisioningRecordException.class,
+                e -> assertThat(e.problem()).isEqualTo(InvalidProvisioningRecordException.Problem.UNKNOWN_FIELD));
         assertThat(record).exists();
     }
 
@@ -85,5 +94,88 @@ class ProvisionedDeviceTest {
             assertThatThrownBy(() -> device.login("hjkmnprtuvwx346789".toCharArray()))
                     .isInstanceOf(WrongPasswordException.class);
         }
+    }
+
+    // ---- 9.4: a record is held to the label standard; a weak or exposed one is refused, the device starts alone
+
+    /** Starts a device from {@code record} and checks it kept nothing of it and generated its own password. */
+    private void assertRefusedAndStartedAlone(Path record, char[] recordPassword, InvalidProvisioningRecordException.Problem problem)
+            throws Exception {
+        SecurityEvents events = SecurityEvents.builder().clock(clock).build();
+        try (DeviceSecurity device = builder(record).securityEvents(events).build()) {
+            assertThat(device.provisioningRefusal()).hasValueSatisfying(e -> {
+                assertThat(e.problem()).isEqualTo(problem);
+                assertThat(e.getMessage()).doesNotContain(new String(recordPassword));
+            });
+            assertThat(device.status().initialPasswordInUse()).isTrue();
+            assertThat(device.serialNumber()).as("no part of a refused record is kept").isEmpty();
+            char[] own = device.takeInitialPassword().orElseThrow();
+            assertThat(io.devsec.core.provisioning.LabelPasswords.isWellFormed(own)).isTrue();
+            assertThat(own).isNotEqualTo(recordPassword);
+            assertThatThrownBy(() -> device.login(recordPassword)).isInstanceOf(WrongPasswordException.class);
+            device.login(own);
+            assertThat(events.recentEvents()).anySatisfy(e -> {
+                assertThat(e.type()).isEqualTo(SecurityEvent.Type.INVALID_INPUT);
+                assertThat(e.attributes()).containsEntry("boundary", "provisioning").containsEntry("reason", problem.name());
+            });
+        }
+        try (DeviceSecurity device = builder(record).build()) {
+            assertThat(device.serialNumber()).as("a later start does not adopt the refused record").isEmpty();
+            assertThat(device.provisioningRefusal()).isEmpty();
+            assertThatThrownBy(() -> device.login(recordPassword)).isInstanceOf(WrongPasswordException.class);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"12345678", "password1", "admin1234", "aaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaacdefh",
+            "Acme Plug SN-000042"})
+    void firstStart_recordWithWeakPassword_isRefusedAndDeviceGeneratesItsOwn(String weak) throws Exception {
+        Path record = dir.resolve("provisioning.json");
+        ProvisioningRecord.of("SN-000042", weak.toCharArray()).write(record);
+        assertRefusedAndStartedAlone(record, weak.toCharArray(), InvalidProvisioningRecordException.Problem.WEAK_PASSWORD);
+    }
+
+    @Test
+    void firstStart_recordWithStrongPassphrase_meetsDevicePolicyAndIsUsed() throws Exception {
+        Path record = dir.resolve("provisioning.json");
+        char[] passphrase = "violet kettle under seven bridges".toCharArray();
+        ProvisioningRecord.of("SN-5", passphrase).write(record);
+        try (DeviceSecurity device = builder(record).build()) {
+            assertThat(device.serialNumber()).contains("SN-5");
+            assertThat(device.provisioningRefusal()).isEmpty();
+            device.login(passphrase);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rw-r--r--", "rw----r--", "rw-rw----", "rw-----w-", "rw--w----", "rw-r-----"})
+    void firstStart_recordReadableOrWritableByOthers_isRefusedAndDeviceGeneratesItsOwn(String mode) throws Exception {
+        Path record = dir.resolve("provisioning.json");
+        ProvisioningRecord.of("SN-000042", LABEL).write(record);
+        Files.setPosixFilePermissions(record, PosixFilePermissions.fromString(mode));
+        assertRefusedAndStartedAlone(record, LABEL, InvalidProvisioningRecordException.Problem.INSECURE_FILE);
+    }
+
+    @Test
+    void firstStart_recordOwnedByAnotherUser_isRefusedAndDeviceGeneratesItsOwn() throws Exception {
+        Path record = dir.resolve("provisioning.json");
+        ProvisioningRecord.of("SN-000042", LABEL).write(record);
+        UserPrincipal other;
+        try {
+            other = record.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+            Files.setOwner(record, other);
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            Assumptions.abort("changing a file's owner needs root and a user 'nobody': " + e);
+            return;
+        }
+        assertRefusedAndStartedAlone(record, LABEL, InvalidProvisioningRecordException.Problem.INSECURE_FILE);
+    }
+
+    @Test
+    void firstStart_recordIsSymlink_isRefusedAndDeviceGeneratesItsOwn() throws Exception {
+        Path target = dir.resolve("elsewhere.json");
+        ProvisioningRecord.of("SN-000042", LABEL).write(target);
+        Path record = Files.createSymbolicLink(dir.resolve("provisioning.json"), target);
+        assertRefusedAndStartedAlone(record, LABEL, InvalidProvisioningRecordException.Problem.INSECURE_FILE);
     }
 }

@@ -24,7 +24,18 @@ public final class InvalidProvisioningRecordException extends GeneralSecurityExc
         /** A field has the wrong type or a value out of range. */
         INVALID_VALUE,
         /** A format version this library does not read. */
-        UNSUPPORTED_VERSION
+        UNSUPPORTED_VERSION,
+        /**
+         * The initial password meets neither the label rule ({@link LabelPasswords#meetsLabelRule}) nor the
+         * device's password policy: the device refuses the record and generates its own password.
+         */
+        WEAK_PASSWORD,
+        /**
+         * The record file is not a regular file owned by the device's user and closed to group and others
+         * (on a file system with POSIX permissions): someone else may have read or written it. The device
+         * refuses the record and generates its own password.
+         */
+        INSECURE_FILE
     }
 
     private final Problem problem;

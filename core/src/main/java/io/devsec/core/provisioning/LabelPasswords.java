@@ -31,6 +31,22 @@ public final class LabelPasswords {
     /** Entropy of a generated password in whole bits (18 * log2(24) = 82.5). */
     public static final int ENTROPY_BITS_FLOOR = 82;
 
+    /**
+     * Fewest distinct symbols a label password may use ({@link #meetsLabelRule}); a uniform draw of
+     * {@value #LENGTH} symbols has fewer with probability about 2 * 10^-8, and {@link #generate} redraws those.
+     */
+    public static final int MIN_DISTINCT_SYMBOLS = 6;
+
+    /**
+     * Most times one symbol may occur in a label password of {@value #LENGTH} characters
+     * ({@link #meetsLabelRule}); a uniform draw exceeds it with probability below 10^-6, and
+     * {@link #generate} redraws those.
+     */
+    public static final int MAX_SYMBOL_REPEATS = 8;
+
+    /** Longest label password {@link #meetsLabelRule} accepts (the provisioning record's limit). */
+    private static final int MAX_LENGTH = 256;
+
     private static final char[] SYMBOLS = ALPHABET.toCharArray();
     /** Largest multiple of 24 below 256: bytes at or above it are rejected to keep the draw uniform. */
     private static final int LIMIT = 240;
@@ -44,6 +60,16 @@ public final class LabelPasswords {
      */
     public static char[] generate(SecureRandom random) {
         Objects.requireNonNull(random, "random");
+        while (true) {
+            char[] out = draw(random);
+            if (meetsLabelRule(out)) {
+                return out;
+            }
+            Arrays.fill(out, '\0'); // a degenerate draw (about 1 in 3 million): redrawn, so every label meets the rule
+        }
+    }
+
+    private static char[] draw(SecureRandom random) {
         char[] out = new char[LENGTH];
         byte[] buffer = new byte[LENGTH + 8];
         int filled = 0;
@@ -61,6 +87,41 @@ public final class LabelPasswords {
         } finally {
             Arrays.fill(buffer, (byte) 0);
         }
+    }
+
+    /**
+     * The label rule a provisioning record's password must meet unless the device's password policy accepts
+     * it (what {@code devsec provision} guarantees): at least {@value #LENGTH} and at most 256 characters,
+     * all from {@link #ALPHABET} (so at least {@value #ENTROPY_BITS_FLOOR} bits when drawn uniformly), with
+     * at least {@value #MIN_DISTINCT_SYMBOLS} distinct symbols and no symbol more than
+     * {@value #MAX_SYMBOL_REPEATS} times in the first {@value #LENGTH} characters. One password cannot
+     * prove it was drawn at random: the two count limits only catch degenerate ones such as
+     * {@code aaaaaaaaaaaaaaaaaa}, and no single device can see that a factory gave several devices the same
+     * password.
+     *
+     * @param password the candidate; not modified
+     * @return whether it meets the rule
+     */
+    public static boolean meetsLabelRule(char[] password) {
+        if (password == null || password.length < LENGTH || password.length > MAX_LENGTH) {
+            return false;
+        }
+        int[] counts = new int[ALPHABET_SIZE];
+        int distinct = 0;
+        int maxRepeats = 0;
+        for (int i = 0; i < password.length; i++) {
+            int symbol = ALPHABET.indexOf(password[i]);
+            if (symbol < 0) {
+                return false;
+            }
+            if (i < LENGTH) {
+                if (counts[symbol]++ == 0) {
+                    distinct++;
+                }
+                maxRepeats = Math.max(maxRepeats, counts[symbol]);
+            }
+        }
+        return distinct >= MIN_DISTINCT_SYMBOLS && maxRepeats <= MAX_SYMBOL_REPEATS;
     }
 
     /** Whether {@code password} has the shape of a generated password (length and alphabet). */

@@ -13,7 +13,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.Arrays;
 import java.util.Objects;
 import javax.security.auth.Destroyable;
@@ -29,8 +38,15 @@ import javax.security.auth.Destroyable;
  * refused with an {@link InvalidProvisioningRecordException} naming the {@link Problem}; no exception
  * message ever contains the password.
  *
+ * <p>A device holds a record to the same standard as a label from {@code devsec provision}: it reads
+ * the file only when owned by the device's user and closed to group and others
+ * ({@link #readOwnerOnly}), and accepts the password only when it meets
+ * {@link LabelPasswords#meetsLabelRule} or the device's password policy. Otherwise it refuses the whole
+ * record (see {@code DeviceSecurity.Builder.provisioningRecord}).
+ *
  * <p><b>Warning:</b> the record holds a password in clear text. {@link #write(Path)} creates it
- * owner-only; move it onto the device over a trusted channel and never keep copies. Call
+ * owner-only; move it onto the device over a trusted channel, chown it to the device's user, and never
+ * keep copies. Call
  * {@link #destroy()} when done to wipe the password held in memory.
  */
 public final class ProvisioningRecord implements Destroyable {
@@ -58,6 +74,10 @@ public final class ProvisioningRecord implements Destroyable {
                     .build())
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
+
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS_READ_WRITE = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
     private final String serialNumber;
     private final char[] initialPassword;
@@ -141,7 +161,68 @@ public final class ProvisioningRecord implements Destroyable {
     }
 
     /**
-     * Reads and parses a record file.
+     * Reads and parses a record file the way a device does on its first start: only when nobody but the
+     * device's user can have read or written it. Where the file system has POSIX permissions the file must
+     * be a regular file (not a symbolic link) owned by {@code deviceUser}, with no read or write permission
+     * for group or others, and must be the same file (same file key) after it was read; on other file
+     * systems (FAT, Windows) there is nothing to check and this reads as {@link #read(Path)} does.
+     *
+     * @param file the record file
+     * @param deviceUser the user the device runs as
+     * @return the parsed record
+     * @throws InvalidProvisioningRecordException with {@link Problem#INSECURE_FILE} when the file is refused
+     *     (the message names the owner and permissions, never the content), or as {@link #parse(byte[])}
+     * @throws IOException when the file cannot be read
+     */
+    public static ProvisioningRecord readOwnerOnly(Path file, UserPrincipal deviceUser)
+            throws IOException, InvalidProvisioningRecordException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(deviceUser, "deviceUser");
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        if (view == null) {
+            return read(file);
+        }
+        PosixFileAttributes before = view.readAttributes();
+        checkOwnerOnly(file, before, deviceUser);
+        ProvisioningRecord record = read(file, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributes after = view.readAttributes();
+        if (before.fileKey() == null || !before.fileKey().equals(after.fileKey())) {
+            record.destroy();
+            throw new InvalidProvisioningRecordException(Problem.INSECURE_FILE,
+                    "record file " + file + " was replaced while it was read");
+        }
+        try {
+            checkOwnerOnly(file, after, deviceUser);
+        } catch (InvalidProvisioningRecordException e) {
+            record.destroy();
+            throw e;
+        }
+        return record;
+    }
+
+    private static void checkOwnerOnly(Path file, PosixFileAttributes attributes, UserPrincipal deviceUser)
+            throws InvalidProvisioningRecordException {
+        if (!attributes.isRegularFile()) {
+            throw new InvalidProvisioningRecordException(Problem.INSECURE_FILE, "record file " + file
+                    + " is not a regular file" + (attributes.isSymbolicLink() ? " (a symbolic link)" : ""));
+        }
+        if (!deviceUser.equals(attributes.owner())) {
+            throw new InvalidProvisioningRecordException(Problem.INSECURE_FILE, "record file " + file + " is owned by "
+                    + attributes.owner().getName() + ", not by the device's user " + deviceUser.getName()
+                    + ": chown it to the device's user");
+        }
+        for (PosixFilePermission p : attributes.permissions()) {
+            if (GROUP_OR_OTHERS_READ_WRITE.contains(p)) {
+                throw new InvalidProvisioningRecordException(Problem.INSECURE_FILE, "record file " + file
+                        + " has permissions " + PosixFilePermissions.toString(attributes.permissions())
+                        + ": group or others can read or write it (chmod 600 before the first start)");
+            }
+        }
+    }
+
+    /**
+     * Reads and parses a record file. Checks neither owner nor permissions: a device reads its record with
+     * {@link #readOwnerOnly(Path, UserPrincipal)}.
      *
      * @throws InvalidProvisioningRecordException when the file is larger than {@value #MAX_BYTES} bytes
      *     or its content is refused (see {@link #parse(byte[])})
@@ -149,9 +230,13 @@ public final class ProvisioningRecord implements Destroyable {
      */
     public static ProvisioningRecord read(Path file) throws IOException, InvalidProvisioningRecordException {
         Objects.requireNonNull(file, "file");
+        return read(file, new OpenOption[0]);
+    }
+
+    private static ProvisioningRecord read(Path file, OpenOption... options) throws IOException, InvalidProvisioningRecordException {
         byte[] buffer = new byte[MAX_BYTES + 1];
         int length = 0;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(file, options)) {
             int n;
             while (length < buffer.length && (n = in.read(buffer, length, buffer.length - length)) > 0) {
                 length += n;

@@ -49,4 +49,19 @@ class LabelPasswordsTest {
         assertThat(LabelPasswords.isWellFormed("acdefhjkmnprtuvwx0".toCharArray())).isFalse();
         assertThat(LabelPasswords.isWellFormed(null)).isFalse();
     }
+
+    @Test
+    void meetsLabelRule_acceptsEveryGeneratedPassword_refusesWeakOrForeignShapes() {
+        SecureRandom random = new SecureRandom();
+        for (int i = 0; i < 20_000; i++) {
+            assertThat(LabelPasswords.meetsLabelRule(LabelPasswords.generate(random))).isTrue();
+        }
+        assertThat(LabelPasswords.meetsLabelRule("tmkp7fr3wc9ahxy4ud".toCharArray())).isTrue();
+        assertThat(LabelPasswords.meetsLabelRule("tmkp7fr3wc9ahxy4udtmkp7fr3wc9ahxy4ud".toCharArray())).isTrue();
+        for (String weak : new String[] {"tmkp7fr3wc9ahxy4u", "12345678", "password1", "aaaaaaaaaaaaaaaaaa",
+                "acacacacacacacacac", "aaaaaaaaacdefhjkmn", "TMKP7FR3WC9AHXY4UD", "tmkp7fr3wc9ahxy4u0"}) {
+            assertThat(LabelPasswords.meetsLabelRule(weak.toCharArray())).as(weak).isFalse();
+        }
+        assertThat(LabelPasswords.meetsLabelRule(null)).isFalse();
+    }
 }
