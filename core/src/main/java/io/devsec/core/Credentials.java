@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -21,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,16 +45,18 @@ final class Credentials {
                 loginEvent(facade, SecurityEvent.Type.LOGIN_LOCKED, "locked", state.failures());
                 throw new LoginLockedException(state.failures());
             }
-            Instant now = facade.clock.instant();
-            Optional<Duration> wait = remainingWait(facade, state, now);
-            if (wait.isPresent()) {
+            long now = facade.ticker.getAsLong();
+            long wait = remainingWaitNanos(facade, state, now);
+            if (wait > 0) {
+                persistRemainderIfDue(facade, state, now, wait);
+                Duration retry = Duration.ofNanos(wait);
                 LOG.warn("Refused login on device {} during the throttle wait ({} consecutive failures, retry in {} s)",
-                        facade.deviceId, state.failures(), wait.get().getSeconds());
+                        facade.deviceId, state.failures(), (retry.toMillis() + 999) / 1000);
                 loginEvent(facade, SecurityEvent.Type.LOGIN_LOCKED, "throttled", state.failures());
-                throw new LoginThrottledException(state.failures(), wait.get());
+                throw new LoginThrottledException(state.failures(), retry);
             }
             int failures = state.failures() + 1;
-            facade.keystore.putSecret(DeviceSecurity.LOGIN_STATE, new LoginState(failures, now).encode());
+            writeState(facade, new LoginState(failures, facade.throttle.delayAfter(failures).toMillis()), now);
             byte[] stored = facade.keystore.secret(DeviceSecurity.PASSWORD).orElseThrow(() -> new CorruptKeystoreException("password hash missing"));
             boolean ok;
             try {
@@ -65,12 +67,13 @@ final class Credentials {
                 Arrays.fill(stored, (byte) 0);
             }
             if (ok) {
-                facade.keystore.putSecret(DeviceSecurity.LOGIN_STATE, LoginState.CLEAR.encode());
+                writeState(facade, LoginState.CLEAR, facade.ticker.getAsLong());
                 LOG.debug("Successful login on device {}", facade.deviceId);
                 return;
             }
             if (failures >= facade.throttle.maxFailures()) {
-                LOG.warn("Failed login on device {}: {} consecutive failures, login is now LOCKED until a factory reset",
+                LOG.warn("Failed login on device {}: {} consecutive failures, login is now LOCKED until an unlock on "
+                        + "physical presence or a factory reset",
                         facade.deviceId, failures);
                 loginEvent(facade, SecurityEvent.Type.LOGIN_FAILED, "wrong-password", failures);
                 loginEvent(facade, SecurityEvent.Type.LOGIN_LOCKED, "locked", failures);
@@ -154,6 +157,7 @@ final class Credentials {
                 Arrays.fill(hash, (byte) 0);
             }
             facade.wipePending();
+            facade.loginAnchorNanos = facade.ticker.getAsLong();
             String oldId = facade.deviceId;
             if (rotate) {
                 facade.deviceId = newId;
@@ -184,19 +188,69 @@ final class Credentials {
     }
 
     /**
-     * The wait still required before the next attempt; empty when none. When the clock has gone back
-     * before the last failure, the full wait counts from now (it never grows beyond one delay).
+     * Clears the failure count, the wait and the lock (for {@link DeviceSecurity#unlockLoginAfterPhysicalPresence()});
+     * keeps the password, the identity and all personal data.
      */
-    static Optional<Duration> remainingWait(DeviceSecurity facade, LoginState state, Instant now) {
+    static void unlockAfterPhysicalPresence(DeviceSecurity facade) throws IOException, KeystoreException {
+        synchronized (facade) {
+            facade.ensureOpen();
+            LoginState state = loginState(facade);
+            writeState(facade, LoginState.CLEAR, facade.ticker.getAsLong());
+            boolean wasLocked = state.failures() >= facade.throttle.maxFailures();
+            LOG.warn("Login of device {} unlocked on physical presence ({} consecutive failures cleared{}); "
+                    + "password and personal data kept", facade.deviceId, state.failures(), wasLocked ? ", was LOCKED" : "");
+            Map<String, String> attributes = new LinkedHashMap<>();
+            attributes.put("detail", "login unlocked on physical presence");
+            attributes.put("previousConsecutiveFailures", Integer.toString(state.failures()));
+            attributes.put("wasLocked", Boolean.toString(wasLocked));
+            facade.queueEvent(SecurityEvent.Type.OTHER, attributes);
+        }
+    }
+
+    /** Writes the login state and starts measuring its remaining wait from {@code ticks}. */
+    private static void writeState(DeviceSecurity facade, LoginState state, long ticks) throws IOException, KeystoreException {
+        facade.keystore.putSecret(DeviceSecurity.LOGIN_STATE, state.encode());
+        facade.loginAnchorNanos = ticks;
+    }
+
+    /**
+     * The wait still required before the next attempt; empty when none. Measured on the facade's ticker
+     * (System.nanoTime) from the moment the state was written or loaded, never on the wall clock.
+     */
+    static Optional<Duration> remainingWait(DeviceSecurity facade, LoginState state) {
+        long nanos = remainingWaitNanos(facade, state, facade.ticker.getAsLong());
+        return nanos > 0 ? Optional.of(Duration.ofNanos(nanos)) : Optional.<Duration>empty();
+    }
+
+    /**
+     * The stored remainder (at most the full wait of the failure count, which also covers a state of the
+     * old format and a throttle configured shorter since) minus the ticker time since it was written or
+     * loaded by this process.
+     */
+    private static long remainingWaitNanos(DeviceSecurity facade, LoginState state, long ticks) {
         Duration delay = facade.throttle.delayAfter(state.failures());
         if (delay.isZero()) {
-            return Optional.empty();
+            return 0;
         }
-        Duration remaining = Duration.between(now, state.lastFailure().plus(delay));
-        if (remaining.compareTo(delay) > 0) {
-            remaining = delay;
+        long stored = Math.min(state.remainingWaitMillis(), delay.toMillis());
+        long elapsed = Math.max(0, ticks - facade.loginAnchorNanos);
+        return Math.max(0, TimeUnit.MILLISECONDS.toNanos(stored) - elapsed);
+    }
+
+    /**
+     * On a refused attempt, stores the wait still to run once enough of it has passed (a tenth of the wait,
+     * at least a second), so a restart resumes close to where the wait was; a restart never shortens it.
+     * Not on every attempt: hammering during a wait must not wear out the flash.
+     */
+    private static void persistRemainderIfDue(DeviceSecurity facade, LoginState state, long ticks, long remainingNanos)
+            throws IOException, KeystoreException {
+        long delayNanos = facade.throttle.delayAfter(state.failures()).toNanos();
+        long step = Math.max(TimeUnit.SECONDS.toNanos(1), delayNanos / 10);
+        if (ticks - facade.loginAnchorNanos < step) {
+            return;
         }
-        return remaining.isNegative() || remaining.isZero() ? Optional.empty() : Optional.of(remaining);
+        long remainingMillis = (remainingNanos + 999_999) / 1_000_000;
+        writeState(facade, new LoginState(state.failures(), remainingMillis), ticks);
     }
 
     static List<String> contextWords(DeviceSecurity facade) {

@@ -188,6 +188,7 @@ public final class DeviceSecurity implements Closeable {
     final PasswordPolicy passwordPolicy;
     final LoginThrottle throttle;
     final Clock clock;
+    final java.util.function.LongSupplier ticker;
     final SecureRandom random;
     final PasswordHasher hasher;
     final Path dataFolder;
@@ -224,6 +225,8 @@ public final class DeviceSecurity implements Closeable {
     Optional<String> serialNumber;
     char[] pendingPassword;
     InvalidProvisioningRecordException provisioningRefusal;
+    /** The ticker value when the stored login state was written or loaded; its remaining wait counts from here. */
+    long loginAnchorNanos;
     boolean closed;
 
     private DeviceSecurity(Builder b, Keystore keystore) {
@@ -232,6 +235,7 @@ public final class DeviceSecurity implements Closeable {
         this.passwordPolicy = b.passwordPolicy;
         this.throttle = b.loginThrottle;
         this.clock = b.clock;
+        this.ticker = b.ticker;
         this.random = b.secureRandom != null ? b.secureRandom : new SecureRandom();
         this.hasher = PasswordHasher.DEFAULT;
         this.verifier = b.verifier;
@@ -918,19 +922,53 @@ public final class DeviceSecurity implements Closeable {
      * {@link java.security.MessageDigest#isEqual}), under the {@link LoginThrottle}.
      *
      * <p>The failure is recorded durably <em>before</em> the password is checked and cleared on success.
-     * The SDK never sleeps: an attempt inside a wait is refused with the remaining time.
+     * The SDK never sleeps: an attempt inside a wait is refused with the remaining time. Waits are measured
+     * as elapsed time ({@link System#nanoTime()}), not on the wall clock, so setting the clock (NTP, an RTC)
+     * neither shortens nor lengthens them; see {@link LoginThrottle} for restarts.
+     *
+     * <p><b>Warning:</b> whoever can reach this method can lock the device with
+     * {@link LoginThrottle#maxFailures()} wrong passwords. If the login is reachable over a network, keep
+     * it local-only where you can or rate-limit failures per peer in front of it, and wire
+     * {@link #unlockLoginAfterPhysicalPresence()} to a reset button so the owner can unlock without losing data.
      *
      * @param password the password; not modified (the caller wipes it)
      * @throws WrongPasswordException when the password does not match
      * @throws LoginThrottledException when earlier failures impose a wait that has not passed; nothing is checked
      * @throws LoginLockedException when the device is locked after {@link LoginThrottle#maxFailures()}
-     *     consecutive failures (also thrown by the failure that reaches the limit)
+     *     consecutive failures (also thrown by the failure that reaches the limit); lifted by
+     *     {@link #unlockLoginAfterPhysicalPresence()} or a factory reset
      * @throws IOException when the keystore cannot be written (the login is then refused)
      * @throws KeystoreException when the keystore cannot be read or written
      */
     public void login(char[] password) throws LoginException, IOException, KeystoreException {
         try {
             Credentials.loginLocked(this, password);
+        } finally {
+            flushEvents();
+        }
+    }
+
+    /**
+     * Lifts the login lock (and any throttle wait) once someone has proven physical presence at the device,
+     * for example by holding its reset button: clears the consecutive failure count durably and publishes a
+     * security event ({@link SecurityEvent.Type#OTHER}, {@code detail} "login unlocked on physical
+     * presence", with the previous failure count). Keeps the password, the identity, the consents and all
+     * personal data, so the owner logs in again with the password they know. When the owner has forgotten
+     * the password, {@link #factoryReset(IdentityRotation)} is the separate, stronger call.
+     *
+     * <p><b>Warning:</b> this needs no password. Call it only from a local proof of presence (a button,
+     * a jumper, a local console), never from a network request: whoever can call it can guess without limit.
+     *
+     * <p>Why it exists: anyone who can reach {@link #login(char[])} can lock the device with 100 wrong
+     * passwords. Keep the login local-only where you can, or rate-limit failures per peer (address,
+     * session) in front of it, so that one remote peer cannot lock out the owner.
+     *
+     * @throws IOException when the keystore file cannot be written (the device stays locked)
+     * @throws KeystoreException when the keystore cannot be read or written
+     */
+    public void unlockLoginAfterPhysicalPresence() throws IOException, KeystoreException {
+        try {
+            Credentials.unlockAfterPhysicalPresence(this);
         } finally {
             flushEvents();
         }
@@ -1038,7 +1076,7 @@ public final class DeviceSecurity implements Closeable {
         LoginState state = Credentials.loginState(this);
         Instant now = clock.instant();
         boolean locked = state.failures() >= throttle.maxFailures();
-        Optional<Duration> retry = locked ? Optional.<Duration>empty() : Credentials.remainingWait(this, state, now);
+        Optional<Duration> retry = locked ? Optional.<Duration>empty() : Credentials.remainingWait(this, state);
         byte[] origin = keystore.secret(PASSWORD_ORIGIN).orElseThrow(
                 () -> new CorruptKeystoreException("password origin missing"));
         X509Certificate leaf = chain.get(0);
@@ -1162,6 +1200,7 @@ public final class DeviceSecurity implements Closeable {
         private SecureRandom secureRandom;
         private KeystoreOptions keystoreOptions = KeystoreOptions.DEFAULT;
         private Verifier verifier = PasswordHasher::matches;
+        private java.util.function.LongSupplier ticker = System::nanoTime;
         private SecurityEvents events;
         private AnomalySettings anomalySettings = AnomalySettings.DEFAULT;
         private final List<Purpose> purposes = new ArrayList<>();
@@ -1250,6 +1289,12 @@ public final class DeviceSecurity implements Closeable {
             if (!config.purposes().isEmpty()) {
                 purposes(config.purposes().toArray(new Purpose[0]));
             }
+            return this;
+        }
+
+        /** Test seam (package-private): the nanosecond ticker of throttle waits instead of {@link System#nanoTime()}. */
+        Builder ticker(java.util.function.LongSupplier ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 

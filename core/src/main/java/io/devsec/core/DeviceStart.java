@@ -42,6 +42,8 @@ final class DeviceStart {
     private DeviceStart() {}
 
     static void start(DeviceSecurity facade, Optional<Path> recordPath) throws IOException, KeystoreException, InvalidProvisioningRecordException {
+        // A stored throttle wait resumes from its stored remainder now: how long the device was off is unknown.
+        facade.loginAnchorNanos = facade.ticker.getAsLong();
         if (!facade.keystore.contains(DeviceSecurity.KEY)) {
             try {
                 firstStart(facade, recordPath);

@@ -225,7 +225,7 @@ public final class DeviceStatus {
         return maxFailedLogins;
     }
 
-    /** Whether login is locked until a factory reset. */
+    /** Whether login is locked until an unlock on physical presence or a factory reset. */
     public boolean loginLocked() {
         return loginLocked;
     }
@@ -255,7 +255,7 @@ public final class DeviceStatus {
                 : "changed by the user").append('\n');
         b.append("Login:                ");
         if (loginLocked) {
-            b.append("LOCKED after ").append(consecutiveFailedLogins).append(" failures (factory reset needed)");
+            b.append("LOCKED after ").append(consecutiveFailedLogins).append(" failures (unlock on physical presence or factory reset needed)");
         } else {
             b.append(consecutiveFailedLogins).append(" of ").append(maxFailedLogins).append(" failures");
             loginRetryAfter.ifPresent(d -> b.append(", next attempt in ").append(d.getSeconds()).append(" s"));

@@ -8,10 +8,20 @@ import java.util.Objects;
  *
  * <p>After {@link #freeFailures()} consecutive failures each further attempt must wait: the first wait is
  * {@link #initialDelay()}, and it doubles with every further failure up to {@link #maxDelay()}. After
- * {@link #maxFailures()} consecutive failures the device refuses every login until a factory reset. A
- * successful login resets the count. The count and the time of the last failure are stored in the
- * keystore, so a restart changes nothing. Waits are measured on the injected {@link java.time.Clock}; the
- * SDK never sleeps, it refuses with {@link LoginThrottledException#retryAfter()}.
+ * {@link #maxFailures()} consecutive failures the device refuses every login, across restarts, until
+ * {@link DeviceSecurity#unlockLoginAfterPhysicalPresence()} (keeps password and personal data) or a
+ * factory reset. A successful login resets the count. The SDK never sleeps, it refuses with
+ * {@link LoginThrottledException#retryAfter()}.
+ *
+ * <p>Waits are elapsed time, never wall-clock time: within a run they are measured with
+ * {@link System#nanoTime()} (monotonic within the process), so moving the wall clock (NTP, a settable RTC,
+ * an attacker with the time setting) neither shortens nor lengthens them. The keystore stores the
+ * failure count with the wait still to run, updated as it runs down on refused attempts (at most every
+ * tenth of the wait, at least a second apart, to spare the flash). A restart cannot know how long the
+ * device was off, so the wait resumes from the last stored remainder: a restart never shortens a wait,
+ * and may lengthen it by up to a tenth of it plus the time since the last refused attempt. Time the
+ * device spends switched off or suspended does not count (on Linux and Android {@code nanoTime} stops
+ * in suspend).
  *
  * <p>{@link #DEFAULT}: 5 free failures, 1 s doubling to at most 15 min, locked after 100. Reaching 100
  * failures then takes about 22 hours of waits. Immutable.

@@ -17,7 +17,7 @@ public final class LoginThrottledException extends LoginException {
         this.retryAfter = retryAfter;
     }
 
-    /** How long to wait before the next attempt, measured on the device's clock. */
+    /** How long to wait before the next attempt, as elapsed time (not on the wall clock). */
     public Duration retryAfter() {
         return retryAfter;
     }

@@ -39,7 +39,8 @@ final class StatusFindings {
         // login
         if (locked) {
             problems.add(new DeviceStatus.Finding(bad, "login", "Login locked after " + failures
-                    + " failed attempts: factory reset required (device.factoryReset(...))"));
+                    + " failed attempts: unlock on physical presence (device.unlockLoginAfterPhysicalPresence(), keeps data)"
+                    + " or factory reset (device.factoryReset(...))"));
         } else if (failures > 0) {
             actions.add(new DeviceStatus.Finding(act, "login", failures + " failed login attempt(s) in a row"));
         }

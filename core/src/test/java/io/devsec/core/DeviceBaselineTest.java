@@ -40,6 +40,7 @@ class DeviceBaselineTest {
 
     DeviceSecurity.Builder builder() {
         return DeviceSecurity.builder().dataFolder(dir.resolve("device")).productName("Acme Sensor").clock(clock)
+                .ticker(clock::nanos)
                 .loginThrottle(LoginThrottle.builder().freeFailures(0).initialDelay(Duration.ofSeconds(1))
                         .maxDelay(Duration.ofSeconds(4)).maxFailures(3).build());
     }

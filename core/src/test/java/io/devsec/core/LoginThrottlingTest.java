@@ -3,10 +3,16 @@ package io.devsec.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.devsec.core.events.SecurityEvent;
+import io.devsec.core.events.SecurityEvents;
+import io.devsec.core.privacy.ConsentState;
+import io.devsec.core.privacy.Purpose;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,10 +22,25 @@ class LoginThrottlingTest {
     Path dir;
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
+    /** The process's elapsed-time source (System.nanoTime in production); starts anywhere, as nanoTime does. */
+    final AtomicLong ticks = new AtomicLong(-7_000_000_000_000L);
+    static final Purpose LOCATION = DeviceBaselineTest.LOCATION;
     static final char[] WRONG = "definitely not the password".toCharArray();
 
     DeviceSecurity.Builder builder() {
-        return DeviceSecurity.builder().dataFolder(dir.resolve("data")).productName("Acme Lock").clock(clock);
+        return DeviceSecurity.builder().dataFolder(dir.resolve("data")).productName("Acme Lock").clock(clock)
+                .ticker(ticks::get);
+    }
+
+    /** Time passes for the device (the wall clock too, as it does when nobody touches it). */
+    void elapse(Duration d) {
+        ticks.addAndGet(d.toNanos());
+        clock.advance(d);
+    }
+
+    /** A reboot: the process's nanosecond counter starts again from an unrelated value. */
+    void reboot() {
+        ticks.set(123_456_789L);
     }
 
     @Test
@@ -40,16 +61,16 @@ class LoginThrottlingTest {
                 assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));
                 assertThat(e.consecutiveFailures()).isEqualTo(5);
             });
-            clock.advance(Duration.ofMillis(400));
+            elapse(Duration.ofMillis(400));
             assertThatThrownBy(() -> device.login(WRONG)).isInstanceOfSatisfying(LoginThrottledException.class,
                     e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(600)));
             assertThat(device.status().loginRetryAfter()).contains(Duration.ofMillis(600));
-            clock.advance(Duration.ofMillis(600));
+            elapse(Duration.ofMillis(600));
             assertThatThrownBy(() -> device.login(WRONG)).isInstanceOfSatisfying(WrongPasswordException.class,
                     e -> assertThat(e.nextAttemptDelay()).isEqualTo(Duration.ofSeconds(2)));
-            clock.advance(Duration.ofMillis(1999));
+            elapse(Duration.ofMillis(1999));
             assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(LoginThrottledException.class);
-            clock.advance(Duration.ofMillis(1));
+            elapse(Duration.ofMillis(1));
             assertThatThrownBy(() -> device.login(WRONG)).isInstanceOfSatisfying(WrongPasswordException.class,
                     e -> assertThat(e.nextAttemptDelay()).isEqualTo(Duration.ofSeconds(4)));
             assertThat(device.status().consecutiveFailedLogins()).isEqualTo(7);
@@ -78,7 +99,7 @@ class LoginThrottlingTest {
                 assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(WrongPasswordException.class);
             }
             assertThatThrownBy(() -> device.login(password)).isInstanceOf(LoginThrottledException.class);
-            clock.advance(Duration.ofSeconds(1));
+            elapse(Duration.ofSeconds(1));
             device.login(password);
         }
     }
@@ -90,7 +111,7 @@ class LoginThrottlingTest {
             password = device.takeInitialPassword().orElseThrow();
             for (int i = 0; i < 6; i++) {
                 assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(WrongPasswordException.class);
-                clock.advance(Duration.ofMinutes(1));
+                elapse(Duration.ofMinutes(1));
             }
             assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(WrongPasswordException.class);
         }
@@ -118,14 +139,14 @@ class LoginThrottlingTest {
         try (DeviceSecurity device = builder().build()) {
             for (int i = 1; i < 100; i++) {
                 assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(WrongPasswordException.class);
-                clock.advance(Duration.ofHours(1));
+                elapse(Duration.ofHours(1));
             }
             assertThatThrownBy(() -> device.login(WRONG)).isInstanceOfSatisfying(LoginLockedException.class,
                     e -> assertThat(e.consecutiveFailures()).isEqualTo(100));
             assertThat(device.status().loginLocked()).isTrue();
         }
         try (DeviceSecurity device = builder().build()) {
-            clock.advance(Duration.ofDays(3650));
+            elapse(Duration.ofDays(3650));
             assertThat(device.status().loginLocked()).isTrue();
             assertThat(device.status().toText()).contains("LOCKED");
             assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(LoginLockedException.class);
@@ -160,6 +181,149 @@ class LoginThrottlingTest {
             assertThat(device.status().consecutiveFailedLogins()).isEqualTo(1);
             device.login(password);
             assertThat(device.status().consecutiveFailedLogins()).isZero();
+        }
+    }
+
+    // ---- 9.5: waits an attacker cannot clock away; unlock on physical presence keeps the owner's data
+
+    /** Five failures: the next attempt must wait 1 s. */
+    void failFiveTimes(DeviceSecurity device) {
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(WrongPasswordException.class);
+        }
+    }
+
+    @Test
+    void login_wallClockMovedForward_doesNotShortenWait() throws Exception {
+        try (DeviceSecurity device = builder().build()) {
+            char[] password = device.takeInitialPassword().orElseThrow();
+            failFiveTimes(device);
+            clock.advance(Duration.ofDays(1)); // NTP step or a settable RTC moved forward; no time has passed
+            assertThatThrownBy(() -> device.login(password)).isInstanceOfSatisfying(LoginThrottledException.class,
+                    e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1)));
+            assertThat(device.status().loginRetryAfter()).contains(Duration.ofSeconds(1));
+            ticks.addAndGet(Duration.ofSeconds(1).toNanos());
+            device.login(password);
+        }
+    }
+
+    @Test
+    void login_wallClockMovedBack_doesNotLengthenWait() throws Exception {
+        try (DeviceSecurity device = builder().build()) {
+            failFiveTimes(device);
+            ticks.addAndGet(Duration.ofMillis(400).toNanos());
+            clock.advance(Duration.ofHours(-5));
+            assertThatThrownBy(() -> device.login(WRONG)).isInstanceOfSatisfying(LoginThrottledException.class,
+                    e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(600)));
+            clock.advance(Duration.ofDays(-400));
+            ticks.addAndGet(Duration.ofMillis(600).toNanos());
+            assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(WrongPasswordException.class);
+        }
+    }
+
+    @Test
+    void login_wallClockJumpsAcrossRestart_persistedRemainderStillApplies() throws Exception {
+        LoginThrottle slow = LoginThrottle.builder().freeFailures(0).initialDelay(Duration.ofMinutes(15)).build();
+        try (DeviceSecurity device = builder().loginThrottle(slow).build()) {
+            assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(WrongPasswordException.class);
+            ticks.addAndGet(Duration.ofMinutes(10).toNanos());
+            assertThatThrownBy(() -> device.login(WRONG)).isInstanceOfSatisfying(LoginThrottledException.class,
+                    e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofMinutes(5)));
+        }
+        reboot();
+        clock.advance(Duration.ofDays(30)); // the RTC came back wrong, or an attacker set it
+        try (DeviceSecurity device = builder().loginThrottle(slow).build()) {
+            assertThat(device.status().loginRetryAfter()).as("restarts from the persisted remainder")
+                    .contains(Duration.ofMinutes(5));
+            assertThatThrownBy(() -> device.login(WRONG)).isInstanceOfSatisfying(LoginThrottledException.class,
+                    e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofMinutes(5)));
+            ticks.addAndGet(Duration.ofMinutes(5).toNanos());
+            assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(WrongPasswordException.class);
+        }
+    }
+
+    @Test
+    void login_restartDuringWait_neverShortensIt() throws Exception {
+        try (DeviceSecurity device = builder().build()) {
+            failFiveTimes(device);
+            ticks.addAndGet(Duration.ofMillis(300).toNanos());
+        }
+        reboot();
+        try (DeviceSecurity device = builder().build()) {
+            assertThatThrownBy(() -> device.login(WRONG)).isInstanceOfSatisfying(LoginThrottledException.class,
+                    e -> assertThat(e.retryAfter()).isBetween(Duration.ofMillis(700), Duration.ofSeconds(1)));
+        }
+    }
+
+    @Test
+    void login_hammeringDuringWait_persistsTheRemainderOnlyNowAndThen() throws Exception {
+        LoginThrottle slow = LoginThrottle.builder().freeFailures(0).initialDelay(Duration.ofMinutes(15)).build();
+        try (DeviceSecurity device = builder().loginThrottle(slow).build()) {
+            assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(WrongPasswordException.class);
+            long writes = 0;
+            byte[] last = device.keystore().secret(DeviceSecurity.LOGIN_STATE).orElseThrow();
+            for (int i = 0; i < 1000; i++) {
+                ticks.addAndGet(Duration.ofMillis(100).toNanos());
+                assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(LoginThrottledException.class);
+                byte[] now = device.keystore().secret(DeviceSecurity.LOGIN_STATE).orElseThrow();
+                if (!java.util.Arrays.equals(now, last)) {
+                    writes++;
+                    last = now;
+                }
+            }
+            assertThat(writes).as("100 s of refused attempts every 100 ms").isBetween(1L, 2L);
+        }
+    }
+
+    @Test
+    void unlockLoginAfterPhysicalPresence_lockedDevice_keepsPasswordAndPersonalData() throws Exception {
+        SecurityEvents events = SecurityEvents.builder().clock(clock).build();
+        char[] password;
+        try (DeviceSecurity device = builder().securityEvents(events).purposes(LOCATION).build()) {
+            password = device.takeInitialPassword().orElseThrow();
+            device.consents().grant("location");
+            device.personalData().put("profile", "Alice, kitchen".getBytes(StandardCharsets.UTF_8));
+            for (int i = 1; i < 100; i++) {
+                assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(WrongPasswordException.class);
+                elapse(Duration.ofHours(1));
+            }
+            assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(LoginLockedException.class);
+        }
+        reboot();
+        try (DeviceSecurity device = builder().securityEvents(events).purposes(LOCATION).build()) {
+            assertThatThrownBy(() -> device.login(password)).isInstanceOf(LoginLockedException.class);
+            String id = device.deviceId();
+            device.unlockLoginAfterPhysicalPresence();
+            assertThat(device.status().loginLocked()).isFalse();
+            assertThat(device.status().consecutiveFailedLogins()).isZero();
+            device.login(password);
+            assertThat(device.deviceId()).isEqualTo(id);
+            assertThat(device.personalData().get("profile")).hasValueSatisfying(
+                    v -> assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("Alice, kitchen"));
+            assertThat(device.consents().state("location")).isEqualTo(ConsentState.GRANTED);
+            assertThat(events.recentEvents()).anySatisfy(e -> {
+                assertThat(e.type()).isEqualTo(SecurityEvent.Type.OTHER);
+                assertThat(e.attributes()).containsEntry("detail", "login unlocked on physical presence")
+                        .containsEntry("previousConsecutiveFailures", "100");
+            });
+        }
+        try (DeviceSecurity device = builder().purposes(LOCATION).build()) {
+            assertThat(device.status().loginLocked()).as("the unlock is durable").isFalse();
+            device.login(password);
+        }
+    }
+
+    @Test
+    void login_stateStoredByOlderVersion_resumesWithTheFullWait() throws Exception {
+        try (DeviceSecurity device = builder().build()) {
+            byte[] format1 = java.nio.ByteBuffer.allocate(13).put((byte) 1).putInt(6)
+                    .putLong(clock.instant().minus(Duration.ofDays(1)).toEpochMilli()).array();
+            device.keystore().putSecret(DeviceSecurity.LOGIN_STATE, format1);
+        }
+        try (DeviceSecurity device = builder().build()) {
+            assertThat(device.status().consecutiveFailedLogins()).isEqualTo(6);
+            assertThatThrownBy(() -> device.login(WRONG)).isInstanceOfSatisfying(LoginThrottledException.class,
+                    e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(2)));
         }
     }
 

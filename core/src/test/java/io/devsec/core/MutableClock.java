@@ -27,6 +27,15 @@ public final class MutableClock extends Clock {
         now = instant;
     }
 
+    /**
+     * This clock's time as a nanosecond count, for {@code DeviceSecurity.Builder.ticker} in tests where
+     * moving this clock stands for time passing (the login throttle ignores the wall clock otherwise).
+     */
+    public long nanos() {
+        Instant n = now;
+        return n.getEpochSecond() * 1_000_000_000L + n.getNano();
+    }
+
     @Override
     public ZoneId getZone() {
         return ZoneOffset.UTC;

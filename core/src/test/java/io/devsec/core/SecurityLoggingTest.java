@@ -35,7 +35,7 @@ class SecurityLoggingTest {
             Path record = dir.resolve("record.json");
             ProvisioningRecord.of("SN-77", label.toCharArray()).write(record);
             try (DeviceSecurity device = DeviceSecurity.builder().dataFolder(dir.resolve("data")).productName("Acme Hub")
-                    .provisioningRecord(record).clock(clock)
+                    .provisioningRecord(record).clock(clock).ticker(clock::nanos)
                     .loginThrottle(LoginThrottle.builder().freeFailures(2).maxFailures(4).build()).build()) {
                 deviceId = device.deviceId();
                 device.login(label.toCharArray());
