@@ -1354,7 +1354,7 @@ public final class DeviceSecurity implements Closeable {
             return this;
         }
 
-        /** The clock for throttle waits and certificate validity; default {@link Clock#systemUTC()}. */
+        /** The wall clock for certificate validity and event times (login throttle waits never use it); default {@link Clock#systemUTC()}. */
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;

@@ -6,10 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Paths;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
@@ -24,7 +30,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * What of DevSec is exposed on this device (provision 4.6): the enabled features, the outbound
@@ -278,7 +283,10 @@ public final class AttackSurfaceReport {
         }
 
         /**
-         * Reads the data folder, the process's sockets and user, and assembles the report.
+         * Reads the data folder, the process's sockets and user, and assembles the report. Safe while other
+         * threads or processes write in the data folder: a file removed or renamed away while the folder is
+         * read is left out (a file created meanwhile may or may not appear); the report is not an atomic
+         * snapshot of the folder.
          *
          * @throws IllegalArgumentException when the data folder is missing or not a folder
          * @throws IOException when the data folder cannot be listed
@@ -294,14 +302,8 @@ public final class AttackSurfaceReport {
                 throw new IllegalArgumentException("clock must not be null");
             }
             List<String> warnings = new ArrayList<>();
-            List<FileEntry> files = new ArrayList<>();
             Path root = dataFolder.toAbsolutePath().normalize();
-            files.add(entry(root, root));
-            try (Stream<Path> s = Files.walk(root)) {
-                s.filter(p -> !p.equals(root)).sorted().forEach(p -> files.add(entry(root, p)));
-            } catch (java.io.UncheckedIOException e) {
-                throw e.getCause();
-            }
+            List<FileEntry> files = listDataFolder(root);
             for (FileEntry f : files) {
                 if (f.loose()) {
                     warnings.add((f.directory() ? "Folder " : "File ") + f.path() + " grants group/others access ("
@@ -328,19 +330,71 @@ public final class AttackSurfaceReport {
             return new AttackSurfaceReport(clock.instant(), root, features, endpoints, files, sockets, uid, warnings);
         }
 
-        private static FileEntry entry(Path root, Path p) {
+        /**
+         * Every file and folder under {@code root}, root first, then sorted by path, symbolic links not
+         * followed. Other parts of the device write while a report is built (a keystore write renames its
+         * temporary file away, an outbox deletes sent messages): an entry that vanishes between listing and
+         * reading its attributes, or a folder removed before it is listed, is left out rather than failing
+         * the report. Each entry's kind, size and permissions come from one read of its attributes.
+         */
+        private static List<FileEntry> listDataFolder(Path root) throws IOException {
+            boolean posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
+            Optional<FileEntry> top = entry(root, root, posix);
+            if (!top.isPresent()) {
+                throw new NoSuchFileException(root.toString(), null, "the data folder vanished");
+            }
+            List<FileEntry> below = new ArrayList<>();
+            walk(root, root, posix, below);
+            below.sort((a, b) -> root.resolve(a.path()).compareTo(root.resolve(b.path())));
+            List<FileEntry> files = new ArrayList<>(below.size() + 1);
+            files.add(top.get());
+            files.addAll(below);
+            return files;
+        }
+
+        private static void walk(Path root, Path folder, boolean posix, List<FileEntry> out) throws IOException {
+            List<Path> children = new ArrayList<>();
+            try (DirectoryStream<Path> listing = Files.newDirectoryStream(folder)) {
+                for (Path child : listing) {
+                    children.add(child);
+                }
+            } catch (NoSuchFileException | NotDirectoryException e) {
+                if (folder.equals(root)) {
+                    throw e;
+                }
+                return; // removed (or replaced by a file) since its parent was listed
+            } catch (DirectoryIteratorException e) {
+                if (folder.equals(root) || !(e.getCause() instanceof NoSuchFileException)) {
+                    throw e.getCause();
+                }
+                return;
+            }
+            for (Path child : children) {
+                Optional<FileEntry> e = entry(root, child, posix);
+                if (e.isPresent()) {
+                    out.add(e.get());
+                    if (e.get().directory()) {
+                        walk(root, child, posix, out);
+                    }
+                }
+            }
+        }
+
+        /** The entry of {@code p}; empty when it no longer exists. */
+        private static Optional<FileEntry> entry(Path root, Path p, boolean posix) throws IOException {
             String rel = root.equals(p) ? "." : root.relativize(p).toString().replace('\\', '/');
             try {
-                boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-                long size = dir ? 0 : Files.size(p);
-                Optional<String> perms = Optional.empty();
-                if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                    Set<PosixFilePermission> set = EnumSet.copyOf(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
-                    perms = Optional.of(PosixFilePermissions.toString(set));
+                if (posix) {
+                    PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    Set<PosixFilePermission> set = a.permissions().isEmpty()
+                            ? EnumSet.noneOf(PosixFilePermission.class) : EnumSet.copyOf(a.permissions());
+                    return Optional.of(new FileEntry(rel, a.isDirectory(), a.isDirectory() ? 0 : a.size(),
+                            Optional.of(PosixFilePermissions.toString(set))));
                 }
-                return new FileEntry(rel, dir, size, perms);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                return Optional.of(new FileEntry(rel, a.isDirectory(), a.isDirectory() ? 0 : a.size(), Optional.<String>empty()));
+            } catch (NoSuchFileException e) {
+                return Optional.empty(); // removed between listing and reading: not part of the data folder any more
             }
         }
 

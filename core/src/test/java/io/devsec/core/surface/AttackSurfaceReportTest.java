@@ -102,4 +102,61 @@ class AttackSurfaceReportTest {
         assertThatThrownBy(() -> AttackSurfaceReport.builder().dataFolder(dir.resolve("absent")).build())
                 .hasMessageContaining("not a folder");
     }
+
+    /**
+     * Issue 11 section 5: a report walked the data folder while a keystore write renamed its temporary file
+     * away, and failed with NoSuchFileException. Writers replace files (temporary file + rename, as the
+     * keystore does) and create and remove a sub-folder while reporters build reports, for a few seconds.
+     */
+    @Test
+    void build_whileOtherThreadsReplaceAndRemoveFiles_neverFails() throws Exception {
+        Path data = ownerOnlyData();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicLong reports = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.CountDownLatch failed = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            int writer = w;
+            threads.add(new Thread(() -> {
+                byte[] content = new byte[64];
+                Path spool = data.resolve("spool-" + writer);
+                try {
+                    for (long i = 0; !stop.get(); i++) {
+                        AtomicFiles.write(data.resolve("device.keystore"), content);
+                        AtomicFiles.createOwnerOnlyDirectories(spool);
+                        Path f = spool.resolve("m-" + i);
+                        AtomicFiles.write(f, content);
+                        Files.delete(f);
+                        Files.delete(spool);
+                    }
+                } catch (Throwable t) {
+                    failures.add(new AssertionError("writer failed", t));
+                    failed.countDown();
+                }
+            }));
+        }
+        for (int r = 0; r < 2; r++) {
+            threads.add(new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        AttackSurfaceReport report = AttackSurfaceReport.builder().dataFolder(data).clock(CLOCK).build();
+                        assertThat(report.files()).extracting(AttackSurfaceReport.FileEntry::path).contains(".", "device.keystore");
+                        reports.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                    failed.countDown();
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        failed.await(3, java.util.concurrent.TimeUnit.SECONDS); // the first failure, or 3 s of reports without one
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        assertThat(failures).as("reports built: " + reports.get()).isEmpty();
+        assertThat(reports.get()).isPositive();
+    }
 }
