@@ -1379,7 +1379,9 @@ public final class DeviceSecurity implements Closeable {
          * @throws IllegalArgumentException naming the missing or invalid field
          * @throws KeystoreException when the keystore cannot be opened (wrong master key, corrupt, in use,
          *     loose permissions) or the stored identity is incomplete
-         * @throws InvalidProvisioningRecordException when the provisioning record is refused
+         * @throws InvalidProvisioningRecordException when the provisioning record cannot be parsed (a
+         *     well-formed record with a weak password or an exposed file is refused without an exception:
+         *     see {@link #provisioningRecord} and {@link DeviceSecurity#provisioningRefusal()})
          * @throws IOException when files cannot be read or written, or a configured provisioning record is
          *     absent on the first start
          */

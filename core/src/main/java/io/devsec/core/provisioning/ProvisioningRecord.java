@@ -163,8 +163,9 @@ public final class ProvisioningRecord implements Destroyable {
     /**
      * Reads and parses a record file the way a device does on its first start: only when nobody but the
      * device's user can have read or written it. Where the file system has POSIX permissions the file must
-     * be a regular file (not a symbolic link) owned by {@code deviceUser}, with no read or write permission
-     * for group or others, and must be the same file (same file key) after it was read; on other file
+     * be a regular file (not a symbolic link, opened without following one) owned by {@code deviceUser},
+     * with no read or write permission for group or others, before and after it is read, and still the
+     * same file (same file key, where the file system has them) after it was read; on other file
      * systems (FAT, Windows) there is nothing to check and this reads as {@link #read(Path)} does.
      *
      * @param file the record file
@@ -186,7 +187,7 @@ public final class ProvisioningRecord implements Destroyable {
         checkOwnerOnly(file, before, deviceUser);
         ProvisioningRecord record = read(file, LinkOption.NOFOLLOW_LINKS);
         PosixFileAttributes after = view.readAttributes();
-        if (before.fileKey() == null || !before.fileKey().equals(after.fileKey())) {
+        if (before.fileKey() != null && !before.fileKey().equals(after.fileKey())) {
             record.destroy();
             throw new InvalidProvisioningRecordException(Problem.INSECURE_FILE,
                     "record file " + file + " was replaced while it was read");
