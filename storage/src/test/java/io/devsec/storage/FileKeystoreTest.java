@@ -335,12 +335,12 @@ class FileKeystoreTest {
     void newerFormatVersion_throwsUnsupportedFormatVersionException_withVersions() throws Exception {
         open().close();
         byte[] data = Files.readAllBytes(ksFile());
-        data[9] = 2;
+        data[9] = 3;
         Files.write(ksFile(), data);
         assertThatThrownBy(this::open).isInstanceOfSatisfying(UnsupportedFormatVersionException.class, e -> {
-            assertThat(e.foundVersion()).hasValue(2);
-            assertThat(e.supportedVersion()).hasValue(1);
-        }).hasMessageContaining("version 2");
+            assertThat(e.foundVersion()).hasValue(3);
+            assertThat(e.supportedVersion()).hasValue(2);
+        }).hasMessageContaining("version 3");
         assertThat(Files.readAllBytes(ksFile())).isEqualTo(data);
     }
 
