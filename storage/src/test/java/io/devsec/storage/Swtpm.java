@@ -28,8 +28,9 @@ public final class Swtpm implements AutoCloseable {
             SoftHsm.skipOrFail("swtpm or tpm2-tools is not installed: apt-get install -y swtpm swtpm-tools tpm2-tools");
         }
         java.nio.file.Files.createDirectories(stateDir);
-        int server = freePort();
-        int ctrl = freePort();
+        // The swtpm TCTI of tpm2-tools reaches the control channel on the server port + 1.
+        int server = freePortPair();
+        int ctrl = server + 1;
         Process p = new ProcessBuilder("swtpm", "socket", "--tpm2", "--server", "type=tcp,port=" + server + ",bindaddr=127.0.0.1",
                 "--ctrl", "type=tcp,port=" + ctrl + ",bindaddr=127.0.0.1", "--tpmstate", "dir=" + stateDir,
                 "--flags", "not-need-init,startup-clear")
@@ -57,6 +58,24 @@ public final class Swtpm implements AutoCloseable {
         return Tpm2Settings.builder(index).tcti(tcti()).build();
     }
 
+    /**
+     * Flushes sessions that a killed tool left in the TPM: a tpm2-tools run whose parent JVM was killed dies of
+     * SIGPIPE before it flushes its session, and swtpm has no resource manager to do it (the kernel's
+     * /dev/tpmrm0 does on a device). Without this, the TPM runs out of session slots (TPM_RC_SESSION_MEMORY).
+     */
+    public void flushSessions() throws Exception {
+        for (String flag : new String[] {"--loaded-session", "--saved-session", "--transient-object"}) {
+            ProcessBuilder pb = new ProcessBuilder("tpm2_flushcontext", flag).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("TPM2TOOLS_TCTI", tcti());
+            Process p = pb.start();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("tpm2_flushcontext hung");
+            }
+        }
+    }
+
     private static boolean accepts(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -66,10 +85,21 @@ public final class Swtpm implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+    private static int freePortPair() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket a = new ServerSocket(0)) {
+                int p = a.getLocalPort();
+                if (p >= 65535) {
+                    continue;
+                }
+                try (ServerSocket b = new ServerSocket(p + 1)) {
+                    return p;
+                } catch (IOException taken) {
+                    // try another pair
+                }
+            }
         }
+        throw new IOException("no two adjacent free loopback ports");
     }
 
     @Override
