@@ -1146,6 +1146,7 @@ public final class DeviceSecurity implements Closeable {
         private Clock clock = Clock.systemUTC();
         private SecureRandom secureRandom;
         private KeystoreOptions keystoreOptions = KeystoreOptions.DEFAULT;
+        private io.devsec.storage.RollbackProtection rollbackProtection;
         private Verifier verifier = PasswordHasher::matches;
         private SecurityEvents events;
         private AnomalySettings anomalySettings = AnomalySettings.DEFAULT;
@@ -1295,6 +1296,22 @@ public final class DeviceSecurity implements Closeable {
             return this;
         }
 
+        /**
+         * Detects a restored older copy of the keystore file (which would reset failed-login counts, the update
+         * rollback floor and the trusted update root) with a counter in a PKCS#11 token or a TPM 2.0 NV counter;
+         * {@link #build()} then fails with {@link io.devsec.storage.KeystoreRollbackException} and a CRITICAL
+         * {@link SecurityEvent.Type#ROLLBACK_ATTEMPT} event on {@link #securityEvents} (when one is set). Without
+         * it, such a copy is not detected, and {@link DeviceSecurity#status()} says so. Overrides the one in
+         * {@link #keystoreOptions}.
+         *
+         * @param rollbackProtection the counter, for example {@code RollbackProtection.tpm2NvCounter(...)}
+         * @return this builder
+         */
+        public Builder rollbackProtection(io.devsec.storage.RollbackProtection rollbackProtection) {
+            this.rollbackProtection = rollbackProtection;
+            return this;
+        }
+
         /** Keystore options; default {@link KeystoreOptions#DEFAULT} (owner-only files required). */
         public Builder keystoreOptions(KeystoreOptions keystoreOptions) {
             this.keystoreOptions = keystoreOptions;
@@ -1350,7 +1367,22 @@ public final class DeviceSecurity implements Closeable {
             AtomicFiles.createOwnerOnlyDirectories(dataFolder);
             MasterKeySource source = masterKeySource != null ? masterKeySource
                     : MasterKeySource.deviceSecretFile(dataFolder.resolve(DEVICE_SECRET_FILE));
-            Keystore keystore = Keystore.open(dataFolder.resolve(KEYSTORE_FILE), source, keystoreOptions);
+            if (rollbackProtection != null) {
+                keystoreOptions = keystoreOptions.toBuilder().rollbackProtection(rollbackProtection).build();
+            }
+            Keystore keystore;
+            try {
+                keystore = Keystore.open(dataFolder.resolve(KEYSTORE_FILE), source, keystoreOptions);
+            } catch (io.devsec.storage.KeystoreRollbackException e) {
+                LOG.error("Refused an older copy of the keystore: {}", e.getMessage());
+                if (events != null) {
+                    events.publish(SecurityEvent.builder(SecurityEvent.Type.ROLLBACK_ATTEMPT, SecurityEvent.Source.CORE)
+                            .time(clock.instant()).attribute("item", "keystore")
+                            .attribute("fileVersion", Long.toString(e.fileVersion()))
+                            .attribute("protectedVersion", Long.toString(e.protectedVersion())).build());
+                }
+                throw e;
+            }
             DeviceSecurity device = new DeviceSecurity(this, keystore);
             boolean ok = false;
             try {
