@@ -459,8 +459,9 @@ public final class DeviceSecurity implements Closeable {
     }
 
     /**
-     * The update module's anti-rollback floor: a keystore monotonic counter, which the keystore refuses to
-     * lower and a factory reset keeps.
+     * The update module's anti-rollback floor: a keystore counter, which the keystore refuses to lower and a
+     * factory reset keeps. It only goes up within one keystore file: a restored older copy of the file brings
+     * an older floor back unless {@link Builder#rollbackProtection} is set.
      */
     public RollbackCounter rollbackCounter() {
         ensureOpen();
@@ -955,7 +956,7 @@ public final class DeviceSecurity implements Closeable {
      * Factory reset: first {@linkplain #wipePersonalData() wipes the personal data} (consents, personal data
      * store, held telemetry, MQTT outboxes; the MQTT clients made here are closed), then deletes every
      * keystore entry except the identity and firmware trust (trusted update root, installed metadata, and
-     * monotonic counters, which
+     * counters, which
      * cannot be deleted and protect against rollback), clears the login failures and lock, and sets a new
      * random password that is returned once (never a shared or fixed value). With
      * {@link IdentityRotation#ROTATE} it also replaces the identity: new key pair, device id, CSR and

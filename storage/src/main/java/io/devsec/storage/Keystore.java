@@ -151,7 +151,7 @@ public interface Keystore extends Closeable {
 
     /**
      * Applies several changes in one durable write: all of them or none survive a crash.
-     * Counters advanced in the batch obey the same monotonic rule.
+     * Counters advanced in the batch obey the same never-lower rule.
      */
     void batch(Batch changes) throws IOException, KeystoreException;
 

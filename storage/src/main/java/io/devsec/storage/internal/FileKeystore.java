@@ -923,7 +923,7 @@ public final class FileKeystore implements Keystore {
         private void refuseCounterOverwrite(String name) throws CounterRollbackException {
             Entry old = state.get(name);
             if (old != null && old.type == TYPE_COUNTER) {
-                throw new CounterRollbackException("The entry '" + name + "' is a monotonic counter; it cannot be "
+                throw new CounterRollbackException("The entry '" + name + "' is a counter; it cannot be "
                         + "replaced or deleted.");
             }
         }
