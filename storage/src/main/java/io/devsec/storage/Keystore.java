@@ -67,6 +67,8 @@ public interface Keystore extends Closeable {
      * @throws IOException when the file cannot be read or written
      *
      * <p>In every failure case the keystore file is left exactly as it was: never repaired, never replaced.
+     * One exception: when an existing keystore is first bound to a rollback counter and the counter fails
+     * after the first write, the file stays bound (version 0) and the next open completes the binding.
      */
     static Keystore open(Path file, MasterKeySource masterKey) throws IOException, KeystoreException {
         return open(file, masterKey, KeystoreOptions.DEFAULT);

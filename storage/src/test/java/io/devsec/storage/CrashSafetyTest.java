@@ -87,8 +87,12 @@ class CrashSafetyTest {
             long acked = lastCompleteAck(out);
             assertThat(acked).as("kill %d: the child acknowledged writes", i).isGreaterThan(lastAcked);
             killedMidRun++;
+            long counterBefore = options.rollbackProtection().isPresent() ? options.rollbackProtection().get().read() : 0;
             try (Keystore ks = Keystore.open(file, MasterKeySource.deviceSecretFile(secret), options)) {
                 if (options.rollbackProtection().isPresent()) {
+                    if (counterBefore == ks.version() - 1) {
+                        inWindow++;
+                    }
                     assertThat(options.rollbackProtection().get().read()).as("kill %d: counter caught up", i)
                             .isEqualTo(ks.version());
                 }

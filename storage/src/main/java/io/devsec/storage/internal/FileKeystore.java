@@ -265,6 +265,7 @@ public final class FileKeystore implements Keystore {
         FileChannel channel = null;
         FileLock lock = null;
         byte[] dataKey = null;
+        FileKeystore ks = null;
         boolean ok = false;
         try {
             channel = FileChannel.open(lockPath, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
@@ -280,7 +281,6 @@ public final class FileKeystore implements Keystore {
             }
             Permissions.checkFile(lockPath, "keystore lock file", options);
             AtomicFiles.deleteStaleTemporaryFiles(abs);
-            FileKeystore ks;
             if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
                 if (!Files.isRegularFile(abs, LinkOption.NOFOLLOW_LINKS)) {
                     throw new NotAKeystoreException("The keystore path " + abs + " is not a regular file.");
@@ -345,6 +345,13 @@ public final class FileKeystore implements Keystore {
             if (!ok) {
                 if (dataKey != null) {
                     Arrays.fill(dataKey, (byte) 0);
+                }
+                if (ks != null) {
+                    Arrays.fill(ks.macKey, (byte) 0);
+                    Snapshot s = ks.snap;
+                    if (s != null) {
+                        s.key.gcm.destroy();
+                    }
                 }
                 if (lock != null) {
                     try {
