@@ -465,13 +465,6 @@ class FileKeystoreTest {
     }
 
     @Test
-    void foreignMasterKeySourceImplementation_throwsIllegalArgumentException() {
-        MasterKeySource custom = () -> MasterKeySource.Kind.PASSPHRASE;
-        assertThatThrownBy(() -> Keystore.open(ksFile(), custom)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("factory");
-    }
-
-    @Test
     void oversizedSecret_throwsIllegalArgumentException_andWritesNothing() throws Exception {
         try (Keystore ks = open()) {
             byte[] before = Files.readAllBytes(ksFile());

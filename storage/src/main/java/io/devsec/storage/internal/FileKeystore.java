@@ -246,10 +246,8 @@ public final class FileKeystore implements Keystore {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(masterKey, "masterKey");
         Objects.requireNonNull(options, "options");
-        if (!(masterKey instanceof MasterKeyBackend)) {
-            throw new IllegalArgumentException("masterKey must come from a MasterKeySource factory method.");
-        }
-        MasterKeyBackend backend = (MasterKeyBackend) masterKey;
+        MasterKeySource backend = masterKey;
+        Objects.requireNonNull(backend.kind(), "masterKey.kind()");
         Path abs = file.toAbsolutePath().normalize();
         Path dir = abs.getParent();
         if (dir == null || abs.getFileName() == null) {
@@ -480,8 +478,12 @@ public final class FileKeystore implements Keystore {
         return out;
     }
 
-    private static byte[] newHeader(MasterKeyBackend backend, byte[] params, byte[] dataKey, KeystoreOptions options)
+    private static byte[] newHeader(MasterKeySource backend, byte[] params, byte[] dataKey, KeystoreOptions options)
             throws IOException, KeystoreException {
+        if (params == null || params.length > MasterKeySource.MAX_PARAMETERS_LENGTH) {
+            throw new IllegalStateException(backend + " returned master-key parameters of more than "
+                    + MasterKeySource.MAX_PARAMETERS_LENGTH + " bytes (or null).");
+        }
         ByteArrayOutputStream aad = new ByteArrayOutputStream();
         aad.write(MAGIC, 0, MAGIC.length);
         writeU16(aad, FORMAT_VERSION);
@@ -490,8 +492,9 @@ public final class FileKeystore implements Keystore {
         aad.write(params, 0, params.length);
         byte[] aadBytes = aad.toByteArray();
         byte[] wrapped = backend.wrap(params, dataKey, aadBytes, options);
-        if (wrapped.length > MAX_WRAPPED) {
-            throw new IllegalStateException("wrapped key too long: " + wrapped.length);
+        if (wrapped == null || wrapped.length > MAX_WRAPPED) {
+            throw new IllegalStateException(backend + " returned a wrapped data key of more than " + MAX_WRAPPED
+                    + " bytes (or null).");
         }
         ByteArrayOutputStream h = new ByteArrayOutputStream();
         h.write(aadBytes, 0, aadBytes.length);
@@ -529,7 +532,7 @@ public final class FileKeystore implements Keystore {
     }
 
     /** Checks and decodes a whole keystore file; never allocates more than the bounds allow. */
-    static Parsed parse(byte[] data, MasterKeyBackend backend, KeystoreOptions options, Path file)
+    static Parsed parse(byte[] data, MasterKeySource backend, KeystoreOptions options, Path file)
             throws IOException, KeystoreException {
         String where = "The keystore " + file;
         if (data.length < MAGIC.length) {
@@ -581,6 +584,9 @@ public final class FileKeystore implements Keystore {
         boolean ok = false;
         byte[] macKey = null;
         try {
+            if (dataKey == null) {
+                throw new WrongMasterKeyException(where + ": the master key source returned no data key.");
+            }
             if (dataKey.length != 32) {
                 throw new CorruptKeystoreException(where + ": the data key has " + dataKey.length + " bytes.");
             }
@@ -737,6 +743,8 @@ public final class FileKeystore implements Keystore {
                 return 2;
             case PASSPHRASE:
                 return 3;
+            case CUSTOM:
+                return 4;
             default:
                 throw new IllegalArgumentException("kind " + kind);
         }
@@ -750,6 +758,8 @@ public final class FileKeystore implements Keystore {
                 return MasterKeySource.Kind.PKCS11_TOKEN;
             case 3:
                 return MasterKeySource.Kind.PASSPHRASE;
+            case 4:
+                return MasterKeySource.Kind.CUSTOM;
             default:
                 return null;
         }
