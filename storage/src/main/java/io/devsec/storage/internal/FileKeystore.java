@@ -1055,11 +1055,13 @@ public final class FileKeystore implements Keystore {
 
     @Override
     public long version() {
+        ensureOpen();
         return snap.version;
     }
 
     @Override
     public boolean rollbackProtected() {
+        ensureOpen();
         return snap.bound;
     }
 
