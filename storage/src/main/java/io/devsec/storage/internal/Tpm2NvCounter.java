@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * built from validated settings, the TCTI in the environment and a timeout. The TPM only increments
  * such a counter and no one can lower it; its first increment sets it to at least the highest value
  * any NV counter of this TPM ever had.
+ *
+ * <p>Limits: owner authorization is assumed empty. If the JVM is killed while a {@code tpm2_nvincrement}
+ * it started is still running and the keystore is reopened before that tool finishes, the counter can end
+ * one step ahead of the file and the open is refused as a rollback; after a power cut this cannot happen.
+ * Without a resource manager (swtpm in tests), a killed tool leaves its session in the TPM.
  */
 public final class Tpm2NvCounter implements RollbackProtection {
     private static final Logger LOG = LoggerFactory.getLogger(Tpm2NvCounter.class);
