@@ -67,6 +67,7 @@ final class ConformanceFactsCollector {
         }
         f.masterKeyKind(facade.keystore.masterKeyKind());
         f.keystorePermissionsEnforced(!facade.keystoreOptions.insecureAllowLoosePermissions());
+        f.keystoreRollbackDetected(facade.keystore.rollbackProtected());
         if (facade.keystoreOptions.insecureAllowLoosePermissions()) {
             f.insecureOption("KeystoreOptions.insecureAllowLoosePermissions");
         }

@@ -478,8 +478,9 @@ public final class DeviceSecurity implements Closeable {
     }
 
     /**
-     * The update module's anti-rollback floor: a keystore monotonic counter, which the keystore refuses to
-     * lower and a factory reset keeps.
+     * The update module's anti-rollback floor: a keystore counter, which the keystore refuses to lower and a
+     * factory reset keeps. It only goes up within one keystore file: a restored older copy of the file brings
+     * an older floor back unless {@link Builder#rollbackProtection} is set.
      */
     public RollbackCounter rollbackCounter() {
         ensureOpen();
@@ -1008,7 +1009,7 @@ public final class DeviceSecurity implements Closeable {
      * Factory reset: first {@linkplain #wipePersonalData() wipes the personal data} (consents, personal data
      * store, held telemetry, MQTT outboxes; the MQTT clients made here are closed), then deletes every
      * keystore entry except the identity and firmware trust (trusted update root, installed metadata, and
-     * monotonic counters, which
+     * counters, which
      * cannot be deleted and protect against rollback), clears the login failures and lock, and sets a new
      * random password that is returned once (never a shared or fixed value). With
      * {@link IdentityRotation#ROTATE} it also replaces the identity: new key pair, device id, CSR and
@@ -1199,6 +1200,7 @@ public final class DeviceSecurity implements Closeable {
         private Clock clock = Clock.systemUTC();
         private SecureRandom secureRandom;
         private KeystoreOptions keystoreOptions = KeystoreOptions.DEFAULT;
+        private io.devsec.storage.RollbackProtection rollbackProtection;
         private Verifier verifier = PasswordHasher::matches;
         private java.util.function.LongSupplier ticker = System::nanoTime;
         private SecurityEvents events;
@@ -1366,6 +1368,22 @@ public final class DeviceSecurity implements Closeable {
             return this;
         }
 
+        /**
+         * Detects a restored older copy of the keystore file (which would reset failed-login counts, the update
+         * rollback floor and the trusted update root) with a counter in a PKCS#11 token or a TPM 2.0 NV counter;
+         * {@link #build()} then fails with {@link io.devsec.storage.KeystoreRollbackException} and a CRITICAL
+         * {@link SecurityEvent.Type#ROLLBACK_ATTEMPT} event on {@link #securityEvents} (when one is set). Without
+         * it, such a copy is not detected, and {@link DeviceSecurity#status()} says so. Overrides the one in
+         * {@link #keystoreOptions}.
+         *
+         * @param rollbackProtection the counter, for example {@code RollbackProtection.tpm2NvCounter(...)}
+         * @return this builder
+         */
+        public Builder rollbackProtection(io.devsec.storage.RollbackProtection rollbackProtection) {
+            this.rollbackProtection = rollbackProtection;
+            return this;
+        }
+
         /** Keystore options; default {@link KeystoreOptions#DEFAULT} (owner-only files required). */
         public Builder keystoreOptions(KeystoreOptions keystoreOptions) {
             this.keystoreOptions = keystoreOptions;
@@ -1423,7 +1441,22 @@ public final class DeviceSecurity implements Closeable {
             AtomicFiles.createOwnerOnlyDirectories(dataFolder);
             MasterKeySource source = masterKeySource != null ? masterKeySource
                     : MasterKeySource.deviceSecretFile(dataFolder.resolve(DEVICE_SECRET_FILE));
-            Keystore keystore = Keystore.open(dataFolder.resolve(KEYSTORE_FILE), source, keystoreOptions);
+            if (rollbackProtection != null) {
+                keystoreOptions = keystoreOptions.toBuilder().rollbackProtection(rollbackProtection).build();
+            }
+            Keystore keystore;
+            try {
+                keystore = Keystore.open(dataFolder.resolve(KEYSTORE_FILE), source, keystoreOptions);
+            } catch (io.devsec.storage.KeystoreRollbackException e) {
+                LOG.error("Refused an older copy of the keystore: {}", e.getMessage());
+                if (events != null) {
+                    events.publish(SecurityEvent.builder(SecurityEvent.Type.ROLLBACK_ATTEMPT, SecurityEvent.Source.CORE)
+                            .time(clock.instant()).attribute("item", "keystore")
+                            .attribute("fileVersion", Long.toString(e.fileVersion()))
+                            .attribute("protectedVersion", Long.toString(e.protectedVersion())).build());
+                }
+                throw e;
+            }
             DeviceSecurity device = new DeviceSecurity(this, keystore);
             boolean ok = false;
             try {

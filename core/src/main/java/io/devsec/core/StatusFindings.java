@@ -64,9 +64,21 @@ final class StatusFindings {
         // keystore
         if (facade.keystore.masterKeyKind() == io.devsec.storage.MasterKeySource.Kind.PKCS11_TOKEN) {
             ok.add(new DeviceStatus.Finding(okLevel, "keystore", "Keystore encrypted under a key in a secure element"));
+        } else if (facade.keystore.masterKeyKind() == io.devsec.storage.MasterKeySource.Kind.DEVICE_SECRET_FILE) {
+            actions.add(new DeviceStatus.Finding(act, "keystore", "Keystore master key is the device secret file beside"
+                    + " it: anyone who can read the flash can decrypt the keystore; keep the master key in a secure"
+                    + " element or TPM through PKCS#11 (MasterKeySource.pkcs11(...))"));
         } else {
             ok.add(new DeviceStatus.Finding(okLevel, "keystore", "Keystore encrypted (master key: "
                     + facade.keystore.masterKeyKind() + "; a secure element via PKCS#11 protects it better)"));
+        }
+        if (facade.keystore.rollbackProtected()) {
+            ok.add(new DeviceStatus.Finding(okLevel, "keystore", "A restored older copy of the keystore is detected"
+                    + " (rollback counter in a token or TPM)"));
+        } else {
+            actions.add(new DeviceStatus.Finding(act, "keystore", "A restored older copy of the keystore is not"
+                    + " detected (it would reset failed-login counts and the update rollback floor): set"
+                    + " builder.rollbackProtection(RollbackProtection.pkcs11(...) or .tpm2NvCounter(...))"));
         }
         // updates
         if (facade.agents.isEmpty()) {

@@ -1,6 +1,6 @@
 package io.devsec.storage;
 
-/** A monotonic counter was asked to go down. */
+/** A keystore counter was asked to go down (counters only go up within one keystore file). */
 public final class CounterRollbackException extends KeystoreException {
     private static final long serialVersionUID = 1L;
 

@@ -11,10 +11,18 @@ import java.util.Set;
 
 /**
  * An encrypted, crash-safe store of a device's credentials and security-sensitive data:
- * private keys with their certificate chains, secret bytes and monotonic counters, each under a name.
+ * private keys with their certificate chains, secret bytes and counters that only go up, each under a name.
  *
- * <p>Every entry is sealed with AES-256-GCM under a data key that the {@link MasterKeySource}
- * protects; the entry name and the format version are bound as associated data. Every change is
+ * <p><b>Rollback.</b> The whole-file MAC proves the file authentic, not that it is the latest: without
+ * {@link KeystoreOptions.Builder#rollbackProtection rollback protection}, putting back an older copy of
+ * the file is <b>not detected</b>, and a counter only goes up within one file. With it, every write
+ * raises the file's {@link #version()} and a counter in a PKCS#11 token or a TPM, and opening an older
+ * copy fails with {@link KeystoreRollbackException}.
+ *
+ * <p>Every entry is sealed with AES-256-GCM (random 96-bit nonces) under an entry key derived with
+ * HKDF-SHA256 from a data key that the {@link MasterKeySource} protects and a random salt in the file;
+ * the entry key is replaced, and every entry re-sealed, before it has sealed 2^31 values, far below the
+ * 2^32 limit for random nonces. The entry name and the format version are bound as associated data. Every change is
  * durable when the method returns: the file is rewritten through a temporary file in the same
  * folder, fsynced, renamed over the old file, and the folder is fsynced. A crash at any instant
  * leaves the old or the new content, never a mix.
@@ -52,15 +60,31 @@ public interface Keystore extends Closeable {
      *     (see {@link KeystoreOptions.Builder#insecureAllowLoosePermissions(boolean)})
      * @throws KeystoreInUseException when another process, or another open {@code Keystore} in this
      *     JVM, holds it
+     * @throws KeystoreRollbackException when rollback protection is configured and the file is an older
+     *     copy than its counter records (or is not bound to a counter that is in use)
+     * @throws RollbackProtectionRequiredException when the file is bound to a rollback counter and
+     *     none is configured
      * @throws IOException when the file cannot be read or written
      *
      * <p>In every failure case the keystore file is left exactly as it was: never repaired, never replaced.
+     * One exception: when an existing keystore is first bound to a rollback counter and the counter fails
+     * after the first write, the file stays bound (version 0) and the next open completes the binding.
      */
     static Keystore open(Path file, MasterKeySource masterKey) throws IOException, KeystoreException {
         return open(file, masterKey, KeystoreOptions.DEFAULT);
     }
 
-    /** As {@link #open(Path, MasterKeySource)}, with options. */
+    /**
+     * As {@link #open(Path, MasterKeySource)}, with options (rollback protection, permissions). A file of
+     * format version 1 is read and rewritten in the current format.
+     *
+     * @param file the keystore file
+     * @param masterKey the master key source
+     * @param options the options
+     * @return the open keystore
+     * @throws IOException as {@link #open(Path, MasterKeySource)}
+     * @throws KeystoreException as {@link #open(Path, MasterKeySource)}
+     */
     static Keystore open(Path file, MasterKeySource masterKey, KeystoreOptions options)
             throws IOException, KeystoreException {
         return io.devsec.storage.internal.FileKeystore.open(file, masterKey, options);
@@ -74,6 +98,17 @@ public interface Keystore extends Closeable {
 
     /** The kind of master key that protects this keystore. */
     MasterKeySource.Kind masterKeyKind();
+
+    /**
+     * The file's version: raised by every durable write, and recorded in the rollback counter when
+     * there is one.
+     *
+     * @return the version of the last durable write
+     */
+    long version();
+
+    /** @return whether this keystore is bound to a {@link RollbackProtection} counter */
+    boolean rollbackProtected();
 
     /** The names of all entries, in no particular order; an unmodifiable snapshot. */
     Set<String> names();
@@ -97,17 +132,20 @@ public interface Keystore extends Closeable {
     /** A fresh copy of a secret, which the caller should wipe after use. */
     Optional<byte[]> secret(String name) throws KeystoreException;
 
-    /** The value of a monotonic counter; 0 when it was never set. */
+    /**
+     * The value of a counter; 0 when it was never set. It never goes down within this file; across a
+     * restored copy of the file only with rollback protection (see the class comment).
+     */
     long counter(String name) throws KeystoreException;
 
     /**
-     * Raises a monotonic counter to {@code value}.
+     * Raises a counter to {@code value} (never lowers it).
      *
      * @throws CounterRollbackException when {@code value} is lower than the stored value
      */
     void advanceCounter(String name, long value) throws IOException, KeystoreException;
 
-    /** Adds one to a monotonic counter and returns the new value. */
+    /** Adds one to a counter and returns the new value. */
     long incrementCounter(String name) throws IOException, KeystoreException;
 
     /** Removes an entry; returns whether there was one. Counters cannot be deleted. */
@@ -115,7 +153,7 @@ public interface Keystore extends Closeable {
 
     /**
      * Applies several changes in one durable write: all of them or none survive a crash.
-     * Counters advanced in the batch obey the same monotonic rule.
+     * Counters advanced in the batch obey the same never-lower rule.
      */
     void batch(Batch changes) throws IOException, KeystoreException;
 

@@ -1,5 +1,8 @@
 package io.devsec.storage;
 
+import java.util.Objects;
+import java.util.Optional;
+
 /**
  * Options for {@link Keystore#open(java.nio.file.Path, MasterKeySource, KeystoreOptions)}.
  *
@@ -15,9 +18,11 @@ public final class KeystoreOptions {
     public static final KeystoreOptions DEFAULT = builder().build();
 
     private final boolean insecureAllowLoosePermissions;
+    private final RollbackProtection rollbackProtection;
 
     private KeystoreOptions(Builder builder) {
         this.insecureAllowLoosePermissions = builder.insecureAllowLoosePermissions;
+        this.rollbackProtection = builder.rollbackProtection;
     }
 
     public static Builder builder() {
@@ -26,7 +31,18 @@ public final class KeystoreOptions {
 
     /** A builder starting from these options. */
     public Builder toBuilder() {
-        return new Builder().insecureAllowLoosePermissions(insecureAllowLoosePermissions);
+        return new Builder().insecureAllowLoosePermissions(insecureAllowLoosePermissions)
+                .rollbackProtection(rollbackProtection);
+    }
+
+    /**
+     * The storage that detects a restored older copy of the keystore file; empty when there is none,
+     * and then a restored copy is <b>not detected</b> (see {@link RollbackProtection}).
+     *
+     * @return the rollback protection, if any
+     */
+    public Optional<RollbackProtection> rollbackProtection() {
+        return Optional.ofNullable(rollbackProtection);
     }
 
     /**
@@ -39,25 +55,41 @@ public final class KeystoreOptions {
 
     @Override
     public String toString() {
-        return "KeystoreOptions{insecureAllowLoosePermissions=" + insecureAllowLoosePermissions + "}";
+        return "KeystoreOptions{insecureAllowLoosePermissions=" + insecureAllowLoosePermissions
+                + (rollbackProtection == null ? "" : ", rollbackProtection=" + rollbackProtection.description()) + "}";
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof KeystoreOptions
-                && ((KeystoreOptions) o).insecureAllowLoosePermissions == insecureAllowLoosePermissions;
+                && ((KeystoreOptions) o).insecureAllowLoosePermissions == insecureAllowLoosePermissions
+                && ((KeystoreOptions) o).rollbackProtection == rollbackProtection;
     }
 
     @Override
     public int hashCode() {
-        return Boolean.hashCode(insecureAllowLoosePermissions);
+        return Boolean.hashCode(insecureAllowLoosePermissions) * 31 + Objects.hashCode(rollbackProtection);
     }
 
     /** Builds {@link KeystoreOptions}. */
     public static final class Builder {
         private boolean insecureAllowLoosePermissions;
+        private RollbackProtection rollbackProtection;
 
         private Builder() {}
+
+        /**
+         * Detects a restored older copy of the keystore file with a counter the attacker cannot turn back
+         * (a PKCS#11 token or a TPM 2.0 NV counter). A keystore opened with it is bound to the counter and
+         * must always be opened with it ({@link RollbackProtectionRequiredException} otherwise).
+         *
+         * @param protection the counter, or null for none
+         * @return this builder
+         */
+        public Builder rollbackProtection(RollbackProtection protection) {
+            this.rollbackProtection = protection;
+            return this;
+        }
 
         /**
          * Accepts keystore files and folders that group or others can read or write.

@@ -1,11 +1,27 @@
 package io.devsec.storage;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 
 /**
  * Where a keystore's master key comes from. The master key protects the keystore's data key;
  * the choice is recorded in the keystore header, and opening with another kind fails with
  * {@link WrongMasterKeyException}.
+ *
+ * <p>This is an open interface: besides the three built-in sources below, an application can plug in
+ * its own (the AndroidKeyStore, a TPM key, a KMS) by implementing {@link #newParameters},
+ * {@link #wrap} and {@link #unwrap} and returning {@link Kind#CUSTOM}. The contract for an
+ * implementation:
+ * <ul>
+ *   <li>{@link #wrap} seals the 32-byte data key with authenticated encryption under a key that never
+ *       leaves the source, binding {@code aad} (the keystore header) to it; at most 256 bytes out.
+ *   <li>{@link #unwrap} verifies {@code aad} and throws {@link WrongMasterKeyException} when its key does
+ *       not open the data key (another device, another key); it never creates a key.
+ *   <li>Parameters are stored unencrypted in the header (at most 1024 bytes): salts, key aliases,
+ *       never secrets.
+ *   <li>Nothing secret is logged or put into an exception message.
+ * </ul>
  *
  * <ul>
  *   <li>{@link #deviceSecretFile(Path)}: a file of at least 32 random bytes, created owner-only on
@@ -21,10 +37,54 @@ public interface MasterKeySource {
     enum Kind {
         DEVICE_SECRET_FILE,
         PKCS11_TOKEN,
-        PASSPHRASE
+        PASSPHRASE,
+        /** A source of the application's own, such as the AndroidKeyStore or a TPM key. */
+        CUSTOM
     }
 
+    /** Largest parameter block {@link #newParameters} may return. */
+    int MAX_PARAMETERS_LENGTH = 1024;
+
+    /** @return the kind recorded in the keystore header; {@link Kind#CUSTOM} for an application's own source */
     Kind kind();
+
+    /**
+     * Fresh, non-secret parameters for a new keystore (salt, costs, key alias), stored in its header.
+     *
+     * @param random the keystore's randomness
+     * @return at most {@link #MAX_PARAMETERS_LENGTH} bytes, possibly empty
+     */
+    byte[] newParameters(SecureRandom random);
+
+    /**
+     * Seals the data key under the master key, creating the master key when this source can and it is absent.
+     *
+     * @param parameters the parameters from {@link #newParameters} (or from the header when re-sealing)
+     * @param dataKey the 32-byte data key; do not keep it
+     * @param aad the keystore header so far, to bind as associated data
+     * @param options the keystore options (file permission policy)
+     * @return the sealed data key, at most 256 bytes
+     * @throws IOException when the key store cannot be reached
+     * @throws KeystoreException when the source refuses (locked, weak key)
+     */
+    byte[] wrap(byte[] parameters, byte[] dataKey, byte[] aad, KeystoreOptions options)
+            throws IOException, KeystoreException;
+
+    /**
+     * Opens a sealed data key; never creates anything.
+     *
+     * @param parameters the parameters from the header
+     * @param wrapped the sealed data key from the header
+     * @param aad the keystore header so far, which must match the one bound by {@link #wrap}
+     * @param options the keystore options (file permission policy)
+     * @return the 32-byte data key
+     * @throws WrongMasterKeyException when this master key does not open it
+     * @throws CorruptKeystoreException when the parameters are malformed
+     * @throws IOException when the key store cannot be reached
+     * @throws KeystoreException when the source refuses for another reason
+     */
+    byte[] unwrap(byte[] parameters, byte[] wrapped, byte[] aad, KeystoreOptions options)
+            throws IOException, KeystoreException;
 
     /**
      * A device-unique secret file of 32 to 4096 random bytes, created (32 bytes from SecureRandom, mode

@@ -38,8 +38,10 @@ public final class Pkcs11Settings {
     private final Integer slotListIndex;
     private final char[] pin;
     private final String keyAlias;
+    private final boolean insecureAllowExtractableMasterKey;
 
     private Pkcs11Settings(Builder b) {
+        this.insecureAllowExtractableMasterKey = b.insecureAllowExtractableMasterKey;
         this.library = b.library;
         this.sunPkcs11Config = b.sunPkcs11Config;
         this.slot = b.slot;
@@ -73,6 +75,11 @@ public final class Pkcs11Settings {
     /** The alias of the AES-256 master key in the token. */
     public String keyAlias() {
         return keyAlias;
+    }
+
+    /** @return whether a master key that can leave the token is accepted (with a warning) instead of refused */
+    public boolean insecureAllowExtractableMasterKey() {
+        return insecureAllowExtractableMasterKey;
     }
 
     /**
@@ -117,6 +124,20 @@ public final class Pkcs11Settings {
         return s.append(", keyAlias=").append(keyAlias).append(", pin=<hidden>}").toString();
     }
 
+    /**
+     * Refuses a value that could inject lines into the SunPKCS11 configuration: control characters
+     * (newline), quotes, backslashes, braces and '='.
+     */
+    private static void checkConfigValue(String value, String field) {
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (Character.isISOControl(ch) || ch == '"' || ch == '{' || ch == '}' || ch == '=' || ch == '\\') {
+                throw new IllegalArgumentException(field + " contains a character that is not allowed in a PKCS#11 "
+                        + "configuration value (control character, quote, backslash, brace or '=').");
+            }
+        }
+    }
+
     /** Builds {@link Pkcs11Settings}; {@link #build()} validates and names the bad field. */
     public static final class Builder {
         private Path library;
@@ -125,8 +146,24 @@ public final class Pkcs11Settings {
         private Integer slotListIndex;
         private char[] pin;
         private String keyAlias = DEFAULT_KEY_ALIAS;
+        private boolean insecureAllowExtractableMasterKey;
 
         private Builder() {}
+
+        /**
+         * Accepts an existing master key that is extractable or not sensitive, which is otherwise refused
+         * with {@link WeakMasterKeyException} when the keystore is opened.
+         *
+         * <p><b>Warning:</b> such a key can be read or wrapped out of the token, and then decrypts the
+         * keystore anywhere. Only for migrating from a token that cannot make non-extractable keys.
+         *
+         * @param allow whether to accept it
+         * @return this builder
+         */
+        public Builder insecureAllowExtractableMasterKey(boolean allow) {
+            this.insecureAllowExtractableMasterKey = allow;
+            return this;
+        }
 
         /** The token's PKCS#11 library, an absolute path. */
         public Builder library(Path library) {
@@ -175,6 +212,15 @@ public final class Pkcs11Settings {
             }
             if (library != null && !library.isAbsolute()) {
                 throw new IllegalArgumentException("library must be an absolute path, got " + library + ".");
+            }
+            if (library != null) {
+                checkConfigValue(library.toString(), "library");
+            }
+            if (sunPkcs11Config != null) {
+                if (!sunPkcs11Config.isAbsolute()) {
+                    throw new IllegalArgumentException("sunPkcs11Config must be an absolute path.");
+                }
+                checkConfigValue(sunPkcs11Config.toString(), "sunPkcs11Config");
             }
             if (slot != null && slotListIndex != null) {
                 throw new IllegalArgumentException("Set slot or slotListIndex, not both.");

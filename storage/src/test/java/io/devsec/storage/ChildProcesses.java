@@ -37,13 +37,19 @@ public final class ChildProcesses {
     /**
      * {@code write <keystore> <secret>}: writes forever, each write a batch setting secret "value" and
      * counter "counter" to the same number; prints "ACK n" once the write has returned (is durable).
+     * An optional rollback protection follows the secret: {@code tpm <tcti> <nv index>} or
+     * {@code pkcs11 <slot> <label prefix>} (the SoftHSM2 test token; SOFTHSM2_CONF is inherited).
      * {@code hold <keystore> <secret>}: opens, prints "OPEN", waits for stdin to close, closes, prints "CLOSED".
      */
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[1]);
         MasterKeySource source = MasterKeySource.deviceSecretFile(Path.of(args[2]));
         if (args[0].equals("write")) {
-            try (Keystore ks = Keystore.open(file, source)) {
+            KeystoreOptions options = KeystoreOptions.DEFAULT;
+            if (args.length > 3) {
+                options = KeystoreOptions.builder().rollbackProtection(protection(args[3], args[4], args[5])).build();
+            }
+            try (Keystore ks = Keystore.open(file, source, options)) {
                 long n = ks.counter("counter");
                 while (true) {
                     long next = ++n;
@@ -72,5 +78,15 @@ public final class ChildProcesses {
         } else {
             throw new IllegalArgumentException(args[0]);
         }
+    }
+
+    /** The rollback protection named by {@code kind} ("tpm" or "pkcs11") and its two arguments. */
+    public static RollbackProtection protection(String kind, String a, String b) {
+        if (kind.equals("tpm")) {
+            return RollbackProtection.tpm2NvCounter(Tpm2Settings.builder(Integer.decode(a)).tcti(b).build());
+        }
+        Pkcs11Settings settings = Pkcs11Settings.builder().library(SoftHsm.LIBRARY).slot(Long.parseLong(a))
+                .pin(SoftHsm.PIN).build();
+        return RollbackProtection.pkcs11(settings, b);
     }
 }

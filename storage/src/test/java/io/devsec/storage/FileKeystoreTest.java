@@ -335,12 +335,12 @@ class FileKeystoreTest {
     void newerFormatVersion_throwsUnsupportedFormatVersionException_withVersions() throws Exception {
         open().close();
         byte[] data = Files.readAllBytes(ksFile());
-        data[9] = 2;
+        data[9] = 3;
         Files.write(ksFile(), data);
         assertThatThrownBy(this::open).isInstanceOfSatisfying(UnsupportedFormatVersionException.class, e -> {
-            assertThat(e.foundVersion()).hasValue(2);
-            assertThat(e.supportedVersion()).hasValue(1);
-        }).hasMessageContaining("version 2");
+            assertThat(e.foundVersion()).hasValue(3);
+            assertThat(e.supportedVersion()).hasValue(2);
+        }).hasMessageContaining("version 3");
         assertThat(Files.readAllBytes(ksFile())).isEqualTo(data);
     }
 
@@ -462,13 +462,6 @@ class FileKeystoreTest {
             ks.advanceCounter("max", Long.MAX_VALUE);
             assertThatThrownBy(() -> ks.incrementCounter("max")).isInstanceOf(CounterRollbackException.class);
         }
-    }
-
-    @Test
-    void foreignMasterKeySourceImplementation_throwsIllegalArgumentException() {
-        MasterKeySource custom = () -> MasterKeySource.Kind.PASSPHRASE;
-        assertThatThrownBy(() -> Keystore.open(ksFile(), custom)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("factory");
     }
 
     @Test

@@ -2,21 +2,14 @@ package io.devsec.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Key;
 import java.security.KeyStore;
 import java.security.Provider;
 import java.security.Security;
-import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
+import java.util.Collections;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * missing (install: {@code apt-get install -y softhsm2}), fails instead when CI=true.
  */
 class Pkcs11KeystoreTest {
-    private static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
-    private static final char[] PIN = "4711-user".toCharArray();
+    private static final Path LIBRARY = SoftHsm.LIBRARY;
+    private static final char[] PIN = SoftHsm.PIN;
     private static long slot;
 
     @TempDir
@@ -35,47 +28,7 @@ class Pkcs11KeystoreTest {
 
     @BeforeAll
     static void initToken() throws Exception {
-        boolean present = Files.exists(LIBRARY) && onPath("softhsm2-util");
-        if (!present) {
-            String msg = "SoftHSM2 is not installed: apt-get install -y softhsm2";
-            if (TestSupport.ci()) {
-                fail(msg + " (CI=true, so this is a failure, not a skip)");
-            }
-            Assumptions.abort(msg);
-        }
-        String conf = System.getenv("SOFTHSM2_CONF");
-        if (conf == null) {
-            String msg = "SOFTHSM2_CONF is not set: run this test through Maven (storage/pom.xml sets it)";
-            if (TestSupport.ci()) {
-                fail(msg);
-            }
-            Assumptions.abort(msg);
-        }
-        Path confFile = Path.of(conf);
-        Path tokens = confFile.resolveSibling("tokens");
-        if (Files.exists(tokens)) {
-            try (Stream<Path> s = Files.walk(tokens)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(tokens);
-        Files.writeString(confFile, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-        Process p = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", "devsec-test",
-                "--pin", new String(PIN), "--so-pin", "so-pin-0000").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        Matcher m = Pattern.compile("reassigned to slot (\\d+)").matcher(out);
-        assertThat(m.find()).as("softhsm2-util output: %s", out).isTrue();
-        slot = Long.parseLong(m.group(1));
-    }
-
-    private static boolean onPath(String exe) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(d, exe))) {
-                return true;
-            }
-        }
-        return false;
+        slot = SoftHsm.slot();
     }
 
     private static Pkcs11Settings settings(String alias, char[] pin) {
@@ -142,4 +95,77 @@ class Pkcs11KeystoreTest {
         assertThatThrownBy(s::pin).isInstanceOf(IllegalStateException.class);
     }
 
+
+    @Test
+    void pkcs11RollbackCounter_olderKeystoreCopy_throwsKeystoreRollbackException() throws Exception {
+        RollbackScenarios.olderCopyIsRefused(dir, MasterKeySource.pkcs11(settings("rollback-master", PIN)),
+                RollbackProtection.pkcs11(settings("rollback-master", PIN), "devsec-test-version"));
+    }
+
+    @Test
+    void pkcs11RollbackCounter_survivesAnInterruptedAdvance_highestLabelWins() throws Exception {
+        RollbackProtection counter = RollbackProtection.pkcs11(settings("x", PIN), "devsec-test-labels");
+        assertThat(counter.read()).isEqualTo(RollbackProtection.NEVER_SET);
+        assertThat(counter.advanceTo(0)).isZero();
+        assertThat(counter.advanceTo(3)).isEqualTo(3);
+        assertThat(counter.advanceTo(2)).as("never lowered").isEqualTo(3);
+        // An advance interrupted after creating the new label and before deleting the old one:
+        Provider p = Security.getProvider("SunPKCS11").configure(
+                "--name=DevSecTestLabels\nlibrary=" + LIBRARY + "\nslot=" + slot + "\n");
+        KeyStore token = KeyStore.getInstance("PKCS11", p);
+        token.load(null, PIN);
+        javax.crypto.KeyGenerator kg = javax.crypto.KeyGenerator.getInstance("AES", p);
+        kg.init(128);
+        token.setKeyEntry("devsec-test-labels.4", kg.generateKey(), null, null);
+        assertThat(Collections.list(token.aliases())).contains("devsec-test-labels.3", "devsec-test-labels.4");
+        assertThat(counter.read()).isEqualTo(4);
+        assertThat(RollbackProtection.pkcs11(settings("x", PIN), "devsec-test-labels").advanceTo(5)).isEqualTo(5);
+        token.load(null, PIN);
+        assertThat(Collections.list(token.aliases())).contains("devsec-test-labels.5")
+                .doesNotContain("devsec-test-labels.3", "devsec-test-labels.4");
+    }
+
+    @Test
+    void extractableMasterKey_isRefusedWithWeakMasterKeyException_unlessInsecureOptIn() throws Exception {
+        // A master key made outside DevSec as sensitive but extractable (it could be wrapped out of the token).
+        Provider p = Security.getProvider("SunPKCS11").configure("--name=DevSecTestExtractable\nlibrary=" + LIBRARY
+                + "\nslot=" + slot + "\nattributes(generate, CKO_SECRET_KEY, CKK_AES) = {\n  CKA_SENSITIVE = true\n"
+                + "  CKA_EXTRACTABLE = true\n}\n");
+        KeyStore token = KeyStore.getInstance("PKCS11", p);
+        token.load(null, PIN);
+        javax.crypto.KeyGenerator kg = javax.crypto.KeyGenerator.getInstance("AES", p);
+        kg.init(256);
+        token.setKeyEntry("extractable-master", kg.generateKey(), null, null);
+
+        Path file = dir.resolve("ks");
+        assertThatThrownBy(() -> Keystore.open(file, MasterKeySource.pkcs11(settings("extractable-master", PIN))))
+                .isInstanceOf(WeakMasterKeyException.class).hasMessageContaining("extractable");
+        assertThat(Files.exists(file)).as("nothing created").isFalse();
+        Pkcs11Settings insecure = Pkcs11Settings.builder().library(LIBRARY).slot(slot).pin(PIN)
+                .keyAlias("extractable-master").insecureAllowExtractableMasterKey(true).build();
+        try (Keystore ks = Keystore.open(file, MasterKeySource.pkcs11(insecure))) {
+            ks.putSecret("s", new byte[] {1});
+        }
+        assertThatThrownBy(() -> Keystore.open(file, MasterKeySource.pkcs11(settings("extractable-master", PIN))))
+                .isInstanceOf(WeakMasterKeyException.class);
+    }
+
+    @Test
+    void settings_libraryOrConfigPathThatCouldInjectConfigurationLines_isRefused() {
+        for (String bad : new String[] {"/usr/lib/x.so\nslot = 0", "/usr/lib/x}.so", "/usr/lib/x=1.so",
+                "/usr/lib/x\".so", "/usr/lib/x{.so", "/usr/lib/x\\.so"}) {
+            assertThatThrownBy(() -> Pkcs11Settings.builder().library(Path.of(bad)).pin(PIN).build())
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("library");
+        }
+        assertThatThrownBy(() -> Pkcs11Settings.builder().sunPkcs11Config(Path.of("/etc/p11\nlibrary=/tmp/evil.so"))
+                .pin(PIN).build()).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Pkcs11Settings.builder().sunPkcs11Config(Path.of("relative.cfg")).pin(PIN).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("absolute");
+        assertThatThrownBy(() -> RollbackProtection.pkcs11(settings("x", PIN), "label\nwith newline"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RollbackProtection.pkcs11(settings("x", PIN), "a=b"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RollbackProtection.pkcs11(settings("x", PIN), "a}"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

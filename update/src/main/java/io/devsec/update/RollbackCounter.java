@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 
 /**
- * The anti-rollback floor: a monotonic counter holding the highest update version ever installed,
- * kept where an attacker cannot lower it (core backs it with the keystore's monotonic counter).
+ * The anti-rollback floor: a counter holding the highest update version ever installed, which
+ * {@link #advance} never lowers. It is only as strong as the storage behind it: core keeps it in the
+ * keystore, where it never goes down within one keystore file, and survives a restored older copy of
+ * that file only when the keystore has a rollback counter in a token or TPM.
  */
 public interface RollbackCounter {
 

@@ -2,7 +2,7 @@ package io.devsec.update;
 
 /**
  * An offered update is not newer than the installed version or than the highest version ever
- * installed (the monotonic floor): a rollback or a replay.
+ * installed (the anti-rollback floor): a rollback or a replay.
  */
 public final class RollbackException extends UpdateException {
     private static final long serialVersionUID = 1L;

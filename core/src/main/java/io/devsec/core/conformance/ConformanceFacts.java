@@ -93,6 +93,7 @@ public final class ConformanceFacts {
 
     private final Optional<MasterKeySource.Kind> masterKeyKind;
     private final boolean keystorePermissionsEnforced;
+    private final boolean keystoreRollbackDetected;
     private final boolean identityGeneratedOnDevice;
 
     private final boolean mqttConfigured;
@@ -163,6 +164,7 @@ public final class ConformanceFacts {
         endOfLifePolicyUrl = b.endOfLifePolicyUrl;
         masterKeyKind = b.masterKeyKind;
         keystorePermissionsEnforced = b.keystorePermissionsEnforced;
+        keystoreRollbackDetected = b.keystoreRollbackDetected;
         identityGeneratedOnDevice = b.identityGeneratedOnDevice;
         mqttConfigured = b.mqttConfigured;
         mqttProtocol = b.mqttProtocol;
@@ -355,6 +357,14 @@ public final class ConformanceFacts {
     /** Whether the keystore refuses files readable by other users (no insecure loose-permission opt-in). */
     public boolean keystorePermissionsEnforced() {
         return keystorePermissionsEnforced;
+    }
+
+    /**
+     * Whether a restored older copy of the keystore file is detected (a rollback counter in a PKCS#11 token
+     * or TPM); when false, such a copy would reset failed-login counts and the update rollback floor.
+     */
+    public boolean keystoreRollbackDetected() {
+        return keystoreRollbackDetected;
     }
 
     /** Whether the identity key pair was generated on the device and never left its keystore. */
@@ -574,6 +584,7 @@ public final class ConformanceFacts {
         private Optional<String> endOfLifePolicyUrl = Optional.empty();
         private Optional<MasterKeySource.Kind> masterKeyKind = Optional.empty();
         private boolean keystorePermissionsEnforced;
+        private boolean keystoreRollbackDetected;
         private boolean identityGeneratedOnDevice;
         private boolean mqttConfigured;
         private Optional<String> mqttProtocol = Optional.empty();
@@ -765,6 +776,12 @@ public final class ConformanceFacts {
         /** 4.4-1: the keystore refuses files readable by other users. */
         public Builder keystorePermissionsEnforced(boolean value) {
             this.keystorePermissionsEnforced = value;
+            return this;
+        }
+
+        /** 4.4-1: a restored older copy of the keystore file is detected (rollback counter configured). */
+        public Builder keystoreRollbackDetected(boolean value) {
+            this.keystoreRollbackDetected = value;
             return this;
         }
 

@@ -238,9 +238,19 @@ final class ProvisionRules {
         if (!missing.isEmpty()) {
             return no("Encrypted keystore, but " + String.join("; ", missing) + ".");
         }
+        String caveats = "";
+        if (f.masterKeyKind().get() == io.devsec.storage.MasterKeySource.Kind.DEVICE_SECRET_FILE) {
+            caveats += " The master key is a device secret file beside the keystore: anyone who can read the flash can"
+                    + " decrypt the keystore; a secure element or TPM through PKCS#11 (MasterKeySource.pkcs11) is"
+                    + " recommended.";
+        }
+        caveats += f.keystoreRollbackDetected()
+                ? " A restored older copy of the keystore file is detected (rollback counter in a token or TPM)."
+                : " A restored older copy of the keystore file is not detected (no rollback counter configured): it"
+                        + " would reset failed-login counts and the update rollback floor.";
         return yes("Keystore encrypted with AES-256-GCM per entry (entry name as associated data), master key from "
                 + f.masterKeyKind().get() + ", written atomically, owner-only file permissions enforced; identity"
-                + " key and password hash generated per device, no hard-coded credentials in the SDK.");
+                + " key and password hash generated per device, no hard-coded credentials in the SDK." + caveats);
     }
 
     // ---- 4.5

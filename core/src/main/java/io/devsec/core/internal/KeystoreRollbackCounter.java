@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * The update module's {@link RollbackCounter} over a keystore monotonic counter: the keystore itself
- * refuses to lower it ({@link io.devsec.storage.CounterRollbackException}), a factory reset keeps it,
- * and it is written atomically with the rest of the keystore.
+ * The update module's {@link RollbackCounter} over a keystore counter: the keystore itself refuses to
+ * lower it ({@link io.devsec.storage.CounterRollbackException}), a factory reset keeps it, and it is
+ * written atomically with the rest of the keystore. It only goes up within one keystore file: restoring
+ * an older copy of the file is detected only when the keystore has a rollback counter
+ * ({@link io.devsec.storage.RollbackProtection}).
  */
 public final class KeystoreRollbackCounter implements RollbackCounter {
     private final Keystore keystore;

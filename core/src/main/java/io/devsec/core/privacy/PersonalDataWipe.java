@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *       gate's held queue.</li>
  *   <li>Runs the registered {@link WipeAction}s (the transport outbox, application data), in order.</li>
  * </ol>
- * The device identity, its password, monotonic counters and the firmware are not touched; entries named
+ * The device identity, its password, counters and the firmware are not touched; entries named
  * {@code identity/...}, {@code device/...} or {@code auth/...} cannot be registered. A wipe interrupted
  * by a crash after step 1 is finished by the next {@link PersonalDataStore#open} or {@code wipe()}.
  *

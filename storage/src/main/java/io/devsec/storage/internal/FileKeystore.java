@@ -8,7 +8,10 @@ import io.devsec.storage.KeystoreException;
 import io.devsec.storage.KeystoreInUseException;
 import io.devsec.storage.KeystoreOptions;
 import io.devsec.storage.MasterKeySource;
+import io.devsec.storage.KeystoreRollbackException;
 import io.devsec.storage.NotAKeystoreException;
+import io.devsec.storage.RollbackProtection;
+import io.devsec.storage.RollbackProtectionRequiredException;
 import io.devsec.storage.UnsupportedFormatVersionException;
 import io.devsec.storage.WrongMasterKeyException;
 import java.io.ByteArrayOutputStream;
@@ -46,6 +49,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
@@ -56,18 +60,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The keystore file, format version 1 (all integers big-endian):
+ * The keystore file, format version 2 (all integers big-endian):
  *
  * <pre>
  * header   magic "DEVSECKS" (8) | u16 format version | u8 master-key kind
  *          | u16 n, n bytes of master-key parameters (salt, Argon2 costs; n &lt;= 1024)
  *          | u16 w, w bytes: data key wrapped by the master key, AES-256-GCM, AAD = header so far (w = 60)
  *          | 16 bytes: SHA-256 of the header so far, truncated (detects accidental damage before any key is used)
- * body     u32 entry count (&lt;= 100,000)
- *          | per entry: u8 type | u8 name length | name (ASCII) | u32 s, s bytes: nonce | AES-256-GCM(data key) | tag
- *            with AAD = "DEVSECKS" | u16 format version | u8 type | name
- * trailer  32 bytes: HMAC-SHA256 over everything before it, key = HKDF(data key, "devsec/keystore/v1/file-mac")
+ * body     u64 file version (raised by every write; the rollback counter's value when bound)
+ *          | u8 flags (1 = bound to a rollback counter)
+ *          | 32 bytes: entry-key salt | u64 values sealed under this entry key so far
+ *          | u32 entry count (&lt;= 100,000)
+ *          | per entry: u8 type | u8 name length | name (ASCII) | u32 s, s bytes: nonce | AES-256-GCM(entry key) | tag
+ *            with AAD = "DEVSECKS" | u16 format version | u8 type | name,
+ *            entry key = HKDF(data key, salt, "devsec/keystore/v2/entry-key")
+ * trailer  32 bytes: HMAC-SHA256 over everything before it, key = HKDF(data key, "devsec/keystore/v2/file-mac")
  * </pre>
+ *
+ * <p>Format version 1 (still read, and rewritten as version 2 when opened) has no body fields before the
+ * entry count, seals entries under the data key itself and uses "devsec/keystore/v1/file-mac".
+ *
+ * <p>Random 96-bit nonces are safe for 2^32 encryptions under one key: before the entry key has sealed
+ * {@link #ROTATE_AFTER_SEALS} values, a write picks a new salt and re-seals every entry under the new key.
+ *
+ * <p>Rollback: with a {@link RollbackProtection}, every write writes the file with version V+1 and then
+ * advances the counter to V+1; opening checks the file's version against the counter (see
+ * {@link RollbackProtection}). Binding an existing file to a counter that was never set first writes it as
+ * "bound, version 0"; a TPM counter's first value is chosen by the TPM, so the file is then written once more
+ * with that value + 1. A crash between those two writes (one time, at binding) leaves a file that is refused
+ * as a rollback; recovering needs the TPM owner to undefine the NV index.
  *
  * <p>Every length is checked against its bound and against the bytes left before anything is
  * allocated. The whole-file MAC catches removed, reordered, spliced or replayed entries; the
@@ -80,7 +101,13 @@ public final class FileKeystore implements Keystore {
     private static final Logger LOG = LoggerFactory.getLogger(FileKeystore.class);
 
     static final byte[] MAGIC = "DEVSECKS".getBytes(StandardCharsets.US_ASCII);
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION_1 = 1;
+    /** Values an entry key seals before it is replaced: 2^31, half the 2^32 limit for random GCM nonces. */
+    static final long ROTATE_AFTER_SEALS = 1L << 31;
+    /** Hard stop: no key ever seals more than this (reached only by a single batch of 2^31 seals). */
+    static final long MAX_SEALS = (1L << 32) - (1L << 20);
+    static final int SALT_LENGTH = 32;
     static final int MAX_FILE_SIZE = 64 << 20;
     static final int MAX_ENTRIES = 100_000;
     static final int MAX_PLAINTEXT = 1 << 20;
@@ -95,7 +122,9 @@ public final class FileKeystore implements Keystore {
     static final byte TYPE_PRIVATE_KEY = 3;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._/-]{1,128}");
-    private static final byte[] MAC_INFO = "devsec/keystore/v1/file-mac".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAC_INFO_V1 = "devsec/keystore/v1/file-mac".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAC_INFO = "devsec/keystore/v2/file-mac".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ENTRY_KEY_INFO = "devsec/keystore/v2/entry-key".getBytes(StandardCharsets.US_ASCII);
     private static final Set<Path> OPEN_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
 
     private final Path file;
@@ -105,15 +134,72 @@ public final class FileKeystore implements Keystore {
     private final byte[] header;
     private final byte[] dataKey;
     private final byte[] macKey;
-    private final AesGcm gcm;
     private final Mac mac;
+    private final RollbackProtection rollback;
+    private final Seams seams;
+    private final SecureRandom random = new SecureRandom();
+    /** Set when a durable write could not advance the rollback counter; the next write advances it first. */
+    private boolean counterBehind;
     private final FileChannel lockChannel;
     private final FileLock lock;
 
     private final ReentrantLock writeMutex = new ReentrantLock();
     private final ReentrantReadWriteLock stateLock = new ReentrantReadWriteLock();
-    private volatile Map<String, Entry> entries;
+    private volatile Snapshot snap;
     private volatile boolean closed;
+
+    /** Test seams (package-private): the rotation point, and a hook between the rename and the counter advance. */
+    static final class Seams {
+        long rotateAfterSeals = ROTATE_AFTER_SEALS;
+        Runnable afterRenameBeforeCounter;
+    }
+
+    /** One entry key: its salt, its cipher and how many values it has sealed (counted before each seal). */
+    static final class KeyGeneration {
+        final byte[] salt;
+        final AesGcm gcm;
+        final AtomicLong seals;
+
+        KeyGeneration(byte[] salt, AesGcm gcm, long seals) {
+            this.salt = salt;
+            this.gcm = gcm;
+            this.seals = new AtomicLong(seals);
+        }
+
+        static KeyGeneration derive(byte[] dataKey, byte[] salt, long seals, SecureRandom random) {
+            byte[] key = Hkdf.derive(dataKey, salt, ENTRY_KEY_INFO, AesGcm.KEY_LENGTH);
+            try {
+                return new KeyGeneration(salt, new AesGcm(key, random), seals);
+            } finally {
+                Arrays.fill(key, (byte) 0);
+            }
+        }
+
+        static KeyGeneration fresh(byte[] dataKey, SecureRandom random) {
+            byte[] salt = new byte[SALT_LENGTH];
+            random.nextBytes(salt);
+            return derive(dataKey, salt, 0, random);
+        }
+    }
+
+    /** What one version of the file holds; replaced as a whole after each durable write. */
+    static final class Snapshot {
+        final Map<String, Entry> entries;
+        final long version;
+        final boolean bound;
+        final KeyGeneration key;
+
+        Snapshot(Map<String, Entry> entries, long version, boolean bound, KeyGeneration key) {
+            this.entries = entries;
+            this.version = version;
+            this.bound = bound;
+            this.key = key;
+        }
+
+        Snapshot withVersion(long v, boolean b) {
+            return new Snapshot(entries, v, b, key);
+        }
+    }
 
     /** One entry as it sits in the file: the whole record, and where its sealed part is. */
     static final class Entry {
@@ -123,17 +209,17 @@ public final class FileKeystore implements Keystore {
         final int sealedOffset;
         final byte[] aad;
 
-        Entry(byte type, String name, byte[] record, int sealedOffset) {
+        Entry(byte type, String name, byte[] record, int sealedOffset, int formatVersion) {
             this.type = type;
             this.name = name;
             this.record = record;
             this.sealedOffset = sealedOffset;
-            this.aad = entryAad(type, name);
+            this.aad = entryAad(formatVersion, type, name);
         }
     }
 
     private FileKeystore(Path file, Path lockPath, boolean created, MasterKeySource.Kind kind, byte[] header,
-            byte[] dataKey, Map<String, Entry> entries, FileChannel lockChannel, FileLock lock) {
+            byte[] dataKey, FileChannel lockChannel, FileLock lock, RollbackProtection rollback, Seams seams) {
         this.file = file;
         this.lockPath = lockPath;
         this.created = created;
@@ -141,24 +227,27 @@ public final class FileKeystore implements Keystore {
         this.header = header;
         this.dataKey = dataKey;
         this.macKey = Hkdf.derive(dataKey, null, MAC_INFO, 32);
-        this.gcm = new AesGcm(dataKey, new SecureRandom());
         this.mac = Hkdf.hmac(macKey);
-        this.entries = entries;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.rollback = rollback;
+        this.seams = seams;
     }
 
     // ------------------------------------------------------------------ open
 
     public static Keystore open(Path file, MasterKeySource masterKey, KeystoreOptions options)
             throws IOException, KeystoreException {
+        return open(file, masterKey, options, new Seams());
+    }
+
+    static Keystore open(Path file, MasterKeySource masterKey, KeystoreOptions options, Seams seams)
+            throws IOException, KeystoreException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(masterKey, "masterKey");
         Objects.requireNonNull(options, "options");
-        if (!(masterKey instanceof MasterKeyBackend)) {
-            throw new IllegalArgumentException("masterKey must come from a MasterKeySource factory method.");
-        }
-        MasterKeyBackend backend = (MasterKeyBackend) masterKey;
+        MasterKeySource backend = masterKey;
+        Objects.requireNonNull(backend.kind(), "masterKey.kind()");
         Path abs = file.toAbsolutePath().normalize();
         Path dir = abs.getParent();
         if (dir == null || abs.getFileName() == null) {
@@ -174,6 +263,7 @@ public final class FileKeystore implements Keystore {
         FileChannel channel = null;
         FileLock lock = null;
         byte[] dataKey = null;
+        FileKeystore ks = null;
         boolean ok = false;
         try {
             channel = FileChannel.open(lockPath, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
@@ -189,7 +279,6 @@ public final class FileKeystore implements Keystore {
             }
             Permissions.checkFile(lockPath, "keystore lock file", options);
             AtomicFiles.deleteStaleTemporaryFiles(abs);
-            FileKeystore ks;
             if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
                 if (!Files.isRegularFile(abs, LinkOption.NOFOLLOW_LINKS)) {
                     throw new NotAKeystoreException("The keystore path " + abs + " is not a regular file.");
@@ -198,18 +287,55 @@ public final class FileKeystore implements Keystore {
                 byte[] data = read(abs);
                 Parsed parsed = parse(data, backend, options, abs);
                 dataKey = parsed.dataKey;
-                ks = new FileKeystore(abs, lockPath, false, backend.kind(), parsed.header, parsed.dataKey, parsed.entries,
-                        channel, lock);
-                LOG.debug("Opened keystore {} ({} entries, {} master key).", abs, parsed.entries.size(), backend.kind());
+                RollbackProtection rp = options.rollbackProtection().orElse(null);
+                long counter = checkRollback(abs, parsed, rp);
+                SecureRandom random = new SecureRandom();
+                byte[] header = parsed.header;
+                Snapshot snapshot;
+                if (parsed.formatVersion == FORMAT_VERSION_1) {
+                    header = newHeader(backend, parsed.parameters, dataKey, options);
+                    KeyGeneration legacy = new KeyGeneration(null, new AesGcm(dataKey, random), 0);
+                    KeyGeneration key = KeyGeneration.fresh(dataKey, random);
+                    try {
+                        snapshot = new Snapshot(reseal(parsed.entries, legacy, key), 0, false, key);
+                    } finally {
+                        legacy.gcm.destroy();
+                    }
+                } else {
+                    snapshot = new Snapshot(parsed.entries, parsed.version, parsed.bound,
+                            KeyGeneration.derive(dataKey, parsed.salt, parsed.seals, random));
+                }
+                ks = new FileKeystore(abs, lockPath, false, backend.kind(), header, dataKey, channel, lock, rp, seams);
+                ks.snap = snapshot;
+                if (rp != null) {
+                    ks.synchronizeWithCounter(counter);
+                } else if (parsed.formatVersion == FORMAT_VERSION_1) {
+                    ks.commit(snapshot.withVersion(1, false));
+                    LOG.info("Rewrote keystore {} from format version 1 to {}.", abs, FORMAT_VERSION);
+                }
+                LOG.debug("Opened keystore {} ({} entries, {} master key, version {}).", abs, parsed.entries.size(),
+                        backend.kind(), ks.snap.version);
             } else {
                 SecureRandom random = new SecureRandom();
                 dataKey = new byte[32];
                 random.nextBytes(dataKey);
-                byte[] header = newHeader(backend, dataKey, options, random);
-                ks = new FileKeystore(abs, lockPath, true, backend.kind(), header, dataKey, new LinkedHashMap<>(),
-                        channel, lock);
-                ks.writeFile(ks.entries);
-                LOG.info("Created keystore {} ({} master key).", abs, backend.kind());
+                byte[] header = newHeader(backend, backend.newParameters(random), dataKey, options);
+                RollbackProtection rp = options.rollbackProtection().orElse(null);
+                ks = new FileKeystore(abs, lockPath, true, backend.kind(), header, dataKey, channel, lock, rp, seams);
+                KeyGeneration key = KeyGeneration.fresh(dataKey, random);
+                if (rp == null) {
+                    ks.snap = new Snapshot(new LinkedHashMap<>(), 0, false, key);
+                    ks.commit(ks.snap.withVersion(1, false));
+                } else {
+                    long c = rp.read();
+                    if (c == RollbackProtection.NEVER_SET) {
+                        c = rp.advanceTo(0);
+                    }
+                    ks.snap = new Snapshot(new LinkedHashMap<>(), c, true, key);
+                    ks.commit(ks.snap.withVersion(c + 1, true));
+                }
+                LOG.info("Created keystore {} ({} master key{}).", abs, backend.kind(),
+                        rp == null ? "" : ", " + rp.description());
             }
             ok = true;
             return ks;
@@ -217,6 +343,13 @@ public final class FileKeystore implements Keystore {
             if (!ok) {
                 if (dataKey != null) {
                     Arrays.fill(dataKey, (byte) 0);
+                }
+                if (ks != null) {
+                    Arrays.fill(ks.macKey, (byte) 0);
+                    Snapshot s = ks.snap;
+                    if (s != null) {
+                        s.key.gcm.destroy();
+                    }
                 }
                 if (lock != null) {
                     try {
@@ -261,9 +394,96 @@ public final class FileKeystore implements Keystore {
         }
     }
 
-    private static byte[] newHeader(MasterKeyBackend backend, byte[] dataKey, KeystoreOptions options, SecureRandom random)
+    /**
+     * Checks the file's version against the rollback counter before anything is written; returns the
+     * counter's value (0 when there is no protection).
+     */
+    static long checkRollback(Path file, Parsed parsed, RollbackProtection rp) throws IOException, KeystoreException {
+        String where = "The keystore " + file;
+        if (rp == null) {
+            if (parsed.bound) {
+                throw new RollbackProtectionRequiredException(where + " is bound to a rollback counter (version "
+                        + parsed.version + "); open it with KeystoreOptions.builder().rollbackProtection(...).");
+            }
+            return 0;
+        }
+        long v = parsed.version;
+        long c = rp.read();
+        if (!parsed.bound) {
+            if (c != RollbackProtection.NEVER_SET) {
+                throw new KeystoreRollbackException(where + " is not bound to " + rp.description() + ", which is in use"
+                        + " (at " + c + "): an older copy from before rollback protection was switched on. Refused.",
+                        v, c);
+            }
+            return c;
+        }
+        if (c == RollbackProtection.NEVER_SET) {
+            if (v != 0) {
+                throw new KeystoreRollbackException(where + " has version " + v + " but " + rp.description()
+                        + " was never set: the counter was reset or is another one. Refused.", v, c);
+            }
+            return c;
+        }
+        if (v < c) {
+            throw new KeystoreRollbackException(where + " has version " + v + ", older than " + c + " recorded by "
+                    + rp.description() + ": an older copy of the keystore was put back. Refused.", v, c);
+        }
+        if (v > c + 1) {
+            throw new KeystoreRollbackException(where + " has version " + v + ", ahead of " + c + " recorded by "
+                    + rp.description() + " (only one write can be ahead): the counter was reset or is another one."
+                    + " Refused.", v, c);
+        }
+        return c;
+    }
+
+    /**
+     * After {@link #checkRollback} passed: binds an unbound file, initializes a never-set counter, and
+     * completes a write that a crash interrupted between the rename and the counter advance.
+     */
+    private void synchronizeWithCounter(long counter) throws IOException, KeystoreException {
+        Snapshot s = snap;
+        long c = counter;
+        if (!s.bound) {
+            // c is NEVER_SET (checked): first write the file as bound and pending, then set the counter.
+            s = s.withVersion(0, true);
+            writeFile(s);
+            snap = s;
+            LOG.info("Binding keystore {} to {}.", file, rollback.description());
+        }
+        if (c == RollbackProtection.NEVER_SET) {
+            c = rollback.advanceTo(0);
+        }
+        if (s.version == c + 1) {
+            LOG.warn("Keystore {} is one write ahead of {} (a crash between the file write and the counter "
+                    + "advance); advancing the counter to {}.", file, rollback.description(), s.version);
+            rollback.advanceTo(s.version);
+        } else if (s.version < c) {
+            // Only right after this call initialized a TPM counter, whose first value the TPM chooses.
+            commit(s.withVersion(c + 1, true));
+        }
+    }
+
+    /** Re-seals every entry from one key to another (format migration, key rotation); wipes plaintexts. */
+    private static Map<String, Entry> reseal(Map<String, Entry> entries, KeyGeneration from, KeyGeneration to)
+            throws CorruptKeystoreException {
+        Map<String, Entry> out = new LinkedHashMap<>();
+        for (Entry e : entries.values()) {
+            byte[] plain = openEntry(from, e, "re-sealing");
+            try {
+                out.put(e.name, seal(to, e.type, e.name, plain));
+            } finally {
+                Arrays.fill(plain, (byte) 0);
+            }
+        }
+        return out;
+    }
+
+    private static byte[] newHeader(MasterKeySource backend, byte[] params, byte[] dataKey, KeystoreOptions options)
             throws IOException, KeystoreException {
-        byte[] params = backend.newParameters(random);
+        if (params == null || params.length > MasterKeySource.MAX_PARAMETERS_LENGTH) {
+            throw new IllegalStateException(backend + " returned master-key parameters of more than "
+                    + MasterKeySource.MAX_PARAMETERS_LENGTH + " bytes (or null).");
+        }
         ByteArrayOutputStream aad = new ByteArrayOutputStream();
         aad.write(MAGIC, 0, MAGIC.length);
         writeU16(aad, FORMAT_VERSION);
@@ -272,8 +492,9 @@ public final class FileKeystore implements Keystore {
         aad.write(params, 0, params.length);
         byte[] aadBytes = aad.toByteArray();
         byte[] wrapped = backend.wrap(params, dataKey, aadBytes, options);
-        if (wrapped.length > MAX_WRAPPED) {
-            throw new IllegalStateException("wrapped key too long: " + wrapped.length);
+        if (wrapped == null || wrapped.length > MAX_WRAPPED) {
+            throw new IllegalStateException(backend + " returned a wrapped data key of more than " + MAX_WRAPPED
+                    + " bytes (or null).");
         }
         ByteArrayOutputStream h = new ByteArrayOutputStream();
         h.write(aadBytes, 0, aadBytes.length);
@@ -286,19 +507,32 @@ public final class FileKeystore implements Keystore {
 
     /** What {@link #parse} found in a valid file. */
     static final class Parsed {
+        final int formatVersion;
+        final byte[] parameters;
         final byte[] header;
         final byte[] dataKey;
+        final long version;
+        final boolean bound;
+        final byte[] salt;
+        final long seals;
         final Map<String, Entry> entries;
 
-        Parsed(byte[] header, byte[] dataKey, Map<String, Entry> entries) {
+        Parsed(int formatVersion, byte[] parameters, byte[] header, byte[] dataKey, long version, boolean bound,
+                byte[] salt, long seals, Map<String, Entry> entries) {
+            this.formatVersion = formatVersion;
+            this.parameters = parameters;
             this.header = header;
             this.dataKey = dataKey;
+            this.version = version;
+            this.bound = bound;
+            this.salt = salt;
+            this.seals = seals;
             this.entries = entries;
         }
     }
 
     /** Checks and decodes a whole keystore file; never allocates more than the bounds allow. */
-    static Parsed parse(byte[] data, MasterKeyBackend backend, KeystoreOptions options, Path file)
+    static Parsed parse(byte[] data, MasterKeySource backend, KeystoreOptions options, Path file)
             throws IOException, KeystoreException {
         String where = "The keystore " + file;
         if (data.length < MAGIC.length) {
@@ -314,10 +548,10 @@ public final class FileKeystore implements Keystore {
         Reader r = new Reader(data, where);
         r.skip(MAGIC.length, "magic");
         int version = r.u16("format version");
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != FORMAT_VERSION_1) {
             throw new UnsupportedFormatVersionException(where + " has format version " + version
-                    + "; this library reads version " + FORMAT_VERSION + ". The file is left untouched.",
-                    version, FORMAT_VERSION);
+                    + "; this library reads versions " + FORMAT_VERSION_1 + " and " + FORMAT_VERSION
+                    + ". The file is left untouched.", version, FORMAT_VERSION);
         }
         int kindCode = r.u8("master-key kind");
         int paramsLen = r.u16("parameter length");
@@ -350,13 +584,16 @@ public final class FileKeystore implements Keystore {
         boolean ok = false;
         byte[] macKey = null;
         try {
+            if (dataKey == null) {
+                throw new WrongMasterKeyException(where + ": the master key source returned no data key.");
+            }
             if (dataKey.length != 32) {
                 throw new CorruptKeystoreException(where + ": the data key has " + dataKey.length + " bytes.");
             }
             if (data.length < headerEnd + 4 + MAC_LENGTH) {
                 throw new CorruptKeystoreException(where + " is truncated: " + data.length + " bytes.");
             }
-            macKey = Hkdf.derive(dataKey, null, MAC_INFO, 32);
+            macKey = Hkdf.derive(dataKey, null, version == FORMAT_VERSION_1 ? MAC_INFO_V1 : MAC_INFO, 32);
             Mac m = Hkdf.hmac(macKey);
             m.update(data, 0, data.length - MAC_LENGTH);
             byte[] expected = m.doFinal();
@@ -368,6 +605,23 @@ public final class FileKeystore implements Keystore {
             Reader body = new Reader(data, where);
             body.pos = headerEnd;
             body.limit = data.length - MAC_LENGTH;
+            long fileVersion = 0;
+            boolean bound = false;
+            byte[] salt = null;
+            long seals = 0;
+            if (version != FORMAT_VERSION_1) {
+                fileVersion = body.u64("file version");
+                int flags = body.u8("flags");
+                if (fileVersion < 0 || (flags & ~1) != 0) {
+                    throw new CorruptKeystoreException(where + " has an invalid file version or flags.");
+                }
+                bound = (flags & 1) != 0;
+                salt = body.bytes(SALT_LENGTH, "entry-key salt");
+                seals = body.u64("seal count");
+                if (seals < 0 || seals > MAX_SEALS) {
+                    throw new CorruptKeystoreException(where + " has an invalid seal count.");
+                }
+            }
             long count = body.u32("entry count");
             if (count > MAX_ENTRIES) {
                 throw new CorruptKeystoreException(where + ": entry count " + count + " exceeds " + MAX_ENTRIES + ".");
@@ -392,7 +646,7 @@ public final class FileKeystore implements Keystore {
                 int sealedOffset = body.pos - start;
                 body.skip((int) sealedLen, "sealed entry");
                 byte[] record = Arrays.copyOfRange(data, start, body.pos);
-                if (entries.put(name, new Entry(type, name, record, sealedOffset)) != null) {
+                if (entries.put(name, new Entry(type, name, record, sealedOffset, version)) != null) {
                     throw new CorruptKeystoreException(where + ": the name '" + name + "' appears twice.");
                 }
             }
@@ -400,7 +654,8 @@ public final class FileKeystore implements Keystore {
                 throw new CorruptKeystoreException(where + " has " + (body.limit - body.pos) + " unexpected bytes after its entries.");
             }
             ok = true;
-            return new Parsed(Arrays.copyOf(data, headerEnd), dataKey, entries);
+            return new Parsed(version, params, Arrays.copyOf(data, headerEnd), dataKey, fileVersion, bound, salt, seals,
+                    entries);
         } finally {
             if (macKey != null) {
                 Arrays.fill(macKey, (byte) 0);
@@ -448,6 +703,12 @@ public final class FileKeystore implements Keystore {
             return v;
         }
 
+        long u64(String what) throws CorruptKeystoreException {
+            long hi = u32(what);
+            long lo = u32(what);
+            return (hi << 32) | lo;
+        }
+
         long u32(String what) throws CorruptKeystoreException {
             need(4, what);
             long v = ((long) (data[pos] & 0xff) << 24) | ((data[pos + 1] & 0xff) << 16) | ((data[pos + 2] & 0xff) << 8)
@@ -482,6 +743,8 @@ public final class FileKeystore implements Keystore {
                 return 2;
             case PASSPHRASE:
                 return 3;
+            case CUSTOM:
+                return 4;
             default:
                 throw new IllegalArgumentException("kind " + kind);
         }
@@ -495,6 +758,8 @@ public final class FileKeystore implements Keystore {
                 return MasterKeySource.Kind.PKCS11_TOKEN;
             case 3:
                 return MasterKeySource.Kind.PASSPHRASE;
+            case 4:
+                return MasterKeySource.Kind.CUSTOM;
             default:
                 return null;
         }
@@ -505,12 +770,12 @@ public final class FileKeystore implements Keystore {
         out.write(v);
     }
 
-    static byte[] entryAad(byte type, String name) {
+    static byte[] entryAad(int formatVersion, byte type, String name) {
         byte[] n = name.getBytes(StandardCharsets.US_ASCII);
         byte[] aad = new byte[MAGIC.length + 3 + n.length];
         System.arraycopy(MAGIC, 0, aad, 0, MAGIC.length);
-        aad[MAGIC.length] = (byte) (FORMAT_VERSION >>> 8);
-        aad[MAGIC.length + 1] = (byte) FORMAT_VERSION;
+        aad[MAGIC.length] = (byte) (formatVersion >>> 8);
+        aad[MAGIC.length + 1] = (byte) formatVersion;
         aad[MAGIC.length + 2] = type;
         System.arraycopy(n, 0, aad, MAGIC.length + 3, n.length);
         return aad;
@@ -518,45 +783,85 @@ public final class FileKeystore implements Keystore {
 
     // ------------------------------------------------------------------ writing
 
-    /** Assembles the file for {@code state} and replaces the file atomically and durably. Caller holds writeMutex. */
-    private void writeFile(Map<String, Entry> state) throws IOException {
-        long total = (long) header.length + 4 + MAC_LENGTH;
-        for (Entry e : state.values()) {
+    /** Assembles the file for {@code s} and replaces the file atomically and durably. Caller holds writeMutex. */
+    private void writeFile(Snapshot s) throws IOException {
+        int bodyFields = 8 + 1 + SALT_LENGTH + 8;
+        long total = (long) header.length + bodyFields + 4 + MAC_LENGTH;
+        for (Entry e : s.entries.values()) {
             total += e.record.length;
         }
         if (total > MAX_FILE_SIZE) {
             throw new IOException("The keystore would grow to " + total + " bytes, more than the " + MAX_FILE_SIZE
                     + "-byte limit; nothing was written.");
         }
-        byte[] out = new byte[(int) total];
-        int pos = 0;
-        System.arraycopy(header, 0, out, 0, header.length);
-        pos += header.length;
-        int count = state.size();
-        out[pos++] = (byte) (count >>> 24);
-        out[pos++] = (byte) (count >>> 16);
-        out[pos++] = (byte) (count >>> 8);
-        out[pos++] = (byte) count;
-        for (Entry e : state.values()) {
-            System.arraycopy(e.record, 0, out, pos, e.record.length);
-            pos += e.record.length;
+        ByteBuffer out = ByteBuffer.allocate((int) total);
+        out.put(header);
+        out.putLong(s.version);
+        out.put((byte) (s.bound ? 1 : 0));
+        out.put(s.key.salt);
+        out.putLong(s.key.seals.get());
+        out.putInt(s.entries.size());
+        for (Entry e : s.entries.values()) {
+            out.put(e.record);
         }
-        mac.update(out, 0, pos);
+        int pos = out.position();
+        byte[] bytes = out.array();
+        mac.update(bytes, 0, pos);
         try {
-            mac.doFinal(out, pos);
+            mac.doFinal(bytes, pos);
         } catch (javax.crypto.ShortBufferException e) {
             throw new IllegalStateException(e);
         }
-        AtomicFiles.write(file, out);
+        AtomicFiles.write(file, bytes);
     }
 
-    private Entry seal(byte type, String name, byte[] plaintext) {
+    /**
+     * Writes {@code next} durably, publishes it, then advances the rollback counter to its version when
+     * the file is bound. Caller holds writeMutex (or is open(), before the keystore is shared).
+     */
+    private void commit(Snapshot next) throws IOException {
+        writeFile(next);
+        Runnable hook = seams.afterRenameBeforeCounter;
+        if (hook != null) {
+            hook.run();
+        }
+        publish(next);
+        if (next.bound) {
+            try {
+                rollback.advanceTo(next.version);
+            } catch (IOException | RuntimeException e) {
+                counterBehind = true;
+                throw new IOException("The change to " + file + " is durable (version " + next.version + "), but "
+                        + rollback.description() + " could not be advanced; the next write retries first: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Makes {@code next} the state readers see; wipes a replaced entry key no reader can be using any more. */
+    private void publish(Snapshot next) {
+        stateLock.writeLock().lock();
+        try {
+            Snapshot old = snap;
+            snap = next;
+            if (old != null && old.key != next.key) {
+                old.key.gcm.destroy();
+            }
+        } finally {
+            stateLock.writeLock().unlock();
+        }
+    }
+
+    private static Entry seal(KeyGeneration key, byte type, String name, byte[] plaintext) {
         if (plaintext.length > MAX_PLAINTEXT) {
             throw new IllegalArgumentException("Entry '" + name + "' is " + plaintext.length + " bytes; the limit is "
                     + MAX_PLAINTEXT + ".");
         }
+        if (key.seals.incrementAndGet() > MAX_SEALS) {
+            throw new IllegalStateException("The entry key has sealed " + MAX_SEALS + " values; no more under one key.");
+        }
         byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
-        byte[] sealed = gcm.seal(plaintext, entryAad(type, name));
+        byte[] sealed = key.gcm.seal(plaintext, entryAad(FORMAT_VERSION, type, name));
         byte[] record = new byte[2 + nameBytes.length + 4 + sealed.length];
         int p = 0;
         record[p++] = type;
@@ -568,33 +873,54 @@ public final class FileKeystore implements Keystore {
         record[p++] = (byte) (sealed.length >>> 8);
         record[p++] = (byte) sealed.length;
         System.arraycopy(sealed, 0, record, p, sealed.length);
-        return new Entry(type, name, record, p);
+        return new Entry(type, name, record, p, FORMAT_VERSION);
     }
 
-    private byte[] openEntry(Entry e) throws CorruptKeystoreException {
+    private static byte[] openEntry(KeyGeneration key, Entry e, String where) throws CorruptKeystoreException {
         try {
-            return gcm.open(e.record, e.sealedOffset, e.record.length - e.sealedOffset, e.aad);
+            return key.gcm.open(e.record, e.sealedOffset, e.record.length - e.sealedOffset, e.aad);
         } catch (AEADBadTagException ex) {
-            throw new CorruptKeystoreException("The entry '" + e.name + "' of " + file + " failed authentication.");
+            throw new CorruptKeystoreException("The entry '" + e.name + "' failed authentication (" + where + ").");
         }
     }
 
-    /** Runs one change under the write mutex: edits a copy of the state, writes it, then publishes it. */
+    private byte[] openEntry(KeyGeneration key, Entry e) throws CorruptKeystoreException {
+        return openEntry(key, e, file.toString());
+    }
+
+    /**
+     * Runs one change under the write mutex: edits a copy of the entries, rotates the entry key when it has
+     * sealed enough, writes the next version and advances the rollback counter, then publishes it.
+     */
     private void change(Keystore.Batch batch) throws IOException, KeystoreException {
         writeMutex.lock();
         try {
             ensureOpen();
-            EditorImpl editor = new EditorImpl(new LinkedHashMap<>(entries));
+            Snapshot cur = snap;
+            if (counterBehind) {
+                rollback.advanceTo(cur.version);
+                counterBehind = false;
+            }
+            EditorImpl editor = new EditorImpl(new LinkedHashMap<>(cur.entries), cur.key);
             batch.apply(editor);
             if (!editor.changed) {
                 return;
             }
-            writeFile(editor.state);
-            stateLock.writeLock().lock();
+            KeyGeneration key = cur.key;
+            Map<String, Entry> entries = editor.state;
+            if (key.seals.get() >= seams.rotateAfterSeals) {
+                key = KeyGeneration.fresh(dataKey, random);
+                entries = reseal(entries, cur.key, key);
+                LOG.info("Keystore {}: the entry key sealed {} values; re-sealed {} entries under a new key.", file,
+                        cur.key.seals.get(), entries.size());
+            }
+            Snapshot next = new Snapshot(entries, cur.version + 1, cur.bound, key);
             try {
-                entries = editor.state;
+                commit(next);
             } finally {
-                stateLock.writeLock().unlock();
+                if (key != cur.key && snap != next) {
+                    key.gcm.destroy();
+                }
             }
         } finally {
             writeMutex.unlock();
@@ -603,16 +929,18 @@ public final class FileKeystore implements Keystore {
 
     private final class EditorImpl implements Keystore.Editor {
         final Map<String, Entry> state;
+        final KeyGeneration entryKey;
         boolean changed;
 
-        EditorImpl(Map<String, Entry> state) {
+        EditorImpl(Map<String, Entry> state, KeyGeneration key) {
             this.state = state;
+            this.entryKey = key;
         }
 
         private void refuseCounterOverwrite(String name) throws CounterRollbackException {
             Entry old = state.get(name);
             if (old != null && old.type == TYPE_COUNTER) {
-                throw new CounterRollbackException("The entry '" + name + "' is a monotonic counter; it cannot be "
+                throw new CounterRollbackException("The entry '" + name + "' is a counter; it cannot be "
                         + "replaced or deleted.");
             }
         }
@@ -626,7 +954,7 @@ public final class FileKeystore implements Keystore {
             refuseCounterOverwrite(name);
             byte[] plain = encodePrivateKey(key, chain);
             try {
-                state.put(name, seal(TYPE_PRIVATE_KEY, name, plain));
+                state.put(name, seal(entryKey, TYPE_PRIVATE_KEY, name, plain));
             } finally {
                 Arrays.fill(plain, (byte) 0);
             }
@@ -641,12 +969,12 @@ public final class FileKeystore implements Keystore {
             if (e == null || e.type != TYPE_PRIVATE_KEY) {
                 throw new IllegalArgumentException("There is no private-key entry named '" + name + "'.");
             }
-            byte[] plain = openEntry(e);
+            byte[] plain = openEntry(entryKey, e);
             try {
                 PrivateKeyParts parts = decodePrivateKeyParts(plain, name);
                 byte[] encoded = encodeParts(parts.algorithm, parts.pkcs8, encodeChain(chain));
                 try {
-                    state.put(name, seal(TYPE_PRIVATE_KEY, name, encoded));
+                    state.put(name, seal(entryKey, TYPE_PRIVATE_KEY, name, encoded));
                 } finally {
                     Arrays.fill(encoded, (byte) 0);
                     Arrays.fill(parts.pkcs8, (byte) 0);
@@ -663,7 +991,7 @@ public final class FileKeystore implements Keystore {
             checkName(name);
             Objects.requireNonNull(secret, "secret");
             refuseCounterOverwrite(name);
-            state.put(name, seal(TYPE_SECRET, name, secret));
+            state.put(name, seal(entryKey, TYPE_SECRET, name, secret));
             changed = true;
             return this;
         }
@@ -674,7 +1002,7 @@ public final class FileKeystore implements Keystore {
             if (value < 0) {
                 throw new IllegalArgumentException("Counter values are not negative, got " + value + ".");
             }
-            long current = counterIn(state, name);
+            long current = counterIn(state, entryKey, name);
             if (value < current) {
                 throw new CounterRollbackException("The counter '" + name + "' is at " + current
                         + "; it cannot go down to " + value + ".");
@@ -682,14 +1010,14 @@ public final class FileKeystore implements Keystore {
             if (value == current && state.containsKey(name)) {
                 return this;
             }
-            state.put(name, seal(TYPE_COUNTER, name, ByteBuffer.allocate(8).putLong(value).array()));
+            state.put(name, seal(entryKey, TYPE_COUNTER, name, ByteBuffer.allocate(8).putLong(value).array()));
             changed = true;
             return this;
         }
 
         long increment(String name) throws KeystoreException {
             checkName(name);
-            long current = counterIn(state, name);
+            long current = counterIn(state, entryKey, name);
             if (current == Long.MAX_VALUE) {
                 throw new CounterRollbackException("The counter '" + name + "' is at its maximum.");
             }
@@ -726,15 +1054,27 @@ public final class FileKeystore implements Keystore {
     }
 
     @Override
+    public long version() {
+        ensureOpen();
+        return snap.version;
+    }
+
+    @Override
+    public boolean rollbackProtected() {
+        ensureOpen();
+        return snap.bound;
+    }
+
+    @Override
     public Set<String> names() {
         ensureOpen();
-        return Collections.unmodifiableSet(new HashSet<>(entries.keySet()));
+        return Collections.unmodifiableSet(new HashSet<>(snap.entries.keySet()));
     }
 
     @Override
     public boolean contains(String name) {
         ensureOpen();
-        return entries.containsKey(name);
+        return snap.entries.containsKey(name);
     }
 
     @Override
@@ -796,7 +1136,8 @@ public final class FileKeystore implements Keystore {
         stateLock.readLock().lock();
         try {
             ensureOpen();
-            return counterIn(entries, name);
+            Snapshot s = snap;
+            return counterIn(s.entries, s.key, name);
         } finally {
             stateLock.readLock().unlock();
         }
@@ -841,8 +1182,9 @@ public final class FileKeystore implements Keystore {
                     return;
                 }
                 closed = true;
-                entries = Collections.emptyMap();
-                gcm.destroy();
+                Snapshot s = snap;
+                snap = new Snapshot(Collections.emptyMap(), s.version, s.bound, s.key);
+                s.key.gcm.destroy();
                 Arrays.fill(dataKey, (byte) 0);
                 Arrays.fill(macKey, (byte) 0);
                 try {
@@ -904,7 +1246,8 @@ public final class FileKeystore implements Keystore {
         stateLock.readLock().lock();
         try {
             ensureOpen();
-            Entry e = entries.get(name);
+            Snapshot s = snap;
+            Entry e = s.entries.get(name);
             if (e == null) {
                 return null;
             }
@@ -912,13 +1255,13 @@ public final class FileKeystore implements Keystore {
                 throw new IllegalArgumentException("The entry '" + name + "' is a " + typeName(e.type) + ", not a "
                         + typeName(type) + ".");
             }
-            return openEntry(e);
+            return openEntry(s.key, e);
         } finally {
             stateLock.readLock().unlock();
         }
     }
 
-    private long counterIn(Map<String, Entry> state, String name) throws KeystoreException {
+    private long counterIn(Map<String, Entry> state, KeyGeneration key, String name) throws KeystoreException {
         Entry e = state.get(name);
         if (e == null) {
             return 0;
@@ -926,7 +1269,7 @@ public final class FileKeystore implements Keystore {
         if (e.type != TYPE_COUNTER) {
             throw new IllegalArgumentException("The entry '" + name + "' is a " + typeName(e.type) + ", not a counter.");
         }
-        byte[] plain = openEntry(e);
+        byte[] plain = openEntry(key, e);
         if (plain.length != 8) {
             throw new CorruptKeystoreException("The counter '" + name + "' has " + plain.length + " bytes.");
         }

@@ -4,24 +4,20 @@ import io.devsec.storage.CorruptKeystoreException;
 import io.devsec.storage.KeystoreException;
 import io.devsec.storage.KeystoreOptions;
 import io.devsec.storage.Pkcs11Settings;
+import io.devsec.storage.WeakMasterKeyException;
 import io.devsec.storage.WrongMasterKeyException;
 import java.io.IOException;
-import java.security.AuthProvider;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
 import java.security.Provider;
 import java.security.ProviderException;
 import java.security.SecureRandom;
-import java.security.Security;
-import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
-import javax.security.auth.login.LoginException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pkcs11Source implements MasterKeyBackend {
     private static final Logger LOG = LoggerFactory.getLogger(Pkcs11Source.class);
-    private static final AtomicInteger PROVIDER_COUNT = new AtomicInteger();
 
     private final Pkcs11Settings settings;
 
@@ -59,27 +54,29 @@ public final class Pkcs11Source implements MasterKeyBackend {
     public byte[] wrap(byte[] parameters, byte[] dataKey, byte[] aad, KeystoreOptions options)
             throws IOException, KeystoreException {
         checkParameters(parameters);
-        Provider provider = provider();
-        try {
-            Key key = masterKey(provider, true);
-            byte[] nonce = new byte[AesGcm.NONCE_LENGTH];
-            new SecureRandom().nextBytes(nonce);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding", provider);
-            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
-            c.updateAAD(aad);
-            byte[] ct = c.doFinal(dataKey);
-            byte[] out = new byte[nonce.length + ct.length];
-            System.arraycopy(nonce, 0, out, 0, nonce.length);
-            System.arraycopy(ct, 0, out, nonce.length, ct.length);
-            return out;
-        } catch (GeneralSecurityException | ProviderException e) {
-            if (e instanceof KeystoreException) {
-                throw (KeystoreException) e;
+        Provider provider = Pkcs11Tokens.provider(settings);
+        synchronized (provider) {
+            try {
+                Key key = masterKey(provider, true);
+                byte[] nonce = new byte[AesGcm.NONCE_LENGTH];
+                new SecureRandom().nextBytes(nonce);
+                Cipher c = Cipher.getInstance("AES/GCM/NoPadding", provider);
+                c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+                c.updateAAD(aad);
+                byte[] ct = c.doFinal(dataKey);
+                byte[] out = new byte[nonce.length + ct.length];
+                System.arraycopy(nonce, 0, out, 0, nonce.length);
+                System.arraycopy(ct, 0, out, nonce.length, ct.length);
+                return out;
+            } catch (GeneralSecurityException | ProviderException e) {
+                if (e instanceof KeystoreException) {
+                    throw (KeystoreException) e;
+                }
+                throw new KeystoreException("The PKCS#11 token could not wrap the data key (" + e.getClass().getSimpleName()
+                        + ": " + e.getMessage() + ").", e);
+            } finally {
+                Pkcs11Tokens.logout(provider);
             }
-            throw new KeystoreException("The PKCS#11 token could not wrap the data key (" + e.getClass().getSimpleName()
-                    + ": " + e.getMessage() + ").", e);
-        } finally {
-            logout(provider);
         }
     }
 
@@ -90,20 +87,22 @@ public final class Pkcs11Source implements MasterKeyBackend {
         if (wrapped.length < AesGcm.OVERHEAD) {
             throw new CorruptKeystoreException("The wrapped data key is too short.");
         }
-        Provider provider = provider();
-        try {
-            Key key = masterKey(provider, false);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding", provider);
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, wrapped, 0, AesGcm.NONCE_LENGTH));
-            c.updateAAD(aad);
-            return c.doFinal(wrapped, AesGcm.NONCE_LENGTH, wrapped.length - AesGcm.NONCE_LENGTH);
-        } catch (KeystoreException e) {
-            throw e;
-        } catch (GeneralSecurityException | ProviderException e) {
-            throw new WrongMasterKeyException("The PKCS#11 key '" + settings.keyAlias()
-                    + "' does not open this keystore (" + e.getClass().getSimpleName() + ").", e);
-        } finally {
-            logout(provider);
+        Provider provider = Pkcs11Tokens.provider(settings);
+        synchronized (provider) {
+            try {
+                Key key = masterKey(provider, false);
+                Cipher c = Cipher.getInstance("AES/GCM/NoPadding", provider);
+                c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, wrapped, 0, AesGcm.NONCE_LENGTH));
+                c.updateAAD(aad);
+                return c.doFinal(wrapped, AesGcm.NONCE_LENGTH, wrapped.length - AesGcm.NONCE_LENGTH);
+            } catch (KeystoreException e) {
+                throw e;
+            } catch (GeneralSecurityException | ProviderException e) {
+                throw new WrongMasterKeyException("The PKCS#11 key '" + settings.keyAlias()
+                        + "' does not open this keystore (" + e.getClass().getSimpleName() + ").", e);
+            } finally {
+                Pkcs11Tokens.logout(provider);
+            }
         }
     }
 
@@ -115,18 +114,8 @@ public final class Pkcs11Source implements MasterKeyBackend {
     }
 
     private Key masterKey(Provider provider, boolean createIfAbsent) throws IOException, KeystoreException {
-        char[] pin = settings.pin();
         try {
-            KeyStore ks = KeyStore.getInstance("PKCS11", provider);
-            try {
-                ks.load(null, pin);
-            } catch (IOException e) {
-                if (hasCause(e, LoginException.class) || String.valueOf(e.getMessage()).contains("PIN")) {
-                    throw new WrongMasterKeyException("PKCS#11 login to the token failed: wrong PIN or locked token ("
-                            + settings + ").", e);
-                }
-                throw e;
-            }
+            KeyStore ks = Pkcs11Tokens.login(provider, settings);
             Key key = ks.getKey(settings.keyAlias(), null);
             if (key == null) {
                 if (!createIfAbsent) {
@@ -148,10 +137,7 @@ public final class Pkcs11Source implements MasterKeyBackend {
                 throw new WrongMasterKeyException("The PKCS#11 key '" + settings.keyAlias() + "' is "
                         + key.getAlgorithm() + ", not AES.");
             }
-            if (key.getEncoded() != null) {
-                LOG.warn("The PKCS#11 master key '{}' is extractable; a key that can leave the token is weaker.",
-                        settings.keyAlias());
-            }
+            checkNotExtractable(key);
             return key;
         } catch (GeneralSecurityException e) {
             if (e instanceof KeystoreException) {
@@ -159,56 +145,33 @@ public final class Pkcs11Source implements MasterKeyBackend {
             }
             throw new KeystoreException("The PKCS#11 token could not be used (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + ").", e);
-        } finally {
-            Arrays.fill(pin, '\0');
         }
     }
 
-    private Provider provider() throws IOException {
-        Provider base = Security.getProvider("SunPKCS11");
-        if (base == null) {
-            throw new IOException("The JDK has no SunPKCS11 provider (module jdk.crypto.cryptoki).");
-        }
-        String config;
-        if (settings.sunPkcs11Config().isPresent()) {
-            config = settings.sunPkcs11Config().get().toAbsolutePath().toString();
-        } else {
-            StringBuilder c = new StringBuilder("--");
-            c.append("name = DevSec").append(PROVIDER_COUNT.incrementAndGet()).append('\n');
-            c.append("library = \"").append(settings.library().get().toString()).append("\"\n");
-            if (settings.slot().isPresent()) {
-                c.append("slot = ").append(settings.slot().getAsLong()).append('\n');
-            } else if (settings.slotListIndex().isPresent()) {
-                c.append("slotListIndex = ").append(settings.slotListIndex().getAsInt()).append('\n');
+    /**
+     * Refuses a master key that can leave the token (CKA_EXTRACTABLE or not CKA_SENSITIVE), unless the
+     * settings opt in. The JDK offers no public attribute query: SunPKCS11 keys say "sensitive" /
+     * "not sensitive" and "extractable" / "unextractable" in their description, which is read here;
+     * a key whose description says neither is accepted with a warning.
+     */
+    private void checkNotExtractable(Key key) throws WeakMasterKeyException {
+        String description = String.valueOf(key);
+        boolean readable = key.getEncoded() != null || description.contains("not sensitive");
+        boolean extractable = description.contains(", extractable");
+        if (readable || extractable) {
+            if (settings.insecureAllowExtractableMasterKey()) {
+                LOG.warn("The PKCS#11 master key '{}' is extractable (insecureAllowExtractableMasterKey): a key that "
+                        + "can leave the token is weaker.", settings.keyAlias());
+                return;
             }
-            c.append("attributes(generate, CKO_SECRET_KEY, CKK_AES) = {\n")
-                    .append("  CKA_SENSITIVE = true\n  CKA_EXTRACTABLE = false\n}\n");
-            config = c.toString();
+            throw new WeakMasterKeyException("The PKCS#11 master key '" + settings.keyAlias() + "' is "
+                    + (readable ? "readable" : "extractable") + ": it can leave the token. Generate a sensitive, "
+                    + "non-extractable key (or let the keystore generate one under a new alias), or opt in with "
+                    + "Pkcs11Settings.Builder.insecureAllowExtractableMasterKey(true).");
         }
-        try {
-            return base.configure(config);
-        } catch (RuntimeException e) {
-            throw new IOException("The PKCS#11 provider could not be configured for " + settings + ": " + e.getMessage(), e);
+        if (!description.contains("unextractable")) {
+            LOG.warn("Cannot tell whether the PKCS#11 master key '{}' is extractable on this JDK.", settings.keyAlias());
         }
-    }
-
-    private static void logout(Provider provider) {
-        if (provider instanceof AuthProvider) {
-            try {
-                ((AuthProvider) provider).logout();
-            } catch (LoginException | RuntimeException e) {
-                LOG.debug("PKCS#11 logout failed: {}", e.toString());
-            }
-        }
-    }
-
-    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override
