@@ -113,7 +113,8 @@ public final class DeviceTlsContext {
         if (suites.isEmpty()) {
             throw new GeneralSecurityException("none of the configured cipher suites is supported by this JDK");
         }
-        TrustManager tm = new PinningTrustManager(pkix, settings.pins(), anchors.certificates(), protocols, suites);
+        TrustManager tm = new PinningTrustManager(pkix, settings.pins(), anchors.certificates(), protocols, suites,
+                settings.revocation());
         KeyManager[] kms = identity.isPresent() ? new KeyManager[] {identity.get().keyManager()} : new KeyManager[0];
         ctx.init(kms, new TrustManager[] {tm}, new java.security.SecureRandom());
         probe = ctx.getSocketFactory();
