@@ -135,7 +135,7 @@ public final class TlsSettings {
             return this;
         }
 
-        /** Adds public key pins: a peer whose chain matches none of them is refused. */
+        /** Adds public key pins: a peer whose validated path (leaf to trust anchor) carries none of them is refused. */
         public Builder pins(Collection<PublicKeyPin> pins) {
             for (PublicKeyPin p : pins) {
                 this.pins.add(Objects.requireNonNull(p, "pins element"));
