@@ -111,6 +111,32 @@ class RevocationTest {
     }
 
     @Test
+    void mqttConnect_revokedBroker_isRefusedWithPeerRefusedEvent(@TempDir Path dir) throws Exception {
+        List<TransportSecurityEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TransportEventListener l = new TransportEventListener() {
+            @Override
+            public void securityEvent(TransportSecurityEvent event) {
+                events.add(event);
+            }
+        };
+        try (TestTlsServer server = serve(revokedServer);
+                DeviceMqttClient c = DeviceMqttClient.builder().broker("localhost", server.port()).deviceId("device-1")
+                        .tls(client(withCrl())).listener(l).random(new java.util.Random(5))
+                        .reconnectPolicy(ReconnectPolicy.builder().initialDelay(java.time.Duration.ofMillis(50))
+                                .maxDelay(java.time.Duration.ofMillis(400)).firstConnectJitter(java.time.Duration.ZERO).build())
+                        .outbox(OutboxSettings.of(dir.resolve("outbox"),
+                                OutboxKey.of(new javax.crypto.spec.SecretKeySpec(new byte[32], "AES"))))
+                        .build()) {
+            c.start();
+            io.devsec.transport.testing.Waits.until(java.time.Duration.ofSeconds(20), "a PEER_REFUSED event",
+                    () -> !events.isEmpty());
+            assertThat(events.get(0).type()).isEqualTo(TransportSecurityEvent.Type.PEER_REFUSED);
+            assertThat(events.get(0).cause()).get().isInstanceOf(PeerCertificateRevokedException.class);
+            assertThat(server.handshakes()).isZero();
+        }
+    }
+
+    @Test
     void defaults_revocationOff_revokedCertificateStillConnectsAndSettingsSaySo() throws Exception {
         assertThat(TlsSettings.MODERN.revocation()).isSameAs(RevocationSettings.OFF);
         assertThat(TlsSettings.MODERN.revocation().describe()).isEqualTo("off");
