@@ -57,7 +57,10 @@ import org.slf4j.LoggerFactory;
  *       sent; a refusal is a {@link TopicOutsideNamespaceException} and a security event.
  *   <li>Inbound messages pass a size limit, the topic checks, a subscription match and the
  *       {@link MessageValidator} before any {@link MessageHandler}; a failing message is dropped
- *       and reported as a security event.
+ *       and reported as a security event. A packet too large for the limit is refused from its
+ *       fixed header, before Paho reads or allocates it: the connection is closed, the refusal
+ *       reported ({@link InboundPacketTooLargeException}) and the client reconnects; over MQTT 5
+ *       CONNECT also tells the broker the Maximum Packet Size.
  *   <li>Over MQTT 5, a PUBACK reason code of 0x80 or more (135: not authorized) completes the
  *       {@link Delivery} with {@link PublishRefusedException} and is reported.
  *   <li>Reconnection follows {@link ReconnectPolicy}: full-jitter exponential backoff, and a
