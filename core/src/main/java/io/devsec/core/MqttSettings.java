@@ -46,6 +46,7 @@ public final class MqttSettings {
     private final Duration renewalWindow;
     private final Duration connectTimeout;
     private final Duration keepAlive;
+    private final int maxInboundPayloadBytes;
 
     private MqttSettings(Builder b) {
         this.host = b.host;
@@ -63,6 +64,7 @@ public final class MqttSettings {
         this.renewalWindow = b.renewalWindow;
         this.connectTimeout = b.connectTimeout;
         this.keepAlive = b.keepAlive;
+        this.maxInboundPayloadBytes = b.maxInboundPayloadBytes;
     }
 
     /**
@@ -137,6 +139,11 @@ public final class MqttSettings {
         return keepAlive;
     }
 
+    /** The largest inbound payload accepted; larger packets are refused from their header (see {@link Builder#maxInboundPayloadBytes}). */
+    public int maxInboundPayloadBytes() {
+        return maxInboundPayloadBytes;
+    }
+
     @Override
     public String toString() {
         return "MqttSettings{" + host + ":" + port + ", " + protocol + ", " + tlsSettings + ", renewalWindow="
@@ -160,6 +167,7 @@ public final class MqttSettings {
         private Duration renewalWindow = Duration.ofDays(DEFAULT_RENEWAL_DAYS);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration keepAlive = Duration.ofSeconds(60);
+        private int maxInboundPayloadBytes = 256 * 1024;
 
         private Builder(String host, int port, TrustAnchors trustAnchors) {
             this.host = host;
@@ -234,6 +242,22 @@ public final class MqttSettings {
         /** Default 60 seconds. */
         public Builder keepAlive(Duration keepAlive) {
             this.keepAlive = keepAlive;
+            return this;
+        }
+
+        /**
+         * The largest inbound payload, default 256 KiB. A larger message is dropped with a security event;
+         * a packet larger than this plus 128 KiB is refused from its header before it is read, and the
+         * connection is re-established (see {@code DeviceMqttClient.Builder#maxInboundPayloadBytes}).
+         *
+         * @param maxBytes the limit in bytes, not negative
+         * @return this builder
+         */
+        public Builder maxInboundPayloadBytes(int maxBytes) {
+            if (maxBytes < 0) {
+                throw new IllegalArgumentException("maxInboundPayloadBytes must not be negative, got " + maxBytes);
+            }
+            this.maxInboundPayloadBytes = maxBytes;
             return this;
         }
 

@@ -103,6 +103,7 @@ final class TransportWiring {
                     .renewalWindow(settings.renewalWindow())
                     .connectTimeout(settings.connectTimeout())
                     .keepAlive(settings.keepAlive())
+                    .maxInboundPayloadBytes(settings.maxInboundPayloadBytes())
                     .clock(facade.clock)
                     .random(facade.random)
                     .outbox(OutboxSettings.builder(outboxFolder, outboxKey).maxMessages(settings.outboxMaxMessages())

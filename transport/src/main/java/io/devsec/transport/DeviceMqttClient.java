@@ -1,6 +1,7 @@
 package io.devsec.transport;
 
 import io.devsec.transport.internal.CoalescingSocketFactory;
+import io.devsec.transport.internal.MqttPacketLimiter;
 import io.devsec.transport.internal.InboundGate;
 import io.devsec.transport.internal.MqttSession;
 import io.devsec.transport.internal.OutboxJournal;
@@ -56,7 +57,10 @@ import org.slf4j.LoggerFactory;
  *       sent; a refusal is a {@link TopicOutsideNamespaceException} and a security event.
  *   <li>Inbound messages pass a size limit, the topic checks, a subscription match and the
  *       {@link MessageValidator} before any {@link MessageHandler}; a failing message is dropped
- *       and reported as a security event.
+ *       and reported as a security event. A packet too large for the limit is refused from its
+ *       fixed header, before Paho reads or allocates it: the connection is closed, the refusal
+ *       reported ({@link InboundPacketTooLargeException}) and the client reconnects; over MQTT 5
+ *       CONNECT also tells the broker the Maximum Packet Size.
  *   <li>Over MQTT 5, a PUBACK reason code of 0x80 or more (135: not authorized) completes the
  *       {@link Delivery} with {@link PublishRefusedException} and is reported.
  *   <li>Reconnection follows {@link ReconnectPolicy}: full-jitter exponential backoff, and a
@@ -87,6 +91,13 @@ public final class DeviceMqttClient implements AutoCloseable {
      */
     public static final Duration DEFAULT_WRITE_COALESCING = Duration.ofNanos(100_000);
 
+    /**
+     * Room for what precedes the payload in an inbound PUBLISH (topic, packet id, MQTT 5
+     * properties): 128 KiB. A packet whose remaining length exceeds the payload limit plus this is
+     * refused from its fixed header, before its body is read.
+     */
+    public static final int INBOUND_HEADER_ROOM = 128 * 1024;
+
     private final String host;
     private final int port;
     private final String clientId;
@@ -97,6 +108,8 @@ public final class DeviceMqttClient implements AutoCloseable {
     private final Duration connectTimeout;
     private final int maxInflight;
     private final InboundGate gate;
+    /** The largest inbound remaining length: the payload limit plus {@link #INBOUND_HEADER_ROOM}. */
+    private final long maxInboundRemainingLength;
     private final TransportEventListener listener;
     private final Clock clock;
     private final Random random;
@@ -171,6 +184,8 @@ public final class DeviceMqttClient implements AutoCloseable {
         this.connectTimeout = b.connectTimeout;
         this.maxInflight = b.maxInflight;
         this.gate = new InboundGate(namespace, b.maxInboundPayloadBytes, b.validator);
+        this.maxInboundRemainingLength = Math.min(MqttPacketLimiter.MQTT_MAX_REMAINING_LENGTH,
+                (long) b.maxInboundPayloadBytes + INBOUND_HEADER_ROOM);
         this.listener = b.listener;
         this.clock = b.clock;
         this.random = b.random != null ? b.random : new SecureRandom();
@@ -726,10 +741,13 @@ public final class DeviceMqttClient implements AutoCloseable {
     // ------------------------------------------------------------------ connection management (control thread)
 
     private MqttSession newSession() throws Exception {
-        SSLSocketFactory sf = writeCoalescing.isZero() ? tls.socketFactory()
-                : new CoalescingSocketFactory(tls.socketFactory(), writeCoalescing.toNanos());
+        // Every connection's inbound stream refuses an oversized packet from its fixed header,
+        // before Paho allocates its body (Paho reads the whole packet into one array).
+        SSLSocketFactory sf = new CoalescingSocketFactory(tls.socketFactory(), writeCoalescing.toNanos(),
+                maxInboundRemainingLength, this::onInboundPacketTooLarge);
+        // MQTT 5 also tells the broker: whole packet = remaining length + 1 type byte + at most 4 length bytes.
         SessionSettings s = new SessionSettings("ssl://" + host + ":" + port, clientId, sf, keepAlive,
-                connectTimeout, maxInflight);
+                connectTimeout, maxInflight, maxInboundRemainingLength + 5);
         MqttSession[] self = new MqttSession[1];
         MqttSession.Callbacks cb = new MqttSession.Callbacks() {
             @Override
@@ -744,6 +762,11 @@ public final class DeviceMqttClient implements AutoCloseable {
         };
         self[0] = protocol == MqttProtocol.MQTT_5 ? new PahoV5Session(s, cb) : new PahoV3Session(s, cb);
         return self[0];
+    }
+
+    private void onInboundPacketTooLarge(InboundPacketTooLargeException e) {
+        LOG.warn("refused an inbound packet: {}", e.getMessage());
+        event(TransportSecurityEvent.Type.INBOUND_MESSAGE_REJECTED, e.getMessage(), e);
     }
 
     private void connectOnce() {
@@ -1342,7 +1365,19 @@ public final class DeviceMqttClient implements AutoCloseable {
             return this;
         }
 
-        /** Inbound payload limit in bytes (default 256 KiB). */
+        /**
+         * Inbound payload limit in bytes (default 256 KiB). A larger message is refused twice over:
+         * an MQTT 5 broker is told the Maximum Packet Size (this plus {@link #INBOUND_HEADER_ROOM}
+         * plus the fixed header) in CONNECT and should drop it; over either protocol a packet
+         * whose fixed header announces more is refused before its body is read or allocated, the
+         * connection is closed with an {@link TransportSecurityEvent.Type#INBOUND_MESSAGE_REJECTED}
+         * event ({@link InboundPacketTooLargeException}) and the client reconnects. A payload
+         * over the limit in a packet within it (a long topic eats less of the room) is dropped
+         * with the same event type and the connection stays.
+         *
+         * @param max the largest inbound payload in bytes
+         * @return this builder
+         */
         public Builder maxInboundPayloadBytes(int max) {
             this.maxInboundPayloadBytes = max;
             return this;

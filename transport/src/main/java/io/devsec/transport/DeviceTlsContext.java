@@ -30,13 +30,18 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * protocols and suites and verifies the server's host name. The trust manager inside
  * {@link #sslContext()} enforces the same rules even for a socket configured elsewhere: it refuses
  * a handshake without host name identification, a negotiated protocol or suite outside the
- * settings, and (when pins are set) a chain without a pinned key.
+ * settings, and (when pins are set) a validated path without a pinned key.
  *
  * <p>Refusals surface as {@link javax.net.ssl.SSLHandshakeException} whose cause says why:
  * {@link java.security.cert.CertificateExpiredException} somewhere in the chain for an expired
  * certificate, a {@link java.security.cert.CertificateException} naming the host for a wrong host
  * name, a {@code CertPathBuilderException} for an unknown CA, {@link PeerPinMismatchException},
+ * {@link PeerCertificateRevokedException} (when {@link TlsSettings#revocation()} is on),
  * {@link TlsPolicyException}.
+ *
+ * <p>Pins are compared only with the keys of the path that PKIX validation built from the
+ * server's certificate to a trust anchor, and with that anchor's key: a pinned certificate the
+ * server merely appends to its chain never satisfies a pin.
  */
 public final class DeviceTlsContext {
     private final SSLContext context;
@@ -113,7 +118,8 @@ public final class DeviceTlsContext {
         if (suites.isEmpty()) {
             throw new GeneralSecurityException("none of the configured cipher suites is supported by this JDK");
         }
-        TrustManager tm = new PinningTrustManager(pkix, settings.pins(), anchors.certificates(), protocols, suites);
+        TrustManager tm = new PinningTrustManager(pkix, settings.pins(), anchors.certificates(), protocols, suites,
+                settings.revocation());
         KeyManager[] kms = identity.isPresent() ? new KeyManager[] {identity.get().keyManager()} : new KeyManager[0];
         ctx.init(kms, new TrustManager[] {tm}, new java.security.SecureRandom());
         probe = ctx.getSocketFactory();

@@ -4,9 +4,11 @@ import java.util.Objects;
 import javax.crypto.SecretKey;
 
 /**
- * The AES-256 key that encrypts the outbox at rest (AES-256-GCM). Core supplies it from the
- * keystore; a key inside a PKCS#11 token works too, because DevSec only hands it to
- * {@code Cipher.init}.
+ * The AES-256 key that protects the outbox at rest. It encrypts (AES-256-GCM) only the random
+ * data keys of the outbox's key generations, one small record per generation; the messages are
+ * encrypted under those data keys, so this long-lived key never approaches the GCM usage limits.
+ * Core supplies it from the keystore; a key inside a PKCS#11 token works too, because DevSec only
+ * hands it to {@code Cipher.init}.
  */
 public interface OutboxKey {
     /** The AES key; called once when the outbox opens. */

@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * Where and how big the persisted outbox is. The outbox holds every QoS 1 message from
- * {@code publish} until the broker acknowledges it, encrypted with AES-256-GCM under
- * {@link OutboxKey}, in a crash-safe journal. Immutable.
+ * {@code publish} until the broker acknowledges it, encrypted with AES-256-GCM under data keys
+ * that {@link OutboxKey} wraps and that change at every open, at compaction and after 2^31
+ * records, in a crash-safe journal. Immutable.
  */
 public final class OutboxSettings {
     /** Default message limit. */

@@ -17,12 +17,12 @@ public final class PeerPinMismatchException extends CertificateException {
     private final transient List<PublicKeyPin> expectedPins;
 
     public PeerPinMismatchException(List<PublicKeyPin> peerPins, List<PublicKeyPin> expectedPins) {
-        super("peer matches no configured pin; peer chain pins: " + peerPins + ", configured: " + expectedPins);
+        super("peer matches no configured pin; validated path pins: " + peerPins + ", configured: " + expectedPins);
         this.peerPins = List.copyOf(peerPins);
         this.expectedPins = List.copyOf(expectedPins);
     }
 
-    /** The pins of every certificate in the peer's chain, leaf first. */
+    /** The pins of the validated path from the peer's certificate to the trust anchor, leaf first, anchor last. */
     public List<PublicKeyPin> peerPins() {
         return peerPins == null ? Collections.emptyList() : peerPins;
     }

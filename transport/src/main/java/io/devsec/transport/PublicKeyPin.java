@@ -12,8 +12,10 @@ import java.util.Objects;
  * A SHA-256 pin of a certificate's SubjectPublicKeyInfo, written {@code sha256/BASE64} as in
  * HTTP public key pinning and OkHttp's {@code CertificatePinner}.
  *
- * <p>A pin matches a peer when any certificate of the peer's validated chain carries the pinned
- * public key, so pinning the issuing CA's key survives a renewal of the server certificate.
+ * <p>A pin matches a peer when a certificate on the path that PKIX validation built from the
+ * peer's certificate to a trust anchor, or that anchor, carries the pinned public key, so pinning
+ * the issuing CA's key survives a renewal of the server certificate. Certificates the peer sends
+ * that are not on that path never match.
  */
 public final class PublicKeyPin {
     private static final String PREFIX = "sha256/";

@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * How DevSec speaks TLS: protocol versions, cipher suites, optional public key pins and the
- * handshake timeout. Immutable.
+ * handshake timeout, and whether the broker's certificate is checked for revocation
+ * ({@link RevocationSettings}, off by default). Immutable.
  *
  * <p>{@link #MODERN} is the default and the only preset: TLS 1.3 and 1.2, AEAD suites with
  * forward secrecy (ECDHE), no pins. Host name verification is always on and cannot be turned off.
@@ -42,6 +43,7 @@ public final class TlsSettings {
     private final List<PublicKeyPin> pins;
     private final Duration handshakeTimeout;
     private final boolean legacyAllowed;
+    private final RevocationSettings revocation;
 
     private TlsSettings(Builder b) {
         this.protocols = List.copyOf(b.protocols);
@@ -49,6 +51,7 @@ public final class TlsSettings {
         this.pins = List.copyOf(b.pins);
         this.handshakeTimeout = b.handshakeTimeout;
         this.legacyAllowed = b.legacyAllowed;
+        this.revocation = b.revocation;
     }
 
     public static Builder builder() {
@@ -63,6 +66,7 @@ public final class TlsSettings {
         b.pins = new LinkedHashSet<>(pins);
         b.handshakeTimeout = handshakeTimeout;
         b.legacyAllowed = legacyAllowed;
+        b.revocation = revocation;
         return b;
     }
 
@@ -85,6 +89,16 @@ public final class TlsSettings {
         return handshakeTimeout;
     }
 
+    /**
+     * How the broker's certificate is checked for revocation; {@link RevocationSettings#OFF} unless
+     * {@link Builder#revocation} was set.
+     *
+     * @return the revocation settings
+     */
+    public RevocationSettings revocation() {
+        return revocation;
+    }
+
     /** Whether {@link Builder#insecureAllowLegacyProtocolsAndSuites} was used. */
     public boolean insecureLegacyAllowed() {
         return legacyAllowed;
@@ -93,6 +107,7 @@ public final class TlsSettings {
     @Override
     public String toString() {
         return "TlsSettings{protocols=" + protocols + ", cipherSuites=" + cipherSuites.size() + " suites, pins=" + pins
+                + ", revocation=" + revocation.describe()
                 + ", handshakeTimeout=" + handshakeTimeout + (legacyAllowed ? ", INSECURE legacy allowed" : "") + "}";
     }
 
@@ -103,6 +118,7 @@ public final class TlsSettings {
         private Set<PublicKeyPin> pins = new LinkedHashSet<>();
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private boolean legacyAllowed;
+        private RevocationSettings revocation = RevocationSettings.OFF;
 
         private Builder() {
         }
@@ -119,7 +135,7 @@ public final class TlsSettings {
             return this;
         }
 
-        /** Adds public key pins: a peer whose chain matches none of them is refused. */
+        /** Adds public key pins: a peer whose validated path (leaf to trust anchor) carries none of them is refused. */
         public Builder pins(Collection<PublicKeyPin> pins) {
             for (PublicKeyPin p : pins) {
                 this.pins.add(Objects.requireNonNull(p, "pins element"));
@@ -129,6 +145,18 @@ public final class TlsSettings {
 
         public Builder pin(PublicKeyPin pin) {
             this.pins.add(Objects.requireNonNull(pin, "pin"));
+            return this;
+        }
+
+        /**
+         * Checks the broker's certificate path for revocation (CRLs the device holds, OCSP) during
+         * the handshake; off by default.
+         *
+         * @param revocation the revocation settings, {@link RevocationSettings#OFF} to turn it off
+         * @return this builder
+         */
+        public Builder revocation(RevocationSettings revocation) {
+            this.revocation = Objects.requireNonNull(revocation, "revocation");
             return this;
         }
 

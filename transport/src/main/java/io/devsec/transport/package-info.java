@@ -8,9 +8,12 @@
  * a PKCS#11 key works because only signing is asked of it), the trust anchors
  * ({@link io.devsec.transport.TrustAnchors}, a PEM bundle) and
  * {@link io.devsec.transport.TlsSettings#MODERN}: TLS 1.3 and 1.2, AEAD ECDHE suites, host name
- * verification always on, optional SHA-256 public key pins. Refusals are
+ * verification always on, optional SHA-256 public key pins (matched against the validated path
+ * only) and optional revocation checking ({@link io.devsec.transport.RevocationSettings}, off by
+ * default). Refusals are
  * {@link javax.net.ssl.SSLHandshakeException}s whose cause names the reason
- * ({@link io.devsec.transport.PeerPinMismatchException}, {@link io.devsec.transport.TlsPolicyException},
+ * ({@link io.devsec.transport.PeerPinMismatchException},
+ * {@link io.devsec.transport.PeerCertificateRevokedException}, {@link io.devsec.transport.TlsPolicyException},
  * the JDK's certificate exceptions).
  *
  * <h2>MQTT</h2>

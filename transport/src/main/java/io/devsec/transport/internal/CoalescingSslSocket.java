@@ -1,9 +1,12 @@
 package io.devsec.transport.internal;
 
+import io.devsec.transport.InboundPacketTooLargeException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketOption;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.BiFunction;
 import javax.net.ssl.HandshakeCompletedListener;
 import javax.net.ssl.SSLParameters;
@@ -11,26 +14,58 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A JSSE {@link SSLSocket} whose output stream gathers closely following packets into fewer TLS
- * records and system calls ({@link CoalescingOutputStream}). Everything else is the wrapped
+ * A JSSE {@link SSLSocket} for MQTT: its output stream gathers closely following packets into
+ * fewer TLS records and system calls ({@link CoalescingOutputStream}, unless the delay is zero),
+ * and its input stream refuses an inbound packet above the size limit from its fixed header
+ * ({@link PacketLimitInputStream}, when a limit is given). Everything else is the wrapped
  * socket's: handshake, parameters, session and host name checks behave exactly as without it.
  */
 public final class CoalescingSslSocket extends SSLSocket {
     private final SSLSocket d;
     private final long maxDelayNanos;
+    private final long maxInboundRemainingLength;
+    private final Consumer<InboundPacketTooLargeException> onTooLarge;
     private CoalescingOutputStream out;
+    private InputStream in;
 
     public CoalescingSslSocket(SSLSocket delegate, long maxDelayNanos) {
+        this(delegate, maxDelayNanos, -1, e -> { });
+    }
+
+    /**
+     * @param delegate the TLS socket
+     * @param maxDelayNanos the write coalescing delay; 0 writes through
+     * @param maxInboundRemainingLength the largest inbound MQTT remaining length; negative for no limit
+     * @param onTooLarge told of a refused inbound packet
+     */
+    public CoalescingSslSocket(SSLSocket delegate, long maxDelayNanos, long maxInboundRemainingLength,
+            Consumer<InboundPacketTooLargeException> onTooLarge) {
         this.d = delegate;
         this.maxDelayNanos = maxDelayNanos;
+        this.maxInboundRemainingLength = maxInboundRemainingLength;
+        this.onTooLarge = onTooLarge;
     }
 
     @Override
     public synchronized OutputStream getOutputStream() throws IOException {
+        if (maxDelayNanos <= 0) {
+            return d.getOutputStream();
+        }
         if (out == null) {
             out = new CoalescingOutputStream(d.getOutputStream(), maxDelayNanos, this::closeQuietly, d::isClosed);
         }
         return out;
+    }
+
+    @Override
+    public synchronized InputStream getInputStream() throws IOException {
+        if (maxInboundRemainingLength < 0) {
+            return d.getInputStream();
+        }
+        if (in == null) {
+            in = new PacketLimitInputStream(d.getInputStream(), maxInboundRemainingLength, onTooLarge, this::closeQuietly);
+        }
+        return in;
     }
 
     private void closeQuietly() {
@@ -128,11 +163,6 @@ public final class CoalescingSslSocket extends SSLSocket {
     @Override
     public java.nio.channels.SocketChannel getChannel() {
         return d.getChannel();
-    }
-
-    @Override
-    public java.io.InputStream getInputStream() throws java.io.IOException {
-        return d.getInputStream();
     }
 
     @Override

@@ -41,7 +41,17 @@ import org.slf4j.LoggerFactory;
  * <p>File: an 8-byte magic, then records {@code [int length][int CRC32C(body)][body]}, body
  * {@code [byte type][long seq][12-byte nonce][ciphertext + 16-byte tag]}; the type and sequence
  * number are bound as associated data, so records cannot be altered, reordered into other
- * numbers or forged without the key. {@link #append} returns only after the record is written
+ * numbers or forged without the key.
+ *
+ * <p>Keys and nonces (format 2, magic {@code DSOUTBX2}): the outbox key never encrypts a message.
+ * It encrypts only KEY records (random nonce), each holding a fresh random 256-bit data key and a
+ * random 4-byte nonce prefix: a key generation. The records after a KEY record are encrypted
+ * under its data key with deterministic nonces, {@code prefix || 64-bit counter}, so no nonce
+ * repeats under a data key. A generation starts whenever the journal is opened for writing, at
+ * every compaction (the rewrite starts with its own KEY record) and after
+ * {@link #DEFAULT_ROTATE_AFTER} encryptions, far below the 2^32 limit for one GCM key; the
+ * outbox key itself encrypts one record per generation. Format 1 files ({@code DSOUTBX1}, every
+ * record under the outbox key with a random nonce) are read and rewritten in format 2 at open. {@link #append} returns only after the record is written
  * and fsynced; concurrent appends share one write and one fsync (group commit: a leader fsyncs
  * for every follower). {@link #appendAllUnsynced} returns before the fsync; such records are
  * {@link #isDurable durable} only after a later {@link #syncUpTo}. Acknowledgements are journal records too, not
@@ -53,12 +63,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutboxJournal implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxJournal.class);
-    private static final byte[] MAGIC = "DSOUTBX1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC_V1 = "DSOUTBX1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "DSOUTBX2".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] AAD_PREFIX = "devsec-outbox/v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte APPEND = 1;
     private static final byte ACK = 2;
     private static final byte BASE = 3;
     private static final byte ACKS = 4;
+    /** A new key generation: [4-byte nonce prefix][32-byte data key], encrypted under the outbox key. */
+    private static final byte KEY = 5;
+    private static final int DATA_KEY = 32;
+    private static final int NONCE_PREFIX = 4;
+    /** Encryptions under one data key before the next generation starts: 2^31, half the 2^32 GCM limit. */
+    static final long DEFAULT_ROTATE_AFTER = 1L << 31;
     private static final int ACK_BATCH = 512;
     private static final int NONCE = 12;
     private static final int TAG = 16;
@@ -118,7 +135,16 @@ public final class OutboxJournal implements Closeable {
 
     private final Path dir;
     private final Path file;
+    /** The outbox key: encrypts KEY records only (and every record of a format 1 file). */
     private final SecretKey key;
+    private final long rotateAfter;
+    /** The current generation's data key; null until the first record of this open (or after a failed compaction). Guarded by the cipher's lock. */
+    private SecretKey dataKey;
+    private final byte[] dataNonce = new byte[NONCE];
+    /** Encryptions under dataKey so far; the next nonce's counter. Guarded by the cipher's lock. */
+    private long dataCount;
+    /** KEY records written in this process (generations started). */
+    private final java.util.concurrent.atomic.AtomicLong generations = new java.util.concurrent.atomic.AtomicLong();
     private final int maxMessages;
     private final long maxBytes;
     private final SecureRandom random = newNonceSource();
@@ -188,7 +214,11 @@ public final class OutboxJournal implements Closeable {
         return nonce;
     }
 
-    private OutboxJournal(OutboxSettings settings) throws IOException {
+    private OutboxJournal(OutboxSettings settings, long rotateAfter) throws IOException {
+        if (rotateAfter < 1 || rotateAfter > (1L << 32)) {
+            throw new IllegalArgumentException("rotateAfter must be 1 to 2^32");
+        }
+        this.rotateAfter = rotateAfter;
         this.dir = settings.directory();
         this.file = dir.resolve(FILE);
         this.key = settings.key().secretKey();
@@ -209,7 +239,12 @@ public final class OutboxJournal implements Closeable {
      * @throws IOException when the directory cannot be used or another process holds the outbox
      */
     public static OutboxJournal open(OutboxSettings settings) throws IOException, CorruptOutboxException {
-        OutboxJournal j = new OutboxJournal(settings);
+        return open(settings, DEFAULT_ROTATE_AFTER);
+    }
+
+    /** As {@link #open(OutboxSettings)}, with a data key rotation after {@code rotateAfter} encryptions (tests). */
+    static OutboxJournal open(OutboxSettings settings, long rotateAfter) throws IOException, CorruptOutboxException {
+        OutboxJournal j = new OutboxJournal(settings, rotateAfter);
         j.openAndRecover();
         return j;
     }
@@ -235,7 +270,10 @@ public final class OutboxJournal implements Closeable {
         }
         boolean ok = false;
         try {
-            recover();
+            if (recover()) {
+                LOG.info("outbox journal {} is in format 1; rewriting it in format 2", file);
+                compact();
+            }
             ok = true;
         } finally {
             if (!ok) {
@@ -245,7 +283,8 @@ public final class OutboxJournal implements Closeable {
         }
     }
 
-    private void recover() throws IOException, CorruptOutboxException {
+    /** Reads the journal; returns whether it is in format 1 (to be rewritten). */
+    private boolean recover() throws IOException, CorruptOutboxException {
         long size = channel.size();
         if (size == 0) {
             channel.write(ByteBuffer.wrap(MAGIC), 0);
@@ -254,7 +293,7 @@ public final class OutboxJournal implements Closeable {
             written = synced = MAGIC.length;
             nextSeq = 1;
             appendedSeq = writtenSeq = syncedSeq = 0;
-            return;
+            return false;
         }
         ByteBuffer all = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE - 16));
         while (all.hasRemaining() && channel.read(all, all.position()) > 0) {
@@ -264,16 +303,18 @@ public final class OutboxJournal implements Closeable {
         if (all.remaining() < MAGIC.length) {
             if (allZero(all, 0)) {
                 channel.truncate(0);
-                recover();
-                return;
+                return recover();
             }
             throw new CorruptOutboxException("outbox journal too short for its header", 0);
         }
         byte[] magic = new byte[MAGIC.length];
         all.get(magic);
-        if (!java.util.Arrays.equals(magic, MAGIC)) {
+        boolean v1 = java.util.Arrays.equals(magic, MAGIC_V1);
+        if (!v1 && !java.util.Arrays.equals(magic, MAGIC)) {
             throw new CorruptOutboxException("not a DevSec outbox journal (bad magic)", 0);
         }
+        // Format 1: everything under the outbox key. Format 2: a KEY record comes before any other.
+        SecretKey readKey = v1 ? key : null;
         long maxSeq = 0;
         long floor = 0;
         long pos = MAGIC.length;
@@ -320,13 +361,27 @@ public final class OutboxJournal implements Closeable {
             body.get(nonce);
             byte[] ct = new byte[body.remaining()];
             body.get(ct);
+            if (type == KEY && v1) {
+                throw new CorruptOutboxException("key record in a format 1 journal", pos);
+            }
+            SecretKey k = type == KEY ? key : readKey;
+            if (k == null) {
+                throw new CorruptOutboxException("record before any key record", pos);
+            }
             byte[] plain;
             try {
-                plain = decrypt(type, seq, nonce, ct);
+                plain = decrypt(k, type, seq, nonce, ct);
             } catch (AEADBadTagException e) {
                 throw new CorruptOutboxException("record fails authentication (altered, or another key)", pos, e);
             }
             switch (type) {
+                case KEY:
+                    if (plain.length != NONCE_PREFIX + DATA_KEY) {
+                        throw new CorruptOutboxException("key record of " + plain.length + " bytes", pos);
+                    }
+                    readKey = new javax.crypto.spec.SecretKeySpec(plain, NONCE_PREFIX, DATA_KEY, "AES");
+                    java.util.Arrays.fill(plain, (byte) 0);
+                    break;
                 case APPEND:
                     if (seq <= maxSeq) {
                         throw new CorruptOutboxException("record sequence " + seq + " is out of order", pos);
@@ -375,6 +430,7 @@ public final class OutboxJournal implements Closeable {
         }
         pendingCount.set(pending.size());
         LOG.debug("outbox recovered: {} pending, {} bytes cut", pending.size(), cutBytes);
+        return v1;
     }
 
     private static boolean allZero(ByteBuffer b, int from) {
@@ -411,8 +467,8 @@ public final class OutboxJournal implements Closeable {
     /** Associated data of one record: the prefix, its type and sequence number. Guarded by the cipher's lock. */
     private final byte[] aad = java.util.Arrays.copyOf(AAD_PREFIX, AAD_PREFIX.length + 9);
 
-    private void initCipher(int mode, byte type, long seq, byte[] nonce) throws GeneralSecurityException {
-        cipher.init(mode, key, new GCMParameterSpec(TAG * 8, nonce));
+    private void initCipher(int mode, SecretKey k, byte type, long seq, byte[] nonce) throws GeneralSecurityException {
+        cipher.init(mode, k, new GCMParameterSpec(TAG * 8, nonce));
         aad[AAD_PREFIX.length] = type;
         for (int i = 0; i < 8; i++) {
             aad[AAD_PREFIX.length + 1 + i] = (byte) (seq >>> (56 - 8 * i));
@@ -420,10 +476,10 @@ public final class OutboxJournal implements Closeable {
         cipher.updateAAD(aad);
     }
 
-    private byte[] decrypt(byte type, long seq, byte[] nonce, byte[] input) throws AEADBadTagException {
+    private byte[] decrypt(SecretKey k, byte type, long seq, byte[] nonce, byte[] input) throws AEADBadTagException {
         synchronized (cipher) {
             try {
-                initCipher(Cipher.DECRYPT_MODE, type, seq, nonce);
+                initCipher(Cipher.DECRYPT_MODE, k, type, seq, nonce);
                 return cipher.doFinal(input);
             } catch (AEADBadTagException e) {
                 throw e;
@@ -433,26 +489,68 @@ public final class OutboxJournal implements Closeable {
         }
     }
 
-    /** An encrypted, checksummed record, ciphertext written straight into the record (no intermediate copies). */
+    /**
+     * An encrypted, checksummed record under the current data key, ciphertext written straight
+     * into the record (no intermediate copies). When a new generation is due, the returned buffer
+     * holds its KEY record first, then this record. Caller holds writeLock.
+     */
     private ByteBuffer record(byte type, long seq, byte[] plain) {
-        byte[] nonce = nextNonce();
-        int len = 1 + 8 + NONCE + plain.length + TAG;
-        byte[] out = new byte[8 + len];
-        ByteBuffer b = ByteBuffer.wrap(out);
-        b.putInt(len).putInt(0).put(type).putLong(seq).put(nonce);
         synchronized (cipher) {
-            try {
-                initCipher(Cipher.ENCRYPT_MODE, type, seq, nonce);
-                cipher.doFinal(plain, 0, plain.length, out, 8 + 1 + 8 + NONCE);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("AES-GCM failed: " + e.getClass().getSimpleName(), e);
+            byte[] keyRecord = null;
+            if (dataKey == null || dataCount >= rotateAfter) {
+                keyRecord = newGeneration(seq);
             }
+            long n = dataCount++;
+            for (int i = 0; i < 8; i++) {
+                dataNonce[NONCE_PREFIX + i] = (byte) (n >>> (56 - 8 * i));
+            }
+            int len = 1 + 8 + NONCE + plain.length + TAG;
+            int at = keyRecord == null ? 0 : keyRecord.length;
+            byte[] out = new byte[at + 8 + len];
+            if (keyRecord != null) {
+                System.arraycopy(keyRecord, 0, out, 0, at);
+            }
+            encryptInto(out, at, dataKey, type, seq, dataNonce, plain);
+            return ByteBuffer.wrap(out);
+        }
+    }
+
+    /** Starts a key generation: a fresh data key and nonce prefix; returns its KEY record (under the outbox key). */
+    private byte[] newGeneration(long seq) {
+        byte[] material = new byte[NONCE_PREFIX + DATA_KEY];
+        random.nextBytes(material);
+        try {
+            byte[] rec = new byte[8 + 1 + 8 + NONCE + material.length + TAG];
+            encryptInto(rec, 0, key, KEY, seq, nextNonce(), material);
+            dataKey = new javax.crypto.spec.SecretKeySpec(material, NONCE_PREFIX, DATA_KEY, "AES");
+            System.arraycopy(material, 0, dataNonce, 0, NONCE_PREFIX);
+            dataCount = 0;
+            generations.incrementAndGet();
+            return rec;
+        } finally {
+            java.util.Arrays.fill(material, (byte) 0);
+        }
+    }
+
+    /** Writes one record ({@code [len][crc][type][seq][nonce][ciphertext+tag]}) at {@code at}. Caller holds the cipher's lock. */
+    private void encryptInto(byte[] out, int at, SecretKey k, byte type, long seq, byte[] nonce, byte[] plain) {
+        int len = 1 + 8 + NONCE + plain.length + TAG;
+        ByteBuffer b = ByteBuffer.wrap(out, at, 8 + len);
+        b.putInt(len).putInt(0).put(type).putLong(seq).put(nonce);
+        try {
+            initCipher(Cipher.ENCRYPT_MODE, k, type, seq, nonce);
+            cipher.doFinal(plain, 0, plain.length, out, at + 8 + 1 + 8 + NONCE);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM failed: " + e.getClass().getSimpleName(), e);
         }
         CRC32C c = new CRC32C();
-        c.update(out, 8, len);
-        b.putInt(4, (int) c.getValue());
-        b.clear();
-        return b;
+        c.update(out, at + 8, len);
+        ByteBuffer.wrap(out).putInt(at + 4, (int) c.getValue());
+    }
+
+    /** Key generations started by this instance (KEY records written, compactions included). */
+    long generationsStarted() {
+        return generations.get();
     }
 
     /**
@@ -717,6 +815,8 @@ public final class OutboxJournal implements Closeable {
     }
 
     private void flushAcks() throws IOException {
+        // Buffered records go first: they may hold the KEY record the acknowledgements are encrypted under.
+        writeBuffered();
         ByteBuffer acks = ackRecord();
         if (acks != null) {
             writeFully(acks);
@@ -745,6 +845,9 @@ public final class OutboxJournal implements Closeable {
                 // records are gathered into large writes, not one system call each
                 ByteBuffer chunk = ByteBuffer.allocate(COMPACTION_CHUNK);
                 chunk.put(MAGIC);
+                synchronized (cipher) {
+                    dataKey = null; // the rewrite starts its own generation
+                }
                 chunk = put(out, chunk, record(BASE, nextSeq - 1, new byte[0]));
                 for (Entry e : pending.values()) {
                     byte[] t = e.topic.getBytes(StandardCharsets.UTF_8);
@@ -770,6 +873,12 @@ public final class OutboxJournal implements Closeable {
                     channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
                     lock = channel.tryLock();
                     written = channel.size();
+                    if (!replaced) {
+                        // The old journal does not hold the rewrite's KEY record: the next record starts another generation.
+                        synchronized (cipher) {
+                            dataKey = null;
+                        }
+                    }
                     if (replaced) {
                         // the rewrite holds every pending record, fsynced
                         synced = written;

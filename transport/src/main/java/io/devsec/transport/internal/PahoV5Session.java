@@ -77,6 +77,10 @@ public final class PahoV5Session implements MqttSession {
         o.setKeepAliveInterval(settings.seconds(settings.keepAlive));
         o.setConnectionTimeout(settings.seconds(settings.connectTimeout));
         o.setReceiveMaximum(Math.max(1, Math.min(65535, settings.maxInflight)));
+        if (settings.maxInboundPacketBytes > 0) {
+            // A compliant broker then drops a larger message for us instead of sending it (MQTT 5, 3.1.2.11.4).
+            o.setMaximumPacketSize(settings.maxInboundPacketBytes);
+        }
         IMqttToken t = client.connect(o);
         t.waitForCompletion(timeout.toMillis() + 1000);
         if (!client.isConnected()) {

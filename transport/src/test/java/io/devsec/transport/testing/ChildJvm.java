@@ -15,6 +15,11 @@ public final class ChildJvm {
 
     /** Starts a child with extra environment variables ({@code NAME=value}). */
     public static Process start(Class<?> main, List<String> env, String... args) throws IOException {
+        return start(main, env, List.of(), args);
+    }
+
+    /** Starts a child with extra environment variables ({@code NAME=value}) and JVM options (for example {@code -Xmx64m}). */
+    public static Process start(Class<?> main, List<String> env, List<String> jvmOptions, String... args) throws IOException {
         String java = System.getenv("DEVSEC_TEST_JAVA");
         if (java == null || java.isEmpty()) {
             java = System.getProperty("java.home") + "/bin/java";
@@ -23,7 +28,9 @@ public final class ChildJvm {
         if (cp == null || cp.isEmpty()) {
             cp = System.getProperty("java.class.path");
         }
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", cp, main.getName()));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", cp, main.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         for (String e : env) {

@@ -13,6 +13,16 @@ public final class Requirements {
         return "true".equals(System.getenv("CI"));
     }
 
+    /**
+     * Skips a test too slow for every local run (about 10 to 25 s on the 2-core machine) unless
+     * CI=true or {@code -Ddevsec.slow=true}: CI always runs it.
+     */
+    public static void slowUnlessCi(String why) {
+        if (!onCi() && !Boolean.getBoolean("devsec.slow")) {
+            Assumptions.abort(why + ": runs when CI=true or with -Ddevsec.slow=true");
+        }
+    }
+
     /** Returns the executable's path, or skips (fails on CI) with the install command. */
     public static Path requireExecutable(String package_, String... candidates) {
         return require(true, package_, candidates);

@@ -177,6 +177,70 @@ public final class TestPki {
         return ctx;
     }
 
+    /**
+     * A JDK server context that presents exactly {@code chain} (in that order, duplicates and strays
+     * included) and signs with {@code key}: what a misbehaving or malicious server can send, which a key
+     * store would refuse to hold.
+     */
+    public static SSLContext presentingContext(PrivateKey key, X509Certificate... chain) throws Exception {
+        X509Certificate[] presented = chain.clone();
+        javax.net.ssl.X509ExtendedKeyManager km = new javax.net.ssl.X509ExtendedKeyManager() {
+            @Override
+            public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+                return null;
+            }
+
+            @Override
+            public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                return null;
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+                return new String[] {"server"};
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                return keyType.startsWith("EC") ? "server" : null;
+            }
+
+            @Override
+            public String chooseEngineServerAlias(String keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+                return keyType.startsWith("EC") ? "server" : null;
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String alias) {
+                return presented.clone();
+            }
+
+            @Override
+            public PrivateKey getPrivateKey(String alias) {
+                return key;
+            }
+        };
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(new javax.net.ssl.KeyManager[] {km}, null, new SecureRandom());
+        return ctx;
+    }
+
+    /** A CRL signed by this CA revoking {@code revoked} (key compromise), current for a week. */
+    public java.security.cert.X509CRL crl(X509Certificate... revoked) throws Exception {
+        Instant now = Instant.now();
+        org.bouncycastle.cert.X509v2CRLBuilder b = new org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder(caCert,
+                Date.from(now.minus(Duration.ofMinutes(5))));
+        b.setNextUpdate(Date.from(now.plus(Duration.ofDays(7))));
+        for (X509Certificate c : revoked) {
+            b.addCRLEntry(c.getSerialNumber(), Date.from(now.minus(Duration.ofMinutes(1))),
+                    org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+        }
+        b.addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(caCert));
+        b.addExtension(Extension.cRLNumber, false, new org.bouncycastle.asn1.x509.CRLNumber(serial()));
+        return new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+    }
+
     /** A PKCS#12/JKS store holding the key entry and {@code trusted} as a trusted certificate. */
     public static KeyStore keyStore(Issued identity, X509Certificate trusted) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
