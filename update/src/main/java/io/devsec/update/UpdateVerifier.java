@@ -189,7 +189,16 @@ public final class UpdateVerifier {
         if (md.version() != runningVersion) {
             throw new VersionMismatchException(runningVersion, md.version());
         }
-        copyImage(new VerifiedUpdate(md, root.version(), updateEnvelope), image, OutputStream.nullOutputStream());
+        // A discarding sink (OutputStream.nullOutputStream is Java 11, absent on Android API 26).
+        copyImage(new VerifiedUpdate(md, root.version(), updateEnvelope), image, new OutputStream() {
+            @Override
+            public void write(int b) {
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+            }
+        });
         return md;
     }
 

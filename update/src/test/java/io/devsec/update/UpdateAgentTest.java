@@ -32,6 +32,8 @@ class UpdateAgentTest {
     final SigningKey updateKey = TestKeys.p256();
     final RollbackCounter counter = RollbackCounter.inMemory(0);
     final TrustedRootStore roots = TrustedRootStore.inMemory();
+    final InstalledMetadataStore installed = InstalledMetadataStore.inMemory();
+    final byte[] stateKey = "update-agent-test-boot-state-key".getBytes();
     final TrialPolicy policy = TrialPolicy.of(3, Duration.ofMinutes(10));
     final AtomicReference<UpdateOffer> offered = new AtomicReference<>();
     final AtomicInteger polls = new AtomicInteger();
@@ -94,13 +96,14 @@ class UpdateAgentTest {
 
     /** One device start: a new boot control, verifier and agent on the same folder. */
     UpdateAgent startDevice(UpdateSchedule schedule) throws Exception {
-        BootControl bc = BootControl.fileBased(dir, policy, clock, 1);
+        BootControl bc = BootControl.fileBased(dir, policy, clock, 1, stateKey);
         if (!Files.exists(dir.resolve("slot-a/image"))) {
             Files.write(dir.resolve("slot-a/image"), image(1));
         }
         UpdateVerifier verifier = UpdateVerifier.builder().initialRoot(rootEnvelope()).trustedRootStore(roots)
                 .rollbackCounter(counter).hardwareId("hw").clock(clock).build();
         UpdateAgent agent = UpdateAgent.builder().verifier(verifier).bootControl(bc).rollbackCounter(counter)
+                .installedMetadataStore(installed)
                 .source(v -> {
                     polls.incrementAndGet();
                     return Optional.ofNullable(offered.getAndSet(null));
@@ -118,12 +121,13 @@ class UpdateAgentTest {
 
     @Test
     void start_withSupportPeriodLookup_knowsTheRunningVersionsSupportEndWithoutAnInstall() throws Exception {
-        BootControl bc = BootControl.fileBased(dir, policy, clock, 1);
+        BootControl bc = BootControl.fileBased(dir, policy, clock, 1, stateKey);
         Files.write(dir.resolve("slot-a/image"), image(1));
         UpdateVerifier verifier = UpdateVerifier.builder().initialRoot(rootEnvelope()).trustedRootStore(roots)
                 .rollbackCounter(counter).hardwareId("hw").clock(clock).build();
         List<Long> asked = new CopyOnWriteArrayList<>();
         UpdateAgent agent = UpdateAgent.builder().verifier(verifier).bootControl(bc).rollbackCounter(counter)
+                .installedMetadataStore(installed)
                 .source(v -> Optional.empty()).listener(listener)
                 .schedule(UpdateSchedule.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ZERO))
                 .trialPolicy(policy).clock(clock)
@@ -157,7 +161,7 @@ class UpdateAgentTest {
         assertThat(counter.current()).isEqualTo(2);
         assertThat(second.supportUntil()).isEmpty(); // new process: the agent was not told
         assertThat(events).containsExactly("installed 2", "confirmed 2");
-        try (InputStream in = BootControl.fileBased(dir, policy, clock, 1).openForRead(Slot.B)) {
+        try (InputStream in = BootControl.fileBased(dir, policy, clock, 1, stateKey).openForRead(Slot.B)) {
             assertThat(in.readAllBytes()).isEqualTo(image(2));
         }
     }
