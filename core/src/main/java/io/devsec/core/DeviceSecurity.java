@@ -141,6 +141,8 @@ public final class DeviceSecurity implements Closeable {
     static final String UPDATE_FLOOR = "update/rollback-floor";
     static final String INSTALLED_METADATA = "update/installed-metadata/";
     static final String COMPROMISED = "update/compromised";
+    /** The key authenticating the default boot state file (a status byte, then 32 random bytes); kept by a reset. */
+    static final String BOOT_STATE_KEY = "update/boot-state-key";
 
     /**
      * Topic filter of DevSec's own command messages ({@code devices/{deviceId}/cmd/...}), validated with
@@ -193,6 +195,7 @@ public final class DeviceSecurity implements Closeable {
     final Path dataFolder;
     final TrustedRootStore rootStore;
     final RollbackCounter rollbackCounter;
+    final io.devsec.update.InstalledMetadataStore installedMetadata;
     final List<LiveClient> clients = new ArrayList<>();
     final List<UpdateAgent> agents = new ArrayList<>();
     private final List<SecurityEvent> pendingEvents = new ArrayList<>();
@@ -237,6 +240,7 @@ public final class DeviceSecurity implements Closeable {
         this.dataFolder = b.dataFolder;
         this.rootStore = new KeystoreTrustedRootStore(keystore, UPDATE_ROOT);
         this.rollbackCounter = new KeystoreRollbackCounter(keystore, UPDATE_FLOOR);
+        this.installedMetadata = new io.devsec.core.internal.KeystoreInstalledMetadataStore(keystore, INSTALLED_METADATA);
         this.events = b.events != null ? b.events
                 : SecurityEvents.builder().clock(clock).anomalySettings(b.anomalySettings).build();
         this.validators = Validators.registry().register(COMMAND_TOPIC_FILTER, MessageSchemas.COMMAND);
