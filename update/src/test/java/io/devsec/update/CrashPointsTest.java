@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.devsec.update.TestKeys.SigningKey;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,7 +121,7 @@ class CrashPointsTest {
      *
      * @return whether the device reached its final state (version {@link #LAST} confirmed)
      */
-    boolean start(Device d, Crasher crash) throws Exception {
+    boolean start(Device d, Crasher crash, boolean healthy) throws Exception {
         BootControl boot = crashing(BootControl.fileBased(d.dir, policy, clock, FACTORY, stateKey), crash);
         RollbackCounter counter = crashing(d.counter, crash);
         UpdateVerifier verifier = verifier(d, crash);
@@ -136,11 +135,17 @@ class CrashPointsTest {
             BootStatus st = agent.start();
             checkInvariants(d, st);
             if (st.trialSlot().isPresent() && st.runningSlot() == st.trialSlot().get()) {
-                agent.confirm();
-                return false;
+                if (healthy) {
+                    agent.confirm();
+                }
+                return false; // unhealthy: restart unconfirmed until the trial policy rolls back
             }
             if (st.trialSlot().isPresent()) {
                 return false; // a trial is pending: the next start runs it
+            }
+            if (!healthy && st.state(st.confirmedSlot().other()) == SlotState.FAILED) {
+                assertThat(st.confirmedVersion()).isEqualTo(FACTORY);
+                return true;
             }
             if (st.confirmedVersion() >= LAST) {
                 return true;
@@ -182,6 +187,19 @@ class CrashPointsTest {
 
     @Test
     void crashAfterEveryWriteOfInstallBootAndConfirm_restartIsConsistentAndVerified() throws Exception {
+        List<String> crashedAfter = crashAtEveryWrite(true);
+        assertThat(crashedAfter).contains("startTrial", "confirm", "advance", "metadata", "markInstalled",
+                "beginInstall", "image", "boot");
+    }
+
+    @Test
+    void crashAfterEveryWriteOfInstallAndTrialRollback_restartIsConsistentAndVerified() throws Exception {
+        List<String> crashedAfter = crashAtEveryWrite(false);
+        assertThat(crashedAfter).contains("startTrial", "metadata", "boot");
+    }
+
+    /** One run per write number, crashing after it; returns the step each run crashed after. */
+    List<String> crashAtEveryWrite(boolean healthy) throws Exception {
         int totalWrites = -1;
         List<String> crashedAfter = new ArrayList<>();
         for (int crashAt = 1; totalWrites < 0 || crashAt <= totalWrites; crashAt++) {
@@ -191,22 +209,21 @@ class CrashPointsTest {
             boolean crashed = false;
             for (int startNo = 0; startNo < 20 && !done; startNo++) {
                 try {
-                    done = start(d, crash);
+                    done = start(d, crash, healthy);
                 } catch (SimulatedCrash e) {
                     crashed = true;
                     crashedAfter.add(crash.steps.get(crash.steps.size() - 1));
                 }
             }
-            assertThat(done).as("crash after write %d (%s): the device reaches version %d", crashAt,
-                    crash.steps, LAST).isTrue();
-            assertThat(d.counter.current()).isEqualTo(LAST);
+            assertThat(done).as("crash after write %d (%s): the device reaches its final state", crashAt,
+                    crash.steps).isTrue();
+            assertThat(d.counter.current()).isEqualTo(healthy ? LAST : FACTORY);
             if (!crashed) {
                 totalWrites = crash.writes; // this run wrote fewer times than crashAt: every step was covered
             }
         }
-        System.out.println("CrashPointsTest: crashed after " + crashedAfter);
-        assertThat(crashedAfter).contains("startTrial", "confirm", "advance", "metadata", "markInstalled",
-                "beginInstall", "image", "boot");
+        System.out.println("CrashPointsTest (healthy " + healthy + "): crashed after " + crashedAfter);
+        return crashedAfter;
     }
 
     // ---------------------------------------------------------------- the fault-injection decorators
@@ -343,11 +360,5 @@ class CrashPointsTest {
                 crash.wrote("rollback");
             }
         };
-    }
-
-    static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        in.transferTo(out);
-        return out.toByteArray();
     }
 }
