@@ -89,8 +89,11 @@ class UpdateAgentTest {
                 .supportUntil(LocalDate.parse("2026-12-31")).securityUpdate(true).reason("test").build(), updateKey);
     }
 
+    byte[] lastMetadata;
+
     void offer(long version, byte[] img) throws Exception {
         byte[] md = metadata(version, img);
+        lastMetadata = md;
         offered.set(UpdateOffer.of(List.of(), md, () -> new ByteArrayInputStream(img)));
     }
 
@@ -260,5 +263,51 @@ class UpdateAgentTest {
         agent.checkNow();
         agent.checkNow();
         assertThat(events.stream().filter(e -> e.startsWith("supportEnded")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void confirm_trialWithoutStoredMetadata_throwsMissingMetadataExceptionAndStaysOnTrial() throws Exception {
+        offer(2, image(2));
+        assertThat(startDevice().checkNow()).isPresent();
+        // The metadata is lost (a store that does not keep it): the trial can no longer be verified.
+        InstalledMetadataStore forgetful = InstalledMetadataStore.inMemory();
+        BootControl bc = BootControl.fileBased(dir, policy, clock, 1, stateKey);
+        UpdateVerifier verifier = UpdateVerifier.builder().initialRoot(rootEnvelope()).trustedRootStore(roots)
+                .rollbackCounter(counter).hardwareId("hw").clock(clock).build();
+        UpdateAgent agent = UpdateAgent.builder().verifier(verifier).bootControl(bc).rollbackCounter(counter)
+                .installedMetadataStore(forgetful).source(v -> Optional.empty()).listener(listener)
+                .schedule(UpdateSchedule.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ZERO))
+                .trialPolicy(policy).clock(clock).build();
+        agents.add(agent);
+        assertThat(agent.start().runningVersion()).isEqualTo(2);
+
+        assertThatThrownBy(agent::confirm).isInstanceOfSatisfying(MissingMetadataException.class,
+                e -> assertThat(e.version()).isEqualTo(2));
+        assertThat(agent.status().trialSlot()).contains(Slot.B);
+        assertThat(counter.current()).isZero();
+        assertThat(events).contains("refused MissingMetadataException").doesNotContain("confirmed 2");
+    }
+
+    @Test
+    void confirm_trialImageChangedAfterInstall_throwsImageHashExceptionAndStaysOnTrial() throws Exception {
+        offer(2, image(2));
+        assertThat(startDevice().checkNow()).isPresent();
+        byte[] changed = image(2);
+        changed[7] ^= 1;
+        Files.write(dir.resolve("slot-b/image"), changed);
+        UpdateAgent agent = startDevice();
+        assertThat(agent.status().runningVersion()).isEqualTo(2);
+
+        assertThatThrownBy(agent::confirm).isInstanceOf(ImageHashException.class);
+        assertThat(agent.status().trialSlot()).contains(Slot.B);
+        assertThat(counter.current()).isZero();
+    }
+
+    @Test
+    void checkNow_storesMetadataBeforeTheTrialStarts() throws Exception {
+        UpdateAgent agent = startDevice();
+        offer(2, image(2));
+        assertThat(agent.checkNow()).isPresent();
+        assertThat(installed.load(2)).hasValueSatisfying(e -> assertThat(e).isEqualTo(lastMetadata));
     }
 }
