@@ -15,7 +15,10 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -25,6 +28,8 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -45,8 +50,10 @@ import org.slf4j.LoggerFactory;
  * which trusts it and rewrites it as version 2.
  *
  * <p>Slot folders and images are never opened through a symbolic link: the slot folder is checked
- * and the image opened with {@link LinkOption#NOFOLLOW_LINKS} (a link swapped in between the check
- * and the open of the folder is not detected).
+ * and the image opened with {@link LinkOption#NOFOLLOW_LINKS}, relative to an open handle of the
+ * slots folder where the platform has {@link SecureDirectoryStream} (Linux). Elsewhere (Android's
+ * file system provider may lack it) a link swapped in between the check and the open of the folder
+ * is not detected.
  */
 public final class FileBootControl implements BootControl {
     private static final Logger LOG = LoggerFactory.getLogger(FileBootControl.class);
@@ -194,9 +201,7 @@ public final class FileBootControl implements BootControl {
         Path file = imageFile(slot);
         // A link (or anything) at the image path is removed, not followed; CREATE_NEW (O_EXCL) then
         // refuses whatever appears there in between, links included.
-        Files.deleteIfExists(file);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
+        SeekableByteChannel ch = openImage(slot, true);
         return new OutputStream() {
             private boolean closed;
 
@@ -220,7 +225,11 @@ public final class FileBootControl implements BootControl {
                 }
                 closed = true;
                 try {
-                    ch.force(true);
+                    if (ch instanceof FileChannel) {
+                        ((FileChannel) ch).force(true);
+                    } else {
+                        throw new IOException("cannot sync " + file + ": not a file channel");
+                    }
                 } finally {
                     ch.close();
                 }
@@ -231,9 +240,45 @@ public final class FileBootControl implements BootControl {
 
     @Override
     public InputStream openForRead(Slot slot) throws IOException {
-        SeekableByteChannel ch = Files.newByteChannel(imageFile(slot), StandardOpenOption.READ,
-                LinkOption.NOFOLLOW_LINKS);
-        return Channels.newInputStream(ch);
+        return Channels.newInputStream(openImage(slot, false));
+    }
+
+    /**
+     * Opens a slot's image without following a link at the slot folder or the image. Where the
+     * platform offers a {@link SecureDirectoryStream} (Linux), the folder is opened by its handle
+     * relative to the slots folder, so a link swapped in after the check is refused too; elsewhere
+     * the folder is checked, then the image opened with {@link LinkOption#NOFOLLOW_LINKS}.
+     */
+    private SeekableByteChannel openImage(Slot slot, boolean create) throws IOException {
+        Path file = imageFile(slot);
+        Set<OpenOption> options = new HashSet<>();
+        options.add(LinkOption.NOFOLLOW_LINKS);
+        if (create) {
+            options.add(StandardOpenOption.CREATE_NEW);
+            options.add(StandardOpenOption.WRITE);
+        } else {
+            options.add(StandardOpenOption.READ);
+        }
+        try (DirectoryStream<Path> slots = Files.newDirectoryStream(dir)) {
+            if (slots instanceof SecureDirectoryStream) {
+                try (SecureDirectoryStream<Path> folder = ((SecureDirectoryStream<Path>) slots)
+                        .newDirectoryStream(file.getParent().getFileName(), LinkOption.NOFOLLOW_LINKS)) {
+                    Path name = file.getFileName();
+                    if (create) {
+                        try {
+                            folder.deleteFile(name);
+                        } catch (NoSuchFileException absent) {
+                            // nothing to remove
+                        }
+                    }
+                    return folder.newByteChannel(name, options);
+                }
+            }
+        }
+        if (create) {
+            Files.deleteIfExists(file);
+        }
+        return Files.newByteChannel(file, options);
     }
 
     /** The image path of a slot, after checking that neither the slot folder nor the image is a link. */
