@@ -15,8 +15,6 @@ import io.devsec.update.UpdateAgent;
 import io.devsec.update.UpdateException;
 import io.devsec.update.UpdateListener;
 import io.devsec.update.UpdateMetadata;
-import io.devsec.update.UpdateOffer;
-import io.devsec.update.UpdateSource;
 import io.devsec.update.UpdateVerifier;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,8 +27,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
