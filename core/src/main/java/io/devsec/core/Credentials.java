@@ -133,7 +133,8 @@ final class Credentials {
                         // So do the installed metadata (firmware integrity) and the compromised mark.
                         if (name.equals(DeviceSecurity.KEY) || name.equals(DeviceSecurity.CSR) || name.equals(DeviceSecurity.SERIAL) || name.equals(DeviceSecurity.PASSWORD)
                                 || name.equals(DeviceSecurity.PASSWORD_ORIGIN) || name.equals(DeviceSecurity.LOGIN_STATE) || name.equals(DeviceSecurity.UPDATE_ROOT)
-                                || name.startsWith(DeviceSecurity.INSTALLED_METADATA) || name.equals(DeviceSecurity.COMPROMISED)) {
+                                || name.startsWith(DeviceSecurity.INSTALLED_METADATA) || name.equals(DeviceSecurity.COMPROMISED)
+                                || name.equals(DeviceSecurity.BOOT_STATE_KEY)) {
                             continue;
                         }
                         try {

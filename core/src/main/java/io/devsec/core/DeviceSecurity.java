@@ -141,6 +141,8 @@ public final class DeviceSecurity implements Closeable {
     static final String UPDATE_FLOOR = "update/rollback-floor";
     static final String INSTALLED_METADATA = "update/installed-metadata/";
     static final String COMPROMISED = "update/compromised";
+    /** The key authenticating the default boot state file (a status byte, then 32 random bytes); kept by a reset. */
+    static final String BOOT_STATE_KEY = "update/boot-state-key";
 
     /**
      * Topic filter of DevSec's own command messages ({@code devices/{deviceId}/cmd/...}), validated with
@@ -194,6 +196,7 @@ public final class DeviceSecurity implements Closeable {
     final Path dataFolder;
     final TrustedRootStore rootStore;
     final RollbackCounter rollbackCounter;
+    final io.devsec.update.InstalledMetadataStore installedMetadata;
     final List<LiveClient> clients = new ArrayList<>();
     final List<UpdateAgent> agents = new ArrayList<>();
     private final List<SecurityEvent> pendingEvents = new ArrayList<>();
@@ -242,6 +245,7 @@ public final class DeviceSecurity implements Closeable {
         this.dataFolder = b.dataFolder;
         this.rootStore = new KeystoreTrustedRootStore(keystore, UPDATE_ROOT);
         this.rollbackCounter = new KeystoreRollbackCounter(keystore, UPDATE_FLOOR);
+        this.installedMetadata = new io.devsec.core.internal.KeystoreInstalledMetadataStore(keystore, INSTALLED_METADATA);
         this.events = b.events != null ? b.events
                 : SecurityEvents.builder().clock(clock).anomalySettings(b.anomalySettings).build();
         this.validators = Validators.registry().register(COMMAND_TOPIC_FILTER, MessageSchemas.COMMAND);
@@ -491,17 +495,23 @@ public final class DeviceSecurity implements Closeable {
      * Builds and starts this device's update agent: signatures checked against the newest trusted root
      * (the shipped {@link UpdateSettings#initialRoot()} until a newer one is trusted; kept in the
      * keystore), anti-rollback through {@link #rollbackCounter()}, the A/B slots of
-     * {@link UpdateSettings#bootControl()} (default: file-based, under the data folder), scheduled checks of
-     * {@link UpdateSettings#source()}.
+     * {@link UpdateSettings#bootControl()} (default: file-based, under the data folder, its state file
+     * authenticated with HMAC-SHA256 under a random key kept in the keystore), scheduled checks of
+     * {@link UpdateSettings#source()}. The signed metadata of each update is kept in the keystore before its
+     * trial starts.
      *
-     * <p>When this start runs a version on trial and a {@link HealthCheck} is set, it runs now: passing
-     * confirms the version (the rollback floor rises to it); failing is logged and leaves the version
+     * <p>When this start runs a version on trial and a {@link HealthCheck} is set, it runs now, but only if the
+     * running image matches the signed metadata stored when it was installed ({@link #verifyIntegrity()} is
+     * {@link DeviceStatus.SoftwareIntegrity#VERIFIED}; a trial that is unverifiable or compromised is never
+     * confirmed). Passing confirms the version (the rollback floor rises to it); failing is logged and leaves the version
      * unconfirmed, so the trial policy rolls back to the confirmed version by itself (at a later start
      * after {@link io.devsec.update.TrialPolicy#maxStarts()}, or when its time runs out while running).
      * The agent stays bound to this object and {@link #close()} closes it.
      *
      * @throws IOException when the slots or their state cannot be read or written, or the trusted root
-     *     cannot be read from or written to the keystore
+     *     cannot be read from or written to the keystore; {@link io.devsec.update.CorruptBootStateException}
+     *     when the default boot state file was changed or forged (or is in the old unauthenticated format
+     *     after the first start with a key)
      * @throws io.devsec.update.UpdateException when the shipped or stored root is malformed or not signed by
      *     a threshold of its own root keys
      * @throws GeneralSecurityException when confirming fails on the keystore counter
@@ -521,7 +531,8 @@ public final class DeviceSecurity implements Closeable {
      * of every MQTT client this object made and puts them in quarantine: only the alert topic
      * ({@link Builder#alertTopic}) can be reached, also by clients made later, until a valid update is
      * installed and confirmed. A running image without signed metadata (a factory image shipped without
-     * {@link UpdateSettings.Builder#factoryMetadata}) is {@link DeviceStatus.SoftwareIntegrity#UNVERIFIABLE}.
+     * {@link UpdateSettings.Builder#factoryMetadata}) is {@link DeviceStatus.SoftwareIntegrity#UNVERIFIABLE}, and
+     * each such check publishes an {@link SecurityEvent.Type#INTEGRITY_UNVERIFIABLE} (WARNING) event.
      *
      * @return the result of the check
      * @throws IllegalStateException when {@link #startUpdates} has not run

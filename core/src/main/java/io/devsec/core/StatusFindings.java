@@ -31,7 +31,8 @@ final class StatusFindings {
                 break;
             case UNVERIFIABLE:
                 actions.add(new DeviceStatus.Finding(act, "integrity", "Installed software cannot be verified: no signed "
-                        + "metadata for the factory image; set UpdateSettings.builder(...).factoryMetadata(...)"));
+                        + "metadata for the running version (for a factory image: set UpdateSettings.builder(...)"
+                        + ".factoryMetadata(...))"));
                 break;
             default:
                 break;

@@ -15,8 +15,6 @@ import io.devsec.update.UpdateAgent;
 import io.devsec.update.UpdateException;
 import io.devsec.update.UpdateListener;
 import io.devsec.update.UpdateMetadata;
-import io.devsec.update.UpdateOffer;
-import io.devsec.update.UpdateSource;
 import io.devsec.update.UpdateVerifier;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,8 +27,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +47,6 @@ final class UpdateWiring {
             throws IOException, GeneralSecurityException {
         Objects.requireNonNull(settings, "settings");
         UpdateAgent agent;
-        AtomicReference<byte[]> lastOffer = new AtomicReference<>();
         synchronized (facade) {
             facade.ensureOpen();
             Clock c = settings.clock().orElse(facade.clock);
@@ -61,7 +56,7 @@ final class UpdateWiring {
             } else {
                 Path slots = settings.slotsFolder().orElse(facade.dataFolder.resolve(UpdateSettings.DEFAULT_SLOTS_FOLDER));
                 AtomicFiles.createOwnerOnlyDirectories(slots);
-                boot = BootControl.fileBased(slots, settings.trialPolicy(), c, settings.factoryVersion());
+                boot = fileBootControl(facade, slots, settings, c);
             }
             UpdateVerifier verifier = UpdateVerifier.builder().initialRoot(settings.initialRoot())
                     .trustedRootStore(facade.rootStore).rollbackCounter(facade.rollbackCounter).hardwareId(settings.hardwareId())
@@ -69,19 +64,7 @@ final class UpdateWiring {
             // Checks the shipped root now (signed by a threshold of its own keys) and, on the first start,
             // stores it in the keystore: from then on only a newer root signed by this one replaces it.
             verifier.trustedRoot();
-            UpdateSource appSource = settings.source();
-            // Remembers the envelope of each offer, so the one installed can be kept for the integrity check.
-            UpdateSource source = installed -> {
-                Optional<UpdateOffer> offer = appSource.poll(installed);
-                lastOffer.set(offer.isPresent() ? offer.get().metadataEnvelope() : null);
-                return offer;
-            };
             UpdateListener own = new UpdateListener() {
-                @Override
-                public void onInstalled(UpdateMetadata update) {
-                    storeInstalledMetadata(facade, update, lastOffer.get(), settings);
-                }
-
                 @Override
                 public void onConfirmed(long version) {
                     integrityAfterConfirm(facade, version);
@@ -90,8 +73,10 @@ final class UpdateWiring {
             UpdateListener listener = EventAdapters.updateListener(facade.events, UpdateListeners.chain(own, settings.listener()));
             // The support period of the running version comes from the signed metadata it was installed with,
             // so it is known (and its end reported) after a restart too, not only after an install.
+            // The agent stores each update's signed metadata here before its trial starts, and checks a trial
+            // against it before confirming.
             agent = UpdateAgent.builder().verifier(verifier).bootControl(boot).rollbackCounter(facade.rollbackCounter)
-                    .source(source).listener(listener).schedule(settings.schedule())
+                    .installedMetadataStore(facade.installedMetadata).source(settings.source()).listener(listener).schedule(settings.schedule())
                     .trialPolicy(settings.trialPolicy()).clock(c).restartHook(settings.restartHook())
                     .supportPeriods(version -> supportUntilOf(facade, version, settings)).build();
             facade.agents.add(agent);
@@ -101,9 +86,10 @@ final class UpdateWiring {
         BootStatus status = agent.start();
         DeviceStatus.SoftwareIntegrity checked = verifyIntegrity(facade);
         boolean onTrial = status.trialSlot().isPresent() && status.trialSlot().get() == status.runningSlot();
-        if (onTrial && checked == DeviceStatus.SoftwareIntegrity.COMPROMISED) {
-            LOG.warn("Version {} on trial failed the integrity check: not confirmed, the trial policy rolls it back",
-                    status.runningVersion());
+        if (onTrial && checked != DeviceStatus.SoftwareIntegrity.VERIFIED) {
+            // Only a trial whose image matches its stored signed metadata is ever confirmed.
+            LOG.warn("Version {} on trial is {}: not confirmed, the trial policy rolls it back",
+                    status.runningVersion(), checked);
         } else if (onTrial && settings.healthCheck().isPresent()) {
             long version = status.runningVersion();
             boolean healthy;
@@ -116,11 +102,55 @@ final class UpdateWiring {
                         version, e.getClass().getSimpleName());
             }
             if (healthy) {
-                agent.confirm();
-                LOG.info("Health check of version {} passed: confirmed", version);
+                try {
+                    agent.confirm(); // checks the image against its metadata once more, then confirms
+                    LOG.info("Health check of version {} passed: confirmed", version);
+                } catch (UpdateException e) {
+                    // Reported to the listener by the agent; the trial policy rolls the version back.
+                    LOG.warn("Version {} on trial not confirmed: {}", version, e.getClass().getSimpleName());
+                }
             }
         }
         return agent;
+    }
+
+    /**
+     * The default file-based boot control, its state file authenticated with a random 32-byte key kept in the
+     * keystore ({@link DeviceSecurity#BOOT_STATE_KEY}: one status byte, then the key). On the first start with
+     * a key (status 0) a state file in the old unauthenticated format, written before keys existed, is trusted
+     * once and rewritten authenticated; once that start succeeded (status 1) such a file is refused. Called
+     * with the facade lock held.
+     */
+    private static BootControl fileBootControl(DeviceSecurity facade, Path slots, UpdateSettings settings, Clock c)
+            throws IOException, KeystoreException {
+        Optional<byte[]> stored = facade.keystore.secret(DeviceSecurity.BOOT_STATE_KEY);
+        byte[] entry;
+        if (stored.isPresent() && stored.get().length == 33) {
+            entry = stored.get();
+        } else if (stored.isPresent()) {
+            throw new io.devsec.storage.CorruptKeystoreException("The boot state key has the wrong length.");
+        } else {
+            entry = new byte[33];
+            byte[] key = new byte[32];
+            facade.random.nextBytes(key);
+            System.arraycopy(key, 0, entry, 1, 32);
+            java.util.Arrays.fill(key, (byte) 0);
+            facade.keystore.putSecret(DeviceSecurity.BOOT_STATE_KEY, entry);
+        }
+        byte[] key = java.util.Arrays.copyOfRange(entry, 1, 33);
+        try {
+            if (entry[0] == 1) {
+                return BootControl.fileBased(slots, settings.trialPolicy(), c, settings.factoryVersion(), key);
+            }
+            BootControl boot = BootControl.fileBasedUpgradingInsecureLegacyState(slots, settings.trialPolicy(), c,
+                    settings.factoryVersion(), key);
+            entry[0] = 1;
+            facade.keystore.putSecret(DeviceSecurity.BOOT_STATE_KEY, entry);
+            return boot;
+        } finally {
+            java.util.Arrays.fill(key, (byte) 0);
+            java.util.Arrays.fill(entry, (byte) 0);
+        }
     }
 
     /** See {@link DeviceSecurity#verifyIntegrity()}. */
@@ -135,7 +165,7 @@ final class UpdateWiring {
         }
         BootStatus status = check.boot.status();
         long version = status.runningVersion();
-        Optional<byte[]> envelope = facade.keystore.secret(DeviceSecurity.INSTALLED_METADATA + version);
+        Optional<byte[]> envelope = facade.installedMetadata.load(version);
         if (!envelope.isPresent() && version == check.factoryVersion) {
             envelope = check.factoryMetadata;
         }
@@ -144,7 +174,11 @@ final class UpdateWiring {
                 facade.integrity = DeviceStatus.SoftwareIntegrity.UNVERIFIABLE;
                 facade.verifiedVersion = -1;
             }
-            LOG.info("Version {} of device {} has no signed metadata: its integrity cannot be checked", version, facade.deviceId);
+            // Not silent: a running version nobody can check is a security event (and a status finding).
+            LOG.warn("Version {} of device {} has no signed metadata: its integrity cannot be checked", version, facade.deviceId);
+            facade.events.publish(SecurityEvent.builder(SecurityEvent.Type.INTEGRITY_UNVERIFIABLE, SecurityEvent.Source.UPDATE)
+                    .time(facade.clock.instant()).attribute("version", Long.toString(version))
+                    .attribute("slot", status.runningSlot().name()).attribute("integrity", "UNVERIFIABLE").build());
             return DeviceStatus.SoftwareIntegrity.UNVERIFIABLE;
         }
         String failure = null;
@@ -179,8 +213,8 @@ final class UpdateWiring {
     private static Optional<LocalDate> supportUntilOf(DeviceSecurity facade, long version, UpdateSettings settings) {
         Optional<byte[]> envelope;
         try {
-            envelope = facade.keystore.secret(DeviceSecurity.INSTALLED_METADATA + version);
-        } catch (KeystoreException e) {
+            envelope = facade.installedMetadata.load(version);
+        } catch (IOException e) {
             LOG.warn("Keystore unreadable ({}): support period of version {} unknown", e.getClass().getSimpleName(), version);
             return Optional.empty();
         }
@@ -251,54 +285,6 @@ final class UpdateWiring {
                 clearCompromised(facade);
             }
         }
-    }
-
-    private static void storeInstalledMetadata(DeviceSecurity facade, UpdateMetadata update, byte[] envelope, UpdateSettings settings) {
-        if (envelope == null) {
-            LOG.warn("Version {} installed without a remembered metadata envelope: it cannot be checked at start",
-                    update.version());
-            return;
-        }
-        try {
-            long version = UpdateMetadata.parse(Envelope.parse(envelope, settings.limits()).payload(), settings.limits())
-                    .version();
-            if (version != update.version()) {
-                LOG.warn("Installed version {} does not match the polled metadata (version {}): not stored",
-                        update.version(), version);
-                return;
-            }
-            synchronized (facade) {
-                if (facade.closed) {
-                    return;
-                }
-                Set<String> names = facade.keystore.names();
-                facade.keystore.batch(ed -> {
-                    for (String name : names) {
-                        // keep at most the running version's metadata and this one
-                        if (name.startsWith(DeviceSecurity.INSTALLED_METADATA) && !name.equals(DeviceSecurity.INSTALLED_METADATA + version)
-                                && !runningVersionEntry(facade, name)) {
-                            ed.delete(name);
-                        }
-                    }
-                    ed.putSecret(DeviceSecurity.INSTALLED_METADATA + version, envelope);
-                });
-            }
-        } catch (IOException | GeneralSecurityException e) {
-            LOG.warn("Could not keep the installed metadata of version {}: {}", update.version(), e.toString());
-        }
-    }
-
-    private static boolean runningVersionEntry(DeviceSecurity facade, String name) {
-        for (UpdateAgent a : facade.agents) {
-            try {
-                if (name.equals(DeviceSecurity.INSTALLED_METADATA + a.installedVersion())) {
-                    return true;
-                }
-            } catch (IllegalStateException notStarted) {
-                // not started yet
-            }
-        }
-        return false;
     }
 
     /** Quarantines a client: only the alert topic stays reachable; a client that cannot be quarantined is closed. */

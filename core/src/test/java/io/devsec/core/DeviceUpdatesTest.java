@@ -155,8 +155,12 @@ class DeviceUpdatesTest {
         }
         assertThat(events).endsWith("installed 3", "confirmed 3");
         assertThat(start()).isEqualTo(3);
+        byte[] stateKey;
+        try (DeviceSecurity device = device()) {
+            stateKey = java.util.Arrays.copyOfRange(device.keystore.secret(DeviceSecurity.BOOT_STATE_KEY).orElseThrow(), 1, 33);
+        }
         BootControl boot = BootControl.fileBased(dir.resolve("device").resolve(UpdateSettings.DEFAULT_SLOTS_FOLDER), policy,
-                Clock.systemUTC(), 1);
+                Clock.systemUTC(), 1, stateKey);
         assertThat(boot.status().confirmedVersion()).isEqualTo(3);
         try (InputStream in = boot.openForRead(boot.status().confirmedSlot())) {
             assertThat(in.readAllBytes()).isEqualTo(UpdateSigner.image(3));

@@ -14,7 +14,7 @@ import java.time.Clock;
  * <p>Each state change is atomic and durable when the method returns: after a crash at any
  * instant the device starts either the old version or the new one on trial. Implement this
  * interface to plug in a real bootloader (U-Boot environment, GRUB); {@link #fileBased} keeps the
- * state in a file and is what tests and the demo use.
+ * state in an authenticated file and is what tests and the demo use.
  */
 public interface BootControl {
 
@@ -58,12 +58,42 @@ public interface BootControl {
     void rollback() throws IOException;
 
     /**
-     * A boot control keeping its state in {@code directory/boot-state} (atomic writes with a
-     * checksum) and slot images in {@code directory/slot-a/image} and {@code slot-b/image}. On
-     * first use slot A is recorded as confirmed with {@code factoryVersion}.
+     * A boot control keeping its state in {@code directory/boot-state} (atomic writes, authenticated
+     * with HMAC-SHA256 under {@code stateKey}) and slot images in {@code directory/slot-a/image} and
+     * {@code slot-b/image}, never opened through a symbolic link. On first use slot A is recorded
+     * as confirmed with {@code factoryVersion}.
+     *
+     * <p>The key must be secret and stay the same for the life of the device (core keeps a random
+     * one in the keystore): whoever can write the folder but not read the key cannot forge the
+     * state (mark an unconfirmed slot confirmed, reset a trial count). They can still delete the
+     * state file, which makes the next open start over from slot A as on first use.
+     *
+     * @param stateKey at least 32 secret bytes (copied; the caller may wipe its array)
+     * @throws CorruptBootStateException when the state file is changed, forged, written under
+     *     another key, a symbolic link, or in the old unauthenticated format (see
+     *     {@link #fileBasedUpgradingInsecureLegacyState})
+     * @throws IOException when the folder cannot be read or written
+     * @throws IllegalArgumentException when the key is shorter than 32 bytes
      */
-    static BootControl fileBased(Path directory, TrialPolicy policy, Clock clock, long factoryVersion)
-            throws IOException {
-        return FileBootControl.open(directory, policy, clock, factoryVersion);
+    static BootControl fileBased(Path directory, TrialPolicy policy, Clock clock, long factoryVersion,
+            byte[] stateKey) throws IOException {
+        return FileBootControl.open(directory, policy, clock, factoryVersion, stateKey, false);
+    }
+
+    /**
+     * As {@link #fileBased}, but a state file in the old version-1 format (before state keys, closed
+     * by a bare SHA-256 anyone could recompute) is trusted as it is and rewritten authenticated.
+     *
+     * <p><b>Warning:</b> insecure unless called only on the first start after upgrading, when the key
+     * was just created (core records that in its keystore and calls this exactly once); called on
+     * later starts it accepts a version-1 file forged at any time.
+     *
+     * @param stateKey at least 32 secret bytes (copied)
+     * @throws CorruptBootStateException when the file is not a valid version-1 or version-2 state
+     * @throws IOException when the folder cannot be read or written
+     */
+    static BootControl fileBasedUpgradingInsecureLegacyState(Path directory, TrialPolicy policy, Clock clock,
+            long factoryVersion, byte[] stateKey) throws IOException {
+        return FileBootControl.open(directory, policy, clock, factoryVersion, stateKey, true);
     }
 }

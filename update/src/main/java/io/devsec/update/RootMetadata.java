@@ -110,8 +110,9 @@ public final class RootMetadata {
      * Parses a root payload strictly.
      *
      * @throws MalformedMetadataException when it is not a well-formed root: unknown or missing
-     *     fields, a key id that is not the SHA-256 of its key, a role naming an unknown key, a
-     *     threshold below 1 or above its number of keys
+     *     fields, a key id that is not the SHA-256 of its key, one public key listed twice (under
+     *     two encodings, so two ids), a role naming an unknown key, a threshold below 1 or above its
+     *     number of keys
      * @throws MetadataTooLargeException when it exceeds {@code limits.maxEnvelopeBytes()}
      */
     public static RootMetadata parse(byte[] payload, MetadataLimits limits)
@@ -145,6 +146,13 @@ public final class RootMetadata {
             }
             if (!key.keyId().equals(id)) {
                 throw new MalformedMetadataException("root.keys." + id, "key id is not the SHA-256 of the key");
+            }
+            for (VerificationKey seen : keys.values()) {
+                if (seen.sameKey(key)) {
+                    // Another encoding of a listed key: it would count twice toward a threshold.
+                    throw new MalformedMetadataException("root.keys." + id, "is the same public key as "
+                            + seen.keyId() + " in another encoding; a root lists each key once");
+                }
             }
             keys.put(id, key);
         }
@@ -225,7 +233,10 @@ public final class RootMetadata {
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the first bad field */
+        /**
+         * @throws IllegalArgumentException naming the first bad field, or two keys that are one public
+         *     key in two encodings
+         */
         public RootMetadata build() {
             return build(version, expires, keys, rootKeyIds, rootThreshold, updateKeyIds, updateThreshold);
         }
@@ -236,6 +247,16 @@ public final class RootMetadata {
                 throw new IllegalArgumentException("version must be between 1 and 2^53-1");
             }
             Objects.requireNonNull(expires, "expires");
+            List<VerificationKey> distinct = new ArrayList<>();
+            for (VerificationKey k : keys.values()) {
+                for (VerificationKey seen : distinct) {
+                    if (seen.sameKey(k)) {
+                        throw new IllegalArgumentException("keys " + seen.keyId() + " and " + k.keyId()
+                                + " are the same public key in two encodings; list each key once");
+                    }
+                }
+                distinct.add(k);
+            }
             checkRole("root", rootIds, rootThreshold, keys);
             checkRole("update", updateIds, updateThreshold, keys);
             return new RootMetadata(version, expires, keys, rootIds, rootThreshold, updateIds, updateThreshold);

@@ -27,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * image into the inactive slot and puts it on trial. The application confirms the new version
  * with {@link #confirm()} once its health check passes; only then does the rollback floor rise.
  *
+ * <p>Every state a power cut can leave is safe: the signed metadata of an update is stored in the
+ * {@link InstalledMetadataStore} before its trial starts, so a version never runs on trial without
+ * it; {@link #confirm()} checks the running image against that metadata first and refuses a trial
+ * it cannot verify; and a cut between confirming and raising the floor is repaired at the next
+ * {@link #start()}.
+ *
  * <p>Automatic updates are on by default; {@link #setAutomaticUpdates(boolean)} turns scheduled
  * installs off and {@link #postpone(Duration)} skips scheduled checks for a while.
  * {@link #checkNow()} always works. Thread-safe.
@@ -38,6 +44,7 @@ public final class UpdateAgent implements AutoCloseable {
     private final UpdateVerifier verifier;
     private final BootControl boot;
     private final RollbackCounter counter;
+    private final InstalledMetadataStore metadataStore;
     private final UpdateSource source;
     private final UpdateListener listener;
     private final UpdateSchedule schedule;
@@ -60,6 +67,7 @@ public final class UpdateAgent implements AutoCloseable {
         this.verifier = b.verifier;
         this.boot = b.bootControl;
         this.counter = b.counter;
+        this.metadataStore = b.metadataStore;
         this.source = b.source;
         this.listener = b.listener;
         this.schedule = b.schedule;
@@ -82,12 +90,17 @@ public final class UpdateAgent implements AutoCloseable {
 
     /**
      * Runs the boot decision for this start, then schedules update checks and, during a trial,
-     * the rollback deadline.
+     * the rollback deadline. When no trial is pending and the confirmed version was installed by an
+     * update (its metadata is stored) but the rollback floor is below it, a power cut fell between
+     * {@link #confirm()}'s two writes: the floor is raised to it now.
      *
      * @return what this start runs; {@link BootStatus#rolledBack()} when a trial was abandoned
+     * @throws IOException when the boot state or the metadata store cannot be read or written
+     * @throws GeneralSecurityException when the rollback counter cannot be read or raised
      */
-    public synchronized BootStatus start() throws IOException {
+    public synchronized BootStatus start() throws IOException, GeneralSecurityException {
         status = boot.boot();
+        repairFloor(status);
         if (supportPeriods != null) {
             supportPeriods.apply(status.runningVersion()).ifPresent(date -> supportUntil = date);
         }
@@ -101,6 +114,18 @@ public final class UpdateAgent implements AutoCloseable {
         }
         scheduleCheck(schedule.initialDelay());
         return status;
+    }
+
+    private void repairFloor(BootStatus s) throws IOException, GeneralSecurityException {
+        long confirmed = s.confirmedVersion();
+        if (s.trialSlot().isPresent() || confirmed <= counter.current()) {
+            return;
+        }
+        if (metadataStore.load(confirmed).isPresent()) {
+            LOG.warn("Version {} is confirmed but the rollback floor is {}: raising it to the confirmed version",
+                    confirmed, counter.current());
+            counter.advance(confirmed);
+        }
     }
 
     /** The boot status of this start (after {@link #start()}). */
@@ -120,11 +145,33 @@ public final class UpdateAgent implements AutoCloseable {
     /**
      * Confirms the version on trial after the application's health check passed: it becomes the
      * confirmed slot and the rollback floor rises to its version. Does nothing outside a trial.
+     *
+     * <p>First the running image is checked against the signed metadata stored for its version
+     * ({@link UpdateVerifier#verifyInstalled}); a trial that cannot be verified is never confirmed,
+     * and the trial policy rolls it back. The two writes (boot state, then floor) are not atomic
+     * together; a power cut between them is repaired by the next {@link #start()}.
+     *
+     * @throws MissingMetadataException when no signed metadata is stored for the running version
+     * @throws UpdateException when the running image does not match it (for example
+     *     {@link ImageHashException}); reported to the listener too
+     * @throws IOException when the slot, the boot state or the metadata store cannot be read or written
+     * @throws GeneralSecurityException when the rollback counter cannot be raised
      */
     public synchronized void confirm() throws IOException, GeneralSecurityException {
         BootStatus s = status();
         if (!s.trialSlot().isPresent() || s.runningSlot() != s.trialSlot().get()) {
             return;
+        }
+        try {
+            byte[] envelope = metadataStore.load(s.runningVersion())
+                    .orElseThrow(() -> new MissingMetadataException(s.runningVersion()));
+            try (InputStream in = boot.openForRead(s.runningSlot())) {
+                verifier.verifyInstalled(envelope, s.runningVersion(), in);
+            }
+        } catch (UpdateException e) {
+            LOG.warn("Version {} on trial not confirmed: {}", s.runningVersion(), e.getMessage());
+            listener.onRefused(e);
+            throw e;
         }
         boot.confirm();
         counter.advance(s.runningVersion());
@@ -170,6 +217,8 @@ public final class UpdateAgent implements AutoCloseable {
                 UpdateVerifier.copyImage(update, in, out);
             }
             boot.markInstalled(target, update.metadata().version());
+            // The metadata is stored before the trial starts: no start ever runs a version without it.
+            metadataStore.save(update, s.confirmedVersion());
             boot.startTrial(target);
             status = boot.status();
             update.metadata().supportUntil().ifPresent(d -> supportUntil = d);
@@ -276,11 +325,15 @@ public final class UpdateAgent implements AutoCloseable {
         }
     }
 
-    /** Builds an {@link UpdateAgent}; verifier, boot control, rollback counter and source are required. */
+    /**
+     * Builds an {@link UpdateAgent}; verifier, boot control, rollback counter, installed-metadata
+     * store and source are required.
+     */
     public static final class Builder {
         private UpdateVerifier verifier;
         private BootControl bootControl;
         private RollbackCounter counter;
+        private InstalledMetadataStore metadataStore;
         private UpdateSource source;
         private UpdateListener listener = new UpdateListener() { };
         private UpdateSchedule schedule = UpdateSchedule.DEFAULT;
@@ -307,6 +360,18 @@ public final class UpdateAgent implements AutoCloseable {
         /** The same counter the verifier checks; raised on {@link UpdateAgent#confirm()}. */
         public Builder rollbackCounter(RollbackCounter counter) {
             this.counter = Objects.requireNonNull(counter, "counter");
+            return this;
+        }
+
+        /**
+         * Where the signed metadata of installed versions is kept: written before each trial starts,
+         * read to verify a trial before {@link UpdateAgent#confirm()} confirms it.
+         *
+         * @param store the store (durable on a device)
+         * @return this builder
+         */
+        public Builder installedMetadataStore(InstalledMetadataStore store) {
+            this.metadataStore = Objects.requireNonNull(store, "store");
             return this;
         }
 
@@ -377,6 +442,9 @@ public final class UpdateAgent implements AutoCloseable {
             }
             if (source == null) {
                 throw new IllegalArgumentException("source is required");
+            }
+            if (metadataStore == null) {
+                throw new IllegalArgumentException("installedMetadataStore is required");
             }
             return new UpdateAgent(this);
         }

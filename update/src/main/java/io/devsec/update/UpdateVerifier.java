@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * Update Framework (TUF specification 1.0, section 5) for its two roles, root and update.
  *
  * <p>Every check in one call uses a single instant read once from the injected {@link Clock}.
- * Thresholds count distinct keys of the role with a valid signature; signatures by other keys, bad
- * signatures and repeats are ignored. Every refusal is a typed {@link UpdateException}.
+ * Thresholds count distinct public keys of the role with a valid signature (compared in canonical
+ * form, so one key under two encodings counts once); signatures by other keys, bad signatures and
+ * repeats are ignored. Every refusal is a typed {@link UpdateException}.
  *
  * <p>Thread-safe. Typical use on a device:
  * <pre>{@code
@@ -188,7 +189,16 @@ public final class UpdateVerifier {
         if (md.version() != runningVersion) {
             throw new VersionMismatchException(runningVersion, md.version());
         }
-        copyImage(new VerifiedUpdate(md, root.version(), updateEnvelope), image, OutputStream.nullOutputStream());
+        // A discarding sink (OutputStream.nullOutputStream is Java 11, absent on Android API 26).
+        copyImage(new VerifiedUpdate(md, root.version(), updateEnvelope), image, new OutputStream() {
+            @Override
+            public void write(int b) {
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+            }
+        });
         return md;
     }
 
@@ -235,15 +245,17 @@ public final class UpdateVerifier {
     private static void checkThreshold(String role, Envelope env, Map<String, VerificationKey> keys,
             List<String> roleKeyIds, int threshold) throws ThresholdNotMetException {
         byte[] pae = env.preAuthenticationEncoding();
+        // Counted by canonical key, not by key id: a key under two encodings still counts once (the
+        // parser already refuses such a root; this holds even if it did not).
         Set<String> valid = new HashSet<>();
         for (Envelope.Signature s : env.signatures()) {
             String id = s.keyId();
-            if (!roleKeyIds.contains(id) || valid.contains(id)) {
+            VerificationKey key = keys.get(id);
+            if (!roleKeyIds.contains(id) || key == null || valid.contains(key.canonicalId())) {
                 continue; // unknown key or a repeat: never counts
             }
-            VerificationKey key = keys.get(id);
-            if (key != null && key.verifies(pae, s.sigNoCopy())) {
-                valid.add(id);
+            if (key.verifies(pae, s.sigNoCopy())) {
+                valid.add(key.canonicalId());
             }
         }
         if (valid.size() < threshold) {

@@ -4,13 +4,21 @@ import io.devsec.update.internal.Hex;
 import io.devsec.update.internal.Sha256;
 import io.devsec.update.internal.SignatureCheck;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 /**
  * A public key that may sign root or update metadata: Ed25519 or ECDSA P-256, held as its DER
  * SubjectPublicKeyInfo. Its key id is the lowercase hex SHA-256 of that DER.
+ *
+ * <p>One public key can have several DER encodings (a P-256 point compressed or uncompressed), so
+ * several key ids. {@link #sameKey} compares keys in one canonical form (the uncompressed point for
+ * P-256, the 32 raw bytes for Ed25519, which Bouncy Castle accepts only canonically encoded), and
+ * thresholds count keys that way: one key never counts twice.
  *
  * <p>Immutable and thread-safe. Parsing is strict: the DER must be canonical, an EC key must name
  * the P-256 curve and its point must lie on it.
@@ -20,12 +28,15 @@ public final class VerificationKey {
     private final byte[] spki;
     private final String keyId;
     private final AsymmetricKeyParameter parameters;
+    private final byte[] canonical;
 
     private VerificationKey(KeyAlgorithm algorithm, byte[] spki, AsymmetricKeyParameter parameters) {
         this.algorithm = algorithm;
         this.spki = spki;
         this.keyId = Hex.encode(Sha256.digest(spki));
         this.parameters = parameters;
+        this.canonical = algorithm == KeyAlgorithm.ED25519 ? ((Ed25519PublicKeyParameters) parameters).getEncoded()
+                : ((ECPublicKeyParameters) parameters).getQ().normalize().getEncoded(false);
     }
 
     /**
@@ -77,6 +88,22 @@ public final class VerificationKey {
     public String toPem() {
         String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(spki);
         return "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    /**
+     * Whether {@code other} is the same public key as this one, whatever its encoding (and so its
+     * key id): the same algorithm and the same canonical key (uncompressed point or raw Ed25519 key).
+     *
+     * @param other another key
+     * @return true when both are one key
+     */
+    public boolean sameKey(VerificationKey other) {
+        return algorithm == other.algorithm && MessageDigest.isEqual(canonical, other.canonical);
+    }
+
+    /** The canonical key as hex, prefixed by the algorithm: equal for every encoding of one key. */
+    String canonicalId() {
+        return algorithm.id() + ":" + Hex.encode(canonical);
     }
 
     /**

@@ -38,7 +38,7 @@ class CrashConsistencyTest {
 
     private void runKills(int kills) throws Exception {
         Path state = dir.resolve("device");
-        BootControl factory = BootControl.fileBased(state, CrashWorker.POLICY, Clock.systemUTC(), 1);
+        BootControl factory = BootControl.fileBased(state, CrashWorker.POLICY, Clock.systemUTC(), 1, CrashWorker.STATE_KEY);
         // The factory image in slot A (written directly, as a manufacturer would).
         Files.write(state.resolve("slot-a").resolve("image"), CrashWorker.image(1));
         assertThat(factory.boot().runningVersion()).isEqualTo(1);
@@ -71,7 +71,7 @@ class CrashConsistencyTest {
             Files.delete(err);
 
             // A fresh start after the crash.
-            BootControl bc = BootControl.fileBased(state, CrashWorker.POLICY, Clock.systemUTC(), 1);
+            BootControl bc = BootControl.fileBased(state, CrashWorker.POLICY, Clock.systemUTC(), 1, CrashWorker.STATE_KEY);
             BootStatus st = bc.boot();
             Slot run = st.runningSlot();
             boolean onTrial = st.trialSlot().isPresent() && st.trialSlot().get() == run;

@@ -13,6 +13,8 @@ import java.util.Random;
 public final class CrashWorker {
     static final int IMAGE_BYTES = 64 * 1024;
     static final TrialPolicy POLICY = TrialPolicy.of(2, Duration.ofDays(365));
+    /** The boot-state key of the crash test (a device keeps a random one secret). */
+    static final byte[] STATE_KEY = "crash-test-boot-state-key-32-bytes!".getBytes();
 
     private CrashWorker() {
     }
@@ -27,7 +29,7 @@ public final class CrashWorker {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         Random random = new Random(Long.parseLong(args[1]));
-        BootControl bc = BootControl.fileBased(dir, POLICY, Clock.systemUTC(), 1);
+        BootControl bc = BootControl.fileBased(dir, POLICY, Clock.systemUTC(), 1, STATE_KEY);
         System.out.println("ready");
         System.out.flush();
         while (true) {

@@ -32,6 +32,8 @@ class UpdateAgentTest {
     final SigningKey updateKey = TestKeys.p256();
     final RollbackCounter counter = RollbackCounter.inMemory(0);
     final TrustedRootStore roots = TrustedRootStore.inMemory();
+    final InstalledMetadataStore installed = InstalledMetadataStore.inMemory();
+    final byte[] stateKey = "update-agent-test-boot-state-key".getBytes();
     final TrialPolicy policy = TrialPolicy.of(3, Duration.ofMinutes(10));
     final AtomicReference<UpdateOffer> offered = new AtomicReference<>();
     final AtomicInteger polls = new AtomicInteger();
@@ -87,20 +89,24 @@ class UpdateAgentTest {
                 .supportUntil(LocalDate.parse("2026-12-31")).securityUpdate(true).reason("test").build(), updateKey);
     }
 
+    byte[] lastMetadata;
+
     void offer(long version, byte[] img) throws Exception {
         byte[] md = metadata(version, img);
+        lastMetadata = md;
         offered.set(UpdateOffer.of(List.of(), md, () -> new ByteArrayInputStream(img)));
     }
 
     /** One device start: a new boot control, verifier and agent on the same folder. */
     UpdateAgent startDevice(UpdateSchedule schedule) throws Exception {
-        BootControl bc = BootControl.fileBased(dir, policy, clock, 1);
+        BootControl bc = BootControl.fileBased(dir, policy, clock, 1, stateKey);
         if (!Files.exists(dir.resolve("slot-a/image"))) {
             Files.write(dir.resolve("slot-a/image"), image(1));
         }
         UpdateVerifier verifier = UpdateVerifier.builder().initialRoot(rootEnvelope()).trustedRootStore(roots)
                 .rollbackCounter(counter).hardwareId("hw").clock(clock).build();
         UpdateAgent agent = UpdateAgent.builder().verifier(verifier).bootControl(bc).rollbackCounter(counter)
+                .installedMetadataStore(installed)
                 .source(v -> {
                     polls.incrementAndGet();
                     return Optional.ofNullable(offered.getAndSet(null));
@@ -118,12 +124,13 @@ class UpdateAgentTest {
 
     @Test
     void start_withSupportPeriodLookup_knowsTheRunningVersionsSupportEndWithoutAnInstall() throws Exception {
-        BootControl bc = BootControl.fileBased(dir, policy, clock, 1);
+        BootControl bc = BootControl.fileBased(dir, policy, clock, 1, stateKey);
         Files.write(dir.resolve("slot-a/image"), image(1));
         UpdateVerifier verifier = UpdateVerifier.builder().initialRoot(rootEnvelope()).trustedRootStore(roots)
                 .rollbackCounter(counter).hardwareId("hw").clock(clock).build();
         List<Long> asked = new CopyOnWriteArrayList<>();
         UpdateAgent agent = UpdateAgent.builder().verifier(verifier).bootControl(bc).rollbackCounter(counter)
+                .installedMetadataStore(installed)
                 .source(v -> Optional.empty()).listener(listener)
                 .schedule(UpdateSchedule.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ZERO))
                 .trialPolicy(policy).clock(clock)
@@ -157,7 +164,7 @@ class UpdateAgentTest {
         assertThat(counter.current()).isEqualTo(2);
         assertThat(second.supportUntil()).isEmpty(); // new process: the agent was not told
         assertThat(events).containsExactly("installed 2", "confirmed 2");
-        try (InputStream in = BootControl.fileBased(dir, policy, clock, 1).openForRead(Slot.B)) {
+        try (InputStream in = BootControl.fileBased(dir, policy, clock, 1, stateKey).openForRead(Slot.B)) {
             assertThat(in.readAllBytes()).isEqualTo(image(2));
         }
     }
@@ -256,5 +263,51 @@ class UpdateAgentTest {
         agent.checkNow();
         agent.checkNow();
         assertThat(events.stream().filter(e -> e.startsWith("supportEnded")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void confirm_trialWithoutStoredMetadata_throwsMissingMetadataExceptionAndStaysOnTrial() throws Exception {
+        offer(2, image(2));
+        assertThat(startDevice().checkNow()).isPresent();
+        // The metadata is lost (a store that does not keep it): the trial can no longer be verified.
+        InstalledMetadataStore forgetful = InstalledMetadataStore.inMemory();
+        BootControl bc = BootControl.fileBased(dir, policy, clock, 1, stateKey);
+        UpdateVerifier verifier = UpdateVerifier.builder().initialRoot(rootEnvelope()).trustedRootStore(roots)
+                .rollbackCounter(counter).hardwareId("hw").clock(clock).build();
+        UpdateAgent agent = UpdateAgent.builder().verifier(verifier).bootControl(bc).rollbackCounter(counter)
+                .installedMetadataStore(forgetful).source(v -> Optional.empty()).listener(listener)
+                .schedule(UpdateSchedule.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ZERO))
+                .trialPolicy(policy).clock(clock).build();
+        agents.add(agent);
+        assertThat(agent.start().runningVersion()).isEqualTo(2);
+
+        assertThatThrownBy(agent::confirm).isInstanceOfSatisfying(MissingMetadataException.class,
+                e -> assertThat(e.version()).isEqualTo(2));
+        assertThat(agent.status().trialSlot()).contains(Slot.B);
+        assertThat(counter.current()).isZero();
+        assertThat(events).contains("refused MissingMetadataException").doesNotContain("confirmed 2");
+    }
+
+    @Test
+    void confirm_trialImageChangedAfterInstall_throwsImageHashExceptionAndStaysOnTrial() throws Exception {
+        offer(2, image(2));
+        assertThat(startDevice().checkNow()).isPresent();
+        byte[] changed = image(2);
+        changed[7] ^= 1;
+        Files.write(dir.resolve("slot-b/image"), changed);
+        UpdateAgent agent = startDevice();
+        assertThat(agent.status().runningVersion()).isEqualTo(2);
+
+        assertThatThrownBy(agent::confirm).isInstanceOf(ImageHashException.class);
+        assertThat(agent.status().trialSlot()).contains(Slot.B);
+        assertThat(counter.current()).isZero();
+    }
+
+    @Test
+    void checkNow_storesMetadataBeforeTheTrialStarts() throws Exception {
+        UpdateAgent agent = startDevice();
+        offer(2, image(2));
+        assertThat(agent.checkNow()).isPresent();
+        assertThat(installed.load(2)).hasValueSatisfying(e -> assertThat(e).isEqualTo(lastMetadata));
     }
 }

@@ -198,6 +198,9 @@ public final class EventAdapters {
         } else if (reason instanceof ImageHashException || reason instanceof ImageLengthException
                 || reason instanceof VersionMismatchException) {
             type = Type.INTEGRITY_FAILURE;
+        } else if (reason instanceof io.devsec.update.MissingMetadataException) {
+            // A trial without stored signed metadata: never confirmed (UpdateAgent.confirm).
+            type = Type.INTEGRITY_UNVERIFIABLE;
         } else if (reason instanceof io.devsec.update.MalformedMetadataException
                 || reason instanceof io.devsec.update.MetadataTooLargeException
                 || reason instanceof io.devsec.update.WrongPayloadTypeException

@@ -60,6 +60,8 @@ public final class SecurityEvent {
         SUPPORT_ENDED(Severity.WARNING),
         /** Software or stored data does not match what was signed or checksummed. */
         INTEGRITY_FAILURE(Severity.CRITICAL),
+        /** The running software has no signed metadata, so its integrity cannot be checked. */
+        INTEGRITY_UNVERIFIABLE(Severity.WARNING),
         /** TLS refused the peer (untrusted, expired, wrong name, pin mismatch, weak protocol). */
         TLS_PEER_REFUSED(Severity.WARNING),
         /** The broker refused our connection. */

@@ -5,9 +5,11 @@ import io.devsec.update.MetadataLimits;
 import io.devsec.update.RollbackCounter;
 import io.devsec.update.RootMetadata;
 import io.devsec.update.UpdateVerifier;
+import io.devsec.update.VerificationKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -57,13 +59,35 @@ public final class RootCommand implements Runnable {
 
         byte[] build(CommandLine cl, long version) throws Exception {
             RootMetadata root;
+            List<VerificationKey> rootKeys = CliSupport.publicKeys(keys);
+            List<VerificationKey> upd = CliSupport.publicKeys(updateKeys);
+            refuseOneKeyUnderTwoEncodings(cl, keys, rootKeys, updateKeys, upd);
             try {
-                root = CliSupport.root(version, expires, CliSupport.publicKeys(keys), threshold,
-                        CliSupport.publicKeys(updateKeys), updateThreshold).build();
+                root = CliSupport.root(version, expires, rootKeys, threshold, upd, updateThreshold).build();
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cl, e.getMessage());
             }
             return CliSupport.sign(Envelope.ROOT_PAYLOAD_TYPE, root.toPayload(), CliSupport.signingKeys(signWith));
+        }
+
+        /**
+         * A P-256 key has two encodings (compressed and uncompressed point), so two key ids: listing
+         * both would let one signer count twice toward a threshold. Names the two files.
+         */
+        private static void refuseOneKeyUnderTwoEncodings(CommandLine cl, List<Path> rootFiles,
+                List<VerificationKey> rootKeys, List<Path> updateFiles, List<VerificationKey> updateKeys) {
+            List<Path> files = new ArrayList<>(rootFiles);
+            files.addAll(updateFiles);
+            List<VerificationKey> all = new ArrayList<>(rootKeys);
+            all.addAll(updateKeys);
+            for (int i = 0; i < all.size(); i++) {
+                for (int j = 0; j < i; j++) {
+                    if (all.get(i).sameKey(all.get(j)) && !all.get(i).keyId().equals(all.get(j).keyId())) {
+                        throw new CommandLine.ParameterException(cl, files.get(j) + " and " + files.get(i)
+                                + " are the same public key in two encodings (two key ids); list each key once");
+                    }
+                }
+            }
         }
     }
 

@@ -2,42 +2,74 @@ package io.devsec.update.internal;
 
 import io.devsec.update.BootControl;
 import io.devsec.update.BootStatus;
+import io.devsec.update.CorruptBootStateException;
 import io.devsec.update.Slot;
+import io.devsec.update.SlotLinkException;
 import io.devsec.update.SlotState;
 import io.devsec.update.TrialPolicy;
-import java.io.FileOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link BootControl} over files: {@code boot-state} (a small text record ending in its SHA-256,
- * replaced atomically) and one folder per slot. A corrupt state file is reported, never replaced.
+ * {@link BootControl} over files: {@code boot-state} (a small text record ending in its
+ * HMAC-SHA256 under the device's state key, replaced atomically) and one folder per slot. A
+ * corrupt or forged state file is reported, never replaced.
+ *
+ * <p>Format version 2 ends in {@code hmac-sha256 HEX}. Version 1 (before this key existed) ended in
+ * a bare SHA-256 that anyone able to write the file could recompute; it is refused, except by an
+ * {@link #open open} that is told to upgrade it once (the first start after the key was made),
+ * which trusts it and rewrites it as version 2.
+ *
+ * <p>Slot folders and images are never opened through a symbolic link: the slot folder is checked
+ * and the image opened with {@link LinkOption#NOFOLLOW_LINKS}, relative to an open handle of the
+ * slots folder where the platform has {@link SecureDirectoryStream} (Linux). Elsewhere (Android's
+ * file system provider may lack it) a link swapped in between the check and the open of the folder
+ * is not detected.
  */
 public final class FileBootControl implements BootControl {
     private static final Logger LOG = LoggerFactory.getLogger(FileBootControl.class);
-    private static final String MAGIC = "devsec-boot-state 1";
+    private static final String MAGIC_V1 = "devsec-boot-state 1";
+    private static final String MAGIC = "devsec-boot-state 2";
+    private static final String MAC_PREFIX = "hmac-sha256 ";
     private static final String IMAGE = "image";
+    private static final int MAX_STATE_BYTES = 4096;
+    /** Shortest state key accepted, in bytes. */
+    public static final int MIN_KEY_BYTES = 32;
 
     private final Path dir;
     private final Path stateFile;
     private final TrialPolicy policy;
     private final Clock clock;
+    private final SecretKeySpec key;
     private Slot running;
     private boolean rolledBack;
 
@@ -49,28 +81,44 @@ public final class FileBootControl implements BootControl {
         Slot trial;
         int trialStarts;
         Instant trialSince;
+        boolean legacy;
     }
 
-    private FileBootControl(Path dir, TrialPolicy policy, Clock clock) {
+    private FileBootControl(Path dir, TrialPolicy policy, Clock clock, SecretKeySpec key) {
         this.dir = dir;
         this.stateFile = dir.resolve("boot-state");
         this.policy = policy;
         this.clock = clock;
+        this.key = key;
     }
 
-    public static FileBootControl open(Path dir, TrialPolicy policy, Clock clock, long factoryVersion)
-            throws IOException {
+    /**
+     * Opens (or on first use creates) the boot state in {@code dir}.
+     *
+     * @param stateKey the key authenticating the state file, at least {@link #MIN_KEY_BYTES} bytes
+     *     (copied; the caller may wipe its array)
+     * @param upgradeLegacyState whether a version-1 file (bare SHA-256) is trusted once and rewritten
+     *     authenticated; insecure unless the caller knows this is the first start with a key
+     * @throws CorruptBootStateException when the state file is forged, corrupt, a link, or version 1
+     *     and {@code upgradeLegacyState} is false
+     */
+    public static FileBootControl open(Path dir, TrialPolicy policy, Clock clock, long factoryVersion,
+            byte[] stateKey, boolean upgradeLegacyState) throws IOException {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(stateKey, "stateKey");
         if (factoryVersion < 0) {
             throw new IllegalArgumentException("factoryVersion must not be negative");
+        }
+        if (stateKey.length < MIN_KEY_BYTES) {
+            throw new IllegalArgumentException("stateKey must be at least " + MIN_KEY_BYTES + " bytes");
         }
         Files.createDirectories(dir);
         for (Slot s : Slot.values()) {
             Files.createDirectories(slotDir(dir, s));
         }
-        FileBootControl c = new FileBootControl(dir, policy, clock);
-        if (!Files.exists(c.stateFile)) {
+        FileBootControl c = new FileBootControl(dir, policy, clock, new SecretKeySpec(stateKey, "HmacSHA256"));
+        if (!Files.exists(c.stateFile, LinkOption.NOFOLLOW_LINKS)) {
             State s = new State();
             s.confirmed = Slot.A;
             s.states.put(Slot.A, SlotState.CONFIRMED);
@@ -79,7 +127,12 @@ public final class FileBootControl implements BootControl {
             s.versions.put(Slot.B, 0L);
             c.save(s);
         } else {
-            c.load();
+            State s = c.load(upgradeLegacyState);
+            if (upgradeLegacyState && s.legacy) {
+                LOG.warn("Boot state {} was in the unauthenticated version-1 format: trusted once and rewritten "
+                        + "authenticated", c.stateFile);
+                c.save(s);
+            }
         }
         return c;
     }
@@ -145,21 +198,40 @@ public final class FileBootControl implements BootControl {
         if (s.states.get(slot) != SlotState.WRITING) {
             throw new IllegalStateException("slot " + slot + " is not being written (call beginInstall first)");
         }
-        Path file = slotDir(dir, slot).resolve(IMAGE);
-        FileOutputStream fos = new FileOutputStream(file.toFile());
-        return new FilterOutputStream(fos) {
+        Path file = imageFile(slot);
+        // A link (or anything) at the image path is removed, not followed; CREATE_NEW (O_EXCL) then
+        // refuses whatever appears there in between, links included.
+        SeekableByteChannel ch = openImage(slot, true);
+        return new OutputStream() {
+            private boolean closed;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                fos.write(b, off, len);
+                ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
             }
 
             @Override
             public void close() throws IOException {
+                if (closed) {
+                    return;
+                }
+                closed = true;
                 try {
-                    fos.flush();
-                    fos.getFD().sync();
+                    if (ch instanceof FileChannel) {
+                        ((FileChannel) ch).force(true);
+                    } else {
+                        throw new IOException("cannot sync " + file + ": not a file channel");
+                    }
                 } finally {
-                    fos.close();
+                    ch.close();
                 }
                 AtomicFile.syncDirectory(file.getParent());
             }
@@ -168,7 +240,58 @@ public final class FileBootControl implements BootControl {
 
     @Override
     public InputStream openForRead(Slot slot) throws IOException {
-        return Files.newInputStream(slotDir(dir, slot).resolve(IMAGE));
+        return Channels.newInputStream(openImage(slot, false));
+    }
+
+    /**
+     * Opens a slot's image without following a link at the slot folder or the image. Where the
+     * platform offers a {@link SecureDirectoryStream} (Linux), the folder is opened by its handle
+     * relative to the slots folder, so a link swapped in after the check is refused too; elsewhere
+     * the folder is checked, then the image opened with {@link LinkOption#NOFOLLOW_LINKS}.
+     */
+    private SeekableByteChannel openImage(Slot slot, boolean create) throws IOException {
+        Path file = imageFile(slot);
+        Set<OpenOption> options = new HashSet<>();
+        options.add(LinkOption.NOFOLLOW_LINKS);
+        if (create) {
+            options.add(StandardOpenOption.CREATE_NEW);
+            options.add(StandardOpenOption.WRITE);
+        } else {
+            options.add(StandardOpenOption.READ);
+        }
+        try (DirectoryStream<Path> slots = Files.newDirectoryStream(dir)) {
+            if (slots instanceof SecureDirectoryStream) {
+                try (SecureDirectoryStream<Path> folder = ((SecureDirectoryStream<Path>) slots)
+                        .newDirectoryStream(file.getParent().getFileName(), LinkOption.NOFOLLOW_LINKS)) {
+                    Path name = file.getFileName();
+                    if (create) {
+                        try {
+                            folder.deleteFile(name);
+                        } catch (NoSuchFileException absent) {
+                            // nothing to remove
+                        }
+                    }
+                    return folder.newByteChannel(name, options);
+                }
+            }
+        }
+        if (create) {
+            Files.deleteIfExists(file);
+        }
+        return Files.newByteChannel(file, options);
+    }
+
+    /** The image path of a slot, after checking that neither the slot folder nor the image is a link. */
+    private Path imageFile(Slot slot) throws IOException {
+        Path folder = slotDir(dir, slot);
+        if (Files.isSymbolicLink(folder)) {
+            throw new SlotLinkException(folder.toString());
+        }
+        Path file = folder.resolve(IMAGE);
+        if (Files.isSymbolicLink(file)) {
+            throw new SlotLinkException(file.toString());
+        }
+        return file;
     }
 
     @Override
@@ -250,37 +373,58 @@ public final class FileBootControl implements BootControl {
                     .append('\n');
         }
         byte[] body = b.toString().getBytes(StandardCharsets.US_ASCII);
-        String sum = "sha256 " + Hex.encode(Sha256.digest(body)) + "\n";
+        String sum = MAC_PREFIX + Hex.encode(mac(body)) + "\n";
         byte[] all = new byte[body.length + sum.length()];
         System.arraycopy(body, 0, all, 0, body.length);
         System.arraycopy(sum.getBytes(StandardCharsets.US_ASCII), 0, all, body.length, sum.length());
         AtomicFile.write(stateFile, all);
     }
 
-    private State load() throws IOException {
-        byte[] all;
+    private byte[] mac(byte[] body) throws IOException {
         try {
-            all = Files.readAllBytes(stateFile);
-        } catch (NoSuchFileException e) {
-            throw new IOException("boot state " + stateFile + " is missing", e);
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(key);
+            return m.doFinal(body);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("HMAC-SHA256 is not available", e);
         }
+    }
+
+    private State load() throws IOException {
+        return load(false);
+    }
+
+    private State load(boolean acceptLegacy) throws IOException {
+        byte[] all = readState();
         String text = new String(all, StandardCharsets.US_ASCII);
-        int cut = text.lastIndexOf("sha256 ");
-        if (all.length > 4096 || cut < 0) {
-            throw corrupt("no checksum");
+        boolean legacy = text.startsWith(MAGIC_V1 + "\n");
+        String prefix = legacy ? "sha256 " : MAC_PREFIX;
+        int cut = text.lastIndexOf("\n" + prefix) + 1;
+        if (cut <= 0) {
+            throw corrupt("no authentication code");
         }
         byte[] body = text.substring(0, cut).getBytes(StandardCharsets.US_ASCII);
-        String sum = text.substring(cut + 7).trim();
-        if (!MessageDigest.isEqual(sum.getBytes(StandardCharsets.US_ASCII),
-                Hex.encode(Sha256.digest(body)).getBytes(StandardCharsets.US_ASCII))) {
-            throw corrupt("checksum mismatch");
+        String sum = text.substring(cut + prefix.length()).trim();
+        if (legacy) {
+            if (!acceptLegacy) {
+                throw corrupt("unauthenticated version-1 format (a bare SHA-256 anyone can recompute); only the first "
+                        + "start with a state key may upgrade it");
+            }
+            if (!MessageDigest.isEqual(sum.getBytes(StandardCharsets.US_ASCII),
+                    Hex.encode(Sha256.digest(body)).getBytes(StandardCharsets.US_ASCII))) {
+                throw corrupt("checksum mismatch");
+            }
+        } else if (!MessageDigest.isEqual(sum.getBytes(StandardCharsets.US_ASCII),
+                Hex.encode(mac(body)).getBytes(StandardCharsets.US_ASCII))) {
+            throw corrupt("authentication code mismatch: changed, forged, or written under another key");
         }
         String[] lines = text.substring(0, cut).split("\n");
         try {
-            if (lines.length != 5 || !lines[0].equals(MAGIC)) {
+            if (lines.length != 5 || !lines[0].equals(legacy ? MAGIC_V1 : MAGIC)) {
                 throw corrupt("unexpected layout");
             }
             State s = new State();
+            s.legacy = legacy;
             s.confirmed = Slot.valueOf(field(lines[1], "confirmed", 2)[1]);
             for (int i = 0; i < 2; i++) {
                 String[] f = field(lines[2 + i], "slot", 4);
@@ -303,16 +447,39 @@ public final class FileBootControl implements BootControl {
         }
     }
 
-    private static String[] field(String line, String name, int count) throws IOException {
+    private static String[] field(String line, String name, int count) {
         String[] f = line.split(" ");
         if (f.length != count || !f[0].equals(name)) {
-            throw new IOException("expected '" + name + "'");
+            throw new IllegalArgumentException("expected '" + name + "'");
         }
         return f;
     }
 
-    private IOException corrupt(String why) {
-        return new IOException("boot state " + stateFile + " is corrupt (" + why + "); refusing to guess");
+    /** The state file's bytes, read without following a link and at most {@link #MAX_STATE_BYTES}. */
+    private byte[] readState() throws IOException {
+        if (Files.isSymbolicLink(stateFile)) {
+            throw corrupt("it is a symbolic link");
+        }
+        try (SeekableByteChannel ch = Files.newByteChannel(stateFile, StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS)) {
+            if (ch.size() > MAX_STATE_BYTES) {
+                throw corrupt("larger than " + MAX_STATE_BYTES + " bytes");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) ch.size());
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // read until full or end of file
+            }
+            byte[] out = new byte[buf.position()];
+            ((java.nio.Buffer) buf).flip();
+            buf.get(out);
+            return out;
+        } catch (NoSuchFileException e) {
+            throw new IOException("boot state " + stateFile + " is missing", e);
+        }
+    }
+
+    private CorruptBootStateException corrupt(String why) {
+        return new CorruptBootStateException(stateFile, why);
     }
 
     @Override

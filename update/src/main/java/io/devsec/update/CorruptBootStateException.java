@@ -1,0 +1,31 @@
+package io.devsec.update;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The boot state file was refused: unreadable, not authenticated by the device's key (changed or
+ * forged), in the unauthenticated old format, or reached through a symbolic link. It is reported,
+ * never replaced: the device must not guess which slot to run.
+ */
+public final class CorruptBootStateException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final transient Path file;
+    private final String reason;
+
+    public CorruptBootStateException(Path file, String reason) {
+        super("boot state " + file + " is corrupt or forged (" + reason + "); refusing to guess");
+        this.file = file;
+        this.reason = reason;
+    }
+
+    /** The refused file. */
+    public Path file() {
+        return file;
+    }
+
+    /** Why it was refused. */
+    public String reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,20 @@
+package io.devsec.update;
+
+/**
+ * No signed metadata is stored for the version a slot holds, so its image cannot be checked: a trial
+ * of it is never confirmed ({@link UpdateAgent#confirm()}).
+ */
+public final class MissingMetadataException extends UpdateException {
+    private static final long serialVersionUID = 1L;
+    private final long version;
+
+    public MissingMetadataException(long version) {
+        super("no signed metadata is stored for version " + version + ": its integrity cannot be verified");
+        this.version = version;
+    }
+
+    /** The version without stored metadata. */
+    public long version() {
+        return version;
+    }
+}
