@@ -103,29 +103,21 @@ public final class SignCommand implements Callable<Integer> {
     }
 
     /** SHA-256 of the file through the JDK, with progress on a terminal. */
-    static byte[] hash(Path file, long length, PrintWriter progress) throws Exception {
+    static byte[] hash(Path file, long length, PrintWriter progressOut) throws Exception {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
-        boolean terminal = System.console() != null && length > (64L << 20);
+        io.devsec.tools.Terminal.Progress progress = new io.devsec.tools.Terminal.Progress(progressOut,
+                "hashing " + file.getFileName(), length, length > (64L << 20));
         byte[] buf = new byte[1 << 20];
         long done = 0;
-        int lastPercent = -1;
         try (InputStream in = Files.newInputStream(file)) {
             int n;
             while ((n = in.read(buf)) > 0) {
                 md.update(buf, 0, n);
                 done += n;
-                int percent = (int) (done * 100 / Math.max(1, length));
-                if (terminal && percent != lastPercent) {
-                    progress.print("\rhashing " + file.getFileName() + ": " + percent + "%");
-                    progress.flush();
-                    lastPercent = percent;
-                }
+                progress.update(done);
             }
         }
-        if (terminal) {
-            progress.println();
-            progress.flush();
-        }
+        progress.done();
         return md.digest();
     }
 }
