@@ -1053,17 +1053,32 @@ public final class FileKeystore implements Keystore {
             last = e;
         }
         try {
-            return KeyFactory.getInstance(parts.algorithm, BouncyCastleHolder.PROVIDER).generatePrivate(spec);
-        } catch (GeneralSecurityException e) {
-            last = e;
+            return bouncyCastleKeyFactory(parts.algorithm)
+                    .generatePrivate(org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(parts.pkcs8));
+        } catch (IOException | RuntimeException e) {
+            last = new java.security.spec.InvalidKeySpecException(e.getClass().getSimpleName(), e);
         }
         throw new CorruptKeystoreException("The private key '" + name + "' (" + parts.algorithm
                 + ") cannot be decoded on this JVM: " + last.getClass().getSimpleName() + ".", last);
     }
 
-    /** Bouncy Castle as a private provider instance, for key types the JDK lacks (Ed25519 on Java 11...). */
-    private static final class BouncyCastleHolder {
-        static final java.security.Provider PROVIDER = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+    /**
+     * Bouncy Castle's key factory for a key type the JDK lacks (EdDSA/XDH before Java 15 and on Android),
+     * used directly: a BouncyCastleProvider instance would load hundreds of classes for one key.
+     */
+    private static org.bouncycastle.jcajce.provider.util.AsymmetricKeyInfoConverter bouncyCastleKeyFactory(
+            String algorithm) {
+        String a = algorithm.toUpperCase(java.util.Locale.ROOT);
+        if (a.startsWith("ED")) {
+            return new org.bouncycastle.jcajce.provider.asymmetric.edec.KeyFactorySpi.EdDSA();
+        }
+        if (a.startsWith("X")) {
+            return new org.bouncycastle.jcajce.provider.asymmetric.edec.KeyFactorySpi.XDH();
+        }
+        if (a.startsWith("RSA")) {
+            return new org.bouncycastle.jcajce.provider.asymmetric.rsa.KeyFactorySpi();
+        }
+        return new org.bouncycastle.jcajce.provider.asymmetric.ec.KeyFactorySpi.EC();
     }
 
 }
