@@ -161,6 +161,35 @@ class SbomCheckCommandTest {
     }
 
     @Test
+    void ecosystemRangeOfAnotherEcosystem_reportedUnchecked_notComparedWithMavenRules() throws Exception {
+        // PyPI orders 1.0.dev1 before 1.0 (a development release), so it is affected by "fixed in 1.0"; Maven's
+        // rules rank the unknown qualifier "dev" after the release, and the old check called it safe, silently.
+        Path osv = write("osv.json", """
+                {"id": "OSV-TEST-PYPI-1", "summary": "Made-up PyPI advisory",
+                 "affected": [{"package": {"ecosystem": "PyPI", "name": "acme-lib", "purl": "pkg:pypi/acme-lib"},
+                   "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.0"}]}]}]}
+                """);
+        Path bom = write("bom.json", sbom("""
+                {"type": "library", "name": "acme-lib", "version": "1.0.dev1", "purl": "pkg:pypi/acme-lib@1.0.dev1"}
+                """));
+
+        Run r = sbomCheck("--sbom", bom.toString(), "--advisories", osv.toString());
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).contains("UNCHECKED acme-lib 1.0.dev1 against OSV-TEST-PYPI-1")
+                .contains("ECOSYSTEM range of PyPI is not compared");
+    }
+
+    @Test
+    void mavenOrder_isMavensOwn() {
+        // Cases where a hand-written order easily goes wrong; ComparableVersion is the reference.
+        assertThat(MavenVersion.ORDER.compare("1.0-alpha-1", "1.0-alpha1")).isZero();
+        assertThat(MavenVersion.ORDER.compare("1.0.0.Final", "1.0.0")).isZero();
+        assertThat(MavenVersion.ORDER.compare("2.9.10.8", "2.9.10")).isPositive();
+        assertThat(MavenVersion.ORDER.compare("1.0-cr1", "1.0-rc1")).isZero();
+    }
+
+    @Test
     void hostileSummary_controlCharactersNeutralised() throws Exception {
         Path osv = write("osv.json", JACKSON_CVE_2019_12384.replace("Deserialization of Untrusted Data",
                 "Evil\\u001b[2J\\nFAKE LINE"));
