@@ -898,23 +898,31 @@ public final class FileKeystore implements Keystore {
         }
     }
 
-    /** The decrypted plaintext of {@code name}, or null when absent; throws when it has another type. */
+    /**
+     * The decrypted plaintext of {@code name}, or null when absent; throws when it has another type.
+     *
+     * <p>Lock-free: {@link #entries} is an immutable snapshot published by a volatile write, so a reader needs
+     * no lock to see a consistent map (the read-write lock cost a CAS and its hold-count bookkeeping on every
+     * get). A {@link #close()} racing with a read wipes the key; the decryption then fails authentication and
+     * the read reports the keystore as closed, never as corrupt, and never returns unauthenticated bytes.
+     */
     private byte[] readEntry(String name, byte type) throws KeystoreException {
         checkName(name);
-        stateLock.readLock().lock();
-        try {
+        ensureOpen();
+        Entry e = entries.get(name);
+        if (e == null) {
             ensureOpen();
-            Entry e = entries.get(name);
-            if (e == null) {
-                return null;
-            }
-            if (e.type != type) {
-                throw new IllegalArgumentException("The entry '" + name + "' is a " + typeName(e.type) + ", not a "
-                        + typeName(type) + ".");
-            }
+            return null;
+        }
+        if (e.type != type) {
+            throw new IllegalArgumentException("The entry '" + name + "' is a " + typeName(e.type) + ", not a "
+                    + typeName(type) + ".");
+        }
+        try {
             return openEntry(e);
-        } finally {
-            stateLock.readLock().unlock();
+        } catch (CorruptKeystoreException | IllegalStateException ex) {
+            ensureOpen();
+            throw ex;
         }
     }
 
