@@ -202,7 +202,7 @@ public final class KeystoreBench implements Callable<Integer> {
             // (C2) while it was measured, and the get median swung between 1.3x and 2.7x of the raw decrypt.
             int warm = Math.max(getIterations, 100_000);
             for (int i = 0; i < warm; i++) {
-                ks.secret(names[order[i]]);
+                ks.secret(names[order[i % getIterations]]);
                 raw.decrypt();
             }
             int block = 1000;
