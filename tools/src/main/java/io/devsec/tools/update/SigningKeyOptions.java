@@ -21,6 +21,10 @@ import picocli.CommandLine.Option;
  * How {@code root create}, {@code root rotate} and {@code sign} reach their signing keys: PKCS#8 files
  * (passphrase from standard input, an environment variable or a prompt) and keys in a PKCS#11 token
  * ({@code --sign-with pkcs11:ALIAS} with {@code --pkcs11-config}, PIN likewise).
+ *
+ * <p>Token keys sign through SunPKCS11: ECDSA P-256 works (tested with SoftHSM2); SunPKCS11 on Java 17
+ * registers no Ed25519 signature or key-pair generator (checked against SoftHSM2 2.6.1 on 17.0.15), so an
+ * Ed25519 key in a token cannot sign through it there.
  */
 public final class SigningKeyOptions {
     /** Prefix of a {@code --sign-with} value naming a key in the PKCS#11 token. */
@@ -39,7 +43,8 @@ public final class SigningKeyOptions {
 
     @Option(names = "--pkcs11-config", paramLabel = "FILE",
             description = "SunPKCS11 configuration of the token holding the pkcs11:ALIAS keys"
-                    + " (name = ..., library = /usr/lib/softhsm/libsofthsm2.so, slot or slotListIndex).")
+                    + " (name = ..., library = /usr/lib/softhsm/libsofthsm2.so, slot or slotListIndex). EC P-256 keys:"
+                    + " SunPKCS11 on Java 17 offers no Ed25519 signatures. A key is found only with its certificate.")
     Path pkcs11Config;
 
     @Option(names = "--pin-stdin", description = "Read the token's user PIN from the first line of standard input.")
