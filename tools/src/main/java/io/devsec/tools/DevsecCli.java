@@ -35,7 +35,19 @@ public final class DevsecCli implements Runnable {
 
     /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        return new CommandLine(new DevsecCli()).execute(args);
+        CommandLine cl = new CommandLine(new DevsecCli());
+        shareVersion(cl, new Version());
+        return cl.execute(args);
+    }
+
+    /** Gives every subcommand the tool's version, so that "devsec sign --version" prints it too. */
+    private static void shareVersion(CommandLine cl, CommandLine.IVersionProvider version) {
+        if (cl.getCommandSpec().versionProvider() == null && cl.getCommandSpec().version().length == 0) {
+            cl.getCommandSpec().versionProvider(version);
+        }
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            shareVersion(sub, version);
+        }
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -42,7 +41,6 @@ import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -66,14 +64,20 @@ public final class Identity {
      */
     public static final Instant NO_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
 
-    private static final Provider BC = new BouncyCastleProvider();
+    // Signatures go through the JDK's default provider (SunEC, or the platform's on Android): registering or
+    // instantiating BouncyCastleProvider loaded about 400 classes at every start for two signatures made
+    // only at first start. Key generation uses BC's lightweight classes directly.
     private static final String SIGNATURE = "SHA256withECDSA";
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
-    private static final ECDomainParameters P256;
 
-    static {
-        X9ECParameters x9 = CustomNamedCurves.getByOID(SECObjectIdentifiers.secp256r1);
-        P256 = new ECNamedDomainParameters(SECObjectIdentifiers.secp256r1, x9);
+    /** P-256 domain parameters, built on first key generation only (not on a start that loads its key). */
+    private static final class P256Holder {
+        static final ECDomainParameters P256;
+
+        static {
+            X9ECParameters x9 = CustomNamedCurves.getByOID(SECObjectIdentifiers.secp256r1);
+            P256 = new ECNamedDomainParameters(SECObjectIdentifiers.secp256r1, x9);
+        }
     }
 
     private Identity() {}
@@ -81,7 +85,7 @@ public final class Identity {
     /** Generates a fresh P-256 key pair (BC lightweight generator), returned as JDK (SunEC) keys. */
     public static KeyPair generateKeyPair(SecureRandom random) {
         ECKeyPairGenerator generator = new ECKeyPairGenerator();
-        generator.init(new ECKeyGenerationParameters(P256, random));
+        generator.init(new ECKeyGenerationParameters(P256Holder.P256, random));
         AsymmetricCipherKeyPair pair = generator.generateKeyPair();
         byte[] pkcs8 = null;
         try {
@@ -144,7 +148,7 @@ public final class Identity {
     /** A PKCS#10 request for the identity key, subject CN=device id (and serialNumber when known), DER. */
     public static byte[] certificateSigningRequest(KeyPair keys, String deviceId, Optional<String> serialNumber) {
         try {
-            ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE).setProvider(BC).build(keys.getPrivate());
+            ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE).build(keys.getPrivate());
             PKCS10CertificationRequest csr =
                     new JcaPKCS10CertificationRequestBuilder(subject(deviceId, serialNumber), keys.getPublic()).build(signer);
             return csr.getEncoded();
@@ -172,7 +176,7 @@ public final class Identity {
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
             builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
-            ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE).setProvider(BC).build(keys.getPrivate());
+            ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE).build(keys.getPrivate());
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
         } catch (OperatorCreationException | IOException | GeneralSecurityException e) {
             throw new IllegalStateException("creating the self-signed certificate failed", e);

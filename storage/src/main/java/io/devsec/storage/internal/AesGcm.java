@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -29,6 +30,8 @@ public final class AesGcm {
     private final RawKey keySpec;
     private final SecureRandom random;
     private final ConcurrentLinkedQueue<Cipher> pool = new ConcurrentLinkedQueue<>();
+    /** One cipher kept outside the queue: a single reader takes and returns it without allocating a node. */
+    private final AtomicReference<Cipher> spare = new AtomicReference<>();
     private volatile boolean destroyed;
 
     /** @param key 32 bytes, copied */
@@ -128,7 +131,11 @@ public final class AesGcm {
         if (destroyed) {
             throw new IllegalStateException("key destroyed");
         }
-        Cipher c = pool.poll();
+        Cipher c = spare.getAndSet(null);
+        if (c != null) {
+            return c;
+        }
+        c = pool.poll();
         if (c != null) {
             return c;
         }
@@ -140,8 +147,19 @@ public final class AesGcm {
     }
 
     private void giveBack(Cipher c) {
-        if (!destroyed && pool.size() < 8) {
+        if (destroyed) {
+            return;
+        }
+        if (!spare.compareAndSet(null, c) && pool.size() < 8) {
             pool.offer(c);
+        }
+        if (destroyed) {
+            // destroy() ran while we returned it: make sure no keyed cipher stays behind.
+            rekeyWithZeros(spare.getAndSet(null));
+            Cipher p;
+            while ((p = pool.poll()) != null) {
+                rekeyWithZeros(p);
+            }
         }
     }
 
@@ -182,16 +200,23 @@ public final class AesGcm {
     public void destroy() {
         destroyed = true;
         Arrays.fill(key, (byte) 0);
-        byte[] zeros = new byte[KEY_LENGTH];
+        rekeyWithZeros(spare.getAndSet(null));
         Cipher c;
         while ((c = pool.poll()) != null) {
-            try {
-                byte[] nonce = new byte[NONCE_LENGTH];
-                random.nextBytes(nonce);
-                c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(zeros, "AES"), new GCMParameterSpec(128, nonce));
-            } catch (GeneralSecurityException | RuntimeException ignored) {
-                // best effort: the cipher is dropped either way
-            }
+            rekeyWithZeros(c);
+        }
+    }
+
+    private void rekeyWithZeros(Cipher c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            byte[] nonce = new byte[NONCE_LENGTH];
+            random.nextBytes(nonce);
+            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[KEY_LENGTH], "AES"), new GCMParameterSpec(128, nonce));
+        } catch (GeneralSecurityException | RuntimeException ignored) {
+            // best effort: the cipher is dropped either way
         }
     }
 }

@@ -1240,25 +1240,51 @@ public final class FileKeystore implements Keystore {
         }
     }
 
-    /** The decrypted plaintext of {@code name}, or null when absent; throws when it has another type. */
+    /**
+     * The decrypted plaintext of {@code name}, or null when absent; throws when it has another type.
+     *
+     * <p>Lock-free on the common path: {@link #snap} is an immutable snapshot (entries and entry key) published by a
+     * volatile write, so a reader needs no lock to see a consistent map (the read-write lock cost a CAS and its
+     * hold-count bookkeeping on every get). A {@link #close()} or an entry-key rotation racing with a read can wipe
+     * the key the reader holds; the decryption then fails authentication, and the read either reports the keystore
+     * as closed or retries once under the read lock with the new snapshot: it never reports a spurious corruption
+     * and never returns unauthenticated bytes.
+     */
     private byte[] readEntry(String name, byte type) throws KeystoreException {
         checkName(name);
-        stateLock.readLock().lock();
+        ensureOpen();
+        Snapshot s = snap;
         try {
+            byte[] plain = readFrom(s, name, type);
+            if (plain == null) {
+                ensureOpen(); // a close() that emptied the snapshot after the first check reads as "closed"
+            }
+            return plain;
+        } catch (CorruptKeystoreException | IllegalStateException ex) {
             ensureOpen();
-            Snapshot s = snap;
-            Entry e = s.entries.get(name);
-            if (e == null) {
-                return null;
+            if (snap == s) {
+                throw ex;
             }
-            if (e.type != type) {
-                throw new IllegalArgumentException("The entry '" + name + "' is a " + typeName(e.type) + ", not a "
-                        + typeName(type) + ".");
+            stateLock.readLock().lock();
+            try {
+                ensureOpen();
+                return readFrom(snap, name, type);
+            } finally {
+                stateLock.readLock().unlock();
             }
-            return openEntry(s.key, e);
-        } finally {
-            stateLock.readLock().unlock();
         }
+    }
+
+    private byte[] readFrom(Snapshot s, String name, byte type) throws CorruptKeystoreException {
+        Entry e = s.entries.get(name);
+        if (e == null) {
+            return null;
+        }
+        if (e.type != type) {
+            throw new IllegalArgumentException("The entry '" + name + "' is a " + typeName(e.type) + ", not a "
+                    + typeName(type) + ".");
+        }
+        return openEntry(s.key, e);
     }
 
     private long counterIn(Map<String, Entry> state, KeyGeneration key, String name) throws KeystoreException {
@@ -1396,17 +1422,32 @@ public final class FileKeystore implements Keystore {
             last = e;
         }
         try {
-            return KeyFactory.getInstance(parts.algorithm, BouncyCastleHolder.PROVIDER).generatePrivate(spec);
-        } catch (GeneralSecurityException e) {
-            last = e;
+            return bouncyCastleKeyFactory(parts.algorithm)
+                    .generatePrivate(org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(parts.pkcs8));
+        } catch (IOException | RuntimeException e) {
+            last = new java.security.spec.InvalidKeySpecException(e.getClass().getSimpleName(), e);
         }
         throw new CorruptKeystoreException("The private key '" + name + "' (" + parts.algorithm
                 + ") cannot be decoded on this JVM: " + last.getClass().getSimpleName() + ".", last);
     }
 
-    /** Bouncy Castle as a private provider instance, for key types the JDK lacks (Ed25519 on Java 11...). */
-    private static final class BouncyCastleHolder {
-        static final java.security.Provider PROVIDER = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+    /**
+     * Bouncy Castle's key factory for a key type the JDK lacks (EdDSA/XDH before Java 15 and on Android),
+     * used directly: a BouncyCastleProvider instance would load hundreds of classes for one key.
+     */
+    private static org.bouncycastle.jcajce.provider.util.AsymmetricKeyInfoConverter bouncyCastleKeyFactory(
+            String algorithm) {
+        String a = algorithm.toUpperCase(java.util.Locale.ROOT);
+        if (a.startsWith("ED")) {
+            return new org.bouncycastle.jcajce.provider.asymmetric.edec.KeyFactorySpi.EdDSA();
+        }
+        if (a.startsWith("X")) {
+            return new org.bouncycastle.jcajce.provider.asymmetric.edec.KeyFactorySpi.XDH();
+        }
+        if (a.startsWith("RSA")) {
+            return new org.bouncycastle.jcajce.provider.asymmetric.rsa.KeyFactorySpi();
+        }
+        return new org.bouncycastle.jcajce.provider.asymmetric.ec.KeyFactorySpi.EC();
     }
 
 }

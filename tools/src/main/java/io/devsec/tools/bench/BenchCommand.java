@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             UpdateBench.class,
             MqttBench.class,
             ReconnectBench.class,
+            StartupBench.class,
         })
 public final class BenchCommand implements Runnable {
 

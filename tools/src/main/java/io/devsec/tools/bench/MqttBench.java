@@ -167,9 +167,12 @@ public final class MqttBench implements Callable<Integer> {
         }
     }
 
+    @CommandLine.Mixin
+    BenchJson output = new BenchJson();
+
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.text(spec);
         if (!Files.isExecutable(mosquitto)) {
             out.println("mosquitto not found at " + mosquitto + "; install it: apt-get install -y mosquitto");
             return 2;
@@ -212,7 +215,10 @@ public final class MqttBench implements Callable<Integer> {
                             side.run(messages);
                         }
                     }
+                    io.devsec.tools.Terminal.Progress progress = new io.devsec.tools.Terminal.Progress(
+                            spec.commandLine().getErr(), "bench mqtt runs", runs, !output.json);
                     for (int r = 0; r < runs; r++) {
+                        progress.update(r);
                         StringBuilder line = new StringBuilder("  run " + (r + 1) + ":");
                         for (java.util.Map.Entry<String, List<Result>> e : results.entrySet()) {
                             Result x = open.get(e.getKey()).run(messages);
@@ -232,6 +238,9 @@ public final class MqttBench implements Callable<Integer> {
                     List<Result> rs = e.getValue();
                     out.printf(Locale.ROOT, "%-28s %8.0f msg/s  latency p50 %.2f ms  p99 %.2f ms%n", label(e.getKey()),
                             median(rs, x -> x.msgPerSec), median(rs, x -> x.p50Ms), median(rs, x -> x.p99Ms));
+                    output.metric(spec, e.getKey() + "MsgPerSec", median(rs, x -> x.msgPerSec));
+                    output.metric(spec, e.getKey() + "LatencyP50Ms", median(rs, x -> x.p50Ms));
+                    output.metric(spec, e.getKey() + "LatencyP99Ms", median(rs, x -> x.p99Ms));
                 }
                 if (results.containsKey("paho")) {
                     double pahoT = median(results.get("paho"), x -> x.msgPerSec);
@@ -239,12 +248,14 @@ public final class MqttBench implements Callable<Integer> {
                         if (!e.getKey().equals("paho")) {
                             double ratio = median(e.getValue(), x -> x.msgPerSec) / pahoT;
                             met |= ratio >= 0.95;
+                            output.ratio(spec, e.getKey() + "/paho", ratio, ">=0.95", ratio >= 0.95);
                             out.printf(Locale.ROOT, "ratio %s / bare Paho throughput: %.2fx (target >= 0.95x): %s%n", label(e.getKey()),
                                     ratio, ratio >= 0.95 ? "MET" : "MISSED");
                         }
                     }
                 }
                 out.flush();
+                output.finish(spec);
                 return met || !failOnMiss ? 0 : 1;
             }
         } finally {

@@ -97,9 +97,12 @@ public final class ReconnectBench implements Callable<Integer> {
         void close();
     }
 
+    @CommandLine.Mixin
+    BenchJson output = new BenchJson();
+
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.text(spec);
         if (!Files.isExecutable(mosquitto)) {
             out.println("mosquitto not found at " + mosquitto + "; install it: apt-get install -y mosquitto");
             return 2;
@@ -144,6 +147,21 @@ public final class ReconnectBench implements Callable<Integer> {
                         ratio1s <= 0.2 ? "MET" : "MISSED");
                 out.printf(Locale.ROOT, "DevSec all back within cap + 10%% (%d s): %s%n", limit.toSeconds(), backMet ? "MET" : "MISSED");
                 out.flush();
+                output.metric(spec, "devices", devices);
+                output.metric(spec, "pahoPeakPerSecond100ms", paho.peakPer100ms);
+                output.metric(spec, "devsecPeakPerSecond100ms", devsec.peakPer100ms);
+                output.metric(spec, "pahoAttempts", paho.attempts);
+                output.metric(spec, "devsecAttempts", devsec.attempts);
+                if (devsec.allReturned) {
+                    output.metric(spec, "devsecAllBackSeconds", devsec.allBack.toMillis() / 1000.0);
+                }
+                if (paho.allReturned) {
+                    output.metric(spec, "pahoAllBackSeconds", paho.allBack.toMillis() / 1000.0);
+                }
+                output.ratio(spec, "devsec/paho peak (100 ms windows)", ratio, "<=0.2", ratio <= 0.2);
+                output.ratio(spec, "devsec/paho peak (1 s windows)", ratio1s, "<=0.2", ratio1s <= 0.2);
+                output.ratio(spec, "devsec all back within cap+10%", backMet ? 1 : 0, "1", backMet);
+                output.finish(spec);
                 return (peakMet && backMet) || !failOnMiss ? 0 : 1;
             }
         } finally {
@@ -193,7 +211,7 @@ public final class ReconnectBench implements Callable<Integer> {
             for (int i = 0; i <= last; i++) {
                 h.append(' ').append(buckets[i]);
             }
-            spec.commandLine().getOut().println(h);
+            output.text(spec).println(h);
         }
         return o;
     }

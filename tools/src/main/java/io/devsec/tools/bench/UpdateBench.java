@@ -57,12 +57,15 @@ public final class UpdateBench implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    BenchJson output = new BenchJson();
+
     @Override
     public Integer call() throws Exception {
         if (sizeMib < 1 || runs < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--size-mib and --runs must be positive");
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.text(spec);
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("devsec-bench-update");
         Path image = work.resolve("image.bin");
         try {
@@ -89,7 +92,10 @@ public final class UpdateBench implements Callable<Integer> {
             List<Double> devsec = new ArrayList<>();
             List<Double> openssl = new ArrayList<>();
             List<Double> sha256sum = new ArrayList<>();
+            io.devsec.tools.Terminal.Progress progress = new io.devsec.tools.Terminal.Progress(
+                    spec.commandLine().getErr(), "bench update runs", runs, true);
             for (int i = 0; i < runs; i++) {
+                progress.update(i);
                 devsec.add(devsec(rootEnv, updEnv, image));
                 if (haveOpenssl) {
                     openssl.add(external(List.of("openssl", "dgst", "-sha256", image.toString())));
@@ -98,8 +104,13 @@ public final class UpdateBench implements Callable<Integer> {
                     sha256sum.add(external(List.of("sha256sum", image.toString())));
                 }
             }
+            progress.update(runs);
+            progress.done();
             double gb = length / 1e9;
             double d = gb / median(devsec);
+            output.metric(spec, "imageBytes", length);
+            output.metric(spec, "runs", runs);
+            output.metric(spec, "devsecVerifyGBps", d);
             out.printf(Locale.ROOT, "image %d MiB, %d runs each, medians:%n", sizeMib, runs);
             out.printf(Locale.ROOT, "  devsec verify (signature + streamed SHA-256 + length): %.2f GB/s (%.3f s)%n", d,
                     median(devsec));
@@ -111,6 +122,8 @@ public final class UpdateBench implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  ratio devsec/openssl: %.2fx (target >= 0.90x)%s%n", d / o,
                         d / o >= 0.9 ? "" : "  MISSED");
                 miss = d / o < 0.9;
+                output.metric(spec, "opensslGBps", o);
+                output.ratio(spec, "devsec/openssl", d / o, ">=0.9", !miss);
             } else {
                 out.println("  openssl not found (apt-get install -y openssl): no ratio");
             }
@@ -119,8 +132,11 @@ public final class UpdateBench implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  sha256sum:                                             %.2f GB/s (%.3f s)%n", s,
                         median(sha256sum));
                 out.printf(Locale.ROOT, "  ratio devsec/sha256sum: %.2fx%n", d / s);
+                output.metric(spec, "sha256sumGBps", s);
+                output.ratio(spec, "devsec/sha256sum", d / s, null, null);
             }
             out.flush();
+            output.finish(spec);
             return failOnMiss && miss ? 1 : 0;
         } finally {
             Files.deleteIfExists(image);

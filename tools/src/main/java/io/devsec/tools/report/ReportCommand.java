@@ -65,6 +65,11 @@ public final class ReportCommand implements Callable<Integer> {
             description = "Environment variable holding the keystore passphrase (for a passphrase-protected device).")
     String passphraseEnv;
 
+    @Option(names = "--passphrase-stdin",
+            description = "Read the keystore passphrase from the first line of standard input. Without either"
+                    + " option, a passphrase-protected device's passphrase is asked on the terminal.")
+    boolean passphraseStdin;
+
     @Option(names = "--require-mandatory",
             description = "Exit 1 after printing when a mandatory provision is not met.")
     boolean requireMandatory;
@@ -128,9 +133,14 @@ public final class ReportCommand implements Callable<Integer> {
                 }
                 passphrase = value.toCharArray();
                 builder.masterKeySource(MasterKeySource.passphrase(passphrase));
+            } else if (passphraseStdin || (!Files.isRegularFile(data.resolve(DeviceSecurity.DEVICE_SECRET_FILE))
+                    && io.devsec.tools.Terminal.interactive())) {
+                passphrase = io.devsec.tools.Secrets.read(spec.commandLine(), "keystore passphrase", null,
+                        passphraseStdin, false);
+                builder.masterKeySource(MasterKeySource.passphrase(passphrase));
             } else if (!Files.isRegularFile(data.resolve(DeviceSecurity.DEVICE_SECRET_FILE))) {
                 err.println("devsec report: no " + DeviceSecurity.DEVICE_SECRET_FILE + " in " + data
-                        + "; for a passphrase-protected device use --passphrase-env VAR.");
+                        + "; for a passphrase-protected device use --passphrase-env VAR or --passphrase-stdin.");
                 return 1;
             }
             ConformanceStatement statement;

@@ -194,14 +194,17 @@ final class Advisory {
         return colon < 0 ? ecosystem : ecosystem.substring(0, colon);
     }
 
-    /** The version order for a range: SemVer for SEMVER ranges, Maven's order otherwise. */
+    /**
+     * The version order for a range: SemVer for SEMVER ranges, Maven's own order (ComparableVersion) for
+     * ECOSYSTEM ranges of the Maven ecosystem. Empty otherwise: an ECOSYSTEM range of another ecosystem
+     * (npm, PyPI, Debian, ...) has that ecosystem's own order, which is not Maven's, and GIT ranges name
+     * commits; neither can be decided here.
+     */
     static Optional<Comparator<String>> order(String rangeType, String ecosystem) {
         if ("SEMVER".equals(rangeType)) {
             return Optional.of(SemVer.ORDER);
         }
-        if ("ECOSYSTEM".equals(rangeType)) {
-            // Maven's ordering is exact for Maven and a close approximation for dotted numeric versions
-            // of other ecosystems; GIT ranges name commits and cannot be checked against an SBOM.
+        if ("ECOSYSTEM".equals(rangeType) && "Maven".equalsIgnoreCase(baseEcosystem(ecosystem))) {
             return Optional.of(MavenVersion.ORDER);
         }
         return Optional.empty();

@@ -1,13 +1,13 @@
 package io.devsec.tools.sbom;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import com.github.packageurl.MalformedPackageURLException;
+import com.github.packageurl.PackageURL;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A package URL ({@code pkg:type/namespace/name@version?qualifiers#subpath}), reduced to what matching
- * needs: type, namespace, name and version, percent-decoded.
+ * A package URL ({@code pkg:type/namespace/name@version?qualifiers#subpath}) as packageurl-java parses
+ * it, reduced to what matching needs: type, namespace, name and version.
  */
 final class Purl {
     final String type;
@@ -22,41 +22,18 @@ final class Purl {
         this.version = version;
     }
 
+    /** Parses a package URL with packageurl-java; empty when it is not a valid purl. */
     static Optional<Purl> parse(String s) {
-        if (s == null || !s.regionMatches(true, 0, "pkg:", 0, 4)) {
+        if (s == null || s.isEmpty()) {
             return Optional.empty();
         }
-        String rest = s.substring(4);
-        while (rest.startsWith("/")) {
-            rest = rest.substring(1);
-        }
-        int hash = rest.indexOf('#');
-        if (hash >= 0) {
-            rest = rest.substring(0, hash);
-        }
-        int q = rest.indexOf('?');
-        if (q >= 0) {
-            rest = rest.substring(0, q);
-        }
-        String version = null;
-        int at = rest.lastIndexOf('@');
-        if (at >= 0 && at > rest.lastIndexOf('/')) {
-            version = decode(rest.substring(at + 1));
-            rest = rest.substring(0, at);
-        }
-        int slash = rest.indexOf('/');
-        if (slash <= 0) {
+        try {
+            PackageURL p = new PackageURL(s);
+            String ns = p.getNamespace() == null ? "" : p.getNamespace();
+            return Optional.of(new Purl(p.getType().toLowerCase(Locale.ROOT), ns, p.getName(), p.getVersion()));
+        } catch (MalformedPackageURLException | RuntimeException e) {
             return Optional.empty();
         }
-        String type = rest.substring(0, slash).toLowerCase(Locale.ROOT);
-        String path = rest.substring(slash + 1);
-        int last = path.lastIndexOf('/');
-        String namespace = last < 0 ? "" : decodePath(path.substring(0, last));
-        String name = decode(last < 0 ? path : path.substring(last + 1));
-        if (name.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new Purl(type, namespace, name, version));
     }
 
     /** The OSV ecosystem of this purl type, when OSV has one. */
@@ -101,25 +78,5 @@ final class Purl {
 
     static String normalizePypi(String n) {
         return n.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
-    }
-
-    private static String decodePath(String p) {
-        String[] parts = p.split("/");
-        StringBuilder sb = new StringBuilder();
-        for (String part : parts) {
-            if (sb.length() > 0) {
-                sb.append('/');
-            }
-            sb.append(decode(part));
-        }
-        return sb.toString();
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s;
-        }
     }
 }

@@ -11,8 +11,9 @@ import java.util.Optional;
  *
  * <p>A component is affected by an advisory when one of its {@code affected} entries names the
  * component's package (by purl, or by ecosystem and name) and the component's version is listed in
- * {@code versions} or falls in an {@code ECOSYSTEM} or {@code SEMVER} range. A version the range's
- * order cannot read (not semantic for a SEMVER range) is reported as unchecked, never as safe.
+ * {@code versions} or falls in a {@code SEMVER} range or a Maven {@code ECOSYSTEM} range (Maven's own
+ * ComparableVersion order). A version the range's order cannot read (not semantic for a SEMVER range)
+ * and an {@code ECOSYSTEM} range of another ecosystem are reported as unchecked, never as safe.
  */
 public final class SbomCheck {
 
@@ -57,6 +58,11 @@ public final class SbomCheck {
                     for (Advisory.Range r : af.ranges) {
                         Optional<Comparator<String>> order = Advisory.order(r.type, af.ecosystem);
                         if (order.isEmpty()) {
+                            if ("ECOSYSTEM".equals(r.type)) {
+                                problem = "an ECOSYSTEM range of " + af.ecosystem + " is not compared: only Maven"
+                                        + " versions are ordered here (and SEMVER ranges); check it with that"
+                                        + " ecosystem's tools";
+                            }
                             continue;
                         }
                         try {

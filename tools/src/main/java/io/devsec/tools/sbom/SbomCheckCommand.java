@@ -4,6 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devsec.tools.JsonOut;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,6 +30,9 @@ public final class SbomCheckCommand implements Callable<Integer> {
             description = "OSV JSON: one advisory, an array of them, or a folder of .json files.")
     Path advisories;
 
+    @Option(names = "--json", description = "Print the result as one JSON object on stdout (see docs/cli-json.md).")
+    boolean json;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -39,9 +45,18 @@ public final class SbomCheckCommand implements Callable<Integer> {
         } catch (StrictJson.BadFileException e) {
             err.println("devsec sbom-check: " + e.getMessage());
             err.flush();
+            if (json) {
+                ObjectNode o = JsonOut.result("sbom-check");
+                o.put("error", e.getMessage());
+                JsonOut.print(out, o);
+            }
             return 2;
         }
         SbomCheck.Result r = SbomCheck.check(components, loaded);
+        if (json) {
+            JsonOut.print(out, toJson(r));
+            return r.matches().isEmpty() ? 0 : 1;
+        }
         for (SbomCheck.Match m : r.matches()) {
             String aliases = m.aliases().isEmpty() ? "" : " (" + StrictJson.printable(String.join(", ", m.aliases()), 200) + ")";
             out.println("AFFECTED " + StrictJson.printable(m.component(), 300) + " " + StrictJson.printable(m.version(), 100)
@@ -65,5 +80,36 @@ public final class SbomCheckCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return r.matches().isEmpty() ? 0 : 1;
+    }
+
+    static ObjectNode toJson(SbomCheck.Result r) {
+        ObjectNode o = JsonOut.result("sbom-check");
+        o.put("components", r.components());
+        o.put("advisories", r.advisories());
+        o.put("affectedCount", r.matches().size());
+        ArrayNode affected = o.putArray("affected");
+        for (SbomCheck.Match m : r.matches()) {
+            ObjectNode a = affected.addObject();
+            a.put("component", m.component());
+            a.put("version", m.version());
+            a.put("advisory", m.advisoryId());
+            m.aliases().forEach(a.putArray("aliases")::add);
+            a.put("summary", m.summary());
+            if (m.fixedVersion().isPresent()) {
+                a.put("fixedVersion", m.fixedVersion().get());
+            } else {
+                a.putNull("fixedVersion");
+            }
+        }
+        ArrayNode unchecked = o.putArray("unchecked");
+        for (SbomCheck.Unchecked u : r.unchecked()) {
+            ObjectNode a = unchecked.addObject();
+            a.put("component", u.component());
+            a.put("version", u.version());
+            a.put("advisory", u.advisoryId());
+            a.put("reason", u.reason());
+        }
+        r.componentsWithoutVersion().forEach(o.putArray("withoutVersion")::add);
+        return o;
     }
 }

@@ -7,7 +7,9 @@ import io.devsec.update.VerificationKey;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -27,14 +29,6 @@ final class CliSupport {
             } catch (UnsupportedKeyException e) {
                 throw new IOException(f + ": " + e.getMessage(), e);
             }
-        }
-        return keys;
-    }
-
-    static List<SigningKey> signingKeys(List<Path> files) throws IOException {
-        List<SigningKey> keys = new ArrayList<>();
-        for (Path f : files) {
-            keys.add(SigningKey.read(f));
         }
         return keys;
     }
@@ -60,13 +54,23 @@ final class CliSupport {
         return b;
     }
 
-    /** Writes through a temporary file and a rename, so a reader never sees half a file. */
-    static void writeAtomically(Path out, byte[] bytes) throws IOException {
+    /**
+     * Writes through a temporary file and a rename, so a reader never sees half a file. Refuses to replace
+     * an existing file unless {@code force}.
+     */
+    static void writeAtomically(Path out, byte[] bytes, boolean force) throws IOException {
         Path abs = out.toAbsolutePath();
+        if (!force && Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(out.toString(), null, "refusing to overwrite it (use --force)");
+        }
         Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
         try {
             Files.write(tmp, bytes);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (force) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                Files.move(tmp, abs);
+            }
         } finally {
             Files.deleteIfExists(tmp);
         }

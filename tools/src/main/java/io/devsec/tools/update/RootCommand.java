@@ -50,14 +50,15 @@ public final class RootCommand implements Runnable {
                 description = "Expiry, ISO 8601 (2027-01-31T00:00:00Z).")
         Instant expires;
 
-        @Option(names = "--sign-with", required = true, paramLabel = "A.key",
-                description = "Private key to sign with (repeat for several).")
-        List<Path> signWith;
+        @Option(names = "--sign-with", required = true, paramLabel = "A.key|pkcs11:ALIAS",
+                description = "Private key to sign with: a PKCS#8 PEM file (encrypted or not) or pkcs11:ALIAS,"
+                        + " a key in the token of --pkcs11-config (repeat for several).")
+        List<String> signWith;
 
         @Option(names = "--out", required = true, paramLabel = "root.json", description = "Output file.")
         Path out;
 
-        byte[] build(CommandLine cl, long version) throws Exception {
+        byte[] build(CommandLine cl, long version, SigningKeyOptions keyOptions) throws Exception {
             RootMetadata root;
             List<VerificationKey> rootKeys = CliSupport.publicKeys(keys);
             List<VerificationKey> upd = CliSupport.publicKeys(updateKeys);
@@ -67,7 +68,7 @@ public final class RootCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cl, e.getMessage());
             }
-            return CliSupport.sign(Envelope.ROOT_PAYLOAD_TYPE, root.toPayload(), CliSupport.signingKeys(signWith));
+            return CliSupport.sign(Envelope.ROOT_PAYLOAD_TYPE, root.toPayload(), keyOptions.load(cl, signWith));
         }
 
         /**
@@ -92,7 +93,7 @@ public final class RootCommand implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create root version 1 (or --version), signed by a threshold of its own root keys.")
+            description = "Create root version 1 (or --root-version), signed by a threshold of its own root keys.")
     static final class Create implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -100,17 +101,26 @@ public final class RootCommand implements Runnable {
         @ArgGroup(exclusive = false, multiplicity = "1")
         RootOptions options;
 
-        @Option(names = "--version", defaultValue = "1", paramLabel = "N", description = "Root version (default 1).")
+        @CommandLine.Mixin
+        SigningKeyOptions keyOptions;
+
+        @Option(names = "--force", description = "Replace an existing output file.")
+        boolean force;
+
+        // Named --root-version, not --version: that name belongs to the standard "print the tool's version".
+        @Option(names = "--root-version", defaultValue = "1", paramLabel = "N",
+                description = "Root version (default 1).")
         long version;
 
         @Override
         public Integer call() {
             try {
-                byte[] env = options.build(spec.commandLine(), version);
+                refuseExisting(spec.commandLine(), options.out, force);
+                byte[] env = options.build(spec.commandLine(), version, keyOptions);
                 // Check what a device will check: the root is signed by a threshold of its own keys.
                 UpdateVerifier.builder().initialRoot(env).rollbackCounter(RollbackCounter.inMemory(0))
                         .hardwareId("any").build().trustedRoot();
-                CliSupport.writeAtomically(options.out, env);
+                CliSupport.writeAtomically(options.out, env, force);
                 spec.commandLine().getOut().println("wrote root version " + version + " to " + options.out);
                 spec.commandLine().getOut().flush();
                 return 0;
@@ -135,17 +145,24 @@ public final class RootCommand implements Runnable {
         @ArgGroup(exclusive = false, multiplicity = "1")
         RootOptions options;
 
+        @CommandLine.Mixin
+        SigningKeyOptions keyOptions;
+
+        @Option(names = "--force", description = "Replace an existing output file.")
+        boolean force;
+
         @Override
         public Integer call() {
             try {
+                refuseExisting(spec.commandLine(), options.out, force);
                 byte[] old = Files.readAllBytes(oldRoot);
                 Envelope oldEnv = Envelope.parse(old, MetadataLimits.DEFAULT);
                 long version = RootMetadata.parse(oldEnv.payload(), MetadataLimits.DEFAULT).version() + 1;
-                byte[] env = options.build(spec.commandLine(), version);
+                byte[] env = options.build(spec.commandLine(), version, keyOptions);
                 // Check what a device will check when it walks from the old root to this one.
                 UpdateVerifier.builder().initialRoot(old).rollbackCounter(RollbackCounter.inMemory(0))
                         .hardwareId("any").build().updateRoot(env);
-                CliSupport.writeAtomically(options.out, env);
+                CliSupport.writeAtomically(options.out, env, force);
                 spec.commandLine().getOut().println("wrote root version " + version + " to " + options.out);
                 spec.commandLine().getOut().flush();
                 return 0;
@@ -154,6 +171,14 @@ public final class RootCommand implements Runnable {
             } catch (Exception e) {
                 return CliSupport.fail(spec, "root rotate failed", e);
             }
+        }
+    }
+
+    /** Fails before any passphrase is asked when the output exists and --force is not given. */
+    static void refuseExisting(CommandLine cl, Path out, boolean force) throws java.nio.file.FileAlreadyExistsException {
+        if (!force && Files.exists(out)) {
+            throw new java.nio.file.FileAlreadyExistsException(out.toString(), null,
+                    "refusing to overwrite it (use --force)");
         }
     }
 }

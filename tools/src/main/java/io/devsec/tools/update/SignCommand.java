@@ -32,7 +32,9 @@ public final class SignCommand implements Callable<Integer> {
     @Option(names = "--image", required = true, paramLabel = "FILE")
     Path image;
 
-    @Option(names = "--version", required = true, paramLabel = "N")
+    // Named --update-version, not --version: that name belongs to the standard "print the tool's version".
+    @Option(names = "--update-version", required = true, paramLabel = "N",
+            description = "Version of the update (the device refuses one not above its installed version).")
     long version;
 
     @Option(names = "--hardware-id", required = true, paramLabel = "ID")
@@ -51,17 +53,25 @@ public final class SignCommand implements Callable<Integer> {
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why the update is needed (shown to users).")
     String reason;
 
-    @Option(names = "--sign-with", required = true, paramLabel = "X.key",
-            description = "Private key to sign with (repeat for several).")
-    List<Path> signWith;
+    @Option(names = "--sign-with", required = true, paramLabel = "X.key|pkcs11:ALIAS",
+            description = "Private key to sign with: a PKCS#8 PEM file (encrypted or not) or pkcs11:ALIAS, a key in"
+                    + " the token of --pkcs11-config (repeat for several).")
+    List<String> signWith;
+
+    @CommandLine.Mixin
+    SigningKeyOptions keyOptions;
 
     @Option(names = "--out", required = true, paramLabel = "FILE.update.json")
     Path out;
+
+    @Option(names = "--force", description = "Replace an existing output file.")
+    boolean force;
 
     @Override
     public Integer call() {
         UpdateMetadata md;
         try {
+            RootCommand.refuseExisting(spec.commandLine(), out, force);
             long length = Files.size(image);
             byte[] digest = hash(image, length, spec.commandLine().getErr());
             md = UpdateMetadata.builder().version(version).hardwareId(hardwareId).imageLength(length)
@@ -75,44 +85,39 @@ public final class SignCommand implements Callable<Integer> {
             return CliSupport.fail(spec, "sign failed", e);
         }
         try {
-            byte[] env = CliSupport.sign(Envelope.UPDATE_PAYLOAD_TYPE, md.toPayload(), CliSupport.signingKeys(signWith));
+            byte[] env = CliSupport.sign(Envelope.UPDATE_PAYLOAD_TYPE, md.toPayload(),
+                    keyOptions.load(spec.commandLine(), signWith));
             // Check what a device will check: threshold of the root's update keys, expiry, hardware.
             UpdateVerifier.builder().initialRoot(Files.readAllBytes(root)).rollbackCounter(RollbackCounter.inMemory(0))
                     .hardwareId(hardwareId).clock(Clock.systemUTC()).build().verifyMetadata(env, 0);
-            CliSupport.writeAtomically(out, env);
+            CliSupport.writeAtomically(out, env, force);
             spec.commandLine().getOut().println("wrote " + out + ": version " + version + ", " + md.imageLength()
                     + " bytes, sha256 " + md.imageSha256());
             spec.commandLine().getOut().flush();
             return 0;
+        } catch (CommandLine.ParameterException e) {
+            throw e;
         } catch (Exception e) {
             return CliSupport.fail(spec, "sign failed", e);
         }
     }
 
     /** SHA-256 of the file through the JDK, with progress on a terminal. */
-    static byte[] hash(Path file, long length, PrintWriter progress) throws Exception {
+    static byte[] hash(Path file, long length, PrintWriter progressOut) throws Exception {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
-        boolean terminal = System.console() != null && length > (64L << 20);
+        io.devsec.tools.Terminal.Progress progress = new io.devsec.tools.Terminal.Progress(progressOut,
+                "hashing " + file.getFileName(), length, length > (64L << 20));
         byte[] buf = new byte[1 << 20];
         long done = 0;
-        int lastPercent = -1;
         try (InputStream in = Files.newInputStream(file)) {
             int n;
             while ((n = in.read(buf)) > 0) {
                 md.update(buf, 0, n);
                 done += n;
-                int percent = (int) (done * 100 / Math.max(1, length));
-                if (terminal && percent != lastPercent) {
-                    progress.print("\rhashing " + file.getFileName() + ": " + percent + "%");
-                    progress.flush();
-                    lastPercent = percent;
-                }
+                progress.update(done);
             }
         }
-        if (terminal) {
-            progress.println();
-            progress.flush();
-        }
+        progress.done();
         return md.digest();
     }
 }

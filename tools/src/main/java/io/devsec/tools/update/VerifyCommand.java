@@ -16,6 +16,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devsec.tools.JsonOut;
+import io.devsec.tools.Terminal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +58,10 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--at", paramLabel = "INSTANT", description = "Verify as of this instant (default: now).")
     Instant at;
 
+    @Option(names = "--json", description = "Print the outcome as one JSON object on stdout (see docs/cli-json.md);"
+            + " a failure still exits 1 and prints its line on stderr.")
+    boolean json;
+
     @Override
     public Integer call() {
         if (installedVersion < 0) {
@@ -77,15 +84,52 @@ public final class VerifyCommand implements Callable<Integer> {
                 v.updateRoot(Files.readAllBytes(r));
             }
             VerifiedUpdate u = v.verifyMetadata(env, installedVersion);
+            long size = Files.size(image);
+            Terminal.Progress progress = new Terminal.Progress(spec.commandLine().getErr(),
+                    "verifying " + image.getFileName(), size, size > (64L << 20));
             try (InputStream in = Files.newInputStream(image)) {
-                UpdateVerifier.copyImage(u, in, OutputStream.nullOutputStream());
+                UpdateVerifier.copyImage(u, in, new OutputStream() {
+                    private long done;
+
+                    @Override
+                    public void write(int b) {
+                        progress.update(++done);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        done += len;
+                        progress.update(done);
+                    }
+                });
             }
+            progress.done();
             UpdateMetadata md = u.metadata();
+            if (json) {
+                ObjectNode o = JsonOut.result("verify");
+                o.put("valid", true);
+                o.put("version", md.version());
+                o.put("hardwareId", md.hardwareId());
+                o.put("rootVersion", u.rootVersion());
+                o.put("securityUpdate", md.securityUpdate());
+                o.put("imageLength", md.imageLength());
+                o.put("imageSha256", md.imageSha256());
+                o.put("expires", md.expires().toString());
+                JsonOut.print(spec.commandLine().getOut(), o);
+                return 0;
+            }
             spec.commandLine().getOut().println("verified version " + md.version() + " for " + md.hardwareId()
                     + " (root version " + u.rootVersion() + (md.securityUpdate() ? ", security update" : "") + ")");
             spec.commandLine().getOut().flush();
             return 0;
         } catch (Exception e) {
+            if (json) {
+                ObjectNode o = JsonOut.result("verify");
+                o.put("valid", false);
+                o.put("error", e.getClass().getSimpleName());
+                o.put("message", String.valueOf(e.getMessage()).replace('\n', ' '));
+                JsonOut.print(spec.commandLine().getOut(), o);
+            }
             return CliSupport.fail(spec, "verification failed", e);
         }
     }

@@ -80,6 +80,72 @@ class ProvisionCommandTest {
         assertThat(err).contains("--count must be 1 to");
     }
 
+    @Test
+    void provision_onFileSystemWithoutPosixPermissions_writesTheBatchAndSaysWhatItCouldNotRestrict() throws Exception {
+        // A zip file system has no POSIX permissions, like NTFS: the old code threw UnsupportedOperationException.
+        Path zip = temp.resolve("batch.zip");
+        try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip,
+                java.util.Map.of("create", "true"))) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            picocli.CommandLine cl = new picocli.CommandLine(new ProvisionCommand(fs));
+            cl.setOut(new java.io.PrintWriter(out));
+            cl.setErr(new java.io.PrintWriter(err));
+
+            int code = cl.execute("--count", "3", "--out", "/batch", "--json");
+
+            assertThat(code).as(err.toString()).isZero();
+            assertThat(Files.readAllLines(fs.getPath("/batch/labels.csv"))).hasSize(4);
+            assertThat(fs.getPath("/batch/records/DS00000003.json")).exists();
+            assertThat(err.toString()).contains("could not restrict permissions").contains("/batch");
+            com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(out.toString());
+            assertThat(json.get("permissionsRestricted").asBoolean()).isFalse();
+            assertThat(json.get("warnings").get(0).asText()).contains("could not restrict permissions");
+        }
+    }
+
+    @Test
+    void provision_json_printsOneObjectWithTheSummary() throws Exception {
+        Path out = temp.resolve("batch");
+        io.devsec.tools.testing.Cli.Run r = io.devsec.tools.testing.Cli.run("provision", "--count", "5", "--out",
+                out.toString(), "--json", "--first-serial", "7");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines().toList()).hasSize(1);
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(json.get("command").asText()).isEqualTo("provision");
+        assertThat(json.get("count").asInt()).isEqualTo(5);
+        assertThat(json.get("firstSerial").asText()).isEqualTo("DS00000007");
+        assertThat(json.get("lastSerial").asText()).isEqualTo("DS00000011");
+        assertThat(json.get("labels").asText()).isEqualTo(out.resolve("labels.csv").toString());
+        assertThat(json.get("permissionsRestricted").asBoolean()).isTrue();
+        assertThat(json.get("warnings")).isEmpty();
+        assertThat(json.get("entropyBits").asInt()).isEqualTo(LabelPasswords.ENTROPY_BITS_FLOOR);
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void provision_largeBatch_showsProgressOnATerminalOnly() throws Exception {
+        Path script = io.devsec.tools.testing.Requirements.require("bsdutils", "/usr/bin/script");
+        Path onTerminal = temp.resolve("tty");
+        String cmd = String.join(" ", io.devsec.tools.testing.ChildJvm.java(), "-cp",
+                "'" + io.devsec.tools.testing.ChildJvm.classPath() + "'", "io.devsec.tools.DevsecCli", "provision",
+                "--count", "12000", "--out", onTerminal.toString());
+        // script(1) runs the command on a new pseudo-terminal: System.console() is not null there.
+        Process p = new ProcessBuilder(script.toString(), "-qec", cmd, "/dev/null").redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String tty = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(tty).isZero();
+        assertThat(tty).contains("provisioning: ").contains("100% (12000/12000)");
+
+        io.devsec.tools.testing.Cli.Run piped = io.devsec.tools.testing.Cli.run("provision", "--count", "12000", "--out",
+                temp.resolve("piped").toString());
+        assertThat(piped.exit()).isZero();
+        assertThat(piped.err()).isEmpty();
+    }
+
     private static String captureErr(Runnable action) {
         PrintStream old = System.err;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();

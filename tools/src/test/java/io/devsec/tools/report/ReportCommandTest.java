@@ -146,6 +146,27 @@ class ReportCommandTest {
     }
 
     @Test
+    void report_passphraseDevice_opensWithThePassphraseFromStandardInput() throws Exception {
+        Path folder = temp.resolve("device");
+        String deviceId;
+        try (DeviceSecurity d = DeviceSecurity.builder().dataFolder(folder).productName("P")
+                .masterKeySource(MasterKeySource.passphrase("correct horse battery staple".toCharArray())).build()) {
+            deviceId = d.deviceId();
+        }
+        java.io.InputStream oldIn = System.in;
+        Run r;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("correct horse battery staple\n".getBytes()));
+            r = run("--data", folder.toString(), "--passphrase-stdin");
+        } finally {
+            System.setIn(oldIn);
+        }
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains(deviceId).contains("PASSPHRASE");
+    }
+
+    @Test
     void report_passphraseDeviceWithoutPassphrase_exitsOneWithoutWritingADeviceSecret() throws Exception {
         Path folder = temp.resolve("device");
         try (DeviceSecurity d = DeviceSecurity.builder().dataFolder(folder).productName("P")

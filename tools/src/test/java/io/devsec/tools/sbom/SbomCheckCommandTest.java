@@ -33,25 +33,7 @@ class SbomCheckCommandTest {
         return new Run(exit, out.toString(), err.toString());
     }
 
-    /** The real OSV record of CVE-2019-12384 in jackson-databind, trimmed to the fields the check reads. */
-    static final String JACKSON_CVE_2019_12384 = """
-            {
-              "schema_version": "1.4.0",
-              "id": "GHSA-mph4-vhrx-mv67",
-              "modified": "2024-03-15T12:00:00Z",
-              "published": "2019-07-05T21:07:58Z",
-              "aliases": ["CVE-2019-12384"],
-              "summary": "Deserialization of Untrusted Data in jackson-databind",
-              "details": "FasterXML jackson-databind 2.x before 2.9.9.1 might allow attackers to have a variety of impacts...",
-              "affected": [
-                {
-                  "package": {"ecosystem": "Maven", "name": "com.fasterxml.jackson.core:jackson-databind"},
-                  "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0.0"}, {"fixed": "2.9.9.1"}]}],
-                  "database_specific": {"last_known_affected_version_range": "<= 2.9.9.0"}
-                }
-              ]
-            }
-            """;
+    static final String JACKSON_CVE_2019_12384 = SbomFixtures.JACKSON_CVE_2019_12384;
 
     /** Log4Shell as OSV lists it: several ranges, a qualifier in "introduced". */
     static final String LOG4SHELL = """
@@ -176,6 +158,35 @@ class SbomCheckCommandTest {
                 """));
         Run r = sbomCheck("--sbom", bom.toString(), "--advisories", osv.toString());
         assertThat(r.err()).contains("UNCHECKED @acme/left-pad 1.0.0.Final against OSV-TEST-NPM-1");
+    }
+
+    @Test
+    void ecosystemRangeOfAnotherEcosystem_reportedUnchecked_notComparedWithMavenRules() throws Exception {
+        // PyPI orders 1.0.dev1 before 1.0 (a development release), so it is affected by "fixed in 1.0"; Maven's
+        // rules rank the unknown qualifier "dev" after the release, and the old check called it safe, silently.
+        Path osv = write("osv.json", """
+                {"id": "OSV-TEST-PYPI-1", "summary": "Made-up PyPI advisory",
+                 "affected": [{"package": {"ecosystem": "PyPI", "name": "acme-lib", "purl": "pkg:pypi/acme-lib"},
+                   "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.0"}]}]}]}
+                """);
+        Path bom = write("bom.json", sbom("""
+                {"type": "library", "name": "acme-lib", "version": "1.0.dev1", "purl": "pkg:pypi/acme-lib@1.0.dev1"}
+                """));
+
+        Run r = sbomCheck("--sbom", bom.toString(), "--advisories", osv.toString());
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).contains("UNCHECKED acme-lib 1.0.dev1 against OSV-TEST-PYPI-1")
+                .contains("ECOSYSTEM range of PyPI is not compared");
+    }
+
+    @Test
+    void mavenOrder_isMavensOwn() {
+        // Cases where a hand-written order easily goes wrong; ComparableVersion is the reference.
+        assertThat(MavenVersion.ORDER.compare("1.0-alpha-1", "1.0-alpha1")).isZero();
+        assertThat(MavenVersion.ORDER.compare("1.0.0.Final", "1.0.0")).isZero();
+        assertThat(MavenVersion.ORDER.compare("2.9.10.8", "2.9.10")).isPositive();
+        assertThat(MavenVersion.ORDER.compare("1.0-cr1", "1.0-rc1")).isZero();
     }
 
     @Test
