@@ -34,7 +34,7 @@ class JsonOutputTest {
                 "--update-threshold", "1", "--expires", "2099-01-31T00:00:00Z", "--sign-with", p("k.key"), "--out",
                 p("root.json")).exit()).isZero();
         Files.write(dir.resolve("fw.bin"), new byte[1000]);
-        assertThat(Cli.run("sign", "--root", p("root.json"), "--image", p("fw.bin"), "--update-version", "4",
+        assertThat(Cli.run("sign", "--root", p("root.json"), "--image", p("fw.bin"), "--version", "4",
                 "--hardware-id", "hw-1", "--expires", "2099-01-31T00:00:00Z", "--security", "--sign-with", p("k.key"),
                 "--out", p("fw.json")).exit()).isZero();
 

@@ -92,8 +92,9 @@ public final class RootCommand implements Runnable {
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create root version 1 (or --root-version), signed by a threshold of its own root keys.")
+    // No standard --version here: "--version N" is the root's version, a name of the update contract (see sign).
+    @Command(name = "create",
+            description = "Create root version 1 (or --version N), signed by a threshold of its own root keys.")
     static final class Create implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -107,8 +108,10 @@ public final class RootCommand implements Runnable {
         @Option(names = "--force", description = "Replace an existing output file.")
         boolean force;
 
-        // Named --root-version, not --version: that name belongs to the standard "print the tool's version".
-        @Option(names = "--root-version", defaultValue = "1", paramLabel = "N",
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
+        @Option(names = {"--version", "--root-version"}, defaultValue = "1", paramLabel = "N",
                 description = "Root version (default 1).")
         long version;
 

@@ -19,7 +19,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code devsec sign}: hashes an image and writes its signed update metadata. */
-@Command(name = "sign", mixinStandardHelpOptions = true,
+// No standard --version here: "--version N" is the version of the update, a name of the update contract that
+// scripts rely on, so this command offers --help alone (devsec --version prints the tool's version).
+@Command(name = "sign",
         description = "Sign update metadata for an image: version, hardware id, length, SHA-256, expiry.")
 public final class SignCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -32,8 +34,10 @@ public final class SignCommand implements Callable<Integer> {
     @Option(names = "--image", required = true, paramLabel = "FILE")
     Path image;
 
-    // Named --update-version, not --version: that name belongs to the standard "print the tool's version".
-    @Option(names = "--update-version", required = true, paramLabel = "N",
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = {"--version", "--update-version"}, required = true, paramLabel = "N",
             description = "Version of the update (the device refuses one not above its installed version).")
     long version;
 

@@ -59,7 +59,7 @@ class UpdateCliTest {
         byte[] image = new byte[3 << 20];
         new java.util.Random(7).nextBytes(image);
         Files.write(dir.resolve("fw.bin"), image);
-        ok("sign", "--root", p("root.json"), "--image", p("fw.bin"), "--update-version", "5", "--hardware-id", "acme-v2",
+        ok("sign", "--root", p("root.json"), "--image", p("fw.bin"), "--version", "5", "--hardware-id", "acme-v2",
                 "--expires", "2099-01-31T00:00:00Z", "--support-until", "2031-12-31", "--security", "--sign-with",
                 p("upd.key"), "--out", p("fw.update.json"));
     }
@@ -122,7 +122,7 @@ class UpdateCliTest {
                 p("long.bin")).err()).contains("longer");
         // Metadata signed by a key the root does not name.
         ok("keygen", "--algorithm", "ed25519", "--out", p("rogue"));
-        Run rogue = devsec("sign", "--root", p("root.json"), "--image", p("fw.bin"), "--update-version", "6", "--hardware-id",
+        Run rogue = devsec("sign", "--root", p("root.json"), "--image", p("fw.bin"), "--version", "6", "--hardware-id",
                 "acme-v2", "--expires", "2099-01-31T00:00:00Z", "--sign-with", p("rogue.key"), "--out", p("rogue.json"));
         assertThat(rogue.exit()).isEqualTo(1);
         assertThat(Files.exists(dir.resolve("rogue.json"))).isFalse();
@@ -150,7 +150,7 @@ class UpdateCliTest {
                 "--update-key", p("upd2.pub"), "--update-threshold", "1", "--expires", "2099-01-31T00:00:00Z",
                 "--sign-with", p("root1.key"), "--sign-with", p("root2.key"), "--sign-with", p("root3.key"),
                 "--out", p("root2.json"));
-        ok("sign", "--root", p("root2.json"), "--image", p("fw.bin"), "--update-version", "6", "--hardware-id", "acme-v2",
+        ok("sign", "--root", p("root2.json"), "--image", p("fw.bin"), "--version", "6", "--hardware-id", "acme-v2",
                 "--expires", "2099-01-31T00:00:00Z", "--sign-with", p("upd2.key"), "--out", p("v6.json"));
         Run r = devsec("verify", "--root", p("root.json"), "--root-chain", p("root2.json"), "--metadata", p("v6.json"),
                 "--image", p("fw.bin"));
