@@ -39,7 +39,19 @@ public final class Observer implements AutoCloseable {
             public void deliveryComplete(IMqttDeliveryToken token) {
             }
         });
-        client.connect(o);
+        // Moquette sometimes drops a connection accepted right after it (re)started (the CONNECT is read, then
+        // the channel closes: "Connection lost (32109) - EOFException"). The observer is test equipment, not
+        // the code under test: try its connect a few times before giving up.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.connect(o);
+                break;
+            } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+                if (attempt == 3 || e.getReasonCode() != org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_CONNECTION_LOST) {
+                    throw e;
+                }
+            }
+        }
         client.subscribe(filter, 1);
     }
 
