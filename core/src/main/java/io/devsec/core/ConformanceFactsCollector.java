@@ -118,8 +118,8 @@ final class ConformanceFactsCollector {
         sink.add(Mechanism.LOGIN_THROTTLE, persisted
                 ? Evidence.observed(Mechanism.LOGIN_THROTTLE, true, throttle + "; failure count persisted in the"
                         + " keystore (" + DeviceSecurity.LOGIN_STATE + " present)")
-                : Evidence.configured(Mechanism.LOGIN_THROTTLE, true, throttle + "; no failed login yet, so"
-                        + " persistence of the count is not observed"));
+                : Evidence.configured(Mechanism.LOGIN_THROTTLE, true, throttle + "; no failure count in the"
+                        + " keystore, so its persistence is not observed"));
         sink.add(Mechanism.FACTORY_RESET_PASSWORD, Evidence.notAssessed(Mechanism.FACTORY_RESET_PASSWORD,
                 "DeviceSecurity.factoryReset sets a new random password, but no reset was observed on this device;"
                         + " exercise it on a twin device"));

@@ -105,6 +105,18 @@ final class En303645Rules {
         return Optional.empty();
     }
 
+    /** The evidence behind a resolved condition: declared, or the SDK observation it was derived from. */
+    private Evidence conditionEvidence(Condition c, String[] value) {
+        String text = "condition (" + c.number() + ") " + c.text() + ": " + value[0];
+        if (value[1].contains("declared by ")) {
+            return Evidence.declared("condition (" + c.number() + ")", true, text, d.get().declarant());
+        }
+        Mechanism m = c == Condition.SOFTWARE_NOT_UPDATEABLE || c == Condition.UPDATE_MECHANISM
+                ? Mechanism.UPDATE_SIGNED : c == Condition.AUTOMATIC_UPDATES_OR_NOTIFICATIONS ? Mechanism.UPDATE_AUTOMATIC
+                : c == Condition.CONSENT_BASED_PROCESSING ? Mechanism.CONSENT_REGISTRY : Mechanism.PASSWORD_UNIQUE;
+        return f.evidence(m);
+    }
+
     // ------------------------------------------------------------------ generic rule
 
     private Decision decide(EnProvision p) {
@@ -117,6 +129,7 @@ final class En303645Rules {
                         : c == Condition.NOT_CONSTRAINED_DEVICE ? Condition.CONSTRAINED_DEVICE.key() : c.key();
                 missing.add("condition (" + c.number() + ") " + c.text() + ": declare conditions." + key);
             } else if (!Boolean.parseBoolean(v.get()[0])) {
+                ev.add(conditionEvidence(c, v.get()));
                 return new Decision(Support.NOT_APPLICABLE, "Condition (" + c.number() + ") \"" + c.text()
                         + "\" does not apply (" + v.get()[1] + ").", ev, missing);
             }
