@@ -113,11 +113,25 @@ public final class ConformanceFacts {
      * @return the offline view
      */
     public ConformanceFacts offlineView() {
+        return offlineView(true);
+    }
+
+    /**
+     * As {@link #offlineView()}; without the configuration file, the mechanisms it configures
+     * ({@link Visibility#CONFIGURATION}) are not assessed either.
+     *
+     * @param configurationGiven whether the device's configuration file was given
+     * @return the offline view
+     */
+    public ConformanceFacts offlineView(boolean configurationGiven) {
         Builder b = toBuilder();
         for (Mechanism m : Mechanism.values()) {
             if (m.visibility() == Visibility.PROCESS) {
                 b.evidence.put(m, Evidence.notAssessed(m, "visible only in the running application (owned by "
                         + m.part() + "); a data folder does not show it"));
+            } else if (m.visibility() == Visibility.CONFIGURATION && !configurationGiven) {
+                b.evidence.put(m, Evidence.notAssessed(m, "set by the device's configuration file, which was not"
+                        + " given"));
             }
         }
         b.integrityCheck = IntegrityCheck.NOT_CONFIGURED;

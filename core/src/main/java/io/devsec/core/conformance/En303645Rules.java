@@ -240,7 +240,8 @@ final class En303645Rules {
                     + " vulnerabilityHandling.acknowledgementDays and .statusUpdateDays");
         }
         if (!missing.isEmpty()) {
-            return new Decision(Support.NOT_ASSESSED, "Missing: " + String.join("; ", missing) + ".", ev, missing);
+            return new Decision(Support.NOT_ASSESSED, "Missing: " + String.join("; ", missing) + "."
+                    + (sdk.holds() ? " Seen: " + sdk.detail() + "." : ""), ev, missing);
         }
         StringBuilder s = new StringBuilder(sdk.detail()).append("; ");
         s.append(ev.get(ev.size() - 1).detail()).append(". Publishing the policy is the manufacturer's step.");
