@@ -305,6 +305,11 @@ public final class ConformanceStatement {
         return new PstiReport(this, declarations);
     }
 
+    /** @return the CRA Annex I view (requirements paraphrased, mapping DevSec's; see {@link CraAnnexI}) */
+    public CraAnnexI cra() {
+        return new CraAnnexI(this);
+    }
+
     /**
      * A one-line summary per status, e.g. "Mandatory (35): 10 Y, 2 N, 3 N/A, 20 not assessed".
      *
@@ -404,14 +409,16 @@ public final class ConformanceStatement {
     }
 
     /**
-     * The whole statement as Markdown: header, EN 303 645 V2.1.1 Table B.1, TS 103 645 V1.1.1 by clause, UK PSTI.
+     * The whole statement as Markdown: header, EN 303 645 V2.1.1 Table B.1, TS 103 645 V1.1.1 by clause, UK PSTI,
+     * CRA Annex I.
      *
      * @return the Markdown
      */
     public String toMarkdown() {
         return "# Conformance statement\n\n" + header() + "\nEvidence classes: OBSERVED (checked on the device now),"
                 + " CONFIGURED (settings make it active), DECLARED (manufacturer statement), NOT_ASSESSED (an input"
-                + " is missing).\n\n" + en303645Markdown() + "\n" + ts103645Markdown() + "\n" + psti().toMarkdown();
+                + " is missing).\n\n" + en303645Markdown() + "\n" + ts103645Markdown() + "\n" + psti().toMarkdown()
+                + "\n" + cra().toMarkdown();
     }
 
     /**
@@ -419,7 +426,7 @@ public final class ConformanceStatement {
      * {@code generatedAt}, {@code offline}, {@code declaredBy}, {@code insecureOptions}, {@code rows} (each
      * {@code reference}, {@code status}, {@code support}, {@code evidenceClasses}, {@code detail},
      * {@code missing}, {@code evidence} with {@code subject}, {@code class}, {@code holds}, {@code detail},
-     * {@code source}), {@code summary}, {@code ts103645} (by clause) and {@code psti}.
+     * {@code source}), {@code summary}, {@code ts103645} (by clause), {@code psti} and {@code craAnnexI}.
      *
      * @return the JSON, ending with a newline
      */
@@ -478,6 +485,15 @@ public final class ConformanceStatement {
         }
         ArrayNode gaps = psti.putArray("statementOfComplianceMissing");
         p.missing().forEach(gaps::add);
+        ArrayNode cra = root.putArray("craAnnexI");
+        for (CraAnnexI.Requirement r : cra().requirements()) {
+            ObjectNode n = cra.addObject();
+            n.put("requirement", r.reference());
+            n.put("verdict", r.verdict().code());
+            ArrayNode en = n.putArray("en303645");
+            r.rows().forEach(row -> en.add(row.reference()));
+            n.put("manufacturerPart", r.manufacturerPart());
+        }
         try {
             return JSON.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {

@@ -261,6 +261,24 @@ class ConformanceStatementTest {
                         .anyMatch(x -> x.contains("manufacturer.address")));
     }
 
+    @Test
+    void cra_everyAnnexIRequirement_manufacturerOnlyOnesNeverSupported() {
+        ConformanceStatement s = full();
+        assertThat(s.cra().requirements()).extracting(CraAnnexI.Requirement::reference).hasSize(22)
+                .startsWith("Part I (1)", "Part I (2)(a)").endsWith("Part II (8)").doesNotHaveDuplicates();
+        for (CraAnnexI.Requirement r : s.cra().requirements()) {
+            if (r.rows().isEmpty()) {
+                assertThat(r.verdict()).as(r.reference()).isEqualTo(Support.NOT_ASSESSED);
+                assertThat(r.manufacturerPart()).as(r.reference()).isNotEmpty();
+            }
+        }
+        ConformanceStatement broken = ConformanceStatement.generate(Fixtures.facts()
+                .evidence(Mechanism.TLS_CHANNEL, Evidence.configured(Mechanism.TLS_CHANNEL, false, "legacy TLS"))
+                .build(), Fixtures.declarations().build(), CLOCK);
+        assertThat(broken.cra().requirements().get(5).reference()).isEqualTo("Part I (2)(e)");
+        assertThat(broken.cra().requirements().get(5).verdict()).isEqualTo(Support.NO);
+    }
+
     // ------------------------------------------------------------------ golden files
 
     @Test
@@ -270,6 +288,7 @@ class ConformanceStatementTest {
         Fixtures.golden("psti-full.md", full().psti().toMarkdown());
         Fixtures.golden("psti-statement-of-compliance.md", full().psti().statementOfCompliance());
         Fixtures.golden("statement-full.json", full().toJson());
+        Fixtures.golden("cra-annex-i-full.md", full().cra().toMarkdown());
     }
 
     @Test
