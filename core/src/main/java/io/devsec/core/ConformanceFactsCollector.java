@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -236,7 +235,8 @@ final class ConformanceFactsCollector {
         }
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(ks);
-            Set<PosixFilePermission> loose = EnumSet.copyOf(perms);
+            Set<PosixFilePermission> loose = EnumSet.noneOf(PosixFilePermission.class);
+            loose.addAll(perms);
             loose.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                     PosixFilePermission.OWNER_EXECUTE));
             boolean ok = loose.isEmpty() && !facade.keystoreOptions.insecureAllowLoosePermissions();
@@ -428,7 +428,4 @@ final class ConformanceFactsCollector {
                         + " topic filter(s) " + facade.validators.filters() + " under strict JSON limits"));
     }
 
-    static String human(Duration d) {
-        return d.toString();
-    }
 }
