@@ -161,6 +161,51 @@ class ConformanceEvidenceTest {
         }
     }
 
+    /** An MQTT client to a port nothing listens on: its settings are evidence, no broker is needed. */
+    static io.devsec.core.MqttSettings.Builder mqtt(TestCa ca) throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        return io.devsec.core.MqttSettings.builder("localhost", port,
+                io.devsec.transport.TrustAnchors.of(java.util.List.of(ca.certificate)));
+    }
+
+    @Test
+    void mqttClient_modernTls_isConfigured_legacyTlsTurnsTransportRowsToNo() throws Exception {
+        TestCa ca = new TestCa("Test CA", T0);
+        try (DeviceSecurity device = builder().build()) {
+            device.mqtt(mqtt(ca).build());
+            assertThat(evidence(device, Mechanism.TLS_CHANNEL).evidenceClass()).isEqualTo(EvidenceClass.CONFIGURED);
+            assertThat(evidence(device, Mechanism.TLS_CHANNEL).holds()).isTrue();
+            assertThat(evidence(device, Mechanism.MUTUAL_TLS).holds()).isTrue();
+            assertThat(evidence(device, Mechanism.OUTBOX).holds()).isTrue();
+        }
+        try (DeviceSecurity device = builder().dataFolder(dir.resolve("legacy")).build()) {
+            device.mqtt(mqtt(ca).tlsSettings(io.devsec.transport.TlsSettings.MODERN.toBuilder()
+                    .insecureAllowLegacyProtocolsAndSuites().build()).build());
+            assertThat(evidence(device, Mechanism.TLS_CHANNEL).holds()).isFalse();
+            assertThat(row(device, "5.5-1")).isEqualTo(Support.NO);
+            assertThat(row(device, "5.8-2")).isEqualTo(Support.NO);
+            assertThat(device.conformanceFacts().insecureOptions()).contains("TlsSettings.insecureLegacy");
+        }
+    }
+
+    @Test
+    void reconnectWithoutJitter_turns5dot9dash3ToNo() throws Exception {
+        TestCa ca = new TestCa("Test CA", T0);
+        try (DeviceSecurity device = builder().build()) {
+            device.mqtt(mqtt(ca).build());
+            assertThat(row(device, "5.9-3")).isEqualTo(Support.YES);
+        }
+        try (DeviceSecurity device = builder().dataFolder(dir.resolve("nojitter")).build()) {
+            device.mqtt(mqtt(ca).reconnectPolicy(io.devsec.transport.ReconnectPolicy.builder()
+                    .firstConnectJitter(Duration.ZERO).build()).build());
+            assertThat(evidence(device, Mechanism.RECONNECT_JITTER).holds()).isFalse();
+            assertThat(row(device, "5.9-3")).isEqualTo(Support.NO);
+        }
+    }
+
     @Test
     void personalDataLeftWithoutItsKey_turnsWipeRowToNo() throws Exception {
         try (DeviceSecurity device = builder().build()) {
