@@ -213,13 +213,14 @@ public final class DeviceSecurity implements Closeable {
     private final AtomicReference<DeviceMqttClient> personalSink = new AtomicReference<>();
     ConsentRegistry consents;
     PersonalDataStore personalData;
-    private ConsentGate gate;
+    ConsentGate gate;
     DeviceStatus.SoftwareIntegrity integrity = DeviceStatus.SoftwareIntegrity.NOT_CHECKED;
     boolean compromised;
     long verifiedVersion = -1;
     IntegrityCheck lastCheck;
     UpdateSettings lastUpdateSettings;
     final KeystoreOptions keystoreOptions;
+    final Optional<io.devsec.core.conformance.Declarations> declarations;
 
     String deviceId;
     PublicKey publicKey;
@@ -269,6 +270,7 @@ public final class DeviceSecurity implements Closeable {
         this.disclosurePolicy = Optional.ofNullable(b.disclosurePolicy);
         this.alertTopic = b.alertTopic;
         this.keystoreOptions = b.keystoreOptions;
+        this.declarations = Optional.ofNullable(b.declarations);
     }
 
     /** What {@link #verifyIntegrity()} needs from the last {@link #startUpdates} of this run. */
@@ -885,9 +887,9 @@ public final class DeviceSecurity implements Closeable {
     // ------------------------------------------------------------------ conformance
 
     /**
-     * The facts of this device's live configuration for the Annex A pro forma: credentials, disclosure,
-     * updates (root thresholds, floor, schedule), keystore, MQTT and TLS of the clients made here, attack
-     * surface (listening sockets, features, user), integrity, privacy, events and validation.
+     * The evidence each part of this device reports about the mechanisms it owns (observed, configured or not
+     * assessed): credentials, disclosure, updates, keystore, MQTT and TLS of the clients made here, attack
+     * surface, integrity, privacy, events and validation.
      *
      * @throws IOException when the data folder or the update state cannot be read
      * @throws GeneralSecurityException when the keystore or the trusted root cannot be read
@@ -901,15 +903,17 @@ public final class DeviceSecurity implements Closeable {
     }
 
     /**
-     * The ETSI TS 103 645 Annex A conformance statement of this device, filled from
-     * {@link #conformanceFacts()}; render it with {@link ConformanceStatement#toMarkdown()} or
-     * {@link ConformanceStatement#toJson()}.
+     * The conformance statement of this device (EN 303 645 V2.1.1 Table B.1, with TS 103 645 V1.1.1 and UK PSTI
+     * views), from {@link #conformanceFacts()} and the {@link Builder#declarations declarations}; render it with
+     * {@link ConformanceStatement#toMarkdown()} or {@link ConformanceStatement#toJson()}.
      *
      * @throws IOException when the data folder or the update state cannot be read
      * @throws GeneralSecurityException when the keystore or the trusted root cannot be read
      */
     public ConformanceStatement conformanceStatement() throws IOException, GeneralSecurityException {
-        return ConformanceStatement.generate(conformanceFacts(), clock);
+        ConformanceFacts facts = conformanceFacts();
+        return declarations.isPresent() ? ConformanceStatement.generate(facts, declarations.get(), clock)
+                : ConformanceStatement.generate(facts, clock);
     }
 
     // ------------------------------------------------------------------ password
@@ -1219,6 +1223,7 @@ public final class DeviceSecurity implements Closeable {
         private final List<Purpose> purposes = new ArrayList<>();
         private DisclosurePolicy disclosurePolicy;
         private String alertTopic = DEFAULT_ALERT_TOPIC;
+        private io.devsec.core.conformance.Declarations declarations;
 
         private Builder() {}
 
@@ -1232,6 +1237,33 @@ public final class DeviceSecurity implements Closeable {
             for (Purpose p : Objects.requireNonNull(purposes, "purposes")) {
                 this.purposes.add(Objects.requireNonNull(p, "purpose"));
             }
+            return this;
+        }
+
+        /**
+         * The manufacturer's declarations for {@link DeviceSecurity#conformanceStatement()}: conditions,
+         * vulnerability handling timescales, support period, statements and justifications. Without them every
+         * row that needs the manufacturer is not assessed.
+         *
+         * @param declarations the parsed declarations, or null for none
+         * @return this builder
+         */
+        public Builder declarations(io.devsec.core.conformance.Declarations declarations) {
+            this.declarations = declarations;
+            return this;
+        }
+
+        /**
+         * Reads the manufacturer's declarations file (see {@link #declarations(io.devsec.core.conformance.Declarations)}).
+         *
+         * @param file the JSON declarations file
+         * @return this builder
+         * @throws io.devsec.core.conformance.DeclarationsException when the file is refused, naming the field
+         * @throws IOException when it cannot be read
+         */
+        public Builder declarationsFile(Path file) throws IOException,
+                io.devsec.core.conformance.DeclarationsException {
+            this.declarations = io.devsec.core.conformance.Declarations.parse(Objects.requireNonNull(file, "file"));
             return this;
         }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.devsec.core.events.SecurityEvent;
 import io.devsec.core.events.SecurityEvents;
 import io.devsec.storage.KeystoreRollbackException;
-import io.devsec.storage.RollbackProtection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,27 +25,6 @@ class KeystoreRollbackFacadeTest {
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
     static final char[] WRONG = "definitely not the password".toCharArray();
 
-    /** A counter in memory standing in for the token or TPM (their own tests run in storage). */
-    static final class Counter implements RollbackProtection {
-        long value = NEVER_SET;
-
-        @Override
-        public synchronized long read() {
-            return value;
-        }
-
-        @Override
-        public synchronized long advanceTo(long v) {
-            value = Math.max(value, v);
-            return value;
-        }
-
-        @Override
-        public String description() {
-            return "test counter";
-        }
-    }
-
     private Path keystore() {
         return dir.resolve("data").resolve(DeviceSecurity.KEYSTORE_FILE);
     }
@@ -60,10 +38,10 @@ class KeystoreRollbackFacadeTest {
 
     @Test
     void build_olderKeystoreCopy_throwsKeystoreRollbackException_andPublishesCriticalEvent() throws Exception {
-        Counter counter = new Counter();
+        InMemoryRollbackCounter counter = new InMemoryRollbackCounter();
         SecurityEvents events = SecurityEvents.builder().clock(clock).build();
         DeviceSecurity.Builder builder = DeviceSecurity.builder().dataFolder(dir.resolve("data")).productName("Acme Lock")
-                .clock(clock).securityEvents(events).rollbackProtection(counter);
+                .clock(clock).ticker(clock::nanos).securityEvents(events).rollbackProtection(counter);
         try (DeviceSecurity device = builder.build()) {
             failLogins(device, 2);
         }
@@ -96,10 +74,12 @@ class KeystoreRollbackFacadeTest {
                     .contains("anyone who can read the flash can decrypt the keystore");
         }
         try (DeviceSecurity device = DeviceSecurity.builder().dataFolder(dir.resolve("data2")).productName("Acme Lock")
-                .clock(clock).rollbackProtection(new Counter()).build()) {
+                .clock(clock).rollbackProtection(new InMemoryRollbackCounter()).build()) {
             assertThat(device.status().toText()).contains("restored older copy of the keystore is detected");
-            assertThat(device.conformanceStatement().toMarkdown())
-                    .contains("restored older copy of the keystore file is detected");
+            io.devsec.core.conformance.Evidence e = device.conformanceFacts().evidence()
+                    .get(io.devsec.core.conformance.Mechanism.KEYSTORE_ROLLBACK_DETECTION);
+            assertThat(e.holds()).isTrue();
+            assertThat(e.detail()).contains("a restored older copy of the file is refused");
         }
     }
 }

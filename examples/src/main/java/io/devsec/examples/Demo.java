@@ -10,6 +10,8 @@ import io.devsec.core.PasswordRejectedException;
 import io.devsec.core.PersonalTelemetry;
 import io.devsec.core.UpdateSettings;
 import io.devsec.core.conformance.ConformanceStatement;
+import io.devsec.core.conformance.Declarations;
+import io.devsec.core.conformance.EnProvision;
 import io.devsec.core.conformance.Support;
 import io.devsec.core.disclosure.DisclosurePolicy;
 import io.devsec.core.events.SecurityEvent;
@@ -550,29 +552,48 @@ public final class Demo {
         }
     }
 
-    /** Step 17: the Annex A statement, generated from the device as it is configured now. */
+    /** The demo device's manufacturer declarations, shipped with the examples. */
+    static final String DECLARATIONS = "/io/devsec/examples/acme-smart-plug.declarations.json";
+
+    /**
+     * Step 17: the conformance statement, from the device's evidence and the manufacturer's declarations:
+     * TS 103 645 V1.1.1 by clause, EN 303 645 V2.1.1 Table B.1, and the UK PSTI facts.
+     */
     private void conformance(Path deviceFolder, DemoBroker broker, DemoCa ca) throws Exception {
-        heading("Conformance statement (ETSI TS 103 645 Annex A), generated from the live configuration");
+        heading("Conformance statement (TS 103 645 V1.1.1, EN 303 645 V2.1.1, UK PSTI), from evidence and declarations");
+        Declarations declarations;
+        try (java.io.InputStream in = Demo.class.getResourceAsStream(DECLARATIONS)) {
+            declarations = Declarations.parse(in);
+        }
         try (DeviceSecurity device = open(deviceFolder, null)) {
             DeviceMqttClient mqtt = device.mqtt(mqttSettings(broker, ca).build());
             expect(mqtt.awaitConnected(WAIT), "the device connects");
+            device.publishSecurityTelemetry(mqtt);
             device.startUpdates(updateSettings);
-            ConformanceStatement statement = device.conformanceStatement();
-            statement.toMarkdown().lines().forEach(line -> out.println("  " + line));
-            expect(statement.rows().size() >= 13, "a row for every provision");
-            expect(statement.mandatoryUnmet().isEmpty(), "every mandatory provision supported, but not: "
-                    + statement.mandatoryUnmet());
-            List<String> notMet = new ArrayList<>();
+            device.verifyIntegrity();
+            ConformanceStatement statement = ConformanceStatement.generate(device.conformanceFacts(), declarations,
+                    java.time.Clock.systemUTC());
+            expect(statement.rows().size() == EnProvision.all().size(), "a row for every EN 303 645 provision");
             for (ConformanceStatement.Row row : statement.rows()) {
                 expect(!row.detail().isEmpty(), "every row gives its evidence or its reason");
-                if (row.support() == Support.NO) {
-                    notMet.add(row.reference());
+                expect(row.support() != Support.NOT_APPLICABLE || row.provision().conditional(),
+                        "N/A only on conditional provisions");
+            }
+            out.println("  Declared by " + declarations.declarant() + " for " + declarations.manufacturerName());
+            out.println();
+            statement.ts103645Markdown().lines().forEach(line -> out.println("  " + line));
+            out.println();
+            statement.en303645Markdown().lines().forEach(line -> out.println("  " + line));
+            out.println();
+            statement.psti().toMarkdown().lines().forEach(line -> out.println("  " + line));
+            for (ConformanceStatement.Row row : statement.rows()) {
+                if (row.support() == Support.NOT_ASSESSED) {
+                    out.println("  NOT ASSESSED " + row.reference() + ": " + shorten(row.detail(), 200));
                 }
             }
-            out.println("  Rows answered N here, each with its reason in the table: " + notMet);
-            if (notMet.contains("4.6-1")) {
-                out.println("  (4.6-1: the listening port is the demo's own embedded broker, which shares this JVM.)");
-            }
+            out.println("  Demo notes: 5.6-1/5.6-2 see the demo's own embedded broker listening in this JVM; 5.4-1 is N"
+                    + " because the demo keeps its master key file beside the keystore (use a TPM/PKCS#11 token or a"
+                    + " passphrase); 5.6-7 and 5.6-5 report the sandbox's user and file modes as they are.");
         }
     }
 

@@ -64,9 +64,10 @@ class DemoTest {
                                 + "anti-rollback floor 4");
         // The conformance statement at the end, with a row per provision.
         assertThat(output)
-                .contains("Conformance statement (ETSI TS 103 645 Annex A)", "# Implementation conformance statement",
-                        "| Serial number | PLUG-00000042 |", "| 4.1-1 |", "| 4.4-1 |", "| 4.7-1 |", "| 4.8-2 |",
-                        "| 4.11-1 |", "| 4.13-1 |", "Mandatory supported: 8/8", "Rows answered N here");
+                .contains("Conformance statement (TS 103 645 V1.1.1, EN 303 645 V2.1.1, UK PSTI)",
+                        "ETSI TS 103 645 V1.1.1 (2019-02), by clause", "| 4.13 | Validate input data |",
+                        "ETSI EN 303 645 V2.1.1 (2020-06), Table B.1", "| 5.1-1 | M C (1) | Y |", "| 6-5 | M C (6) |",
+                        "Mandatory (33): ", "UK PSTI (SI 2023/1007), Schedule 1", "Declared by Jane Doe");
         assertThat(output).containsSubsequence("1. At the factory", "2. First start", "7. The device CA issues",
                 "8. Mutual TLS", "10. Telemetry with personal data", "12. Update to version 2",
                 "13. Update to version 3", "14. Attacks refused", "15. Integrity failure: the installed firmware is modified; the device alerts and is quarantined",

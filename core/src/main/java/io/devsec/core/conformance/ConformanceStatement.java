@@ -11,85 +11,126 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The implementation conformance statement of one device: the pro forma of ETSI TS 103 645 V1.1.1 Annex A,
- * generated from the device's live configuration.
+ * The conformance statement of one device: every provision of ETSI EN 303 645 V2.1.1 Table B.1 (reference,
+ * status, support, detail), each with the evidence behind it and its evidence classes, generated from the SDK's
+ * evidence ({@link ConformanceFacts}) and the manufacturer's {@link Declarations}. The other standards are views
+ * of the same rows: {@link #ts103645()} (TS 103 645 V1.1.1 by clause) and {@link #psti()} (UK PSTI).
  *
- * <p>One {@link Row} per provision of TS 103 645 ({@link Provision#all()}), in the standard's order, with its
- * status (M/R), support (Y/N/N/A), a detail naming the feature and setting that provide it or why it is not met,
- * and the EN 303 645 V2.1.1 provisions it maps to. Render with {@link #toMarkdown()} or {@link #toJson()}; gate a
- * release on {@link #mandatoryUnmet()} being empty.
- *
- * <p>Warning: the statement reports what the device's software configuration provides. Rows that are the
- * manufacturer's process (publishing a disclosure policy or a support period, monitoring, hardware) are Y only
- * when the device holds the evidence, and the detail says the publishing step is the manufacturer's.
+ * <p>A row is Y only when every SDK mechanism it needs was observed or configured on this device and every
+ * manufacturer input it needs was declared; N when evidence shows it is not met (or a period has expired); N/A
+ * only for a conditional provision whose condition does not apply; otherwise NOT ASSESSED, with what is missing.
+ * Gate a release on {@link #mandatoryUnmet()} and {@link #mandatoryNotAssessed()} both being empty.
  *
  * <p>Immutable and thread-safe. Holds no secret.
  */
 public final class ConformanceStatement {
 
     /** The standard the rows are numbered by. */
-    public static final String STANDARD = "ETSI TS 103 645 V1.1.1 (2019-02)";
+    public static final String STANDARD = "ETSI EN 303 645 V2.1.1 (2020-06)";
 
-    /** The standard the rows are mapped to. */
-    public static final String MAPPED_STANDARD = "ETSI EN 303 645 V2.1.1 (2020-06)";
+    /** The standard summarised by clause in {@link #ts103645()}. */
+    public static final String TS_STANDARD = "ETSI TS 103 645 V1.1.1 (2019-02)";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** One row of the pro forma. Immutable. */
+    /** One row of Table B.1, with its evidence. Immutable. */
     public static final class Row {
-        private final Provision provision;
+        private final EnProvision provision;
         private final Support support;
         private final String detail;
+        private final List<Evidence> evidence;
+        private final List<String> missing;
 
-        private Row(Provision provision, Support support, String detail) {
+        Row(EnProvision provision, Support support, String detail, List<Evidence> evidence, List<String> missing) {
+            if (support == Support.NOT_APPLICABLE && !provision.conditional()) {
+                throw new IllegalStateException("N/A on unconditional provision " + provision.reference());
+            }
             this.provision = provision;
             this.support = support;
             this.detail = detail;
+            this.evidence = Collections.unmodifiableList(new ArrayList<>(evidence));
+            this.missing = Collections.unmodifiableList(new ArrayList<>(missing));
         }
 
-        /** The provision's reference in TS 103 645, e.g. {@code "4.1-1"}. */
+        /** @return the reference, e.g. {@code "5.1-1"} */
         public String reference() {
             return provision.reference();
         }
 
-        /** The provision this row states support for. */
-        public Provision provision() {
+        /** @return the provision */
+        public EnProvision provision() {
             return provision;
         }
 
-        /** A one-sentence paraphrase of the provision. */
+        /** @return a one-sentence paraphrase of the provision */
         public String title() {
             return provision.summary();
         }
 
-        /** M or R. */
+        /** @return M or R */
         public ProvisionStatus status() {
             return provision.status();
         }
 
-        /** Y, N or N/A. */
+        /** @return the status as Table B.1 writes it, e.g. {@code M C (1)} */
+        public String statusCode() {
+            return provision.statusCode();
+        }
+
+        /** @return Y, N, N/A or NOT ASSESSED */
         public Support support() {
             return support;
         }
 
-        /** The feature and setting that provide the provision, or why it is not met or not applicable. */
+        /** @return the measures that provide support, why not, why not applicable, or what is missing */
         public String detail() {
             return detail;
         }
 
-        /** The EN 303 645 provisions this one maps to. */
-        public List<String> en303645() {
-            return provision.en303645();
+        /** @return the evidence looked at, SDK evidence first, then declarations */
+        public List<Evidence> evidence() {
+            return evidence;
+        }
+
+        /** @return the inputs that are missing; empty when the row was fully assessed */
+        public List<String> missing() {
+            return missing;
+        }
+
+        /** @return the classes of the evidence that holds (for a Y row, what the Y rests on) */
+        public Set<EvidenceClass> evidenceClasses() {
+            Set<EvidenceClass> s = EnumSet.noneOf(EvidenceClass.class);
+            for (Evidence e : evidence) {
+                if (e.evidenceClass() != EvidenceClass.NOT_ASSESSED) {
+                    s.add(e.evidenceClass());
+                }
+            }
+            if (s.isEmpty() || !missing.isEmpty()) {
+                s.add(EvidenceClass.NOT_ASSESSED);
+            }
+            return s;
+        }
+
+        /** @return the evidence classes joined, e.g. {@code OBSERVED+DECLARED} */
+        public String evidenceSummary() {
+            List<String> names = new ArrayList<>();
+            for (EvidenceClass c : evidenceClasses()) {
+                names.add(c.name());
+            }
+            return String.join("+", names);
         }
 
         @Override
         public String toString() {
-            return "Row{" + reference() + " " + status().code() + " " + support.code() + "}";
+            return "Row{" + reference() + " " + statusCode() + " " + support.code() + " " + evidenceSummary() + "}";
         }
     }
 
@@ -99,56 +140,100 @@ public final class ConformanceStatement {
     private final Instant generatedAt;
     private final List<Row> rows;
     private final List<String> insecureOptions;
+    private final Optional<Declarations> declarations;
+    private final Optional<String> offlineReason;
 
-    private ConformanceStatement(ConformanceFacts facts, Instant generatedAt, List<Row> rows) {
+    private ConformanceStatement(ConformanceFacts facts, Optional<Declarations> declarations, Instant generatedAt,
+            List<Row> rows) {
         this.productName = facts.productName();
         this.deviceId = facts.deviceId();
         this.serialNumber = facts.serialNumber();
         this.generatedAt = generatedAt;
         this.rows = Collections.unmodifiableList(rows);
         this.insecureOptions = facts.insecureOptions();
+        this.declarations = declarations;
+        this.offlineReason = facts.offlineReason();
     }
 
     /**
-     * Generates the statement from the device's facts, with the generation time and today's date (for expiry of
-     * the disclosure policy and the support period) from the clock, in UTC.
+     * Generates the statement without manufacturer declarations: every row that needs one is not assessed.
+     *
+     * @param facts the device's evidence
+     * @param clock the generation time and today's date (UTC) for expiry
+     * @return the statement
      */
     public static ConformanceStatement generate(ConformanceFacts facts, Clock clock) {
+        return generate(facts, Optional.empty(), clock);
+    }
+
+    /**
+     * Generates the statement.
+     *
+     * @param facts the device's evidence
+     * @param declarations the manufacturer's declarations
+     * @param clock the generation time and today's date (UTC) for expiry
+     * @return the statement
+     */
+    public static ConformanceStatement generate(ConformanceFacts facts, Declarations declarations, Clock clock) {
+        return generate(facts, Optional.of(Objects.requireNonNull(declarations, "declarations")), clock);
+    }
+
+    static ConformanceStatement generate(ConformanceFacts facts, Optional<Declarations> declarations, Clock clock) {
         Objects.requireNonNull(facts, "facts");
         Objects.requireNonNull(clock, "clock");
         Instant now = clock.instant();
-        ProvisionRules rules = new ProvisionRules(facts, now, LocalDate.ofInstant(now, ZoneOffset.UTC));
+        LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
+        Map<EnProvision, En303645Rules.Decision> decided =
+                new En303645Rules(facts, declarations, now, today).decideAll();
         List<Row> rows = new ArrayList<>();
-        for (Provision p : Provision.all()) {
-            ProvisionRules.Verdict v = rules.evaluate(p);
-            rows.add(new Row(p, v.support, v.detail));
+        for (Map.Entry<EnProvision, En303645Rules.Decision> e : decided.entrySet()) {
+            En303645Rules.Decision x = e.getValue();
+            rows.add(new Row(e.getKey(), x.support, x.detail, x.evidence, x.missing));
         }
-        return new ConformanceStatement(facts, now, rows);
+        return new ConformanceStatement(facts, declarations, now, rows);
     }
 
+    /** @return the product name */
     public String productName() {
         return productName;
     }
 
+    /** @return the device id */
     public String deviceId() {
         return deviceId;
     }
 
+    /** @return the serial number, if provisioned */
     public Optional<String> serialNumber() {
         return serialNumber;
     }
 
-    /** When the statement was generated (device clock). */
+    /** @return when the statement was generated (device clock) */
     public Instant generatedAt() {
         return generatedAt;
     }
 
-    /** Every row, one per provision, in the standard's order. Unmodifiable. */
+    /** @return the declarations the statement used, if any */
+    public Optional<Declarations> declarations() {
+        return declarations;
+    }
+
+    /** @return why the statement is an offline view (generated from a data folder), when it is */
+    public Optional<String> offlineReason() {
+        return offlineReason;
+    }
+
+    /** @return every row of Table B.1, in order; unmodifiable */
     public List<Row> rows() {
         return rows;
     }
 
-    /** The row of one provision ({@code "4.3-2"}); empty when TS 103 645 has no such provision. */
+    /**
+     * The row of one EN 303 645 V2.1.1 provision.
+     *
+     * @param reference e.g. {@code "5.3-13"}
+     * @return the row; empty when the standard has no such provision
+     */
     public Optional<Row> row(String reference) {
         Objects.requireNonNull(reference, "reference");
         for (Row r : rows) {
@@ -159,141 +244,256 @@ public final class ConformanceStatement {
         return Optional.empty();
     }
 
-    /** The mandatory rows whose support is N (N/A is not unmet). Empty when every mandatory provision is met. */
+    /** @return the mandatory rows that are N */
     public List<Row> mandatoryUnmet() {
-        return unmet(ProvisionStatus.MANDATORY);
+        return select(ProvisionStatus.MANDATORY, Support.NO);
     }
 
-    /** The recommended rows whose support is N. */
+    /** @return the mandatory rows that are not assessed */
+    public List<Row> mandatoryNotAssessed() {
+        return select(ProvisionStatus.MANDATORY, Support.NOT_ASSESSED);
+    }
+
+    /** @return the recommended rows that are N */
     public List<Row> recommendedUnmet() {
-        return unmet(ProvisionStatus.RECOMMENDED);
+        return select(ProvisionStatus.RECOMMENDED, Support.NO);
     }
 
-    private List<Row> unmet(ProvisionStatus status) {
+    private List<Row> select(ProvisionStatus status, Support support) {
         List<Row> out = new ArrayList<>();
         for (Row r : rows) {
-            if (r.status() == status && r.support() == Support.NO) {
+            if (r.status() == status && r.support() == support) {
                 out.add(r);
             }
         }
         return Collections.unmodifiableList(out);
     }
 
-    /** How many rows of this status are supported (Y). */
+    /**
+     * How many rows of this status have this support.
+     *
+     * @param status M or R
+     * @param support the support
+     * @return the count
+     */
+    public int count(ProvisionStatus status, Support support) {
+        return select(status, support).size();
+    }
+
+    /**
+     * How many rows of this status are supported (Y).
+     *
+     * @param status M or R
+     * @return the count
+     */
     public int supported(ProvisionStatus status) {
-        int n = 0;
-        for (Row r : rows) {
-            if (r.status() == status && r.support() == Support.YES) {
-                n++;
-            }
-        }
-        return n;
+        return count(status, Support.YES);
     }
 
-    /** How many rows of this status are applicable (Y or N, not N/A). */
-    public int applicable(ProvisionStatus status) {
-        int n = 0;
-        for (Row r : rows) {
-            if (r.status() == status && r.support() != Support.NOT_APPLICABLE) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** The insecure opt-ins in use on the device, as listed in the header. */
+    /** @return the insecure opt-ins in use */
     public List<String> insecureOptions() {
         return insecureOptions;
     }
 
+    /** @return TS 103 645 V1.1.1 clauses 4.1 to 4.13, each summarised from its EN rows */
+    public List<Ts103645Clause> ts103645() {
+        return Ts103645Clause.of(this);
+    }
+
+    /** @return the UK PSTI view */
+    public PstiReport psti() {
+        return new PstiReport(this, declarations);
+    }
+
+    /** @return the CRA Annex I view (requirements paraphrased, mapping DevSec's; see {@link CraAnnexI}) */
+    public CraAnnexI cra() {
+        return new CraAnnexI(this);
+    }
+
     /**
-     * The statement as a Markdown document: a header table (product, device id, generated at, standard versions),
-     * the pro forma table, and a summary of mandatory and recommended provisions supported.
+     * A one-line summary per status, e.g. "Mandatory (35): 10 Y, 2 N, 3 N/A, 20 not assessed".
+     *
+     * @return the summary lines
      */
-    public String toMarkdown() {
-        StringBuilder b = new StringBuilder();
-        b.append("# Implementation conformance statement\n\n");
-        b.append("| | |\n|---|---|\n");
+    public List<String> summary() {
+        List<String> out = new ArrayList<>();
+        for (ProvisionStatus st : ProvisionStatus.values()) {
+            int total = 0;
+            for (Row r : rows) {
+                total += r.status() == st ? 1 : 0;
+            }
+            out.add((st == ProvisionStatus.MANDATORY ? "Mandatory" : "Recommended") + " (" + total + "): "
+                    + count(st, Support.YES) + " Y, " + count(st, Support.NO) + " N, "
+                    + count(st, Support.NOT_APPLICABLE) + " N/A, " + count(st, Support.NOT_ASSESSED)
+                    + " not assessed");
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ rendering
+
+    static String cell(String text) {
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ");
+    }
+
+    private String header() {
+        StringBuilder b = new StringBuilder("| | |\n|---|---|\n");
         b.append("| Product | ").append(cell(productName)).append(" |\n");
         b.append("| Device id | ").append(cell(deviceId)).append(" |\n");
         serialNumber.ifPresent(s -> b.append("| Serial number | ").append(cell(s)).append(" |\n"));
         b.append("| Generated at | ").append(generatedAt).append(" |\n");
-        b.append("| Standard | ").append(STANDARD).append(", Annex A implementation pro forma |\n");
-        b.append("| Mapped to | ").append(MAPPED_STANDARD).append(" |\n");
+        offlineReason.ifPresent(r -> b.append("| View | ").append(cell(r)).append(" |\n"));
+        if (declarations.isPresent()) {
+            Declarations d = declarations.get();
+            b.append("| Manufacturer | ").append(cell(d.manufacturerName())).append(" |\n");
+            b.append("| Declared by | ").append(cell(d.declarant())).append(" |\n");
+        } else {
+            b.append("| Declarations | none: rows needing the manufacturer are not assessed |\n");
+        }
         b.append("| Insecure opt-ins | ")
                 .append(insecureOptions.isEmpty() ? "none" : cell(String.join(", ", insecureOptions))).append(" |\n");
-        b.append('\n');
-        b.append("| Reference | Provision | Status | Support | Detail | EN 303 645 |\n");
-        b.append("|---|---|---|---|---|---|\n");
+        return b.toString();
+    }
+
+    /**
+     * The EN 303 645 V2.1.1 Table B.1 as Markdown: header, the table (reference, status, support, detail, and the
+     * evidence classes), the summary and the mandatory gaps.
+     *
+     * @return the Markdown
+     */
+    public String en303645Markdown() {
+        StringBuilder b = new StringBuilder("## ").append(STANDARD).append(", Table B.1\n\n");
+        b.append("| Reference | Status | Support | Evidence | Detail |\n|---|---|---|---|---|\n");
         for (Row r : rows) {
-            b.append("| ").append(r.reference())
-                    .append(" | ").append(cell(r.title()))
-                    .append(" | ").append(r.status().code())
-                    .append(" | ").append(r.support().code())
-                    .append(" | ").append(cell(r.detail()))
-                    .append(" | ").append(String.join(", ", r.en303645()))
-                    .append(" |\n");
+            b.append("| ").append(r.reference()).append(" | ").append(r.statusCode()).append(" | ")
+                    .append(r.support().code()).append(" | ").append(r.evidenceSummary()).append(" | ")
+                    .append(cell(r.detail())).append(" |\n");
         }
         b.append('\n');
-        b.append("Mandatory supported: ").append(supported(ProvisionStatus.MANDATORY)).append('/')
-                .append(applicable(ProvisionStatus.MANDATORY)).append('\n');
-        b.append("Recommended supported: ").append(supported(ProvisionStatus.RECOMMENDED)).append('/')
-                .append(applicable(ProvisionStatus.RECOMMENDED)).append('\n');
-        List<Row> unmet = mandatoryUnmet();
-        if (!unmet.isEmpty()) {
+        for (String s : summary()) {
+            b.append(s).append('\n');
+        }
+        appendRefs(b, "Mandatory provisions not met", mandatoryUnmet());
+        appendRefs(b, "Mandatory provisions not assessed", mandatoryNotAssessed());
+        return b.toString();
+    }
+
+    private static void appendRefs(StringBuilder b, String label, List<Row> list) {
+        if (!list.isEmpty()) {
             List<String> refs = new ArrayList<>();
-            for (Row r : unmet) {
+            for (Row r : list) {
                 refs.add(r.reference());
             }
-            b.append("\nMandatory provisions not met: ").append(String.join(", ", refs)).append('\n');
+            b.append(label).append(": ").append(String.join(", ", refs)).append('\n');
+        }
+    }
+
+    /**
+     * TS 103 645 V1.1.1 by clause as Markdown.
+     *
+     * @return the Markdown
+     */
+    public String ts103645Markdown() {
+        StringBuilder b = new StringBuilder("## ").append(TS_STANDARD).append(", by clause\n\n");
+        b.append("Provision numbers below clause 4.2 are not shown: only 4.1-1 and 4.2-1 to 4.2-3 were confirmed."
+                + " Each clause is read from the EN 303 645 V2.1.1 rows DevSec maps it to (DevSec's mapping).\n\n");
+        b.append("| Clause | Title | Verdict | EN rows | Counts | Confirmed provisions |\n|---|---|---|---|---|---|\n");
+        for (Ts103645Clause c : ts103645()) {
+            b.append("| ").append(c.clause()).append(" | ").append(cell(c.title())).append(" | ")
+                    .append(c.verdict().code()).append(" | ").append(c.references()).append(" | ")
+                    .append(c.counts()).append(" | ")
+                    .append(c.confirmedProvisions().isEmpty() ? "-" : cell(String.join(", ", c.confirmedProvisions())))
+                    .append(" |\n");
         }
         return b.toString();
     }
 
-    private static String cell(String text) {
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ");
+    /**
+     * The whole statement as Markdown: header, EN 303 645 V2.1.1 Table B.1, TS 103 645 V1.1.1 by clause, UK PSTI,
+     * CRA Annex I.
+     *
+     * @return the Markdown
+     */
+    public String toMarkdown() {
+        return "# Conformance statement\n\n" + header() + "\nEvidence classes: OBSERVED (checked on the device now),"
+                + " CONFIGURED (settings make it active), DECLARED (manufacturer statement), NOT_ASSESSED (an input"
+                + " is missing).\n\n" + en303645Markdown() + "\n" + ts103645Markdown() + "\n" + psti().toMarkdown()
+                + "\n" + cra().toMarkdown();
     }
 
     /**
-     * The statement as JSON with stable field names: {@code standard}, {@code mappedStandard}, {@code product},
-     * {@code deviceId}, {@code serialNumber} (when known), {@code generatedAt}, {@code insecureOptions},
-     * {@code rows} (each {@code reference}, {@code clause}, {@code clauseTitle}, {@code title}, {@code status},
-     * {@code support}, {@code detail}, {@code en303645}) and {@code summary} ({@code mandatorySupported},
-     * {@code mandatoryApplicable}, {@code mandatoryTotal}, {@code recommendedSupported},
-     * {@code recommendedApplicable}, {@code recommendedTotal}, {@code mandatoryUnmet}).
+     * The statement as JSON: {@code standard}, {@code product}, {@code deviceId}, {@code serialNumber},
+     * {@code generatedAt}, {@code offline}, {@code declaredBy}, {@code insecureOptions}, {@code rows} (each
+     * {@code reference}, {@code status}, {@code support}, {@code evidenceClasses}, {@code detail},
+     * {@code missing}, {@code evidence} with {@code subject}, {@code class}, {@code holds}, {@code detail},
+     * {@code source}), {@code summary}, {@code ts103645} (by clause), {@code psti} and {@code craAnnexI}.
+     *
+     * @return the JSON, ending with a newline
      */
     public String toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("standard", STANDARD);
-        root.put("mappedStandard", MAPPED_STANDARD);
         root.put("product", productName);
         root.put("deviceId", deviceId);
         serialNumber.ifPresent(s -> root.put("serialNumber", s));
         root.put("generatedAt", generatedAt.toString());
+        offlineReason.ifPresent(r -> root.put("offline", r));
+        declarations.ifPresent(d -> root.put("declaredBy", d.declarant()));
         ArrayNode insecure = root.putArray("insecureOptions");
         insecureOptions.forEach(insecure::add);
         ArrayNode rowsNode = root.putArray("rows");
         for (Row r : rows) {
             ObjectNode n = rowsNode.addObject();
             n.put("reference", r.reference());
-            n.put("clause", r.provision().clause());
-            n.put("clauseTitle", r.provision().clauseTitle());
-            n.put("title", r.title());
-            n.put("status", r.status().code());
+            n.put("status", r.statusCode());
             n.put("support", r.support().code());
+            ArrayNode classes = n.putArray("evidenceClasses");
+            r.evidenceClasses().forEach(c -> classes.add(c.name()));
             n.put("detail", r.detail());
-            ArrayNode en = n.putArray("en303645");
-            r.en303645().forEach(en::add);
+            ArrayNode missing = n.putArray("missing");
+            r.missing().forEach(missing::add);
+            ArrayNode ev = n.putArray("evidence");
+            for (Evidence e : r.evidence()) {
+                ObjectNode en = ev.addObject();
+                en.put("subject", e.subject());
+                en.put("class", e.evidenceClass().name());
+                en.put("holds", e.holds());
+                en.put("detail", e.detail());
+                en.put("source", e.source());
+            }
         }
-        ObjectNode summary = root.putObject("summary");
-        summary.put("mandatorySupported", supported(ProvisionStatus.MANDATORY));
-        summary.put("mandatoryApplicable", applicable(ProvisionStatus.MANDATORY));
-        summary.put("mandatoryTotal", total(ProvisionStatus.MANDATORY));
-        summary.put("recommendedSupported", supported(ProvisionStatus.RECOMMENDED));
-        summary.put("recommendedApplicable", applicable(ProvisionStatus.RECOMMENDED));
-        summary.put("recommendedTotal", total(ProvisionStatus.RECOMMENDED));
-        ArrayNode unmet = summary.putArray("mandatoryUnmet");
-        mandatoryUnmet().forEach(r -> unmet.add(r.reference()));
+        ArrayNode summary = root.putArray("summary");
+        summary().forEach(summary::add);
+        ArrayNode ts = root.putArray("ts103645");
+        for (Ts103645Clause c : ts103645()) {
+            ObjectNode n = ts.addObject();
+            n.put("clause", c.clause());
+            n.put("title", c.title());
+            n.put("verdict", c.verdict().code());
+            n.put("en303645", c.references());
+            ArrayNode confirmed = n.putArray("confirmedProvisions");
+            c.confirmedProvisions().forEach(confirmed::add);
+        }
+        ObjectNode psti = root.putObject("psti");
+        ArrayNode reqs = psti.putArray("requirements");
+        PstiReport p = psti();
+        for (PstiReport.Requirement r : p.requirements()) {
+            ObjectNode n = reqs.addObject();
+            n.put("requirement", r.paragraph());
+            n.put("title", r.title());
+            n.put("support", r.support().code());
+        }
+        ArrayNode gaps = psti.putArray("statementOfComplianceMissing");
+        p.missing().forEach(gaps::add);
+        ArrayNode cra = root.putArray("craAnnexI");
+        for (CraAnnexI.Requirement r : cra().requirements()) {
+            ObjectNode n = cra.addObject();
+            n.put("requirement", r.reference());
+            n.put("verdict", r.verdict().code());
+            ArrayNode en = n.putArray("en303645");
+            r.rows().forEach(row -> en.add(row.reference()));
+            n.put("manufacturerPart", r.manufacturerPart());
+        }
         try {
             return JSON.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -301,20 +501,8 @@ public final class ConformanceStatement {
         }
     }
 
-    private int total(ProvisionStatus status) {
-        int n = 0;
-        for (Row r : rows) {
-            if (r.status() == status) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     @Override
     public String toString() {
-        return "ConformanceStatement{deviceId=" + deviceId + ", mandatory " + supported(ProvisionStatus.MANDATORY)
-                + "/" + applicable(ProvisionStatus.MANDATORY) + ", recommended "
-                + supported(ProvisionStatus.RECOMMENDED) + "/" + applicable(ProvisionStatus.RECOMMENDED) + "}";
+        return "ConformanceStatement{deviceId=" + deviceId + ", " + String.join("; ", summary()) + "}";
     }
 }

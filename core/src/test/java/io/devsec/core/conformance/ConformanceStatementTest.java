@@ -1,406 +1,304 @@
 package io.devsec.core.conformance;
 
+import static io.devsec.core.conformance.Fixtures.CLOCK;
+import static io.devsec.core.conformance.Fixtures.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.devsec.core.conformance.ConformanceFacts.IntegrityCheck;
-import io.devsec.core.conformance.ConformanceFacts.PasswordOrigin;
-import io.devsec.core.conformance.ConformanceFacts.PersonalDataUse;
-import io.devsec.storage.MasterKeySource;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ConformanceStatementTest {
 
-    static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
-    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    static ConformanceStatement full() {
+        return ConformanceStatement.generate(Fixtures.facts().build(), Fixtures.declarations().build(), CLOCK);
+    }
 
-    /** A device configured with every feature, the way the demo device is; {@code skip} leaves facts out. */
-    static ConformanceFacts.Builder full(String... skip) {
-        Set<String> s = Set.of(skip);
-        ConformanceFacts.Builder b = ConformanceFacts.builder("Demo Thermostat", "ds-abcdefghijklmnopqrstuvwxyz234567");
-        BiConsumer<String, Consumer<ConformanceFacts.Builder>> set = (name, c) -> {
-            if (!s.contains(name)) {
-                c.accept(b);
+    /** Constrained, not updateable, no telemetry, no consent, debug port reachable, hard-coded identity. */
+    static ConformanceStatement constrained() {
+        ConformanceFacts.Builder f = Fixtures.facts();
+        f.add(Mechanism.UPDATE_SIGNED, Evidence.notAssessed(Mechanism.UPDATE_SIGNED, "no trusted root"));
+        f.add(Mechanism.UPDATE_AUTOMATIC, Evidence.notAssessed(Mechanism.UPDATE_AUTOMATIC, "no agent"));
+        f.consentPurposes(List.of());
+        Declarations.Builder d = Fixtures.declarations()
+                .condition(Condition.CONSTRAINED_DEVICE, true)
+                .condition(Condition.UPDATE_MECHANISM, false)
+                .condition(Condition.UPDATES_OVER_NETWORK, false)
+                .condition(Condition.AUTOMATIC_UPDATES_OR_NOTIFICATIONS, false)
+                .condition(Condition.TELEMETRY_COLLECTED, false)
+                .condition(Condition.CONSENT_BASED_PROCESSING, false)
+                .condition(Condition.HARD_CODED_UNIQUE_IDENTITY, true)
+                .condition(Condition.DEBUG_INTERFACE_ACCESSIBLE, true)
+                .justification("5.3-1", "the sensor firmware is in mask ROM")
+                .justification("5.5-3", "the crypto library is in mask ROM");
+        return ConformanceStatement.generate(f.build(), d.build(), CLOCK);
+    }
+
+    static ConformanceStatement noDeclarations() {
+        return ConformanceStatement.generate(Fixtures.facts().build(), CLOCK);
+    }
+
+    static Stream<ConformanceStatement> combinations() {
+        return Stream.of(full(), constrained(), noDeclarations(),
+                ConformanceStatement.generate(ConformanceFacts.builder("Bare", "ds-bare").build(), CLOCK),
+                ConformanceStatement.generate(ConformanceFacts.builder("Bare", "ds-bare").build(),
+                        Fixtures.declarations().build(), CLOCK));
+    }
+
+    // ------------------------------------------------------------------ invariants
+
+    @ParameterizedTest
+    @MethodSource("combinations")
+    void everyProvisionOfTableB1_presentOnceInOrder(ConformanceStatement s) {
+        assertThat(s.rows().stream().map(ConformanceStatement.Row::reference))
+                .containsExactlyElementsOf(EnProvision.all().stream().map(EnProvision::reference)
+                        .collect(Collectors.toList()));
+        assertThat(EnProvision.all()).hasSize(68);
+        assertThat(EnProvision.all().stream().filter(p -> p.status() == ProvisionStatus.MANDATORY)).hasSize(33);
+    }
+
+    @ParameterizedTest
+    @MethodSource("combinations")
+    void notApplicable_onlyOnConditionalRows(ConformanceStatement s) {
+        for (ConformanceStatement.Row r : s.rows()) {
+            if (r.support() == Support.NOT_APPLICABLE) {
+                assertThat(r.provision().conditional()).as(r.reference()).isTrue();
             }
-        };
-        set.accept("serial", x -> x.serialNumber("SN-0001"));
-        set.accept("passwordOrigin", x -> x.passwordOrigin(PasswordOrigin.GENERATED_ON_DEVICE));
-        set.accept("passwordHashing", x -> x.passwordHashing("Argon2id m=19 MiB t=2"));
-        set.accept("passwordPolicy", x -> x.passwordPolicy("NIST SP 800-63B: 15+ characters, blocklist"));
-        set.accept("throttle", x -> x.loginThrottle(100, true));
-        set.accept("factoryReset", x -> x.factoryResetRegeneratesPassword(true));
-        set.accept("disclosure", x -> x.disclosurePolicy(List.of("mailto:security@example.com"),
-                NOW.plus(Duration.ofDays(300)), true));
-        set.accept("disclosureUrl", x -> x.disclosurePolicyUrl("https://example.com/security/policy"));
-        set.accept("sbom", x -> x.sbom("CycloneDX JSON target/bom.json"));
-        set.accept("monitoring", x -> x.vulnerabilityMonitoring("devsec sbom-check against OSV advisories"));
-        set.accept("updates", x -> x.updates(2, 3, "thermostat-v1").automaticUpdates(Duration.ofHours(6)));
-        set.accept("floor", x -> x.antiRollbackFloor(3));
-        set.accept("trial", x -> x.updateTrialPolicy("health check within 5 min, else rollback"));
-        set.accept("supportUntil", x -> x.supportUntil(LocalDate.of(2031, 12, 31)));
-        set.accept("eol", x -> x.endOfLifePolicyUrl("https://example.com/eol"));
-        set.accept("masterKey", x -> x.masterKeyKind(MasterKeySource.Kind.DEVICE_SECRET_FILE));
-        set.accept("permissions", x -> x.keystorePermissionsEnforced(true));
-        set.accept("identity", x -> x.identityGeneratedOnDevice(true));
-        set.accept("mqtt", x -> x.mqtt("MQTT 3.1.1", "devices/ds-abc/").outboxPersisted(true)
-                .mqttInboundValidated(true));
-        set.accept("tls", x -> x.tls(List.of("TLSv1.3", "TLSv1.2"), false, true, 1));
-        set.accept("certificate", x -> x.certificateIssued(true).certificateRenewalWindow(Duration.ofDays(30)));
-        set.accept("listeningSockets", x -> x.listeningSockets(List.of()));
-        set.accept("hardware", x -> x.hardwareInterfaces("No serial console; JTAG disabled in production"));
-        set.accept("features", x -> x.enabledFeatures(List.of("mqtt", "updates", "events")));
-        set.accept("runsAsRoot", x -> x.runsAsRoot(false));
-        set.accept("integrity", x -> x.integrityCheck(IntegrityCheck.PASSED));
-        set.accept("quarantine", x -> x.integrityQuarantine(true));
-        set.accept("personalData", x -> x.personalDataUse(PersonalDataUse.PROCESSED));
-        set.accept("consentRegistry", x -> x.consentRegistry(List.of("usage-telemetry")));
-        set.accept("consentGate", x -> x.consentGatedTelemetry(true));
-        set.accept("dataUseStatement", x -> x.dataUseStatementAvailable(true));
-        set.accept("wipe", x -> x.personalDataWipe(true));
-        set.accept("reconnect", x -> x.reconnectPolicy("exponential backoff 1 s to 120 s, full jitter", true));
-        set.accept("atomic", x -> x.atomicStatePersistence(true));
-        set.accept("events", x -> x.securityEvents(true));
-        set.accept("anomaly", x -> x.anomalyDetection(true));
-        set.accept("telemetry", x -> x.telemetryExport(true));
-        set.accept("validators", x -> x.inputValidators(3));
-        return b;
-    }
-
-    /** Each fact left out of the full configuration, and exactly the rows that must turn to N without it. */
-    static Stream<Arguments> factsAndTheRowsTheyCarry() {
-        return Stream.of(
-                Arguments.of("passwordOrigin", List.of("4.1-1")),
-                Arguments.of("passwordHashing", List.of("4.1-1")),
-                Arguments.of("factoryReset", List.of("4.1-1")),
-                Arguments.of("disclosure", List.of("4.2-1")),
-                Arguments.of("disclosureUrl", List.of("4.2-2")),
-                Arguments.of("sbom", List.of("4.2-3")),
-                Arguments.of("monitoring", List.of("4.2-3")),
-                Arguments.of("updates", List.of("4.3-1", "4.3-3", "4.3-4")),
-                Arguments.of("supportUntil", List.of("4.3-2")),
-                Arguments.of("masterKey", List.of("4.4-1", "4.5-2")),
-                Arguments.of("permissions", List.of("4.4-1")),
-                Arguments.of("identity", List.of("4.4-1", "4.5-2")),
-                Arguments.of("tls", List.of("4.5-1")),
-                Arguments.of("listeningSockets", List.of("4.6-1")),
-                Arguments.of("hardware", List.of("4.6-2")),
-                Arguments.of("runsAsRoot", List.of("4.6-5")),
-                Arguments.of("integrity", List.of("4.7-1", "4.7-2")),
-                Arguments.of("quarantine", List.of("4.7-2")),
-                Arguments.of("personalData", List.of("4.8-1", "4.8-2", "4.8-3")),
-                Arguments.of("consentRegistry", List.of("4.8-1", "4.8-2", "4.8-3")),
-                Arguments.of("dataUseStatement", List.of("4.8-1", "4.11-2")),
-                Arguments.of("wipe", List.of("4.11-1", "4.11-2")),
-                Arguments.of("mqtt", List.of("4.9-2", "4.9-3")),
-                Arguments.of("reconnect", List.of("4.9-3")),
-                Arguments.of("atomic", List.of("4.9-1", "4.9-2")),
-                Arguments.of("events", List.of("4.7-2", "4.10-1")),
-                Arguments.of("anomaly", List.of("4.10-1")),
-                Arguments.of("validators", List.of("4.13-1")),
-                // facts that only add detail: nothing turns to N
-                Arguments.of("serial", List.of()),
-                Arguments.of("passwordPolicy", List.of()),
-                Arguments.of("throttle", List.of()),
-                Arguments.of("eol", List.of()),
-                Arguments.of("certificate", List.of()),
-                Arguments.of("telemetry", List.of()));
-    }
-
-    @ParameterizedTest(name = "without {0}")
-    @MethodSource("factsAndTheRowsTheyCarry")
-    void generate_withoutOneFact_exactlyTheRowsItCarriesAreNo(String fact, List<String> expectedNo) {
-        ConformanceStatement s = ConformanceStatement.generate(full(fact).build(), CLOCK);
-        assertThat(s.rows()).filteredOn(r -> r.support() == Support.NO)
-                .extracting(ConformanceStatement.Row::reference).containsExactlyElementsOf(expectedNo);
-    }
-
-    static ConformanceFacts bare() {
-        return ConformanceFacts.builder("Bare", "ds-bare").build();
-    }
-
-    static Map<String, ConformanceStatement.Row> byRef(ConformanceStatement s) {
-        return s.rows().stream().collect(Collectors.toMap(ConformanceStatement.Row::reference, Function.identity()));
-    }
-
-    @Test
-    void catalogue_listsEveryProvisionOfTs103645V111ExactlyOnce() {
-        List<String> refs = Provision.all().stream().map(Provision::reference).collect(Collectors.toList());
-        assertThat(refs).containsExactly(
-                "4.1-1", "4.2-1", "4.2-2", "4.2-3", "4.3-1", "4.3-2", "4.3-3", "4.3-4", "4.4-1", "4.5-1", "4.5-2",
-                "4.6-1", "4.6-2", "4.6-3", "4.6-4", "4.6-5", "4.7-1", "4.7-2", "4.8-1", "4.8-2", "4.8-3",
-                "4.9-1", "4.9-2", "4.9-3", "4.10-1", "4.11-1", "4.11-2", "4.12-1", "4.13-1");
-        assertThat(new HashSet<>(refs)).hasSize(refs.size());
-        assertThat(Provision.all().stream().filter(p -> p.status() == ProvisionStatus.MANDATORY)
-                .map(Provision::reference))
-                .containsExactly("4.1-1", "4.2-1", "4.3-2", "4.4-1", "4.8-1", "4.8-2", "4.8-3", "4.13-1");
-        Set<String> clauses = Provision.all().stream().map(Provision::clause).collect(Collectors.toSet());
-        assertThat(clauses).hasSize(13);
-        for (Provision p : Provision.all()) {
-            assertThat(p.reference()).startsWith(p.clause() + "-");
-            assertThat(p.en303645()).isNotEmpty().allMatch(en -> en.matches("(5\\.\\d+|6)-\\d+"));
-            assertThat(p.summary()).isNotBlank().hasSizeLessThan(140);
         }
-        assertThat(Provision.byReference("4.3-2")).map(Provision::en303645).contains(List.of("5.3-13"));
-        assertThat(Provision.byReference("4.14-1")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("combinations")
+    void supportedRow_restsOnObservedOrConfiguredEvidenceForEverySdkMechanism(ConformanceStatement s) {
+        for (ConformanceStatement.Row r : s.rows()) {
+            if (r.support() != Support.YES) {
+                continue;
+            }
+            assertThat(r.missing()).as(r.reference()).isEmpty();
+            for (Mechanism m : r.provision().mechanisms()) {
+                if (r.reference().equals("6-3") && r.evidenceClasses().equals(java.util.EnumSet.of(EvidenceClass.DECLARED))
+                        && r.detail().startsWith("Met without a mechanism")) {
+                    continue;
+                }
+                assertThat(r.evidence()).as(r.reference() + " " + m)
+                        .anyMatch(e -> e.subject().equals(m.name()) && e.holds()
+                                && (e.evidenceClass() == EvidenceClass.OBSERVED
+                                        || e.evidenceClass() == EvidenceClass.CONFIGURED));
+            }
+        }
     }
 
     @Test
-    void generate_hasOneRowPerProvisionInOrder_withEnMapping() {
-        ConformanceStatement s = ConformanceStatement.generate(full().build(), CLOCK);
-        assertThat(s.rows()).extracting(ConformanceStatement.Row::provision).containsExactlyElementsOf(Provision.all());
-        assertThat(s.rows()).allSatisfy(r -> {
-            assertThat(r.en303645()).isNotEmpty();
-            assertThat(r.detail()).isNotBlank();
-            assertThat(r.title()).isNotBlank();
-        });
-        assertThat(s.generatedAt()).isEqualTo(NOW);
+    void declarationsAlone_neverSupportAMandatoryRowTheSdkImplements() {
+        ConformanceStatement s = ConformanceStatement.generate(ConformanceFacts.builder("Bare", "ds-bare").build(),
+                Fixtures.declarations().build(), CLOCK);
+        for (ConformanceStatement.Row r : s.rows()) {
+            if (!r.provision().mechanisms().isEmpty() && r.status() == ProvisionStatus.MANDATORY) {
+                assertThat(r.support()).as(r.reference()).isNotEqualTo(Support.YES);
+            }
+        }
+        assertThat(s.row("5.4-1").get().support()).isEqualTo(Support.NOT_ASSESSED);
     }
 
     @Test
-    void generate_fullyConfiguredDevice_supportsEveryMandatoryAndRecommendedProvision() {
-        ConformanceStatement s = ConformanceStatement.generate(full().build(), CLOCK);
+    void noInputs_noRowIsSupported() {
+        ConformanceStatement s = ConformanceStatement.generate(ConformanceFacts.builder("Bare", "ds-bare").build(),
+                CLOCK);
+        assertThat(s.rows()).noneMatch(r -> r.support() == Support.YES);
+        assertThat(s.rows()).noneMatch(r -> r.support() == Support.NO);
+    }
+
+    @Test
+    void fullDevice_everyApplicableRowSupported() {
+        ConformanceStatement s = full();
+        assertThat(s.rows()).allMatch(r -> r.support() == Support.YES || r.support() == Support.NOT_APPLICABLE);
+        assertThat(s.row("5.3-14").get().support()).isEqualTo(Support.NOT_APPLICABLE);
+        assertThat(s.row("5.4-2").get().support()).isEqualTo(Support.NOT_APPLICABLE);
         assertThat(s.mandatoryUnmet()).isEmpty();
-        assertThat(s.rows()).filteredOn(r -> r.status() == ProvisionStatus.MANDATORY)
-                .allSatisfy(r -> assertThat(r.support()).as(r.reference()).isEqualTo(Support.YES));
-        // 4.3-4 (constrained device that cannot be updated) is N/A on an updateable device; all others are Y.
-        assertThat(s.recommendedUnmet()).isEmpty();
-        assertThat(s.rows()).filteredOn(r -> r.support() == Support.NOT_APPLICABLE)
-                .extracting(ConformanceStatement.Row::reference).containsExactly("4.3-4");
-        assertThat(s.supported(ProvisionStatus.MANDATORY)).isEqualTo(8);
-        assertThat(s.applicable(ProvisionStatus.MANDATORY)).isEqualTo(8);
-        assertThat(s.supported(ProvisionStatus.RECOMMENDED)).isEqualTo(20);
+        assertThat(s.mandatoryNotAssessed()).isEmpty();
     }
 
-    @Test
-    void generate_fullyConfiguredDevice_detailNamesFeatureAndSetting() {
-        Map<String, ConformanceStatement.Row> rows = byRef(ConformanceStatement.generate(full().build(), CLOCK));
-        assertThat(rows.get("4.1-1").detail()).contains("SecureRandom", "Argon2id", "100");
-        assertThat(rows.get("4.2-1").detail()).contains("mailto:security@example.com", "security.txt");
-        assertThat(rows.get("4.3-1").detail()).contains("2 of 3", "thermostat-v1", "floor version 3");
-        assertThat(rows.get("4.3-2").detail()).contains("2031-12-31", "https://example.com/eol");
-        assertThat(rows.get("4.3-3").detail()).contains("6 h");
-        assertThat(rows.get("4.4-1").detail()).contains("AES-256-GCM", "DEVICE_SECRET_FILE");
-        assertThat(rows.get("4.5-1").detail()).contains("TLSv1.3 and TLSv1.2", "mutual", "1 public key pin");
-        assertThat(rows.get("4.8-2").detail()).contains("usage-telemetry", "held back");
-        assertThat(rows.get("4.13-1").detail()).contains("3 validator(s)", "MQTT");
-        assertThat(rows.get("4.9-1").detail()).contains("A/B", "outbox");
-    }
+    // ------------------------------------------------------------------ each mechanism changes its rows
 
-    @Test
-    void generate_bareFacts_everyFeatureRowIsNoWithReason() {
-        ConformanceStatement s = ConformanceStatement.generate(bare(), CLOCK);
-        Map<String, ConformanceStatement.Row> rows = byRef(s);
-        assertThat(s.mandatoryUnmet()).extracting(ConformanceStatement.Row::reference)
-                .containsExactly("4.1-1", "4.2-1", "4.3-2", "4.4-1", "4.8-1", "4.8-2", "4.8-3", "4.13-1");
-        assertThat(rows.get("4.1-1").detail()).contains("DeviceSecurity.builder()");
-        assertThat(rows.get("4.2-1").detail()).contains("DisclosurePolicy");
-        assertThat(rows.get("4.3-1").support()).isEqualTo(Support.NO);
-        assertThat(rows.get("4.3-1").detail()).contains("startUpdates");
-        assertThat(rows.get("4.3-2").detail()).contains("support-until");
-        assertThat(rows.get("4.3-4").support()).isEqualTo(Support.NO);
-        assertThat(rows.get("4.5-1").detail()).contains("MqttSettings");
-        assertThat(rows.get("4.6-1").detail()).contains("not checked");
-        assertThat(rows.get("4.6-5").detail()).contains("unknown");
-        assertThat(rows.get("4.7-1").detail()).contains("No integrity check");
-        assertThat(rows.get("4.8-1").detail()).contains("not declared");
-        assertThat(rows.get("4.10-1").detail()).contains("AnomalyDetector");
-        assertThat(rows.get("4.13-1").detail()).contains("ValidatorRegistry");
-        assertThat(rows.get("4.9-1").detail()).doesNotContain("A/B", "outbox");
-        // what the SDK always provides by construction stays Y: off-by-default features, code kept off the device,
-        // a builder with secure defaults
-        assertThat(s.rows()).filteredOn(r -> r.support() == Support.YES)
-                .extracting(ConformanceStatement.Row::reference).containsExactly("4.6-3", "4.6-4", "4.12-1");
-        assertThat(s.rows()).filteredOn(r -> r.support() == Support.NO)
-                .allSatisfy(r -> assertThat(r.detail()).as(r.reference()).hasSizeGreaterThan(20));
-    }
-
-    @Test
-    void generate_expiredDisclosurePolicy_isNotMet() {
-        ConformanceFacts f = ConformanceFacts.builder("P", "ds-x")
-                .disclosurePolicy(List.of("mailto:s@example.com"), NOW.minusSeconds(1), true).build();
-        ConformanceStatement.Row r = ConformanceStatement.generate(f, CLOCK).row("4.2-1").orElseThrow();
-        assertThat(r.support()).isEqualTo(Support.NO);
-        assertThat(r.detail()).contains("expired");
-    }
-
-    @Test
-    void generate_insecureChoices_turnTheirRowsToNo() {
-        ConformanceStatement s = ConformanceStatement.generate(full()
-                .keystorePermissionsEnforced(false)
-                .tls(List.of("TLSv1.3", "TLSv1.2", "TLSv1.1"), true, true, 0)
-                .runsAsRoot(true)
-                .listeningSockets(List.of("tcp 0.0.0.0:1883"))
-                .reconnectPolicy("fixed 5 s", false)
-                .integrityCheck(IntegrityCheck.FAILED)
-                .mqttInboundValidated(false)
-                .insecureOption("KeystoreOptions.insecureAllowLoosePermissions")
-                .build(), CLOCK);
-        Map<String, ConformanceStatement.Row> rows = byRef(s);
-        assertThat(rows.get("4.4-1").support()).isEqualTo(Support.NO);
-        assertThat(rows.get("4.4-1").detail()).contains("insecureAllowLoosePermissions");
-        assertThat(rows.get("4.5-1").detail()).contains("insecureAllowLegacyProtocolsAndSuites");
-        assertThat(rows.get("4.6-1").detail()).contains("tcp 0.0.0.0:1883");
-        assertThat(rows.get("4.6-5").detail()).contains("root");
-        assertThat(rows.get("4.7-1").detail()).contains("FAILED");
-        assertThat(rows.get("4.9-3").detail()).contains("jitter");
-        assertThat(rows.get("4.13-1").detail()).contains("without validation");
-        assertThat(s.mandatoryUnmet()).extracting(ConformanceStatement.Row::reference)
-                .containsExactly("4.4-1", "4.13-1");
-        assertThat(rows.get("4.12-1").detail()).contains("insecureAllowLoosePermissions");
-        assertThat(s.toMarkdown()).contains("| Insecure opt-ins | KeystoreOptions.insecureAllowLoosePermissions |");
-    }
-
-    @Test
-    void generate_integrityUnverifiableOrNotYetRun_isNoWithTheReason() {
-        assertThat(ConformanceStatement.generate(full().integrityCheck(IntegrityCheck.UNVERIFIABLE).build(), CLOCK)
-                .row("4.7-1").orElseThrow().detail()).contains("No signed metadata");
-        assertThat(ConformanceStatement.generate(full().integrityCheck(IntegrityCheck.NOT_YET_RUN).build(), CLOCK)
-                .row("4.7-1").orElseThrow().detail()).contains("not run yet");
-        assertThat(ConformanceStatement.generate(full().integrityCheck(IntegrityCheck.UNVERIFIABLE).build(), CLOCK)
-                .mandatoryUnmet()).isEmpty();
-    }
-
-    @Test
-    void generate_noPersonalDataDeclared_personalDataRowsAreNotApplicable() {
-        ConformanceStatement s = ConformanceStatement.generate(
-                ConformanceFacts.builder("P", "ds-x").personalDataUse(PersonalDataUse.NONE).build(), CLOCK);
-        for (String ref : List.of("4.8-1", "4.8-2", "4.8-3", "4.11-1", "4.11-2")) {
-            assertThat(s.row(ref).orElseThrow().support()).as(ref).isEqualTo(Support.NOT_APPLICABLE);
+    @ParameterizedTest
+    @EnumSource(Mechanism.class)
+    void mechanismBroken_turnsItsRowsToNo_andMissing_toNotAssessed(Mechanism m) {
+        List<String> rows = EnProvision.all().stream().filter(p -> p.mechanisms().contains(m))
+                .map(EnProvision::reference).collect(Collectors.toList());
+        ConformanceStatement broken = ConformanceStatement.generate(Fixtures.facts()
+                .evidence(m, Evidence.observed(m, false, m.description() + " BROKEN")).build(),
+                Fixtures.declarations().build(), CLOCK);
+        ConformanceStatement missing = ConformanceStatement.generate(Fixtures.facts()
+                .evidence(m, Evidence.notAssessed(m, "cannot see it")).build(), Fixtures.declarations().build(), CLOCK);
+        for (String ref : rows) {
+            assertThat(full().row(ref).get().support()).as(ref).isEqualTo(Support.YES);
+            assertThat(broken.row(ref).get().support()).as(ref).isEqualTo(Support.NO);
+            assertThat(broken.row(ref).get().detail()).as(ref).contains("BROKEN");
+            assertThat(missing.row(ref).get().support()).as(ref).isEqualTo(Support.NOT_ASSESSED);
+            assertThat(missing.row(ref).get().detail()).as(ref).contains("cannot see it");
         }
-        assertThat(s.mandatoryUnmet()).extracting(ConformanceStatement.Row::reference).doesNotContain("4.8-1");
-        assertThat(s.applicable(ProvisionStatus.MANDATORY)).isEqualTo(5);
     }
 
     @Test
-    void generate_supportPeriodEnded_stillStatedButNoted() {
-        ConformanceStatement.Row r = ConformanceStatement.generate(
-                full().supportUntil(LocalDate.of(2025, 1, 1)).build(), CLOCK).row("4.3-2").orElseThrow();
-        assertThat(r.support()).isEqualTo(Support.YES);
-        assertThat(r.detail()).contains("ended");
+    void manufacturerStatementNotMet_turnsRowToNo() {
+        ConformanceStatement s = ConformanceStatement.generate(Fixtures.facts().build(),
+                Fixtures.declarations().condition(Condition.DEBUG_INTERFACE_ACCESSIBLE, true)
+                        .provision("5.6-4", false, "UART console left enabled").build(), CLOCK);
+        assertThat(s.row("5.6-4").get().support()).isEqualTo(Support.NO);
+        assertThat(s.row("5.6-4").get().detail()).contains("UART console left enabled");
     }
 
     @Test
-    void toMarkdown_hasHeaderTableRowsAndSummary() {
-        ConformanceStatement s = ConformanceStatement.generate(full().build(), CLOCK);
-        String md = s.toMarkdown();
-        assertThat(md).contains("| Product | Demo Thermostat |", "| Device id | ds-abcdefghijklmnopqrstuvwxyz234567 |",
-                "| Generated at | 2026-03-01T12:00:00Z |", "ETSI TS 103 645 V1.1.1 (2019-02)",
-                "ETSI EN 303 645 V2.1.1", "| Serial number | SN-0001 |",
-                "| Reference | Provision | Status | Support | Detail | EN 303 645 |",
-                "Mandatory supported: 8/8", "Recommended supported: 20/20");
-        List<String> tableRows = md.lines().filter(l -> l.matches("\\| 4\\.\\d+-\\d+ \\|.*")).collect(Collectors.toList());
-        assertThat(tableRows).hasSize(Provision.all().size());
-        for (String line : tableRows) {
-            // six cells: no unescaped pipe inside a cell
-            assertThat(line.split("(?<!\\\\)\\|", -1)).hasSize(8);
-        }
-        assertThat(md).contains("| 4.1-1 | ").contains(" | M | Y | ").contains("| 5.3-13 |");
+    void unknownCondition_leavesConditionalRowNotAssessed_neverNotApplicable() {
+        ConformanceStatement s = ConformanceStatement.generate(Fixtures.facts().build(),
+                Declarations.builder("M", "P", "N", LocalDate.of(2026, 1, 1)).build(), CLOCK);
+        assertThat(s.row("5.6-4").get().support()).isEqualTo(Support.NOT_ASSESSED);
+        assertThat(s.row("5.6-4").get().detail()).contains("debugInterfacePhysicallyAccessible");
+    }
+
+    // ------------------------------------------------------------------ process facts and expiry
+
+    @Test
+    void disclosureWithoutTimescales_isNotAssessed_namingThem() {
+        ConformanceStatement s = ConformanceStatement.generate(Fixtures.facts().build(),
+                Declarations.builder("M", "P", "N", LocalDate.of(2026, 1, 1)).build(), CLOCK);
+        ConformanceStatement.Row r = s.row("5.2-1").get();
+        assertThat(r.support()).isEqualTo(Support.NOT_ASSESSED);
+        assertThat(r.detail()).contains("acknowledgement").contains("status updates");
     }
 
     @Test
-    void toMarkdown_bareDevice_listsMandatoryNotMet() {
-        String md = ConformanceStatement.generate(bare(), CLOCK).toMarkdown();
-        assertThat(md).contains("Mandatory supported: 0/8",
-                "Mandatory provisions not met: 4.1-1, 4.2-1, 4.3-2, 4.4-1, 4.8-1, 4.8-2, 4.8-3, 4.13-1");
+    void disclosurePolicyPastItsExpiry_isNoWithTheDate() {
+        ConformanceStatement s = ConformanceStatement.generate(Fixtures.facts()
+                .disclosurePolicy(List.of("mailto:security@example.com"), NOW.minusSeconds(86400)).build(),
+                Fixtures.declarations().build(), CLOCK);
+        assertThat(s.row("5.2-1").get().support()).isEqualTo(Support.NO);
+        assertThat(s.row("5.2-1").get().detail()).contains("expired on 2026-11-30T12:00:00Z");
     }
 
     @Test
-    void toMarkdown_escapesPipesAndNewlinesInCells() {
-        String md = ConformanceStatement.generate(ConformanceFacts.builder("A|B\nC", "ds-x").build(), CLOCK)
-                .toMarkdown();
-        assertThat(md).contains("| Product | A\\|B C |");
+    void supportPeriodEnded_isNoWithTheDate() {
+        ConformanceStatement s = ConformanceStatement.generate(Fixtures.facts().build(),
+                Fixtures.declarations().supportPeriod(LocalDate.of(2026, 11, 30), "https://example.com/eol").build(),
+                CLOCK);
+        assertThat(s.row("5.3-13").get().support()).isEqualTo(Support.NO);
+        assertThat(s.row("5.3-13").get().detail()).contains("ended on 2026-11-30");
+        assertThat(s.psti().requirements().get(2).support()).isEqualTo(Support.NO);
     }
 
     @Test
-    void toJson_roundTripsWithEveryRowField() throws Exception {
-        ConformanceStatement s = ConformanceStatement.generate(full().build(), CLOCK);
-        JsonNode root = new ObjectMapper().readTree(s.toJson());
-        assertThat(root.get("standard").asText()).isEqualTo(ConformanceStatement.STANDARD);
-        assertThat(root.get("mappedStandard").asText()).isEqualTo(ConformanceStatement.MAPPED_STANDARD);
-        assertThat(root.get("product").asText()).isEqualTo("Demo Thermostat");
-        assertThat(root.get("deviceId").asText()).isEqualTo(s.deviceId());
-        assertThat(root.get("serialNumber").asText()).isEqualTo("SN-0001");
-        assertThat(Instant.parse(root.get("generatedAt").asText())).isEqualTo(NOW);
-        JsonNode rows = root.get("rows");
-        assertThat(rows.size()).isEqualTo(s.rows().size());
-        for (int i = 0; i < rows.size(); i++) {
-            JsonNode n = rows.get(i);
-            ConformanceStatement.Row r = s.rows().get(i);
-            assertThat(fieldNames(n)).containsExactly("reference", "clause", "clauseTitle", "title", "status",
-                    "support", "detail", "en303645");
-            assertThat(n.get("reference").asText()).isEqualTo(r.reference());
-            assertThat(n.get("clause").asText()).isEqualTo(r.provision().clause());
-            assertThat(n.get("title").asText()).isEqualTo(r.title());
-            assertThat(n.get("status").asText()).isEqualTo(r.status().code());
-            assertThat(Support.fromCode(n.get("support").asText())).isEqualTo(r.support());
-            assertThat(n.get("detail").asText()).isEqualTo(r.detail());
-            assertThat(n.get("en303645").size()).isEqualTo(r.en303645().size()).isPositive();
-            for (int j = 0; j < r.en303645().size(); j++) {
-                assertThat(n.get("en303645").get(j).asText()).isEqualTo(r.en303645().get(j));
+    void supportUntilInUpdateMetadataEnded_isNoEvenWithoutDeclarations() {
+        ConformanceStatement s = ConformanceStatement.generate(Fixtures.facts()
+                .supportUntil(LocalDate.of(2026, 6, 30)).build(), CLOCK);
+        assertThat(s.row("5.3-13").get().support()).isEqualTo(Support.NO);
+        assertThat(s.row("5.3-13").get().detail()).contains("2026-06-30");
+    }
+
+    @Test
+    void supportUntilDateAlone_doesNotMakeTheSupportPeriodPublished() {
+        ConformanceStatement s = noDeclarations();
+        assertThat(s.row("5.3-13").get().support()).isEqualTo(Support.NOT_ASSESSED);
+        assertThat(s.row("5.3-13").get().detail()).contains("2031-12-31").contains("supportPeriod.endDate");
+    }
+
+    @Test
+    void recommendationNotMet_needsJustification_for4dash1() {
+        ConformanceStatement s = ConformanceStatement.generate(Fixtures.facts()
+                .evidence(Mechanism.RECONNECT_JITTER, Evidence.configured(Mechanism.RECONNECT_JITTER, false, "no jitter"))
+                .build(), Fixtures.declarations().build(), CLOCK);
+        assertThat(s.row("4-1").get().support()).isEqualTo(Support.NO);
+        assertThat(s.row("4-1").get().detail()).contains("5.9-3");
+        ConformanceStatement justified = ConformanceStatement.generate(Fixtures.facts()
+                .evidence(Mechanism.RECONNECT_JITTER, Evidence.configured(Mechanism.RECONNECT_JITTER, false, "no jitter"))
+                .build(), Fixtures.declarations().justification("5.9-3", "single device per home").build(), CLOCK);
+        assertThat(justified.row("5.9-3").get().detail()).contains("single device per home");
+        assertThat(justified.row("4-1").get().support()).isEqualTo(Support.YES);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    @Test
+    void ts103645_thirteenClauses_onlyConfirmedProvisionNumbers() {
+        ConformanceStatement s = full();
+        assertThat(s.ts103645()).extracting(Ts103645Clause::clause).containsExactly("4.1", "4.2", "4.3", "4.4",
+                "4.5", "4.6", "4.7", "4.8", "4.9", "4.10", "4.11", "4.12", "4.13");
+        assertThat(s.ts103645Markdown()).doesNotContainPattern("\\b4\\.(3|4|5|6|7|8|9|10|11|12|13)-\\d");
+        assertThat(s.ts103645().get(0).confirmedProvisions()).hasSize(1);
+        assertThat(s.ts103645().get(1).confirmedProvisions()).hasSize(3);
+        List<String> mapped = new ArrayList<>();
+        s.ts103645().forEach(c -> c.rows().forEach(r -> mapped.add(r.reference())));
+        assertThat(mapped).hasSize(EnProvision.all().size() - 1).doesNotHaveDuplicates().doesNotContain("4-1");
+    }
+
+    @Test
+    void tsClauseVerdict_followsItsWorstMandatoryRow() {
+        ConformanceStatement s = ConformanceStatement.generate(Fixtures.facts()
+                .evidence(Mechanism.TLS_CHANNEL, Evidence.configured(Mechanism.TLS_CHANNEL, false, "legacy TLS"))
+                .build(), Fixtures.declarations().build(), CLOCK);
+        assertThat(s.ts103645().get(4).verdict()).isEqualTo(Support.NO);
+        assertThat(full().ts103645().get(4).verdict()).isEqualTo(Support.YES);
+    }
+
+    @Test
+    void psti_statementOfCompliance_producedOnlyWithEveryInput() throws Exception {
+        assertThat(full().psti().statementOfCompliance()).contains("DT-100").contains("2031-12-31")
+                .contains("Jane Doe");
+        assertThatThrownBy(() -> noDeclarations().psti().statementOfCompliance())
+                .isInstanceOf(MissingEvidenceException.class)
+                .hasMessageContaining("5.2-1").hasMessageContaining("no declarations file");
+        ConformanceStatement noAddress = ConformanceStatement.generate(Fixtures.facts().build(),
+                Declarations.builder("M", "P", "N", LocalDate.of(2026, 1, 1)).build(), CLOCK);
+        assertThatThrownBy(() -> noAddress.psti().statementOfCompliance())
+                .isInstanceOf(MissingEvidenceException.class)
+                .satisfies(e -> assertThat(((MissingEvidenceException) e).missing())
+                        .anyMatch(x -> x.contains("manufacturer.address")));
+    }
+
+    @Test
+    void cra_everyAnnexIRequirement_manufacturerOnlyOnesNeverSupported() {
+        ConformanceStatement s = full();
+        assertThat(s.cra().requirements()).extracting(CraAnnexI.Requirement::reference).hasSize(22)
+                .startsWith("Part I (1)", "Part I (2)(a)").endsWith("Part II (8)").doesNotHaveDuplicates();
+        for (CraAnnexI.Requirement r : s.cra().requirements()) {
+            if (r.rows().isEmpty()) {
+                assertThat(r.verdict()).as(r.reference()).isEqualTo(Support.NOT_ASSESSED);
+                assertThat(r.manufacturerPart()).as(r.reference()).isNotEmpty();
             }
         }
-        JsonNode summary = root.get("summary");
-        assertThat(summary.get("mandatorySupported").asInt()).isEqualTo(8);
-        assertThat(summary.get("mandatoryTotal").asInt()).isEqualTo(8);
-        assertThat(summary.get("recommendedTotal").asInt()).isEqualTo(21);
-        assertThat(summary.get("mandatoryUnmet").size()).isZero();
+        ConformanceStatement broken = ConformanceStatement.generate(Fixtures.facts()
+                .evidence(Mechanism.TLS_CHANNEL, Evidence.configured(Mechanism.TLS_CHANNEL, false, "legacy TLS"))
+                .build(), Fixtures.declarations().build(), CLOCK);
+        assertThat(broken.cra().requirements().get(5).reference()).isEqualTo("Part I (2)(e)");
+        assertThat(broken.cra().requirements().get(5).verdict()).isEqualTo(Support.NO);
+    }
+
+    // ------------------------------------------------------------------ golden files
+
+    @Test
+    void golden_fullDevice() throws Exception {
+        Fixtures.golden("en303645-v2-full.md", full().en303645Markdown());
+        Fixtures.golden("ts103645-v1-full.md", full().ts103645Markdown());
+        Fixtures.golden("psti-full.md", full().psti().toMarkdown());
+        Fixtures.golden("psti-statement-of-compliance.md", full().psti().statementOfCompliance());
+        Fixtures.golden("statement-full.json", full().toJson());
+        Fixtures.golden("cra-annex-i-full.md", full().cra().toMarkdown());
     }
 
     @Test
-    void toJson_bareDevice_namesMandatoryUnmet() throws Exception {
-        JsonNode root = new ObjectMapper().readTree(ConformanceStatement.generate(bare(), CLOCK).toJson());
-        assertThat(root.has("serialNumber")).isFalse();
-        assertThat(root.get("summary").get("mandatoryUnmet").size()).isEqualTo(8);
-        assertThat(root.get("summary").get("mandatorySupported").asInt()).isZero();
+    void golden_constrainedNotUpdateableDevice() throws Exception {
+        Fixtures.golden("en303645-v2-constrained.md", constrained().en303645Markdown());
+        Fixtures.golden("ts103645-v1-constrained.md", constrained().ts103645Markdown());
     }
 
     @Test
-    void builder_rejectsBlankAndContradictoryFacts() {
-        assertThatThrownBy(() -> ConformanceFacts.builder(" ", "ds-x").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("productName");
-        assertThatThrownBy(() -> ConformanceFacts.builder("P", "ds-x").updates(3, 2, "hw"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rootKeys");
-        assertThatThrownBy(() -> ConformanceFacts.builder("P", "ds-x").outboxPersisted(true).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outboxPersisted");
-        assertThatThrownBy(() -> ConformanceFacts.builder("P", "ds-x").loginThrottle(-1, true))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxFailures");
-        assertThatThrownBy(() -> ConformanceFacts.builder("P", "ds-x").disclosurePolicy(List.of(), NOW, true))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contacts");
-        assertThatThrownBy(() -> ConformanceFacts.builder("P", "ds-x").automaticUpdates(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("checkInterval");
-    }
-
-    @Test
-    void facts_areImmutableCopies() {
-        List<String> purposes = new java.util.ArrayList<>(List.of("a"));
-        ConformanceFacts f = ConformanceFacts.builder("P", "ds-x").consentRegistry(purposes).build();
-        purposes.add("b");
-        assertThat(f.consentPurposes()).containsExactly("a");
-        assertThatThrownBy(() -> f.consentPurposes().add("c")).isInstanceOf(UnsupportedOperationException.class);
-    }
-
-    private static List<String> fieldNames(JsonNode n) {
-        List<String> names = new java.util.ArrayList<>();
-        n.fieldNames().forEachRemaining(names::add);
-        return names;
+    void golden_noDeclarations() throws Exception {
+        Fixtures.golden("statement-no-declarations.md", noDeclarations().toMarkdown());
     }
 }

@@ -2,6 +2,8 @@ package io.devsec.tools.report;
 
 import io.devsec.core.DeviceSecurity;
 import io.devsec.core.conformance.ConformanceStatement;
+import io.devsec.core.conformance.Declarations;
+import io.devsec.core.conformance.DeclarationsException;
 import io.devsec.core.validation.ValidationException;
 import io.devsec.storage.MasterKeySource;
 import java.io.IOException;
@@ -18,22 +20,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code devsec report}: prints the conformance statement (ETSI TS 103 645 Annex A pro forma) of the device
- * whose data folder is given, as Markdown or JSON.
+ * {@code devsec report}: prints the conformance statement (EN 303 645 V2.1.1 Table B.1 with the TS 103 645
+ * V1.1.1 and UK PSTI views) of the device whose data folder is given, as Markdown or JSON.
  *
  * <p>Opens the existing device with its master key (the device secret file in the folder by default, or a
  * passphrase from an environment variable) and never creates one: a folder without a keystore is an error.
- * The statement comes from {@code DeviceSecurity.conformanceStatement()} of the device opened here, with the
- * configuration file when one is given: it reflects the device's stored state and that file. Features that the
- * device application starts only at run time (MQTT connections, the update agent) show as configured only in
- * the statement the running application produces itself.
+ * The rows come from the same evidence and rules as {@code DeviceSecurity.conformanceStatement()} of the running
+ * device, with the same configuration file and declarations: what the data folder shows (keystore entries, the
+ * trusted update root, file permissions) is the same; what only the running application can show (MQTT and TLS
+ * sessions, the update schedule, exporters, sockets and user of its process) is NOT ASSESSED with that reason,
+ * never N.
  *
  * <p>Exit 0 when printed (and, with {@code --require-mandatory}, every mandatory provision is met); 1 when the
- * device cannot be opened or, with {@code --require-mandatory}, a mandatory provision is not met; 2 on a usage
+ * device cannot be opened or, with {@code --require-mandatory}, a mandatory provision is not met or not assessed;
+ * 2 on a usage
  * error.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Print the conformance statement (ETSI TS 103 645 Annex A pro forma) of a device's data folder.",
+        description = {"Print the conformance statement (EN 303 645 V2.1.1 Table B.1, TS 103 645 V1.1.1 by clause, UK"
+                + " PSTI) of a device's data folder; run-time-only mechanisms are NOT ASSESSED offline.",
             "Exit 0: printed; 1: no device in the folder, it cannot be opened, or (--require-mandatory) a mandatory"
                     + " provision is not met; 2: usage error."})
 public final class ReportCommand implements Callable<Integer> {
@@ -61,6 +66,11 @@ public final class ReportCommand implements Callable<Integer> {
                     + " as the device application passes it to DeviceSecurity.Builder.configFile.")
     Path config;
 
+    @Option(names = "--declarations", paramLabel = "FILE",
+            description = "The manufacturer's declarations file (JSON, schema declarations.schema.json), as the"
+                    + " device application passes it to DeviceSecurity.Builder.declarationsFile.")
+    Path declarations;
+
     @Option(names = "--passphrase-env", paramLabel = "VAR",
             description = "Environment variable holding the keystore passphrase (for a passphrase-protected device).")
     String passphraseEnv;
@@ -71,7 +81,7 @@ public final class ReportCommand implements Callable<Integer> {
     boolean passphraseStdin;
 
     @Option(names = "--require-mandatory",
-            description = "Exit 1 after printing when a mandatory provision is not met.")
+            description = "Exit 1 after printing when a mandatory provision is not met or not assessed.")
     boolean requireMandatory;
 
     private final Function<String, String> environment;
@@ -100,6 +110,11 @@ public final class ReportCommand implements Callable<Integer> {
         }
     }
 
+    private ConformanceStatement statement(io.devsec.core.conformance.ConformanceFacts facts, Declarations declared) {
+        return declared == null ? ConformanceStatement.generate(facts, clock)
+                : ConformanceStatement.generate(facts, declared, clock);
+    }
+
     private int report(PrintWriter out, PrintWriter err) {
         if (!Files.isDirectory(data)) {
             err.println("devsec report: " + data + " is not a folder.");
@@ -125,6 +140,19 @@ public final class ReportCommand implements Callable<Integer> {
                     return 1;
                 }
             }
+            Declarations declared = null;
+            if (declarations != null) {
+                try {
+                    declared = Declarations.parse(declarations);
+                } catch (DeclarationsException e) {
+                    err.println("devsec report: declarations file " + declarations + " refused: " + e.getMessage());
+                    return 1;
+                } catch (IOException e) {
+                    err.println("devsec report: cannot read declarations file " + declarations + ": "
+                            + e.getMessage());
+                    return 1;
+                }
+            }
             if (passphraseEnv != null) {
                 String value = environment.apply(passphraseEnv);
                 if (value == null || value.isEmpty()) {
@@ -145,12 +173,13 @@ public final class ReportCommand implements Callable<Integer> {
             }
             ConformanceStatement statement;
             try (DeviceSecurity device = builder.build()) {
-                statement = device.conformanceStatement();
+                statement = statement(device.conformanceFacts().offlineView(config != null), declared);
             }
             out.print(format == Format.json ? statement.toJson() : statement.toMarkdown());
-            if (requireMandatory && !statement.mandatoryUnmet().isEmpty()) {
-                err.println("devsec report: " + statement.mandatoryUnmet().size()
-                        + " mandatory provision(s) not met.");
+            if (requireMandatory && (!statement.mandatoryUnmet().isEmpty()
+                    || !statement.mandatoryNotAssessed().isEmpty())) {
+                err.println("devsec report: " + statement.mandatoryUnmet().size() + " mandatory provision(s) not met, "
+                        + statement.mandatoryNotAssessed().size() + " not assessed.");
                 return 1;
             }
             return 0;

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.devsec.core.DeviceSecurity;
-import io.devsec.core.conformance.Provision;
+import io.devsec.core.conformance.ConformanceStatement;
+import io.devsec.core.conformance.EnProvision;
 import io.devsec.storage.MasterKeySource;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -66,15 +67,15 @@ class ReportCommandTest {
 
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("| Product | Test Plug |", "| Device id | " + deviceId + " |",
-                "| Generated at | 2026-03-01T12:00:00Z |", "ETSI TS 103 645 V1.1.1",
-                "Mandatory supported: ", "Recommended supported: ");
-        for (Provision p : Provision.all()) {
-            assertThat(r.out()).contains("| " + p.reference() + " | ");
+                "| Generated at | 2026-03-01T12:00:00Z |", "ETSI EN 303 645 V2.1.1", "ETSI TS 103 645 V1.1.1",
+                "UK PSTI", "Mandatory (33): ", "generated from a data folder");
+        for (EnProvision p : EnProvision.all()) {
+            assertThat(r.out()).contains("| " + p.reference() + " | " + p.statusCode() + " | ");
         }
-        // what a freshly built device already provides: unique password and encrypted keystore
-        assertThat(r.out()).containsPattern("\\| 4\\.1-1 \\| [^\\n]*\\| M \\| Y \\|")
-                .containsPattern("\\| 4\\.4-1 \\| [^\\n]*\\| M \\| Y \\|")
-                .containsPattern("\\| 4\\.3-1 \\| [^\\n]*\\| R \\| N \\|");
+        // what the data folder shows: the Argon2id hash; the master key file beside the keystore
+        assertThat(r.out()).containsPattern("\\| 5\\.1-3 \\| M \\| Y \\| OBSERVED \\|")
+                .containsPattern("\\| 5\\.4-1 \\| M \\| N \\| OBSERVED \\|")
+                .containsPattern("\\| 5\\.5-1 \\| M \\| NOT ASSESSED \\|");
     }
 
     @Test
@@ -88,22 +89,117 @@ class ReportCommandTest {
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertThat(root.get("deviceId").asText()).isEqualTo(deviceId);
         assertThat(root.get("product").asText()).isEqualTo("DevSec device");
-        assertThat(root.get("rows").size()).isEqualTo(Provision.all().size());
-        assertThat(root.get("rows").get(0).get("reference").asText()).isEqualTo("4.1-1");
-        assertThat(root.get("rows").get(0).get("support").asText()).isEqualTo("Y");
+        assertThat(root.get("rows").size()).isEqualTo(EnProvision.all().size());
+        assertThat(root.get("rows").get(1).get("reference").asText()).isEqualTo("5.1-1");
+        assertThat(root.get("rows").get(1).get("evidence").get(0).get("class").asText()).isEqualTo("OBSERVED");
     }
 
     @Test
-    void report_requireMandatory_exitsOneWhenAMandatoryProvisionIsNotMet() throws Exception {
+    void report_offline_neverSaysNoForWhatOnlyTheRunningApplicationShows() throws Exception {
+        Path folder = temp.resolve("device");
+        createDevice(folder);
+
+        Run r = run("--data", folder.toString(), "--format", "json");
+
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        for (JsonNode row : root.get("rows")) {
+            for (JsonNode e : row.get("evidence")) {
+                if (e.get("detail").asText().contains("visible only in the running application")) {
+                    assertThat(row.get("support").asText()).as(row.get("reference").asText())
+                            .isIn("NOT ASSESSED", "N/A");
+                }
+            }
+        }
+        Map<String, String> support = new java.util.HashMap<>();
+        root.get("rows").forEach(n -> support.put(n.get("reference").asText(), n.get("support").asText()));
+        assertThat(support.get("5.5-1")).isEqualTo("NOT ASSESSED");
+        assertThat(support.get("5.6-1")).isEqualTo("NOT ASSESSED");
+        assertThat(r.out()).doesNotContain("not configured");
+    }
+
+    @Test
+    void report_sameRowsAsTheRunningDevice_forWhatTheDataFolderAndDeclarationsShow() throws Exception {
+        Path folder = temp.resolve("device");
+        Path config = temp.resolve("device.json");
+        Files.writeString(config, """
+                {"productName": "Acme Sensor",
+                 "disclosure": {"contacts": ["mailto:security@acme.example"], "expires": "2027-01-01T00:00:00Z"},
+                 "purposes": [{"id": "location", "description": "room-level location",
+                               "processors": ["Acme Cloud"], "reason": "find the device in the app"}]}
+                """);
+        Path declarations = temp.resolve("declarations.json");
+        Files.writeString(declarations, DECLARATIONS);
+        ConformanceStatement online;
+        try (DeviceSecurity d = DeviceSecurity.builder().dataFolder(folder).configFile(config)
+                .declarationsFile(declarations).clock(CLOCK).build()) {
+            d.trustedRootStore().save("root envelope".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            online = d.conformanceStatement();
+        }
+
+        Run r = run("--data", folder.toString(), "--config", config.toString(), "--declarations",
+                declarations.toString(), "--format", "json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertThat(root.get("rows").size()).isEqualTo(online.rows().size());
+        int same = 0;
+        for (int i = 0; i < online.rows().size(); i++) {
+            ConformanceStatement.Row on = online.rows().get(i);
+            JsonNode off = root.get("rows").get(i);
+            assertThat(off.get("reference").asText()).isEqualTo(on.reference());
+            boolean processOnly = on.provision().mechanisms().stream()
+                    .anyMatch(m -> m.visibility() == io.devsec.core.conformance.Visibility.PROCESS);
+            if (on.reference().equals("4-1")) {
+                // decided from the other rows: offline it can only be as complete as they are
+                assertThat(off.get("support").asText()).as(on.reference()).isIn(on.support().code(), "NOT ASSESSED");
+            } else if (!processOnly) {
+                assertThat(off.get("support").asText()).as(on.reference()).isEqualTo(on.support().code());
+                assertThat(off.get("detail").asText()).as(on.reference()).isEqualTo(on.detail());
+                same++;
+            } else if (!off.get("support").asText().equals(on.support().code())) {
+                assertThat(off.get("support").asText()).as(on.reference()).isEqualTo("NOT ASSESSED");
+                assertThat(off.get("detail").asText()).as(on.reference()).contains("running application");
+            }
+        }
+        assertThat(same).isGreaterThan(30);
+        // the update channel is seen in the data folder, online and offline alike
+        assertThat(online.row("5.3-2").orElseThrow().support().code()).isEqualTo("Y");
+        assertThat(root.get("declaredBy").asText()).isEqualTo("Jane Doe (PSIRT lead), 2026-02-01");
+    }
+
+    @Test
+    void report_refusedDeclarationsFile_exitsOneNamingThePath() throws Exception {
+        Path folder = temp.resolve("device");
+        createDevice(folder);
+        Path declarations = temp.resolve("declarations.json");
+        Files.writeString(declarations, DECLARATIONS.replace("\"acknowledgementDays\":5", "\"acknowledgementDays\":\"5\""));
+
+        Run r = run("--data", folder.toString(), "--declarations", declarations.toString());
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("declarations file", "$.vulnerabilityHandling.acknowledgementDays");
+        assertThat(r.out()).isEmpty();
+    }
+
+    static final String DECLARATIONS = "{\"schemaVersion\":1,\"manufacturer\":{\"name\":\"Acme Ltd\","
+            + "\"address\":\"1 Example Street\"},\"product\":{\"name\":\"Acme Sensor\",\"model\":\"AS-1\"},"
+            + "\"declaredBy\":{\"name\":\"Jane Doe\",\"role\":\"PSIRT lead\",\"date\":\"2026-02-01\"},"
+            + "\"conditions\":{\"userAuthentication\":true,\"constrainedDevice\":false,\"updatesOverNetwork\":true},"
+            + "\"vulnerabilityHandling\":{\"acknowledgementDays\":5,\"statusUpdateDays\":30},"
+            + "\"supportPeriod\":{\"endDate\":\"2031-12-31\",\"endOfLifePolicyUrl\":\"https://example.com/eol\"},"
+            + "\"provisions\":{\"5.1-1\":{\"met\":true,\"detail\":\"no other passwords\"},"
+            + "\"5.3-2\":{\"met\":true,\"detail\":\"all firmware through DevSec updates\"}}}";
+
+    @Test
+    void report_requireMandatory_exitsOneWhenAMandatoryProvisionIsNotMetOrNotAssessed() throws Exception {
         Path folder = temp.resolve("device");
         createDevice(folder);
 
         Run r = run("--data", folder.toString(), "--require-mandatory");
 
-        // a device opened from its folder has no disclosure policy or consent purposes configured
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.out()).contains("Mandatory provisions not met: ");
-        assertThat(r.err()).contains("mandatory provision(s) not met");
+        assertThat(r.out()).contains("Mandatory provisions not assessed: ");
+        assertThat(r.err()).contains("mandatory provision(s) not met").contains("not assessed");
     }
 
     @Test
@@ -229,11 +325,9 @@ class ReportCommandTest {
         assertThat(root.get("product").asText()).isEqualTo("Acme Sensor");
         Map<String, JsonNode> rows = new java.util.HashMap<>();
         root.get("rows").forEach(n -> rows.put(n.get("reference").asText(), n));
-        assertThat(rows.get("4.2-1").get("support").asText()).isEqualTo("Y");
-        assertThat(rows.get("4.2-1").get("detail").asText()).contains("mailto:security@acme.example");
-        assertThat(rows.get("4.2-2").get("detail").asText()).contains("https://acme.example/security");
-        for (String ref : List.of("4.8-1", "4.8-2", "4.8-3")) {
-            assertThat(rows.get(ref).get("support").asText()).as(ref).isEqualTo("Y");
+        assertThat(rows.get("5.2-1").get("detail").asText()).contains("mailto:security@acme.example");
+        assertThat(rows.get("5.2-1").get("evidence").get(0).get("class").asText()).isEqualTo("CONFIGURED");
+        for (String ref : List.of("6-1", "6-3")) {
             assertThat(rows.get(ref).get("detail").asText()).as(ref).contains("location");
         }
     }
