@@ -7,6 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -167,7 +168,7 @@ public final class AtomicFiles {
     }
 
     private static boolean isPosix(Path anyPathOnFs) {
-        Path p = anyPathOnFs == null ? Path.of("").toAbsolutePath() : anyPathOnFs;
+        Path p = anyPathOnFs == null ? Paths.get("").toAbsolutePath() : anyPathOnFs;
         return p.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 }

@@ -1,6 +1,7 @@
 package io.devsec.transport;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ public final class TrustAnchors {
      */
     public static TrustAnchors fromPem(InputStream pem) throws IOException, CertificateException {
         Objects.requireNonNull(pem, "pem");
-        byte[] bytes = pem.readAllBytes();
+        byte[] bytes = readAll(pem);
         Collection<? extends Certificate> parsed =
                 CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes));
         List<X509Certificate> out = new ArrayList<>();
@@ -82,5 +83,16 @@ public final class TrustAnchors {
             names.add(c.getSubjectX500Principal().getName());
         }
         return "TrustAnchors" + names;
+    }
+
+    /** {@code InputStream.readAllBytes()} needs Android API 33; this runs on API 26. */
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = in.read(buf)) != -1) {
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
     }
 }

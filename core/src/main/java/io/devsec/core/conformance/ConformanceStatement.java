@@ -117,7 +117,7 @@ public final class ConformanceStatement {
         Objects.requireNonNull(facts, "facts");
         Objects.requireNonNull(clock, "clock");
         Instant now = clock.instant();
-        ProvisionRules rules = new ProvisionRules(facts, now, LocalDate.ofInstant(now, ZoneOffset.UTC));
+        ProvisionRules rules = new ProvisionRules(facts, now, now.atOffset(ZoneOffset.UTC).toLocalDate());
         List<Row> rows = new ArrayList<>();
         for (Provision p : Provision.all()) {
             ProvisionRules.Verdict v = rules.evaluate(p);

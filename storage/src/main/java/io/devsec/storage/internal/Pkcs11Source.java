@@ -22,6 +22,7 @@ import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.security.auth.login.LoginException;
+import org.codehaus.mojo.animal_sniffer.IgnoreJRERequirement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,6 +165,9 @@ public final class Pkcs11Source implements MasterKeyBackend {
         }
     }
 
+    // Provider.configure is Java 9+ (Android lacks it): Android has no SunPKCS11 provider, so the
+    // null check below throws before configure is reached there.
+    @IgnoreJRERequirement
     private Provider provider() throws IOException {
         Provider base = Security.getProvider("SunPKCS11");
         if (base == null) {
