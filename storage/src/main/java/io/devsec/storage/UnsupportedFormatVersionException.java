@@ -9,12 +9,23 @@ public final class UnsupportedFormatVersionException extends KeystoreException {
     private final int foundVersion;
     private final int supportedVersion;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong (never secret material)
+     */
     public UnsupportedFormatVersionException(String message) {
         super(message);
         this.foundVersion = -1;
         this.supportedVersion = -1;
     }
 
+    /**
+     * Creates the exception with its cause.
+     *
+     * @param message what went wrong (never secret material)
+     * @param cause the underlying failure
+     */
     public UnsupportedFormatVersionException(String message, Throwable cause) {
         super(message, cause);
         this.foundVersion = -1;
