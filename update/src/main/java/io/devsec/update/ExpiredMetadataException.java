@@ -9,6 +9,13 @@ public final class ExpiredMetadataException extends UpdateException {
     private final Instant expires;
     private final Instant now;
 
+    /**
+     * Creates the exception.
+     *
+     * @param role which metadata expired (root or update)
+     * @param expires its expiry
+     * @param now the instant the check used
+     */
     public ExpiredMetadataException(String role, Instant expires, Instant now) {
         super(role + " metadata expired at " + expires + " (now " + now + ")");
         this.role = role;
@@ -16,15 +23,29 @@ public final class ExpiredMetadataException extends UpdateException {
         this.now = now;
     }
 
+    /**
+     * Which metadata expired (root or update).
+     *
+     * @return the role
+     */
     public String role() {
         return role;
     }
 
+    /**
+     * When the metadata expired.
+     *
+     * @return its expiry
+     */
     public Instant expires() {
         return expires;
     }
 
-    /** The instant the check used (one per verification, from the injected clock). */
+    /**
+     * The instant the check used (one per verification, from the injected clock).
+     *
+     * @return the check time
+     */
     public Instant now() {
         return now;
     }

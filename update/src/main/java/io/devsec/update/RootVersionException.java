@@ -6,6 +6,12 @@ public final class RootVersionException extends UpdateException {
     private final long trusted;
     private final long offered;
 
+    /**
+     * Creates the exception.
+     *
+     * @param trusted the trusted root's version
+     * @param offered the new root's version
+     */
     public RootVersionException(long trusted, long offered) {
         super("root version " + offered + " does not follow trusted root version " + trusted + " (expected "
                 + (trusted + 1) + ")");
@@ -13,10 +19,20 @@ public final class RootVersionException extends UpdateException {
         this.offered = offered;
     }
 
+    /**
+     * The trusted root's version.
+     *
+     * @return the trusted version
+     */
     public long trusted() {
         return trusted;
     }
 
+    /**
+     * The offered root's version.
+     *
+     * @return the offered version
+     */
     public long offered() {
         return offered;
     }

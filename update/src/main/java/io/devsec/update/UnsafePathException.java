@@ -5,11 +5,22 @@ public final class UnsafePathException extends UpdateException {
     private static final long serialVersionUID = 1L;
     private final String path;
 
+    /**
+     * Creates the exception.
+     *
+     * @param path the path as given
+     * @param problem why it is unsafe
+     */
     public UnsafePathException(String path, String problem) {
         super("unsafe path '" + path + "': " + problem);
         this.path = path;
     }
 
+    /**
+     * The path as given in the update.
+     *
+     * @return the path
+     */
     public String path() {
         return path;
     }
