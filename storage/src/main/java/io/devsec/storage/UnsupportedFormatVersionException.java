@@ -32,19 +32,33 @@ public final class UnsupportedFormatVersionException extends KeystoreException {
         this.supportedVersion = -1;
     }
 
-    /** A file of format {@code foundVersion} met a library that reads {@code supportedVersion}. */
+    /**
+     * A file of format {@code foundVersion} met a library that reads {@code supportedVersion}.
+     *
+     * @param message what went wrong
+     * @param foundVersion the format version in the file
+     * @param supportedVersion the format version this library reads
+     */
     public UnsupportedFormatVersionException(String message, int foundVersion, int supportedVersion) {
         super(message);
         this.foundVersion = foundVersion;
         this.supportedVersion = supportedVersion;
     }
 
-    /** The format version in the file, when known. */
+    /**
+     * The format version in the file, when known.
+     *
+     * @return the version, or empty
+     */
     public OptionalInt foundVersion() {
         return foundVersion < 0 ? OptionalInt.empty() : OptionalInt.of(foundVersion);
     }
 
-    /** The format version this library reads, when known. */
+    /**
+     * The format version this library reads, when known.
+     *
+     * @return the version, or empty
+     */
     public OptionalInt supportedVersion() {
         return supportedVersion < 0 ? OptionalInt.empty() : OptionalInt.of(supportedVersion);
     }

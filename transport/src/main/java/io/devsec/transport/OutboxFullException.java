@@ -10,6 +10,14 @@ public final class OutboxFullException extends IOException {
     private final int maxMessages;
     private final long maxBytes;
 
+    /**
+     * Creates the exception.
+     *
+     * @param messages messages in the outbox
+     * @param bytes bytes in the outbox
+     * @param maxMessages the message limit
+     * @param maxBytes the byte limit
+     */
     public OutboxFullException(int messages, long bytes, int maxMessages, long maxBytes) {
         super("outbox full: " + messages + " messages / " + bytes + " bytes pending, limits " + maxMessages + " messages / "
                 + maxBytes + " bytes");
@@ -19,18 +27,38 @@ public final class OutboxFullException extends IOException {
         this.maxBytes = maxBytes;
     }
 
+    /**
+     * Messages in the outbox when the publish was refused.
+     *
+     * @return the message count
+     */
     public int messages() {
         return messages;
     }
 
+    /**
+     * Bytes in the outbox when the publish was refused.
+     *
+     * @return the byte count
+     */
     public long bytes() {
         return bytes;
     }
 
+    /**
+     * The outbox's message limit.
+     *
+     * @return the limit
+     */
     public int maxMessages() {
         return maxMessages;
     }
 
+    /**
+     * The outbox's byte limit.
+     *
+     * @return the limit
+     */
     public long maxBytes() {
         return maxBytes;
     }

@@ -6,16 +6,32 @@ public final class VersionMismatchException extends UpdateException {
     private final long running;
     private final long signed;
 
+    /**
+     * Creates the exception.
+     *
+     * @param running the version the device runs
+     * @param signed the version the signed metadata names
+     */
     public VersionMismatchException(long running, long signed) {
         super("the device runs version " + running + " but the signed metadata is for version " + signed);
         this.running = running;
         this.signed = signed;
     }
 
+    /**
+     * The version the device runs.
+     *
+     * @return the running version
+     */
     public long running() {
         return running;
     }
 
+    /**
+     * The version the signed metadata names.
+     *
+     * @return the signed version
+     */
     public long signed() {
         return signed;
     }

@@ -6,16 +6,32 @@ public final class WrongPayloadTypeException extends UpdateException {
     private final String expected;
     private final String found;
 
+    /**
+     * Creates the exception.
+     *
+     * @param expected the payload type expected
+     * @param found the payload type in the envelope
+     */
     public WrongPayloadTypeException(String expected, String found) {
         super("expected payload type " + expected + " but found " + found);
         this.expected = expected;
         this.found = found;
     }
 
+    /**
+     * The payload type expected.
+     *
+     * @return the expected type
+     */
     public String expected() {
         return expected;
     }
 
+    /**
+     * The payload type in the envelope.
+     *
+     * @return the type found
+     */
     public String found() {
         return found;
     }
