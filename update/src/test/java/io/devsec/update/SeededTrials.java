@@ -51,7 +51,19 @@ public final class SeededTrials {
      * @param trial the property
      */
     public static void run(String property, int tries, Trial trial) {
-        long seed = seed();
+        run(property, tries, seed(), trial);
+    }
+
+    /**
+     * Runs {@code tries} trials of a property from the given seed (from {@link #seed()}, when the caller
+     * also names the seed in assertions of its own after the trials).
+     *
+     * @param property the property's name, for the failure message
+     * @param tries how many trials
+     * @param seed the seed
+     * @param trial the property
+     */
+    public static void run(String property, int tries, long seed, Trial trial) {
         Random random = new Random(seed);
         for (int i = 1; i <= tries; i++) {
             try {

@@ -242,13 +242,14 @@ class ValidationFuzzProperties {
 
     @Test
     void commandSchema_mutatedCommand_acceptedOnlyWhenValid() {
-        int accepted = mutatedCommandCampaign("commandSchema_mutatedCommand_acceptedOnlyWhenValid", 1500);
-        assertThat(accepted).as("mutated commands accepted (generator coverage)").isGreaterThanOrEqualTo(20);
+        long seed = SeededTrials.seed();
+        int accepted = mutatedCommandCampaign("commandSchema_mutatedCommand_acceptedOnlyWhenValid", 1500, seed);
+        assertThat(accepted).as("mutated commands accepted (generator coverage, seed %d)", seed).isGreaterThanOrEqualTo(20);
     }
 
-    private static int mutatedCommandCampaign(String name, int tries) {
+    private static int mutatedCommandCampaign(String name, int tries, long seed) {
         int[] accepted = {0};
-        SeededTrials.run(name, tries, r -> {
+        SeededTrials.run(name, tries, seed, r -> {
             byte[] payload = mutated(r, VALID_COMMAND).getBytes(StandardCharsets.UTF_8);
             try {
                 CommandMessage.parse(payload);
@@ -273,16 +274,17 @@ class ValidationFuzzProperties {
 
     @Test
     void mqttAdapter_randomTopicsAndPayloads_onlyValidMessagesPass() {
-        int passed = mqttAdapterCampaign("mqttAdapter_randomTopicsAndPayloads_onlyValidMessagesPass", 2000);
-        assertThat(passed).as("messages that passed (generator coverage)").isGreaterThanOrEqualTo(50);
+        long seed = SeededTrials.seed();
+        int passed = mqttAdapterCampaign("mqttAdapter_randomTopicsAndPayloads_onlyValidMessagesPass", 2000, seed);
+        assertThat(passed).as("messages that passed (generator coverage, seed %d)", seed).isGreaterThanOrEqualTo(50);
     }
 
-    private static int mqttAdapterCampaign(String name, int tries) {
+    private static int mqttAdapterCampaign(String name, int tries, long seed) {
         MessageValidator validator = Validators.messageValidator(Validators.registry()
                 .register(CMD_FILTER, MessageSchemas.COMMAND)
                 .register(TELEMETRY_TOPIC, MessageSchemas.TELEMETRY));
         int[] passed = {0};
-        SeededTrials.run(name, tries, r -> {
+        SeededTrials.run(name, tries, seed, r -> {
             String topic = topic(r);
             byte[] payload = payload(r);
             InboundMessage message = new InboundMessage(topic, payload, Qos.AT_LEAST_ONCE, false);
@@ -315,14 +317,14 @@ class ValidationFuzzProperties {
     @Tag("slow")
     @Test
     void slow_mqttAdapter_longCampaign() {
-        mqttAdapterCampaign("slow_mqttAdapter_longCampaign", 200_000);
+        mqttAdapterCampaign("slow_mqttAdapter_longCampaign", 200_000, SeededTrials.seed());
     }
 
     /** A long campaign of the mutated-command property, outside the default run. */
     @Tag("slow")
     @Test
     void slow_mutatedCommand_longCampaign() {
-        mutatedCommandCampaign("slow_mutatedCommand_longCampaign", 200_000);
+        mutatedCommandCampaign("slow_mutatedCommand_longCampaign", 200_000, SeededTrials.seed());
     }
 
     @Test
