@@ -6,7 +6,9 @@ import java.util.OptionalInt;
 public final class UnsupportedFormatVersionException extends KeystoreException {
     private static final long serialVersionUID = 1L;
 
+    /** The format version in the file; -1 when unknown. */
     private final int foundVersion;
+    /** The format version this library reads; -1 when unknown. */
     private final int supportedVersion;
 
     /**
