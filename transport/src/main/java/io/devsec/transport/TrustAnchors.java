@@ -30,6 +30,8 @@ public final class TrustAnchors {
     /**
      * Trust exactly these certificates.
      *
+     * @param certificates the CA certificates to trust
+     * @return the trust anchors
      * @throws IllegalArgumentException when the collection is empty
      */
     public static TrustAnchors of(Collection<X509Certificate> certificates) {
@@ -43,6 +45,9 @@ public final class TrustAnchors {
     /**
      * Reads a PEM bundle of one or more {@code CERTIFICATE} blocks.
      *
+     * @param pem the bundle (read to its end, not closed)
+     * @return the trust anchors
+     * @throws IOException when the stream fails
      * @throws CertificateException when the bundle holds no certificate or a damaged one
      */
     public static TrustAnchors fromPem(InputStream pem) throws IOException, CertificateException {
@@ -60,18 +65,37 @@ public final class TrustAnchors {
         return new TrustAnchors(out);
     }
 
-    /** Reads a PEM bundle from a file. */
+    /**
+     * Reads a PEM bundle from a file.
+     *
+     * @param file the bundle's file
+     * @return the trust anchors
+     * @throws IOException when the file cannot be read
+     * @throws CertificateException when the bundle holds no certificate or a damaged one
+     */
     public static TrustAnchors fromPem(Path file) throws IOException, CertificateException {
         try (InputStream in = Files.newInputStream(Objects.requireNonNull(file, "file"))) {
             return fromPem(in);
         }
     }
 
-    /** Reads a PEM bundle from text. */
+    /**
+     * Reads a PEM bundle from text.
+     *
+     * @param pem the bundle's text
+     * @return the trust anchors
+     * @throws IOException never in practice (the text is in memory)
+     * @throws CertificateException when the bundle holds no certificate or a damaged one
+     */
     public static TrustAnchors fromPem(String pem) throws IOException, CertificateException {
         return fromPem(new ByteArrayInputStream(Objects.requireNonNull(pem, "pem").getBytes(StandardCharsets.US_ASCII)));
     }
 
+    /**
+     * The trusted certificates.
+     *
+     * @return the certificates, in bundle order
+     */
     public List<X509Certificate> certificates() {
         return certificates;
     }
