@@ -16,18 +16,32 @@ public final class PeerPinMismatchException extends CertificateException {
     private final transient List<PublicKeyPin> peerPins;
     private final transient List<PublicKeyPin> expectedPins;
 
+    /**
+     * Creates the exception.
+     *
+     * @param peerPins the pins of every certificate in the peer's chain, leaf first
+     * @param expectedPins the pins that were configured
+     */
     public PeerPinMismatchException(List<PublicKeyPin> peerPins, List<PublicKeyPin> expectedPins) {
         super("peer matches no configured pin; peer chain pins: " + peerPins + ", configured: " + expectedPins);
         this.peerPins = List.copyOf(peerPins);
         this.expectedPins = List.copyOf(expectedPins);
     }
 
-    /** The pins of every certificate in the peer's chain, leaf first. */
+    /**
+     * The pins of every certificate in the peer's chain, leaf first.
+     *
+     * @return the peer's pins (empty after deserialization)
+     */
     public List<PublicKeyPin> peerPins() {
         return peerPins == null ? Collections.emptyList() : peerPins;
     }
 
-    /** The pins that were configured. */
+    /**
+     * The pins that were configured.
+     *
+     * @return the configured pins (empty after deserialization)
+     */
     public List<PublicKeyPin> expectedPins() {
         return expectedPins == null ? Collections.emptyList() : expectedPins;
     }
