@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
  */
 public final class CorruptOutboxException extends GeneralSecurityException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #offset()}. */
     private final long offset;
 
     /**

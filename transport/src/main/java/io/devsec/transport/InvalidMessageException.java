@@ -21,7 +21,9 @@ public final class InvalidMessageException extends GeneralSecurityException {
         REJECTED_BY_VALIDATOR
     }
 
+    /** See {@link #reason()}. */
     private final Reason reason;
+    /** See {@link #topic()}. */
     private final String topic;
 
     /**

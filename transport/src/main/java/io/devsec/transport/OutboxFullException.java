@@ -5,9 +5,13 @@ import java.io.IOException;
 /** The outbox is at its message count or byte limit; the publish was not accepted. Nothing was dropped. */
 public final class OutboxFullException extends IOException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #messages()}. */
     private final int messages;
+    /** See {@link #bytes()}. */
     private final long bytes;
+    /** See {@link #maxMessages()}. */
     private final int maxMessages;
+    /** See {@link #maxBytes()}. */
     private final long maxBytes;
 
     /**

@@ -13,7 +13,9 @@ import java.util.List;
  */
 public final class PeerPinMismatchException extends CertificateException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #peerPins()}. */
     private final transient List<PublicKeyPin> peerPins;
+    /** See {@link #expectedPins()}. */
     private final transient List<PublicKeyPin> expectedPins;
 
     /**

@@ -9,7 +9,9 @@ import java.security.GeneralSecurityException;
  */
 public final class PublishRefusedException extends GeneralSecurityException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #topic()}. */
     private final String topic;
+    /** See {@link #reasonCode()}. */
     private final int reasonCode;
 
     /**

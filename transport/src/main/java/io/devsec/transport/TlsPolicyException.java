@@ -9,7 +9,9 @@ import java.security.cert.CertificateException;
  */
 public final class TlsPolicyException extends CertificateException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #protocol()}. */
     private final String protocol;
+    /** See {@link #cipherSuite()}. */
     private final String cipherSuite;
 
     /**

@@ -5,7 +5,9 @@ import java.security.GeneralSecurityException;
 /** A topic or filter lies outside the device's namespace (or is malformed); refused locally, nothing was sent. */
 public final class TopicOutsideNamespaceException extends GeneralSecurityException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #topic()}. */
     private final String topic;
+    /** See {@link #prefix()}. */
     private final String prefix;
 
     /**

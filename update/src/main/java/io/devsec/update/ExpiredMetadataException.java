@@ -5,8 +5,11 @@ import java.time.Instant;
 /** Metadata has expired (a freeze attack, or a stale root or update). */
 public final class ExpiredMetadataException extends UpdateException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #role()}. */
     private final String role;
+    /** See {@link #expires()}. */
     private final Instant expires;
+    /** See {@link #now()}. */
     private final Instant now;
 
     /**

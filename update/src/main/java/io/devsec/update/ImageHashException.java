@@ -3,7 +3,9 @@ package io.devsec.update;
 /** The image's SHA-256 differs from the signed one. */
 public final class ImageHashException extends UpdateException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #expected()}. */
     private final String expected;
+    /** See {@link #actual()}. */
     private final String actual;
 
     /**

@@ -6,8 +6,11 @@ package io.devsec.update;
  */
 public final class ImageLengthException extends UpdateException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #expected()}. */
     private final long expected;
+    /** See {@link #actual()}. */
     private final long actual;
+    /** See {@link #tooLong()}. */
     private final boolean tooLong;
 
     /**

@@ -6,6 +6,7 @@ package io.devsec.update;
  */
 public final class MalformedMetadataException extends UpdateException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #field()}. */
     private final String field;
 
     /**

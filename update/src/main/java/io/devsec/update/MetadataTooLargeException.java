@@ -3,7 +3,9 @@ package io.devsec.update;
 /** An envelope or payload exceeded its size cap; it was refused before parsing. */
 public final class MetadataTooLargeException extends UpdateException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #limit()}. */
     private final long limit;
+    /** See {@link #size()}. */
     private final long size;
 
     /**

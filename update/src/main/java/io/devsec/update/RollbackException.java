@@ -6,8 +6,11 @@ package io.devsec.update;
  */
 public final class RollbackException extends UpdateException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #installed()}. */
     private final long installed;
+    /** See {@link #floor()}. */
     private final long floor;
+    /** See {@link #offered()}. */
     private final long offered;
 
     /**

@@ -3,7 +3,9 @@ package io.devsec.update;
 /** A new root's version is not exactly one more than the trusted root's (a rollback or a skip). */
 public final class RootVersionException extends UpdateException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #trusted()}. */
     private final long trusted;
+    /** See {@link #offered()}. */
     private final long offered;
 
     /**

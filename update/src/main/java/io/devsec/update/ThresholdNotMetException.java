@@ -6,8 +6,11 @@ package io.devsec.update;
  */
 public final class ThresholdNotMetException extends UpdateException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #role()}. */
     private final String role;
+    /** See {@link #threshold()}. */
     private final int threshold;
+    /** See {@link #validKeys()}. */
     private final int validKeys;
 
     /**

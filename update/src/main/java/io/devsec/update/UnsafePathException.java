@@ -3,6 +3,7 @@ package io.devsec.update;
 /** A file path in an update is absolute, climbs with {@code ..}, or leaves its slot through a link. */
 public final class UnsafePathException extends UpdateException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #path()}. */
     private final String path;
 
     /**

@@ -3,7 +3,9 @@ package io.devsec.update;
 /** Signed metadata names another version than the one the device runs (integrity check at start). */
 public final class VersionMismatchException extends UpdateException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #running()}. */
     private final long running;
+    /** See {@link #signed()}. */
     private final long signed;
 
     /**

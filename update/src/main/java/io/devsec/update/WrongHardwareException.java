@@ -3,7 +3,9 @@ package io.devsec.update;
 /** The update is built for other hardware. */
 public final class WrongHardwareException extends UpdateException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #expected()}. */
     private final String expected;
+    /** See {@link #found()}. */
     private final String found;
 
     /**

@@ -3,7 +3,9 @@ package io.devsec.update;
 /** An envelope holds another kind of metadata than expected (a root offered as an update, or the reverse). */
 public final class WrongPayloadTypeException extends UpdateException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #expected()}. */
     private final String expected;
+    /** See {@link #found()}. */
     private final String found;
 
     /**
