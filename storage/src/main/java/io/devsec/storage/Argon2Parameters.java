@@ -47,25 +47,48 @@ public final class Argon2Parameters {
     /**
      * Explicit parameters.
      *
+     * @param memoryKib memory cost in KiB, {@link #MIN_MEMORY_KIB} to {@link #MAX_MEMORY_KIB}
+     * @param iterations time cost (passes over the memory), 1 to {@link #MAX_ITERATIONS}
+     * @param parallelism lanes, 1 to {@link #MAX_PARALLELISM}
+     * @return the parameters
      * @throws IllegalArgumentException when a value is out of bounds; the message names it
      */
     public static Argon2Parameters of(int memoryKib, int iterations, int parallelism) {
         return builder().memoryKib(memoryKib).iterations(iterations).parallelism(parallelism).build();
     }
 
+    /**
+     * A builder starting from {@link #DEFAULT}'s values.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Memory cost in KiB. */
+    /**
+     * Memory cost.
+     *
+     * @return the memory cost in KiB
+     */
     public int memoryKib() {
         return memoryKib;
     }
 
+    /**
+     * Time cost.
+     *
+     * @return the number of passes over the memory
+     */
     public int iterations() {
         return iterations;
     }
 
+    /**
+     * Degree of parallelism.
+     *
+     * @return the number of lanes
+     */
     public int parallelism() {
         return parallelism;
     }
@@ -97,22 +120,45 @@ public final class Argon2Parameters {
 
         private Builder() {}
 
+        /**
+         * Sets the memory cost.
+         *
+         * @param memoryKib memory cost in KiB, {@link #MIN_MEMORY_KIB} to {@link #MAX_MEMORY_KIB} (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder memoryKib(int memoryKib) {
             this.memoryKib = memoryKib;
             return this;
         }
 
+        /**
+         * Sets the time cost.
+         *
+         * @param iterations passes over the memory, 1 to {@link #MAX_ITERATIONS} (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder iterations(int iterations) {
             this.iterations = iterations;
             return this;
         }
 
+        /**
+         * Sets the degree of parallelism.
+         *
+         * @param parallelism lanes, 1 to {@link #MAX_PARALLELISM} (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder parallelism(int parallelism) {
             this.parallelism = parallelism;
             return this;
         }
 
-        /** @throws IllegalArgumentException when a value is out of bounds; the message names it */
+        /**
+         * Checks the values and builds the parameters.
+         *
+         * @return the parameters
+         * @throws IllegalArgumentException when a value is out of bounds; the message names it
+         */
         public Argon2Parameters build() {
             if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
                 throw new IllegalArgumentException(

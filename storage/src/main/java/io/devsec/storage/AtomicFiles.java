@@ -7,6 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -38,13 +39,27 @@ public final class AtomicFiles {
 
     private AtomicFiles() {}
 
-    /** Replaces {@code target}'s content with {@code content}, atomically and durably; a new file is 0600. */
+    /**
+     * Replaces {@code target}'s content with {@code content}, atomically and durably; a new file is 0600.
+     *
+     * @param target the file to replace or create
+     * @param content its new content
+     * @throws IOException when the file cannot be written; it then keeps its old content
+     */
     public static void write(Path target, byte[] content) throws IOException {
         Objects.requireNonNull(content, "content");
         write(target, content, 0, content.length);
     }
 
-    /** As {@link #write(Path, byte[])}, with a slice of {@code content}. */
+    /**
+     * As {@link #write(Path, byte[])}, with a slice of {@code content}.
+     *
+     * @param target the file to replace or create
+     * @param content holds its new content
+     * @param offset where the new content starts in {@code content}
+     * @param length how many bytes of {@code content} to write
+     * @throws IOException when the file cannot be written; it then keeps its old content
+     */
     public static void write(Path target, byte[] content, int offset, int length) throws IOException {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(content, "content");
@@ -77,7 +92,10 @@ public final class AtomicFiles {
     /**
      * Creates {@code file} with the given content and mode 0600, durably, failing when it exists.
      *
+     * @param file the file to create
+     * @param content its content
      * @throws FileAlreadyExistsException when the file exists
+     * @throws IOException when the file cannot be created
      */
     public static void createNew(Path file, byte[] content) throws IOException {
         Path absolute = file.toAbsolutePath();
@@ -106,7 +124,12 @@ public final class AtomicFiles {
         }
     }
 
-    /** Creates {@code dir} and any missing parents; the folders created are 0700. Existing ones are left alone. */
+    /**
+     * Creates {@code dir} and any missing parents; the folders created are 0700. Existing ones are left alone.
+     *
+     * @param dir the folder
+     * @throws IOException when a folder cannot be created, or a file stands in the way
+     */
     public static void createOwnerOnlyDirectories(Path dir) throws IOException {
         Path absolute = dir.toAbsolutePath();
         if (Files.isDirectory(absolute)) {
@@ -132,7 +155,12 @@ public final class AtomicFiles {
         }
     }
 
-    /** Forces a folder's entries (renames, creations) to disk; a no-op where the platform cannot (Windows). */
+    /**
+     * Forces a folder's entries (renames, creations) to disk; a no-op where the platform cannot (Windows).
+     *
+     * @param dir the folder
+     * @throws IOException when the folder cannot be opened or synced
+     */
     public static void fsyncDirectory(Path dir) throws IOException {
         if (WINDOWS) {
             return;
@@ -142,7 +170,13 @@ public final class AtomicFiles {
         }
     }
 
-    /** Deletes temporary files that {@link #write} left beside {@code target} when a process died mid-write. */
+    /**
+     * Deletes temporary files that {@link #write} left beside {@code target} when a process died mid-write.
+     *
+     * @param target the file whose leftovers to delete
+     * @return how many files were deleted
+     * @throws IOException when the folder cannot be listed or a leftover cannot be deleted
+     */
     public static int deleteStaleTemporaryFiles(Path target) throws IOException {
         Path absolute = target.toAbsolutePath();
         String prefix = "." + absolute.getFileName() + ".";
@@ -158,7 +192,11 @@ public final class AtomicFiles {
         return deleted;
     }
 
-    /** The attributes that make a new file 0600 on POSIX file systems (none elsewhere). */
+    /**
+     * The attributes that make a new file 0600 on POSIX file systems (none elsewhere).
+     *
+     * @return the attributes to pass when creating a file
+     */
     public static FileAttribute<?>[] ownerOnlyFileAttributes() {
         if (WINDOWS) {
             return new FileAttribute<?>[0];
@@ -167,7 +205,7 @@ public final class AtomicFiles {
     }
 
     private static boolean isPosix(Path anyPathOnFs) {
-        Path p = anyPathOnFs == null ? Path.of("").toAbsolutePath() : anyPathOnFs;
+        Path p = anyPathOnFs == null ? Paths.get("").toAbsolutePath() : anyPathOnFs;
         return p.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 }

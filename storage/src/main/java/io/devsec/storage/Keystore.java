@@ -50,6 +50,11 @@ public interface Keystore extends Closeable {
      * this library reads; its header checksum holds; its master-key kind matches {@code masterKey};
      * the master key unwraps the data key; the whole-file MAC holds; every length is within bounds.
      *
+     * <p>In every failure case the keystore file is left exactly as it was: never repaired, never replaced.
+     *
+     * @param file the keystore file
+     * @param masterKey where the master key comes from
+     * @return the open keystore; close it to wipe the keys in memory and release the lock
      * @throws NotAKeystoreException when the file does not start with the keystore magic
      * @throws UnsupportedFormatVersionException when the file has another format version
      * @throws CorruptKeystoreException when the file is truncated, altered, spliced or out of bounds
@@ -90,13 +95,25 @@ public interface Keystore extends Closeable {
         return io.devsec.storage.internal.FileKeystore.open(file, masterKey, options);
     }
 
-    /** The file this keystore lives in. */
+    /**
+     * The file this keystore lives in.
+     *
+     * @return the file
+     */
     Path file();
 
-    /** Whether this {@link #open} call created the keystore (a device's first start). */
+    /**
+     * Whether this {@link #open} call created the keystore (a device's first start).
+     *
+     * @return true when the keystore was created by this open
+     */
     boolean created();
 
-    /** The kind of master key that protects this keystore. */
+    /**
+     * The kind of master key that protects this keystore.
+     *
+     * @return the kind
+     */
     MasterKeySource.Kind masterKeyKind();
 
     /**
@@ -113,23 +130,70 @@ public interface Keystore extends Closeable {
     /** The names of all entries, in no particular order; an unmodifiable snapshot. */
     Set<String> names();
 
+    /**
+     * Whether an entry of that name exists.
+     *
+     * @param name the entry's name
+     * @return true when it exists
+     */
     boolean contains(String name);
 
-    /** Stores a private key and its certificate chain (leaf first), replacing any entry of that name. */
+    /**
+     * Stores a private key and its certificate chain (leaf first), replacing any entry of that name.
+     *
+     * @param name the entry's name
+     * @param key the private key
+     * @param chain its certificate chain, leaf first (may be empty)
+     * @throws IOException when the file cannot be written (the keystore is then unchanged)
+     * @throws KeystoreException when the keystore is closed or the change is refused
+     */
     void putPrivateKey(String name, PrivateKey key, List<X509Certificate> chain) throws IOException, KeystoreException;
 
-    /** Replaces the certificate chain of an existing private-key entry. */
+    /**
+     * Replaces the certificate chain of an existing private-key entry.
+     *
+     * @param name the private-key entry's name
+     * @param chain the new chain, leaf first
+     * @throws IOException when the file cannot be written (the keystore is then unchanged)
+     * @throws KeystoreException when the keystore is closed or the change is refused
+     */
     void putCertificateChain(String name, List<X509Certificate> chain) throws IOException, KeystoreException;
 
+    /**
+     * The private key of an entry.
+     *
+     * @param name the entry's name
+     * @return the key, or empty when there is no private-key entry of that name
+     * @throws KeystoreException when the keystore is closed or the entry cannot be decoded
+     */
     Optional<PrivateKey> privateKey(String name) throws KeystoreException;
 
-    /** The certificate chain stored with a private key, leaf first; empty when there is none. */
+    /**
+     * The certificate chain stored with a private key, leaf first; empty when there is none.
+     *
+     * @param name the private-key entry's name
+     * @return the chain
+     * @throws KeystoreException when the keystore is closed or the chain cannot be decoded
+     */
     List<X509Certificate> certificateChain(String name) throws KeystoreException;
 
-    /** Stores a copy of {@code secret}; the caller keeps ownership of (and wipes) its array. */
+    /**
+     * Stores a copy of {@code secret}; the caller keeps ownership of (and wipes) its array.
+     *
+     * @param name the entry's name
+     * @param secret the secret bytes
+     * @throws IOException when the file cannot be written (the keystore is then unchanged)
+     * @throws KeystoreException when the keystore is closed or the change is refused
+     */
     void putSecret(String name, byte[] secret) throws IOException, KeystoreException;
 
-    /** A fresh copy of a secret, which the caller should wipe after use. */
+    /**
+     * A fresh copy of a secret, which the caller should wipe after use.
+     *
+     * @param name the entry's name
+     * @return a copy of the secret, or empty when there is no secret of that name
+     * @throws KeystoreException when the keystore is closed
+     */
     Optional<byte[]> secret(String name) throws KeystoreException;
 
     /**
@@ -141,14 +205,25 @@ public interface Keystore extends Closeable {
     /**
      * Raises a counter to {@code value} (never lowers it).
      *
+     * @param name the counter's name
+     * @param value the new value, not lower than the stored one
      * @throws CounterRollbackException when {@code value} is lower than the stored value
+     * @throws IOException when the file cannot be written (the keystore is then unchanged)
+     * @throws KeystoreException when the keystore is closed or the change is refused
      */
     void advanceCounter(String name, long value) throws IOException, KeystoreException;
 
     /** Adds one to a counter and returns the new value. */
     long incrementCounter(String name) throws IOException, KeystoreException;
 
-    /** Removes an entry; returns whether there was one. Counters cannot be deleted. */
+    /**
+     * Removes an entry; returns whether there was one. Counters cannot be deleted.
+     *
+     * @param name the entry's name
+     * @return true when an entry was removed
+     * @throws IOException when the file cannot be written (the keystore is then unchanged)
+     * @throws KeystoreException when the keystore is closed or the change is refused
+     */
     boolean delete(String name) throws IOException, KeystoreException;
 
     /**
@@ -159,17 +234,55 @@ public interface Keystore extends Closeable {
 
     /** The changes of one {@link #batch} call. */
     interface Batch {
+        /**
+         * Makes the changes.
+         *
+         * @param editor collects the changes
+         * @throws KeystoreException when a change is refused; the batch then writes nothing
+         */
         void apply(Editor editor) throws KeystoreException;
     }
 
     /** Collects changes inside {@link #batch}; nothing is written until the batch returns. */
     interface Editor {
+        /**
+         * As {@link Keystore#putPrivateKey}, inside the batch.
+         *
+         * @param name the entry's name
+         * @param key the private key
+         * @param chain its certificate chain, leaf first
+         * @return this editor
+         * @throws KeystoreException when the change is refused
+         */
         Editor putPrivateKey(String name, PrivateKey key, List<X509Certificate> chain) throws KeystoreException;
 
+        /**
+         * As {@link Keystore#putSecret}, inside the batch.
+         *
+         * @param name the entry's name
+         * @param secret the secret bytes (copied)
+         * @return this editor
+         * @throws KeystoreException when the change is refused
+         */
         Editor putSecret(String name, byte[] secret) throws KeystoreException;
 
+        /**
+         * As {@link Keystore#advanceCounter}, inside the batch.
+         *
+         * @param name the counter's name
+         * @param value the new value
+         * @return this editor
+         * @throws KeystoreException when the change is refused (for example {@link CounterRollbackException})
+         */
         Editor advanceCounter(String name, long value) throws KeystoreException;
 
+        /**
+         * As {@link Keystore#delete}, inside the batch.
+         *
+         * @param name the entry's name
+         * @return this editor
+         * @throws KeystoreException when the change is refused
+         */
         Editor delete(String name) throws KeystoreException;
     }
 

@@ -25,11 +25,20 @@ public final class KeystoreOptions {
         this.rollbackProtection = builder.rollbackProtection;
     }
 
+    /**
+     * A builder with the safe defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from these options. */
+    /**
+     * A builder starting from these options.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         return new Builder().insecureAllowLoosePermissions(insecureAllowLoosePermissions)
                 .rollbackProtection(rollbackProtection);
@@ -48,6 +57,8 @@ public final class KeystoreOptions {
     /**
      * Whether files and folders that group or others may read or write are accepted (with a WARN log)
      * instead of refused with {@link InsecurePermissionsException}.
+     *
+     * @return true when loose permissions are accepted
      */
     public boolean insecureAllowLoosePermissions() {
         return insecureAllowLoosePermissions;
@@ -97,12 +108,20 @@ public final class KeystoreOptions {
          * <p><b>Warning:</b> anyone who can read the keystore file can attack its master key offline
          * (a passphrase in particular); anyone who can write the folder can replace the file. Use this
          * only on file systems without POSIX permissions you control, never on a device in the field.
+         *
+         * @param allow true to accept loose permissions
+         * @return this builder
          */
         public Builder insecureAllowLoosePermissions(boolean allow) {
             this.insecureAllowLoosePermissions = allow;
             return this;
         }
 
+        /**
+         * Builds the options.
+         *
+         * @return the options
+         */
         public KeystoreOptions build() {
             return new KeystoreOptions(this);
         }

@@ -35,7 +35,9 @@ public interface MasterKeySource {
 
     /** The kinds of master key, as recorded in the keystore header. */
     enum Kind {
+        /** A device-unique secret file ({@link MasterKeySource#deviceSecretFile}). */
         DEVICE_SECRET_FILE,
+        /** An AES key in a PKCS#11 token ({@link MasterKeySource#pkcs11}). */
         PKCS11_TOKEN,
         PASSPHRASE,
         /** A source of the application's own, such as the AndroidKeyStore or a TPM key. */
@@ -92,6 +94,9 @@ public interface MasterKeySource {
      * is opened. Shorter files are refused with {@link WeakMasterKeyException}, files that group or
      * others can read with {@link InsecurePermissionsException}. The keystore's master key is
      * HKDF-SHA256 of the file's bytes with a salt from the keystore header.
+     *
+     * @param secretFile the secret file
+     * @return the master key source
      */
     static MasterKeySource deviceSecretFile(Path secretFile) {
         return io.devsec.storage.internal.DeviceSecretFileSource.of(secretFile);
@@ -101,6 +106,10 @@ public interface MasterKeySource {
      * An AES-256 key in a PKCS#11 token, used through the JDK's SunPKCS11 provider; generated in the
      * token (sensitive, non-extractable) when a keystore is created and the alias is absent. The
      * key never leaves the token: the token wraps and unwraps the data key with AES/GCM/NoPadding.
+     * Not available on Android, which has no SunPKCS11 provider.
+     *
+     * @param settings the token, slot, PIN and key alias
+     * @return the master key source
      */
     static MasterKeySource pkcs11(Pkcs11Settings settings) {
         return io.devsec.storage.internal.Pkcs11Source.of(settings);
@@ -115,12 +124,21 @@ public interface MasterKeySource {
      * <p>Opening an existing keystore uses the salt and costs recorded in its header, but refuses
      * header costs above the larger of the given parameters and DEFAULT (the header is not keyed, so
      * someone who can write the file could otherwise make opening allocate up to 1 GiB).
+     *
+     * @param passphrase the passphrase (copied)
+     * @return the master key source
      */
     static MasterKeySource passphrase(char[] passphrase) {
         return io.devsec.storage.internal.PassphraseSource.of(passphrase, Argon2Parameters.DEFAULT);
     }
 
-    /** Argon2id over a passphrase with explicit parameters (used only when creating a keystore). */
+    /**
+     * Argon2id over a passphrase with explicit parameters (used only when creating a keystore).
+     *
+     * @param passphrase the passphrase (copied)
+     * @param parameters the Argon2id costs for a new keystore
+     * @return the master key source
+     */
     static MasterKeySource passphrase(char[] passphrase, Argon2Parameters parameters) {
         return io.devsec.storage.internal.PassphraseSource.of(passphrase, parameters);
     }

@@ -50,29 +50,56 @@ public final class Pkcs11Settings {
         this.keyAlias = b.keyAlias;
     }
 
+    /**
+     * A builder; set a library or a configuration file, and the PIN.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The PKCS#11 library (for example {@code /usr/lib/softhsm/libsofthsm2.so}), unless a config file is used. */
+    /**
+     * The PKCS#11 library (for example {@code /usr/lib/softhsm/libsofthsm2.so}), unless a config file is used.
+     *
+     * @return the library, or empty when a configuration file is used
+     */
     public Optional<Path> library() {
         return Optional.ofNullable(library);
     }
 
-    /** A complete SunPKCS11 configuration file, used instead of {@link #library()}. */
+    /**
+     * A complete SunPKCS11 configuration file, used instead of {@link #library()}.
+     *
+     * @return the configuration file, or empty when a library is used
+     */
     public Optional<Path> sunPkcs11Config() {
         return Optional.ofNullable(sunPkcs11Config);
     }
 
+    /**
+     * The slot id (PKCS#11 CK_SLOT_ID) of the token, when set.
+     *
+     * @return the slot id, or empty
+     */
     public OptionalLong slot() {
         return slot == null ? OptionalLong.empty() : OptionalLong.of(slot);
     }
 
+    /**
+     * The index of the token's slot in the library's slot list, when set.
+     *
+     * @return the index, or empty
+     */
     public OptionalInt slotListIndex() {
         return slotListIndex == null ? OptionalInt.empty() : OptionalInt.of(slotListIndex);
     }
 
-    /** The alias of the AES-256 master key in the token. */
+    /**
+     * The alias of the AES-256 master key in the token.
+     *
+     * @return the alias
+     */
     public String keyAlias() {
         return keyAlias;
     }
@@ -85,6 +112,7 @@ public final class Pkcs11Settings {
     /**
      * A copy of the user PIN, which the caller should wipe.
      *
+     * @return a copy of the PIN
      * @throws IllegalStateException after {@link #destroy()}
      */
     public char[] pin() {
@@ -165,31 +193,56 @@ public final class Pkcs11Settings {
             return this;
         }
 
-        /** The token's PKCS#11 library, an absolute path. */
+        /**
+         * The token's PKCS#11 library, an absolute path.
+         *
+         * @param library the library
+         * @return this builder
+         */
         public Builder library(Path library) {
             this.library = Objects.requireNonNull(library, "library");
             return this;
         }
 
-        /** A SunPKCS11 configuration file (see the JDK's PKCS#11 reference guide), instead of a library. */
+        /**
+         * A SunPKCS11 configuration file (see the JDK's PKCS#11 reference guide), instead of a library.
+         *
+         * @param configFile the configuration file
+         * @return this builder
+         */
         public Builder sunPkcs11Config(Path configFile) {
             this.sunPkcs11Config = Objects.requireNonNull(configFile, "sunPkcs11Config");
             return this;
         }
 
-        /** The slot id (PKCS#11 CK_SLOT_ID) of the token. */
+        /**
+         * The slot id (PKCS#11 CK_SLOT_ID) of the token.
+         *
+         * @param slotId the slot id
+         * @return this builder
+         */
         public Builder slot(long slotId) {
             this.slot = slotId;
             return this;
         }
 
-        /** The index of the token's slot in the library's slot list. */
+        /**
+         * The index of the token's slot in the library's slot list.
+         *
+         * @param index the index
+         * @return this builder
+         */
         public Builder slotListIndex(int index) {
             this.slotListIndex = index;
             return this;
         }
 
-        /** The user PIN; copied, so the caller wipes its own array. */
+        /**
+         * The user PIN; copied, so the caller wipes its own array.
+         *
+         * @param pin the PIN
+         * @return this builder
+         */
         public Builder pin(char[] pin) {
             Objects.requireNonNull(pin, "pin");
             if (this.pin != null) {
@@ -199,13 +252,23 @@ public final class Pkcs11Settings {
             return this;
         }
 
-        /** The alias of the master key in the token; default {@value #DEFAULT_KEY_ALIAS}. */
+        /**
+         * The alias of the master key in the token; default {@value #DEFAULT_KEY_ALIAS}.
+         *
+         * @param keyAlias the alias
+         * @return this builder
+         */
         public Builder keyAlias(String keyAlias) {
             this.keyAlias = Objects.requireNonNull(keyAlias, "keyAlias");
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the field that is missing or invalid */
+        /**
+         * Checks the settings and builds them.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException naming the field that is missing or invalid
+         */
         public Pkcs11Settings build() {
             if ((library == null) == (sunPkcs11Config == null)) {
                 throw new IllegalArgumentException("Exactly one of library and sunPkcs11Config must be set.");

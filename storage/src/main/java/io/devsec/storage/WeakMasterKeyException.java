@@ -4,6 +4,11 @@ package io.devsec.storage;
 public final class WeakMasterKeyException extends KeystoreException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong (never secret material)
+     */
     public WeakMasterKeyException(String message) {
         super(message);
     }

@@ -51,6 +51,8 @@ public final class Delivery {
     /**
      * Runs {@code action} once the broker acknowledged or refused the message: at once on this
      * thread if that already happened, otherwise on DevSec's MQTT thread (keep it short).
+     *
+     * @param action what to run
      */
     public void whenDone(Runnable action) {
         java.util.Objects.requireNonNull(action, "action");
@@ -63,17 +65,29 @@ public final class Delivery {
         action.run();
     }
 
-    /** The outbox sequence number (0 for QoS 0). */
+    /**
+     * The outbox sequence number (0 for QoS 0).
+     *
+     * @return the sequence number
+     */
     public long sequence() {
         return sequence;
     }
 
-    /** Whether the broker acknowledged or refused the message. */
+    /**
+     * Whether the broker acknowledged or refused the message.
+     *
+     * @return true once the broker answered
+     */
     public boolean isDone() {
         return done.getCount() == 0;
     }
 
-    /** The broker's refusal, once done and refused. */
+    /**
+     * The broker's refusal, once done and refused.
+     *
+     * @return the refusal, or empty while waiting or after an acknowledgement
+     */
     public Optional<PublishRefusedException> refusal() {
         return Optional.ofNullable(refusal);
     }
@@ -81,8 +95,10 @@ public final class Delivery {
     /**
      * Waits for the broker's answer.
      *
+     * @param timeout how long to wait at most
      * @throws PublishRefusedException when the broker refused the message (MQTT 5 reason code 0x80 or more)
      * @throws TimeoutException when no answer came in time; the message stays in the outbox
+     * @throws InterruptedException when the waiting thread is interrupted; the message stays in the outbox
      */
     public void await(Duration timeout) throws PublishRefusedException, TimeoutException, InterruptedException {
         if (!done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {

@@ -702,7 +702,7 @@ public final class DeviceMqttClient implements AutoCloseable {
     private void checkCertificateExpiry() {
         try {
             Optional<X509Certificate> leaf = deviceCertificate(tls);
-            if (leaf.isEmpty()) {
+            if (!leaf.isPresent()) {
                 return;
             }
             X509Certificate c = leaf.get();
@@ -726,7 +726,7 @@ public final class DeviceMqttClient implements AutoCloseable {
     }
 
     static Optional<X509Certificate> deviceCertificate(DeviceTlsContext ctx) {
-        if (ctx.identity().isEmpty()) {
+        if (!ctx.identity().isPresent()) {
             return Optional.empty();
         }
         X509KeyManager km = ctx.identity().get().keyManager();

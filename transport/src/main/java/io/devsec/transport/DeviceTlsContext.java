@@ -63,13 +63,28 @@ public final class DeviceTlsContext {
         this.suites = suites;
     }
 
-    /** A context with a client identity, for mutual TLS (the normal case for a device). */
+    /**
+     * A context with a client identity, for mutual TLS (the normal case for a device).
+     *
+     * @param identity the device's key and certificate chain
+     * @param anchors the CAs that may sign the server's certificate
+     * @param settings protocols, suites, pins and timeout
+     * @return the context
+     * @throws GeneralSecurityException when the JDK cannot build the TLS context from them
+     */
     public static DeviceTlsContext create(TlsIdentity identity, TrustAnchors anchors, TlsSettings settings)
             throws GeneralSecurityException {
         return build(Optional.of(Objects.requireNonNull(identity, "identity")), anchors, settings);
     }
 
-    /** A context without a client certificate: servers that require one will refuse it. */
+    /**
+     * A context without a client certificate: servers that require one will refuse it.
+     *
+     * @param anchors the CAs that may sign the server's certificate
+     * @param settings protocols, suites, pins and timeout
+     * @return the context
+     * @throws GeneralSecurityException when the JDK cannot build the TLS context from them
+     */
     public static DeviceTlsContext createWithoutClientIdentity(TrustAnchors anchors, TlsSettings settings)
             throws GeneralSecurityException {
         return build(Optional.empty(), anchors, settings);
@@ -138,15 +153,19 @@ public final class DeviceTlsContext {
         return out;
     }
 
-    /** A socket factory whose sockets carry DevSec's protocols, suites and host name verification. */
+    /**
+     * A socket factory whose sockets carry DevSec's protocols, suites and host name verification.
+     *
+     * @return the socket factory
+     */
     public SSLSocketFactory socketFactory() {
         return socketFactory;
     }
 
     /**
-     * The underlying context. Its trust manager still refuses a handshake without host name
-     * identification, but sockets made from it directly have the JDK's default protocol list:
-     * prefer {@link #socketFactory()}.
+     * The underlying context. Its trust manager still refuses a handshake without host name identification, but sockets made from it directly have the JDK's default protocol list: prefer {@link #socketFactory()}.
+     *
+     * @return the context
      */
     public SSLContext sslContext() {
         return context;
@@ -159,6 +178,9 @@ public final class DeviceTlsContext {
      * reports it only after the client's handshake has finished; the refusal then arrives as an
      * {@link javax.net.ssl.SSLException} on the first read.
      *
+     * @param host the server's host name (checked against its certificate)
+     * @param port the server's port
+     * @return the connected socket, handshake done
      * @throws javax.net.ssl.SSLHandshakeException when the peer is refused or refuses us
      * @throws IOException when the connection fails or times out
      */
@@ -189,29 +211,56 @@ public final class DeviceTlsContext {
         }
     }
 
+    /**
+     * The settings this context was built with.
+     *
+     * @return the settings
+     */
     public TlsSettings settings() {
         return settings;
     }
 
+    /**
+     * The client identity, for mutual TLS.
+     *
+     * @return the identity, or empty for a context without one
+     */
     public Optional<TlsIdentity> identity() {
         return identity;
     }
 
+    /**
+     * The CAs that may sign the server's certificate.
+     *
+     * @return the trust anchors
+     */
     public TrustAnchors trustAnchors() {
         return anchors;
     }
 
-    /** The protocols in effect: the configured ones this JDK supports, in order. */
+    /**
+     * The protocols in effect: the configured ones this JDK supports, in order.
+     *
+     * @return the protocol names
+     */
     public List<String> enabledProtocols() {
         return protocols;
     }
 
-    /** The cipher suites in effect: the configured ones this JDK supports, in order. */
+    /**
+     * The cipher suites in effect: the configured ones this JDK supports, in order.
+     *
+     * @return the suite names
+     */
     public List<String> enabledCipherSuites() {
         return suites;
     }
 
-    /** The handshake timeout from the settings. */
+    /**
+     * The handshake timeout from the settings.
+     *
+     * @return the timeout
+     */
     public Duration handshakeTimeout() {
         return settings.handshakeTimeout();
     }

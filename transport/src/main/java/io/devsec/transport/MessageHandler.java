@@ -6,5 +6,10 @@ package io.devsec.transport;
  */
 @FunctionalInterface
 public interface MessageHandler {
+    /**
+     * Handles one message.
+     *
+     * @param message a message that passed the topic, size and validator checks
+     */
     void onMessage(InboundMessage message);
 }

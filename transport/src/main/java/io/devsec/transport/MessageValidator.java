@@ -10,6 +10,9 @@ public interface MessageValidator {
     MessageValidator ACCEPT_ALL = m -> { };
 
     /**
+     * Checks one inbound message before the application sees it.
+     *
+     * @param message the message, already inside the namespace and within the size limit
      * @throws InvalidMessageException when the message must not reach the application
      */
     void validate(InboundMessage message) throws InvalidMessageException;

@@ -6,6 +6,11 @@ import java.io.IOException;
 public final class NotConnectedException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong (never secret material)
+     */
     public NotConnectedException(String message) {
         super(message);
     }

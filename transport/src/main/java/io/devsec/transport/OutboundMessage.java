@@ -12,16 +12,31 @@ public final class OutboundMessage {
         this.payload = payload;
     }
 
-    /** A message for {@code topic} (checked against the namespace when published). */
+    /**
+     * A message for {@code topic} (checked against the namespace when published).
+     *
+     * @param topic the full topic name
+     * @param payload the payload (copied)
+     * @return the message
+     */
     public static OutboundMessage of(String topic, byte[] payload) {
         return new OutboundMessage(Objects.requireNonNull(topic, "topic"), Objects.requireNonNull(payload, "payload").clone());
     }
 
+    /**
+     * The topic the message is for.
+     *
+     * @return the full topic name
+     */
     public String topic() {
         return topic;
     }
 
-    /** A copy of the payload. */
+    /**
+     * A copy of the payload.
+     *
+     * @return the payload (a new array on each call)
+     */
     public byte[] payload() {
         return payload.clone();
     }

@@ -11,12 +11,18 @@ import javax.crypto.SecretKey;
  * hands it to {@code Cipher.init}.
  */
 public interface OutboxKey {
-    /** The AES key; called once when the outbox opens. */
+    /**
+     * The AES key; called once when the outbox opens.
+     *
+     * @return the key
+     */
     SecretKey secretKey();
 
     /**
      * Wraps a key.
      *
+     * @param key an AES key (256 bits when extractable)
+     * @return the outbox key
      * @throws IllegalArgumentException when the key is not AES, or is extractable and not 256 bits
      */
     static OutboxKey of(SecretKey key) {

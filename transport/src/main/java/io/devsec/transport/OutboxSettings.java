@@ -27,27 +27,60 @@ public final class OutboxSettings {
         this.maxBytes = b.maxBytes;
     }
 
-    /** An outbox in {@code directory} with default limits. */
+    /**
+     * An outbox in {@code directory} with default limits.
+     *
+     * @param directory the outbox's folder (created owner-only when absent)
+     * @param key the key that encrypts the outbox records
+     * @return the settings
+     */
     public static OutboxSettings of(Path directory, OutboxKey key) {
         return builder(directory, key).build();
     }
 
+    /**
+     * A builder with default limits.
+     *
+     * @param directory the outbox's folder (created owner-only when absent)
+     * @param key the key that encrypts the outbox records
+     * @return a new builder
+     */
     public static Builder builder(Path directory, OutboxKey key) {
         return new Builder(directory, key);
     }
 
+    /**
+     * The outbox's folder.
+     *
+     * @return the folder
+     */
     public Path directory() {
         return directory;
     }
 
+    /**
+     * The key that encrypts the outbox records.
+     *
+     * @return the key
+     */
     public OutboxKey key() {
         return key;
     }
 
+    /**
+     * How many messages the outbox holds at most; a publish beyond it gets {@link OutboxFullException}.
+     *
+     * @return the message limit
+     */
     public int maxMessages() {
         return maxMessages;
     }
 
+    /**
+     * How many payload and topic bytes the outbox holds at most; a publish beyond it gets {@link OutboxFullException}.
+     *
+     * @return the byte limit
+     */
     public long maxBytes() {
         return maxBytes;
     }
@@ -69,16 +102,34 @@ public final class OutboxSettings {
             this.key = Objects.requireNonNull(key, "key");
         }
 
+        /**
+         * Sets the message limit.
+         *
+         * @param n at least 1 (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder maxMessages(int n) {
             this.maxMessages = n;
             return this;
         }
 
+        /**
+         * Sets the byte limit.
+         *
+         * @param n at least 1 (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder maxBytes(long n) {
             this.maxBytes = n;
             return this;
         }
 
+        /**
+         * Checks the limits and builds the settings.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException when a limit is below 1
+         */
         public OutboxSettings build() {
             if (maxMessages < 1) {
                 throw new IllegalArgumentException("maxMessages must be at least 1");

@@ -13,21 +13,37 @@ import java.util.List;
  */
 public final class PeerPinMismatchException extends CertificateException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #peerPins()}. */
     private final transient List<PublicKeyPin> peerPins;
+    /** See {@link #expectedPins()}. */
     private final transient List<PublicKeyPin> expectedPins;
 
+    /**
+     * Creates the exception.
+     *
+     * @param peerPins the pins of every certificate in the peer's chain, leaf first
+     * @param expectedPins the pins that were configured
+     */
     public PeerPinMismatchException(List<PublicKeyPin> peerPins, List<PublicKeyPin> expectedPins) {
         super("peer matches no configured pin; validated path pins: " + peerPins + ", configured: " + expectedPins);
         this.peerPins = List.copyOf(peerPins);
         this.expectedPins = List.copyOf(expectedPins);
     }
 
-    /** The pins of the validated path from the peer's certificate to the trust anchor, leaf first, anchor last. */
+    /**
+     * The pins of the validated path from the peer's certificate to the trust anchor, leaf first, anchor last.
+     *
+     * @return the pins (empty after deserialization)
+     */
     public List<PublicKeyPin> peerPins() {
         return peerPins == null ? Collections.emptyList() : peerPins;
     }
 
-    /** The pins that were configured. */
+    /**
+     * The pins that were configured.
+     *
+     * @return the configured pins (empty after deserialization)
+     */
     public List<PublicKeyPin> expectedPins() {
         return expectedPins == null ? Collections.emptyList() : expectedPins;
     }

@@ -28,6 +28,8 @@ public final class PublicKeyPin {
     /**
      * Parses {@code sha256/BASE64} (or the bare base64 of a SHA-256 hash).
      *
+     * @param pin the pin's text
+     * @return the pin
      * @throws IllegalArgumentException when the text is not the base64 of 32 bytes
      */
     public static PublicKeyPin parse(String pin) {
@@ -45,7 +47,12 @@ public final class PublicKeyPin {
         return new PublicKeyPin(h);
     }
 
-    /** The pin of a public key: SHA-256 over its DER SubjectPublicKeyInfo. */
+    /**
+     * The pin of a public key: SHA-256 over its DER SubjectPublicKeyInfo.
+     *
+     * @param key the public key
+     * @return its pin
+     */
     public static PublicKeyPin of(PublicKey key) {
         Objects.requireNonNull(key, "key");
         try {
@@ -55,7 +62,12 @@ public final class PublicKeyPin {
         }
     }
 
-    /** The pin of a certificate's public key. */
+    /**
+     * The pin of a certificate's public key.
+     *
+     * @param certificate the certificate
+     * @return the pin of its public key
+     */
     public static PublicKeyPin of(X509Certificate certificate) {
         return of(Objects.requireNonNull(certificate, "certificate").getPublicKey());
     }

@@ -9,9 +9,17 @@ import java.security.GeneralSecurityException;
  */
 public final class PublishRefusedException extends GeneralSecurityException {
     private static final long serialVersionUID = 1L;
+    /** See {@link #topic()}. */
     private final String topic;
+    /** See {@link #reasonCode()}. */
     private final int reasonCode;
 
+    /**
+     * Creates the exception.
+     *
+     * @param topic the topic of the refused message
+     * @param reasonCode the broker's MQTT 5 reason code
+     */
     public PublishRefusedException(String topic, int reasonCode) {
         super("broker refused publish to '" + TopicNamespace.printable(topic) + "': reason code " + reasonCode + " ("
                 + reasonName(reasonCode) + ")");
@@ -19,21 +27,39 @@ public final class PublishRefusedException extends GeneralSecurityException {
         this.reasonCode = reasonCode;
     }
 
+    /**
+     * The topic of the refused message.
+     *
+     * @return the topic
+     */
     public String topic() {
         return topic;
     }
 
-    /** The MQTT 5 reason code, 0x80 or more. */
+    /**
+     * The MQTT 5 reason code, 0x80 or more.
+     *
+     * @return the reason code
+     */
     public int reasonCode() {
         return reasonCode;
     }
 
-    /** Whether the broker said the client is not authorized (reason code 135). */
+    /**
+     * Whether the broker said the client is not authorized (reason code 135).
+     *
+     * @return true for 135 (Not authorized)
+     */
     public boolean notAuthorized() {
         return reasonCode == 135;
     }
 
-    /** The MQTT 5 name of a PUBACK or SUBACK reason code. */
+    /**
+     * The MQTT 5 name of a PUBACK or SUBACK reason code.
+     *
+     * @param code the reason code
+     * @return its name, or "reason " and the number when unknown
+     */
     public static String reasonName(int code) {
         switch (code) {
             case 0x80: return "unspecified error";

@@ -13,7 +13,11 @@ public enum Qos {
         this.level = level;
     }
 
-    /** The level on the wire: 0 or 1. */
+    /**
+     * The level on the wire: 0 or 1.
+     *
+     * @return the QoS level
+     */
     public int level() {
         return level;
     }

@@ -44,34 +44,64 @@ public final class ReconnectPolicy {
         this.firstConnectJitter = b.firstConnectJitter;
     }
 
+    /**
+     * A builder with the defaults (1 s initial, 120 s max, stable after 30 s, 5 s first-connect jitter, 20 s reconnect jitter).
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * The ceiling of the first backoff delay; it doubles with each failed attempt.
+     *
+     * @return the initial delay
+     */
     public Duration initialDelay() {
         return initialDelay;
     }
 
+    /**
+     * The largest backoff ceiling.
+     *
+     * @return the maximum delay
+     */
     public Duration maxDelay() {
         return maxDelay;
     }
 
+    /**
+     * How long a connection must last to count as stable: its loss is followed by a reconnect spread over {@link #stableLossSpread()}.
+     *
+     * @return the duration
+     */
     public Duration stableAfter() {
         return stableAfter;
     }
 
+    /**
+     * The spread of the first connect after start.
+     *
+     * @return the jitter
+     */
     public Duration firstConnectJitter() {
         return firstConnectJitter;
     }
 
-    /** The configured spread of the first reconnect after a stable connection is lost (see {@link #stableLossSpread()}). */
+    /**
+     * The configured spread of the first reconnect after a stable connection is lost (see {@link #stableLossSpread()}).
+     *
+     * @return the jitter
+     */
     public Duration reconnectJitter() {
         return reconnectJitter;
     }
 
     /**
-     * The actual spread of the first reconnect after a stable connection is lost: the largest of
-     * initialDelay, firstConnectJitter and reconnectJitter capped at maxDelay.
+     * The actual spread of the first reconnect after a stable connection is lost: the largest of initialDelay, firstConnectJitter and reconnectJitter capped at maxDelay.
+     *
+     * @return the spread
      */
     public Duration stableLossSpread() {
         Duration spread = firstConnectJitter.compareTo(initialDelay) > 0 ? firstConnectJitter : initialDelay;
@@ -79,7 +109,13 @@ public final class ReconnectPolicy {
         return rj.compareTo(spread) > 0 ? rj : spread;
     }
 
-    /** The upper bound of the delay before attempt {@code attempt}: {@code min(max, initial * 2^attempt)}. */
+    /**
+     * The upper bound of the delay before attempt {@code attempt}: {@code min(max, initial * 2^attempt)}.
+     *
+     * @param attempt the attempt number, from 0
+     * @return the ceiling
+     * @throws IllegalArgumentException when {@code attempt} is negative
+     */
     public Duration ceilingFor(int attempt) {
         if (attempt < 0) {
             throw new IllegalArgumentException("attempt must be >= 0");
@@ -93,25 +129,45 @@ public final class ReconnectPolicy {
         return Duration.ofNanos(Math.min(ceiling, max));
     }
 
-    /** A full-jitter delay before attempt {@code attempt}, drawn from {@code random}. */
+    /**
+     * A full-jitter delay before attempt {@code attempt}, drawn from {@code random}.
+     *
+     * @param attempt the attempt number, from 0
+     * @param random the source of jitter
+     * @return a delay between zero and {@link #ceilingFor(int)}
+     */
     public Duration delayFor(int attempt, Random random) {
         Objects.requireNonNull(random, "random");
         return uniform(ceilingFor(attempt), random);
     }
 
-    /** The delay before the very first connect after start. */
+    /**
+     * The delay before the very first connect after start.
+     *
+     * @param random the source of jitter
+     * @return a delay between zero and {@link #firstConnectJitter()}
+     */
     public Duration firstConnectDelay(Random random) {
         Objects.requireNonNull(random, "random");
         return uniform(firstConnectJitter, random);
     }
 
-    /** The delay before the first attempt after a stable connection was lost. */
+    /**
+     * The delay before the first attempt after a stable connection was lost.
+     *
+     * @param random the source of jitter
+     * @return a delay between zero and {@link #stableLossSpread()}
+     */
     public Duration firstReconnectDelay(Random random) {
         Objects.requireNonNull(random, "random");
         return uniform(stableLossSpread(), random);
     }
 
-    /** The attempt number backoff continues from after the jittered first reconnect (at least 1). */
+    /**
+     * The attempt number backoff continues from after the jittered first reconnect (at least 1).
+     *
+     * @return the attempt number
+     */
     public int attemptAfterStableLoss() {
         Duration spread = stableLossSpread();
         int n = 1;
@@ -129,6 +185,11 @@ public final class ReconnectPolicy {
         return Duration.ofNanos((long) (random.nextDouble() * n));
     }
 
+    /**
+     * A builder starting from this policy.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.initialDelay = initialDelay;
@@ -157,38 +218,66 @@ public final class ReconnectPolicy {
         }
 
         /**
-         * Spread of the first reconnect after a stable connection is lost (default 20 s, capped at
-         * maxDelay; never below firstConnectJitter or initialDelay); zero leaves it to those two.
+         * Spread of the first reconnect after a stable connection is lost (default 20 s, capped at maxDelay; never below firstConnectJitter or initialDelay); zero leaves it to those two.
+         *
+         * @param d the spread
+         * @return this builder
          */
         public Builder reconnectJitter(Duration d) {
             this.reconnectJitter = Objects.requireNonNull(d, "reconnectJitter");
             return this;
         }
 
+        /**
+         * The ceiling of the first backoff delay (default 1 s); it doubles with each failed attempt.
+         *
+         * @param d a positive duration
+         * @return this builder
+         */
         public Builder initialDelay(Duration d) {
             this.initialDelay = Objects.requireNonNull(d, "initialDelay");
             return this;
         }
 
+        /**
+         * The largest backoff ceiling (default 120 s).
+         *
+         * @param d at least the initial delay
+         * @return this builder
+         */
         public Builder maxDelay(Duration d) {
             this.maxDelay = Objects.requireNonNull(d, "maxDelay");
             return this;
         }
 
+        /**
+         * How long a connection must last to count as stable (default 30 s).
+         *
+         * @param d a duration, not negative
+         * @return this builder
+         */
         public Builder stableAfter(Duration d) {
             this.stableAfter = Objects.requireNonNull(d, "stableAfter");
             return this;
         }
 
         /**
-         * Spread of the first connect after start and of the first reconnect after a stable
-         * connection is lost (default 5 s); zero connects at once (for a single device or a test).
+         * Spread of the first connect after start and of the first reconnect after a stable connection is lost (default 5 s); zero connects at once (for a single device or a test).
+         *
+         * @param d the spread
+         * @return this builder
          */
         public Builder firstConnectJitter(Duration d) {
             this.firstConnectJitter = Objects.requireNonNull(d, "firstConnectJitter");
             return this;
         }
 
+        /**
+         * Checks the durations and builds the policy.
+         *
+         * @return the policy
+         * @throws IllegalArgumentException naming the duration that is out of range
+         */
         public ReconnectPolicy build() {
             if (initialDelay.isNegative() || initialDelay.isZero()) {
                 throw new IllegalArgumentException("Initial delay must be positive.");

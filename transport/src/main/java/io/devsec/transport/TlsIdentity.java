@@ -21,7 +21,12 @@ public final class TlsIdentity {
         this.keyManager = keyManager;
     }
 
-    /** An identity from an existing key manager (for example one over a PKCS#11 {@code KeyStore}). */
+    /**
+     * An identity from an existing key manager (for example one over a PKCS#11 {@code KeyStore}).
+     *
+     * @param keyManager the key manager
+     * @return the identity
+     */
     public static TlsIdentity of(X509KeyManager keyManager) {
         return new TlsIdentity(Objects.requireNonNull(keyManager, "keyManager"));
     }
@@ -29,6 +34,9 @@ public final class TlsIdentity {
     /**
      * An identity from a private key and its certificate chain, leaf first.
      *
+     * @param key the device's private key
+     * @param chain its certificate chain, leaf first
+     * @return the identity
      * @throws IllegalArgumentException when the chain is empty or the leaf's key type does not
      *     match the private key's algorithm
      */
@@ -54,7 +62,11 @@ public final class TlsIdentity {
         return "ECDSA".equalsIgnoreCase(alg) ? "EC" : alg.toUpperCase(java.util.Locale.ROOT);
     }
 
-    /** The key manager JSSE will use. */
+    /**
+     * The key manager JSSE will use.
+     *
+     * @return the key manager
+     */
     public X509KeyManager keyManager() {
         return keyManager;
     }

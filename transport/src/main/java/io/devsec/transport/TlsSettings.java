@@ -54,11 +54,20 @@ public final class TlsSettings {
         this.revocation = b.revocation;
     }
 
+    /**
+     * A builder starting from the modern defaults ({@link #MODERN_PROTOCOLS}, {@link #MODERN_CIPHER_SUITES}, no pins, 10 s handshake timeout).
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from these settings. */
+    /**
+     * A builder starting from these settings.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.protocols = new ArrayList<>(protocols);
@@ -70,21 +79,38 @@ public final class TlsSettings {
         return b;
     }
 
-    /** Enabled protocol versions, most preferred first. */
+    /**
+     * Enabled protocol versions, most preferred first.
+     *
+     * @return the protocol names
+     */
     public List<String> protocols() {
         return protocols;
     }
 
-    /** Enabled cipher suites, most preferred first (those the JDK lacks are skipped at runtime). */
+    /**
+     * Enabled cipher suites, most preferred first (those the JDK lacks are skipped at runtime).
+     *
+     * @return the suite names
+     */
     public List<String> cipherSuites() {
         return cipherSuites;
     }
 
-    /** Public key pins; empty means no pinning (the trust anchors alone decide). */
+    /**
+     * Public key pins; empty means no pinning (the trust anchors alone decide).
+     *
+     * @return the pins
+     */
     public List<PublicKeyPin> pins() {
         return pins;
     }
 
+    /**
+     * How long the TCP connect and the TLS handshake may each take before the connection fails.
+     *
+     * @return the timeout
+     */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
     }
@@ -123,19 +149,35 @@ public final class TlsSettings {
         private Builder() {
         }
 
-        /** Restricts the protocol versions; each must be TLSv1.3 or TLSv1.2 unless legacy is allowed. */
+        /**
+         * Restricts the protocol versions; each must be TLSv1.3 or TLSv1.2 unless legacy is allowed.
+         *
+         * @param protocols the protocol names, most preferred first
+         * @return this builder
+         */
         public Builder protocols(String... protocols) {
             this.protocols = new ArrayList<>(Arrays.asList(protocols));
             return this;
         }
 
-        /** Restricts the cipher suites; each must be in {@link #MODERN_CIPHER_SUITES} unless legacy is allowed. */
+        /**
+         * Restricts the cipher suites; each must be in {@link #MODERN_CIPHER_SUITES} unless legacy is allowed.
+         *
+         * @param suites the suite names, most preferred first
+         * @return this builder
+         */
         public Builder cipherSuites(String... suites) {
             this.cipherSuites = new ArrayList<>(Arrays.asList(suites));
             return this;
         }
 
-        /** Adds public key pins: a peer whose validated path (leaf to trust anchor) carries none of them is refused. */
+        /**
+         * Adds public key pins: a peer whose validated path (leaf to trust anchor) carries none of them is
+         * refused.
+         *
+         * @param pins the pins to add
+         * @return this builder
+         */
         public Builder pins(Collection<PublicKeyPin> pins) {
             for (PublicKeyPin p : pins) {
                 this.pins.add(Objects.requireNonNull(p, "pins element"));
@@ -143,6 +185,12 @@ public final class TlsSettings {
             return this;
         }
 
+        /**
+         * Adds one public key pin: a peer whose chain matches no pin is refused.
+         *
+         * @param pin the pin to add
+         * @return this builder
+         */
         public Builder pin(PublicKeyPin pin) {
             this.pins.add(Objects.requireNonNull(pin, "pin"));
             return this;
@@ -160,6 +208,12 @@ public final class TlsSettings {
             return this;
         }
 
+        /**
+         * Sets how long the TCP connect and the TLS handshake may each take.
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = Objects.requireNonNull(timeout, "handshakeTimeout");
             return this;
@@ -169,12 +223,20 @@ public final class TlsSettings {
          * Warning: allows protocol versions below TLS 1.2 and suites without AEAD or forward
          * secrecy in {@link #protocols} and {@link #cipherSuites}. Only for a legacy peer that
          * cannot be upgraded; the JDK's own {@code jdk.tls.disabledAlgorithms} still applies.
+         *
+         * @return this builder
          */
         public Builder insecureAllowLegacyProtocolsAndSuites() {
             this.legacyAllowed = true;
             return this;
         }
 
+        /**
+         * Checks the settings and builds them.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException naming the field that is empty or not allowed
+         */
         public TlsSettings build() {
             if (protocols.isEmpty()) {
                 throw new IllegalArgumentException("protocols must not be empty");

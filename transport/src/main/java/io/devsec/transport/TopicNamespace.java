@@ -23,6 +23,8 @@ public final class TopicNamespace {
     /**
      * The default namespace {@code devices/{deviceId}/}.
      *
+     * @param deviceId the device's id, 1 to 256 characters
+     * @return the namespace
      * @throws IllegalArgumentException when the id is empty or holds '/', '+', '#', '$' or control characters
      */
     public static TopicNamespace forDevice(String deviceId) {
@@ -42,6 +44,8 @@ public final class TopicNamespace {
     /**
      * A namespace with an explicit prefix, which must end with '/' and hold no wildcard.
      *
+     * @param prefix the prefix, such as {@code acme/plugs/42/}
+     * @return the namespace
      * @throws IllegalArgumentException when the prefix is malformed
      */
     public static TopicNamespace withPrefix(String prefix) {
@@ -56,18 +60,34 @@ public final class TopicNamespace {
         return new TopicNamespace(prefix);
     }
 
+    /**
+     * The prefix every topic of this namespace starts with.
+     *
+     * @return the prefix, ending with '/'
+     */
     public String prefix() {
         return prefix;
     }
 
-    /** The topic {@code prefix + relative}, checked. */
+    /**
+     * The topic {@code prefix + relative}, checked.
+     *
+     * @param relative the topic below the prefix, such as {@code telemetry}
+     * @return the full topic name
+     * @throws TopicOutsideNamespaceException when the result is malformed or leaves the namespace
+     */
     public String topic(String relative) throws TopicOutsideNamespaceException {
         String t = prefix + Objects.requireNonNull(relative, "relative");
         checkTopicName(t);
         return t;
     }
 
-    /** Verifies that a topic name (no wildcards) is well formed and inside the namespace. */
+    /**
+     * Verifies that a topic name (no wildcards) is well formed and inside the namespace.
+     *
+     * @param topic the full topic name
+     * @throws TopicOutsideNamespaceException when it is malformed or outside the namespace
+     */
     public void checkTopicName(String topic) throws TopicOutsideNamespaceException {
         Objects.requireNonNull(topic, "topic");
         String why = topicNameProblem(topic);
@@ -79,7 +99,12 @@ public final class TopicNamespace {
         }
     }
 
-    /** Verifies that a subscription filter is well formed and cannot match anything outside the namespace. */
+    /**
+     * Verifies that a subscription filter is well formed and cannot match anything outside the namespace.
+     *
+     * @param filter the subscription filter
+     * @throws TopicOutsideNamespaceException when it is malformed or could match outside the namespace
+     */
     public void checkTopicFilter(String filter) throws TopicOutsideNamespaceException {
         Objects.requireNonNull(filter, "filter");
         String why = filterProblem(filter);
@@ -91,12 +116,23 @@ public final class TopicNamespace {
         }
     }
 
-    /** Whether the text is a well-formed MQTT topic name (UTF-8, no wildcards, no control characters). */
+    /**
+     * Whether the text is a well-formed MQTT topic name (UTF-8, no wildcards, no control characters).
+     *
+     * @param topic the text, may be null
+     * @return true when it is a well-formed topic name
+     */
     public static boolean isWellFormedTopicName(String topic) {
         return topic != null && topicNameProblem(topic) == null;
     }
 
-    /** Whether a topic name matches a (valid) filter, by MQTT's wildcard rules. */
+    /**
+     * Whether a topic name matches a (valid) filter, by MQTT's wildcard rules.
+     *
+     * @param filter a valid subscription filter
+     * @param topic a topic name
+     * @return true when the filter matches the topic
+     */
     public static boolean matches(String filter, String topic) {
         String[] f = filter.split("/", -1);
         String[] t = topic.split("/", -1);

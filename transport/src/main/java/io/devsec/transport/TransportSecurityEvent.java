@@ -27,6 +27,14 @@ public final class TransportSecurityEvent {
     private final String detail;
     private final Optional<Throwable> cause;
 
+    /**
+     * Creates an event.
+     *
+     * @param type what happened
+     * @param time when
+     * @param detail a human-readable description, safe to log
+     * @param cause the typed error behind the event, when there is one
+     */
     public TransportSecurityEvent(Type type, Instant time, String detail, Optional<Throwable> cause) {
         this.type = Objects.requireNonNull(type, "type");
         this.time = Objects.requireNonNull(time, "time");
@@ -34,20 +42,38 @@ public final class TransportSecurityEvent {
         this.cause = Objects.requireNonNull(cause, "cause");
     }
 
+    /**
+     * What happened.
+     *
+     * @return the type
+     */
     public Type type() {
         return type;
     }
 
+    /**
+     * When it happened.
+     *
+     * @return the time
+     */
     public Instant time() {
         return time;
     }
 
-    /** A human-readable description, safe to log. */
+    /**
+     * A human-readable description, safe to log.
+     *
+     * @return the description
+     */
     public String detail() {
         return detail;
     }
 
-    /** The typed error behind the event, when there is one. */
+    /**
+     * The typed error behind the event, when there is one.
+     *
+     * @return the cause, or empty
+     */
     public Optional<Throwable> cause() {
         return cause;
     }

@@ -22,39 +22,77 @@ public interface BootControl {
      * Decides what this start runs; call once at each start, before the application. During a
      * trial it counts the start, or rolls back when the trial is exhausted (too many starts or
      * too long since the switch).
+     *
+     * @return the state for this start: the running slot, and whether it is on trial or was rolled back
+     * @throws IOException when the boot state cannot be read or written
      */
     BootStatus boot() throws IOException;
 
-    /** The state now, without counting a start. */
+    /**
+     * The state now, without counting a start.
+     *
+     * @return the current state
+     * @throws IOException when the boot state cannot be read
+     */
     BootStatus status() throws IOException;
 
     /**
      * Marks {@code slot} not bootable before it is written.
      *
+     * @param slot the slot about to be written
      * @throws IllegalStateException when it is the confirmed slot or a trial is pending
+     * @throws IOException when the boot state cannot be written
      */
     void beginInstall(Slot slot) throws IOException;
 
-    /** Opens the slot's image for writing; it must be in {@link SlotState#WRITING}. Closing syncs it. */
+    /**
+     * Opens the slot's image for writing; it must be in {@link SlotState#WRITING}. Closing syncs it.
+     *
+     * @param slot the slot being installed
+     * @return a stream that replaces the slot's image
+     * @throws IOException when the image cannot be opened
+     */
     OutputStream openForWrite(Slot slot) throws IOException;
 
-    /** Opens a slot's image for reading (integrity checks at start, tests). */
+    /**
+     * Opens a slot's image for reading (integrity checks at start, tests).
+     *
+     * @param slot the slot
+     * @return a stream over the slot's image
+     * @throws IOException when the image cannot be opened
+     */
     InputStream openForRead(Slot slot) throws IOException;
 
-    /** Records that {@code slot} holds the verified image of {@code version}. */
+    /**
+     * Records that {@code slot} holds the verified image of {@code version}.
+     *
+     * @param slot the slot just written and verified
+     * @param version the version of its image
+     * @throws IOException when the boot state cannot be written
+     */
     void markInstalled(Slot slot, long version) throws IOException;
 
-    /** Makes the next start run {@code slot} (which must be installed) on trial. */
+    /**
+     * Makes the next start run {@code slot} (which must be installed) on trial.
+     *
+     * @param slot the installed slot to try
+     * @throws IOException when the boot state cannot be written
+     */
     void startTrial(Slot slot) throws IOException;
 
     /**
      * Confirms the trial slot that this start runs: it becomes the confirmed slot.
      *
      * @throws IllegalStateException when this start does not run a trial
+     * @throws IOException when the boot state cannot be written
      */
     void confirm() throws IOException;
 
-    /** Abandons a pending or running trial: the confirmed slot runs from the next start. */
+    /**
+     * Abandons a pending or running trial: the confirmed slot runs from the next start.
+     *
+     * @throws IOException when the boot state cannot be written
+     */
     void rollback() throws IOException;
 
     /**

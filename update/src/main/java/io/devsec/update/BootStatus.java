@@ -17,7 +17,19 @@ public final class BootStatus {
     private final Slot running;
     private final boolean rolledBack;
 
-    /** For {@link BootControl} implementations. */
+    /**
+     * For {@link BootControl} implementations.
+     *
+     * @param confirmed the last confirmed slot
+     * @param states the state of each slot (both required)
+     * @param versions the version in each slot, 0 when empty (both required)
+     * @param trial the slot on trial, if any
+     * @param trialStarts how many starts the trial slot has had
+     * @param trialSince when the trial began, if one runs
+     * @param running the slot this start runs
+     * @param rolledBack whether this start rolled back a trial
+     * @throws IllegalArgumentException when a slot's state or version is missing
+     */
     public BootStatus(Slot confirmed, Map<Slot, SlotState> states, Map<Slot, Long> versions, Optional<Slot> trial,
             int trialStarts, Optional<Instant> trialSince, Slot running, boolean rolledBack) {
         this.confirmed = Objects.requireNonNull(confirmed, "confirmed");
@@ -35,49 +47,94 @@ public final class BootStatus {
         }
     }
 
-    /** The last confirmed slot: the fallback while a trial runs. */
+    /**
+     * The last confirmed slot: the fallback while a trial runs.
+     *
+     * @return the confirmed slot
+     */
     public Slot confirmedSlot() {
         return confirmed;
     }
 
+    /**
+     * The version in the confirmed slot.
+     *
+     * @return the confirmed version
+     */
     public long confirmedVersion() {
         return versions.get(confirmed);
     }
 
+    /**
+     * A slot's state.
+     *
+     * @param slot the slot
+     * @return its state
+     */
     public SlotState state(Slot slot) {
         return states.get(slot);
     }
 
-    /** The version in a slot (0 when empty or being written). */
+    /**
+     * The version in a slot (0 when empty or being written).
+     *
+     * @param slot the slot
+     * @return its version
+     */
     public long version(Slot slot) {
         return versions.get(slot);
     }
 
-    /** The slot on trial (pending or running), if any. */
+    /**
+     * The slot on trial (pending or running), if any.
+     *
+     * @return the trial slot, or empty
+     */
     public Optional<Slot> trialSlot() {
         return Optional.ofNullable(trial);
     }
 
-    /** How many starts the trial slot has had. */
+    /**
+     * How many starts the trial slot has had.
+     *
+     * @return the number of starts
+     */
     public int trialStarts() {
         return trialStarts;
     }
 
+    /**
+     * When the trial began, if one is pending or running.
+     *
+     * @return the start of the trial, or empty
+     */
     public Optional<Instant> trialSince() {
         return Optional.ofNullable(trialSince);
     }
 
-    /** The slot this start runs (the trial slot during a trial, else the confirmed slot). */
+    /**
+     * The slot this start runs (the trial slot during a trial, else the confirmed slot).
+     *
+     * @return the running slot
+     */
     public Slot runningSlot() {
         return running;
     }
 
-    /** The version this start runs. */
+    /**
+     * The version this start runs.
+     *
+     * @return the running version
+     */
     public long runningVersion() {
         return versions.get(running);
     }
 
-    /** Whether this start rolled back a trial that was not confirmed in time. */
+    /**
+     * Whether this start rolled back a trial that was not confirmed in time.
+     *
+     * @return true after a rollback
+     */
     public boolean rolledBack() {
         return rolledBack;
     }

@@ -41,7 +41,14 @@ public final class Envelope {
         this.signatures = Collections.unmodifiableList(new ArrayList<>(signatures));
     }
 
-    /** An envelope of {@code payload} with the given signatures (which this method does not check). */
+    /**
+     * An envelope of {@code payload} with the given signatures (which this method does not check).
+     *
+     * @param payloadType the DSSE payload type
+     * @param payload the payload bytes (copied)
+     * @param signatures the signatures over its pre-authentication encoding
+     * @return the envelope
+     */
     public static Envelope of(String payloadType, byte[] payload, List<Signature> signatures) {
         Objects.requireNonNull(payloadType, "payloadType");
         Objects.requireNonNull(payload, "payload");
@@ -55,6 +62,9 @@ public final class Envelope {
      * fields in the standard alphabet, key ids of 64 lowercase hex digits, at most
      * {@code limits.maxSignatures()} signatures.
      *
+     * @param json the envelope's bytes
+     * @param limits the size caps
+     * @return the envelope; its signatures are not verified yet
      * @throws MetadataTooLargeException when the envelope exceeds its cap
      * @throws MalformedMetadataException when it is not a well-formed envelope
      */
@@ -80,6 +90,13 @@ public final class Envelope {
     /**
      * Reads at most {@code limits.maxEnvelopeBytes() + 1} bytes from {@code in} and parses them:
      * an endless or oversized stream is refused without reading further.
+     *
+     * @param in the stream to read the envelope from (not closed)
+     * @param limits the size caps
+     * @return the envelope; its signatures are not verified yet
+     * @throws IOException when the stream fails
+     * @throws MetadataTooLargeException when the envelope exceeds its cap
+     * @throws MalformedMetadataException when it is not a well-formed envelope
      */
     public static Envelope read(InputStream in, MetadataLimits limits)
             throws IOException, MetadataTooLargeException, MalformedMetadataException {
@@ -118,38 +135,70 @@ public final class Envelope {
         return decoded;
     }
 
+    /**
+     * The DSSE payload type.
+     *
+     * @return the payload type
+     */
     public String payloadType() {
         return payloadType;
     }
 
-    /** A copy of the exact payload bytes. */
+    /**
+     * A copy of the exact payload bytes.
+     *
+     * @return the payload (a new array on each call)
+     */
     public byte[] payload() {
         return payload.clone();
     }
 
-    /** The signatures, in envelope order; unmodifiable. */
+    /**
+     * The signatures, in envelope order; unmodifiable.
+     *
+     * @return the signatures
+     */
     public List<Signature> signatures() {
         return signatures;
     }
 
-    /** The bytes each signature signs: DSSE v1 PAE of the payload type and payload. */
+    /**
+     * The bytes each signature signs: DSSE v1 PAE of the payload type and payload.
+     *
+     * @return the pre-authentication encoding
+     */
     public byte[] preAuthenticationEncoding() {
         return Dsse.pae(payloadType, payload);
     }
 
-    /** The DSSE pre-authentication encoding of any payload type and payload. */
+    /**
+     * The DSSE pre-authentication encoding of any payload type and payload.
+     *
+     * @param payloadType the DSSE payload type
+     * @param payload the payload bytes
+     * @return the bytes a signature signs
+     */
     public static byte[] preAuthenticationEncoding(String payloadType, byte[] payload) {
         return Dsse.pae(payloadType, payload);
     }
 
-    /** This envelope with one more signature. */
+    /**
+     * This envelope with one more signature.
+     *
+     * @param signature the signature to add
+     * @return a new envelope
+     */
     public Envelope withSignature(Signature signature) {
         List<Signature> s = new ArrayList<>(signatures);
         s.add(Objects.requireNonNull(signature, "signature"));
         return new Envelope(payloadType, payload, s);
     }
 
-    /** The envelope as compact UTF-8 JSON. */
+    /**
+     * The envelope as compact UTF-8 JSON.
+     *
+     * @return the JSON bytes
+     */
     public byte[] toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
@@ -187,7 +236,14 @@ public final class Envelope {
             this.sig = sig;
         }
 
-        /** A signature by the key with id {@code keyId} (64 lowercase hex digits). */
+        /**
+         * A signature by the key with id {@code keyId} (64 lowercase hex digits).
+         *
+         * @param keyId the signing key's id
+         * @param sig the signature bytes (copied)
+         * @return the signature
+         * @throws IllegalArgumentException when the key id is not 64 lowercase hex digits
+         */
         public static Signature of(String keyId, byte[] sig) {
             if (!Hex.isLowerHex(Objects.requireNonNull(keyId, "keyId"), 64)) {
                 throw new IllegalArgumentException("keyId must be 64 lowercase hex digits");
@@ -195,11 +251,20 @@ public final class Envelope {
             return new Signature(keyId, Objects.requireNonNull(sig, "sig").clone());
         }
 
+        /**
+         * The signing key's id.
+         *
+         * @return 64 lowercase hex digits
+         */
         public String keyId() {
             return keyId;
         }
 
-        /** A copy of the signature bytes. */
+        /**
+         * A copy of the signature bytes.
+         *
+         * @return the signature (a new array on each call)
+         */
         public byte[] sig() {
             return sig.clone();
         }

@@ -15,12 +15,22 @@ public enum KeyAlgorithm {
         this.id = id;
     }
 
-    /** The name used in metadata and on the command line: {@code ed25519} or {@code ecdsa-p256}. */
+    /**
+     * The name used in metadata and on the command line: {@code ed25519} or {@code ecdsa-p256}.
+     *
+     * @return the name
+     */
     public String id() {
         return id;
     }
 
-    /** The algorithm named {@code id} ({@code ed25519} or {@code ecdsa-p256}, case-insensitive). */
+    /**
+     * The algorithm named {@code id} ({@code ed25519} or {@code ecdsa-p256}, case-insensitive).
+     *
+     * @param id the name
+     * @return the algorithm
+     * @throws IllegalArgumentException when the name is neither
+     */
     public static KeyAlgorithm fromId(String id) {
         String lower = id.toLowerCase(Locale.ROOT);
         for (KeyAlgorithm a : values()) {

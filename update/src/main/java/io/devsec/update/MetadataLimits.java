@@ -21,19 +21,38 @@ public final class MetadataLimits {
         this.maxKeys = b.maxKeys;
     }
 
+    /**
+     * A builder starting from {@link #DEFAULT}'s caps.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Largest envelope accepted, in bytes; the decoded payload is necessarily smaller. */
+    /**
+     * Largest envelope accepted, in bytes; the decoded payload is necessarily smaller.
+     *
+     * @return the cap in bytes
+     */
     public int maxEnvelopeBytes() {
         return maxEnvelopeBytes;
     }
 
+    /**
+     * Most signatures accepted in one envelope.
+     *
+     * @return the cap
+     */
     public int maxSignatures() {
         return maxSignatures;
     }
 
+    /**
+     * Most keys accepted in one root.
+     *
+     * @return the cap
+     */
     public int maxKeys() {
         return maxKeys;
     }
@@ -53,21 +72,45 @@ public final class MetadataLimits {
         private Builder() {
         }
 
+        /**
+         * Sets the largest envelope accepted.
+         *
+         * @param bytes 256 bytes to 16 MiB (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder maxEnvelopeBytes(int bytes) {
             this.maxEnvelopeBytes = bytes;
             return this;
         }
 
+        /**
+         * Sets the most signatures accepted in one envelope.
+         *
+         * @param count 1 to 1024 (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder maxSignatures(int count) {
             this.maxSignatures = count;
             return this;
         }
 
+        /**
+         * Sets the most keys accepted in one root.
+         *
+         * @param count 1 to 1024 (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder maxKeys(int count) {
             this.maxKeys = count;
             return this;
         }
 
+        /**
+         * Checks the caps and builds the limits.
+         *
+         * @return the limits
+         * @throws IllegalArgumentException naming the cap that is out of range
+         */
         public MetadataLimits build() {
             if (maxEnvelopeBytes < 256 || maxEnvelopeBytes > 16 * 1024 * 1024) {
                 throw new IllegalArgumentException("maxEnvelopeBytes must be between 256 and 16 MiB");

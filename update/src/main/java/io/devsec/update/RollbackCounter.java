@@ -11,16 +11,31 @@ import java.security.GeneralSecurityException;
  */
 public interface RollbackCounter {
 
-    /** The highest version ever installed; 0 on a new device. */
+    /**
+     * The highest version ever installed; 0 on a new device.
+     *
+     * @return the floor
+     * @throws IOException when the counter cannot be read
+     * @throws GeneralSecurityException when the counter's store refuses (for example a damaged keystore)
+     */
     long current() throws IOException, GeneralSecurityException;
 
     /**
      * Raises the floor to {@code version}; durable when this returns. A value at or below the
      * current floor leaves it unchanged: the counter never goes down.
+     *
+     * @param version the version just installed
+     * @throws IOException when the counter cannot be written
+     * @throws GeneralSecurityException when the counter's store refuses (for example a damaged keystore)
      */
     void advance(long version) throws IOException, GeneralSecurityException;
 
-    /** A counter in memory only, starting at {@code initial}: for command-line checks and tests. */
+    /**
+     * A counter in memory only, starting at {@code initial}: for command-line checks and tests.
+     *
+     * @param initial the starting floor
+     * @return the counter
+     */
     static RollbackCounter inMemory(long initial) {
         if (initial < 0) {
             throw new IllegalArgumentException("initial must not be negative");

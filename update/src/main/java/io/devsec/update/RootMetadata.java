@@ -42,40 +42,83 @@ public final class RootMetadata {
         this.updateThreshold = updateThreshold;
     }
 
+    /**
+     * A builder; {@link Builder#build()} names the first missing or bad field.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * The root's version; each new root is exactly one more.
+     *
+     * @return the version
+     */
     public long version() {
         return version;
     }
 
+    /**
+     * When this root stops being accepted.
+     *
+     * @return the expiry
+     */
     public Instant expires() {
         return expires;
     }
 
-    /** Every key, by key id; unmodifiable. */
+    /**
+     * Every key, by key id; unmodifiable.
+     *
+     * @return the keys
+     */
     public Map<String, VerificationKey> keys() {
         return keys;
     }
 
+    /**
+     * The ids of the keys that may sign the next root.
+     *
+     * @return the key ids
+     */
     public List<String> rootKeyIds() {
         return rootKeyIds;
     }
 
+    /**
+     * How many distinct root keys must sign the next root.
+     *
+     * @return the threshold
+     */
     public int rootThreshold() {
         return rootThreshold;
     }
 
+    /**
+     * The ids of the keys that may sign update metadata.
+     *
+     * @return the key ids
+     */
     public List<String> updateKeyIds() {
         return updateKeyIds;
     }
 
+    /**
+     * How many distinct update keys must sign update metadata.
+     *
+     * @return the threshold
+     */
     public int updateThreshold() {
         return updateThreshold;
     }
 
-    /** The payload bytes to sign and carry in an envelope. */
+    /**
+     * The payload bytes to sign and carry in an envelope.
+     *
+     * @return the JSON payload
+     */
     public byte[] toPayload() {
         return JsonOut.write(g -> {
             g.writeStartObject();
@@ -109,6 +152,9 @@ public final class RootMetadata {
     /**
      * Parses a root payload strictly.
      *
+     * @param payload the payload bytes (from an envelope)
+     * @param limits the size caps
+     * @return the root
      * @throws MalformedMetadataException when it is not a well-formed root: unknown or missing
      *     fields, a key id that is not the SHA-256 of its key, one public key listed twice (under
      *     two encodings, so two ids), a role naming an unknown key, a threshold below 1 or above its
@@ -195,17 +241,34 @@ public final class RootMetadata {
         private Builder() {
         }
 
+        /**
+         * Sets the root's version.
+         *
+         * @param version 1 to 2^53-1
+         * @return this builder
+         */
         public Builder version(long version) {
             this.version = version;
             return this;
         }
 
+        /**
+         * Sets when the root stops being accepted.
+         *
+         * @param expires the expiry
+         * @return this builder
+         */
         public Builder expires(Instant expires) {
             this.expires = Objects.requireNonNull(expires, "expires");
             return this;
         }
 
-        /** Adds a key that may sign the next root. */
+        /**
+         * Adds a key that may sign the next root.
+         *
+         * @param key the key
+         * @return this builder
+         */
         public Builder rootKey(VerificationKey key) {
             keys.put(key.keyId(), key);
             if (!rootKeyIds.contains(key.keyId())) {
@@ -214,7 +277,12 @@ public final class RootMetadata {
             return this;
         }
 
-        /** Adds a key that may sign update metadata. */
+        /**
+         * Adds a key that may sign update metadata.
+         *
+         * @param key the key
+         * @return this builder
+         */
         public Builder updateKey(VerificationKey key) {
             keys.put(key.keyId(), key);
             if (!updateKeyIds.contains(key.keyId())) {
@@ -223,17 +291,32 @@ public final class RootMetadata {
             return this;
         }
 
+        /**
+         * Sets how many distinct root keys must sign the next root.
+         *
+         * @param threshold 1 to the number of root keys
+         * @return this builder
+         */
         public Builder rootThreshold(int threshold) {
             this.rootThreshold = threshold;
             return this;
         }
 
+        /**
+         * Sets how many distinct update keys must sign update metadata.
+         *
+         * @param threshold 1 to the number of update keys
+         * @return this builder
+         */
         public Builder updateThreshold(int threshold) {
             this.updateThreshold = threshold;
             return this;
         }
 
         /**
+         * Checks the fields and builds the root.
+         *
+         * @return the root
          * @throws IllegalArgumentException naming the first bad field, or two keys that are one public
          *     key in two encodings
          */

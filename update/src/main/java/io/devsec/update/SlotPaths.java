@@ -18,8 +18,12 @@ public final class SlotPaths {
     /**
      * The file {@code relative} (segments separated by {@code /}) inside {@code slotRoot}.
      *
+     * @param slotRoot the slot's root folder
+     * @param relative the path from the update, relative to the slot
+     * @return the resolved path, inside {@code slotRoot}
      * @throws UnsafePathException when the path is absolute, contains {@code ..}, {@code .}, an
      *     empty segment, a backslash or a NUL, or when an existing part of it is a symbolic link
+     * @throws IOException when the file system cannot be inspected
      */
     public static Path resolve(Path slotRoot, String relative) throws UnsafePathException, IOException {
         Objects.requireNonNull(slotRoot, "slotRoot");

@@ -20,6 +20,11 @@ public final class TrialPolicy {
     }
 
     /**
+     * A policy.
+     *
+     * @param maxStarts how many starts a trial may take, 1 to 100
+     * @param maxDuration how long after the switch the trial may run
+     * @return the policy
      * @throws IllegalArgumentException when {@code maxStarts} is not 1 to 100 or the duration is not positive
      */
     public static TrialPolicy of(int maxStarts, Duration maxDuration) {
@@ -33,10 +38,20 @@ public final class TrialPolicy {
         return new TrialPolicy(maxStarts, maxDuration);
     }
 
+    /**
+     * How many starts a trial may take before it is rolled back.
+     *
+     * @return the number of starts
+     */
     public int maxStarts() {
         return maxStarts;
     }
 
+    /**
+     * How long after the switch a trial may run before it is rolled back.
+     *
+     * @return the duration
+     */
     public Duration maxDuration() {
         return maxDuration;
     }

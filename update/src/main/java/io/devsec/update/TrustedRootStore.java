@@ -10,13 +10,27 @@ import java.util.Optional;
  */
 public interface TrustedRootStore {
 
-    /** The stored root envelope (JSON bytes); empty before the first save. */
+    /**
+     * The stored root envelope (JSON bytes); empty before the first save.
+     *
+     * @return the envelope, or empty
+     * @throws IOException when the store cannot be read
+     */
     Optional<byte[]> load() throws IOException;
 
-    /** Replaces the stored root envelope; durable when this returns. */
+    /**
+     * Replaces the stored root envelope; durable when this returns.
+     *
+     * @param rootEnvelope the verified root envelope
+     * @throws IOException when the store cannot be written
+     */
     void save(byte[] rootEnvelope) throws IOException;
 
-    /** A store in memory only: for command-line checks and tests, not for a device. */
+    /**
+     * A store in memory only: for command-line checks and tests, not for a device.
+     *
+     * @return the store
+     */
     static TrustedRootStore inMemory() {
         return new TrustedRootStore() {
             private byte[] root;

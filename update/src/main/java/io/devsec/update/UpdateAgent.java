@@ -258,7 +258,7 @@ public final class UpdateAgent implements AutoCloseable {
 
     private void raiseSupportEndIfDue() {
         LocalDate end = supportUntil;
-        if (end != null && !supportEndRaised && LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).isAfter(end)) {
+        if (end != null && !supportEndRaised && clock.instant().atOffset(ZoneOffset.UTC).toLocalDate().isAfter(end)) {
             supportEndRaised = true;
             LOG.warn("Security support ended on {}", end);
             listener.onSupportEnded(end);

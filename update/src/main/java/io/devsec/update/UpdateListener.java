@@ -9,27 +9,51 @@ import java.time.LocalDate;
  */
 public interface UpdateListener {
 
-    /** An update was verified, written to the inactive slot and put on trial; a restart runs it. */
+    /**
+     * An update was verified, written to the inactive slot and put on trial; a restart runs it.
+     *
+     * @param update its verified metadata
+     */
     default void onInstalled(UpdateMetadata update) {
     }
 
-    /** An update, root or image was refused (bad signature, rollback attempt, wrong hash...). */
+    /**
+     * An update, root or image was refused (bad signature, rollback attempt, wrong hash...).
+     *
+     * @param reason why, as a typed exception
+     */
     default void onRefused(UpdateException reason) {
     }
 
-    /** The running trial version was confirmed healthy. */
+    /**
+     * The running trial version was confirmed healthy.
+     *
+     * @param version the confirmed version
+     */
     default void onConfirmed(long version) {
     }
 
-    /** A trial was not confirmed in time and the device went back to the confirmed slot. */
+    /**
+     * A trial was not confirmed in time and the device went back to the confirmed slot.
+     *
+     * @param status the boot state after the rollback
+     */
     default void onRolledBack(BootStatus status) {
     }
 
-    /** The support period announced in the metadata has ended (raised once per run). */
+    /**
+     * The support period announced in the metadata has ended (raised once per run).
+     *
+     * @param supportUntil the last day of support
+     */
     default void onSupportEnded(LocalDate supportUntil) {
     }
 
-    /** A scheduled check could not reach its source or write the slot. */
+    /**
+     * A scheduled check could not reach its source or write the slot.
+     *
+     * @param error what failed
+     */
     default void onCheckFailed(Exception error) {
     }
 }

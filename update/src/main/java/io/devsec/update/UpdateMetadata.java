@@ -46,46 +46,92 @@ public final class UpdateMetadata {
         this.reason = b.reason;
     }
 
+    /**
+     * A builder; {@link Builder#build()} names the first missing or bad field.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * The image's version (1 to 2^53-1); must be above the rollback floor to install.
+     *
+     * @return the version
+     */
     public long version() {
         return version;
     }
 
+    /**
+     * The hardware the image is built for.
+     *
+     * @return the hardware id
+     */
     public String hardwareId() {
         return hardwareId;
     }
 
+    /**
+     * The image's exact length in bytes.
+     *
+     * @return the length
+     */
     public long imageLength() {
         return imageLength;
     }
 
-    /** Lowercase hex SHA-256 of the image. */
+    /**
+     * Lowercase hex SHA-256 of the image.
+     *
+     * @return 64 lowercase hex digits
+     */
     public String imageSha256() {
         return imageSha256;
     }
 
+    /**
+     * When this metadata stops being accepted (against freeze attacks).
+     *
+     * @return the expiry
+     */
     public Instant expires() {
         return expires;
     }
 
-    /** The last day the manufacturer supports this device with security updates, when stated. */
+    /**
+     * The last day the manufacturer supports this device with security updates, when stated.
+     *
+     * @return the date, or empty
+     */
     public Optional<LocalDate> supportUntil() {
         return Optional.ofNullable(supportUntil);
     }
 
+    /**
+     * Whether this is a security update.
+     *
+     * @return true for a security update
+     */
     public boolean securityUpdate() {
         return securityUpdate;
     }
 
-    /** Why the update is needed, for the user. */
+    /**
+     * Why the update is needed, for the user.
+     *
+     * @return the reason
+     */
     public String reason() {
         return reason;
     }
 
-    /** The payload bytes to sign and carry in an envelope. */
+    /**
+     * The payload bytes to sign and carry in an envelope.
+     *
+     * @return the JSON payload
+     */
     public byte[] toPayload() {
         return JsonOut.write(g -> {
             g.writeStartObject();
@@ -109,6 +155,9 @@ public final class UpdateMetadata {
     /**
      * Parses an update payload strictly.
      *
+     * @param payload the payload bytes (from a verified envelope)
+     * @param limits the size caps
+     * @return the metadata
      * @throws MalformedMetadataException naming the field that is missing, unknown, of the wrong
      *     type or out of range
      * @throws MetadataTooLargeException when it exceeds {@code limits.maxEnvelopeBytes()}
@@ -177,53 +226,111 @@ public final class UpdateMetadata {
         private Builder() {
         }
 
+        /**
+         * Sets the image's version.
+         *
+         * @param version 1 to 2^53-1
+         * @return this builder
+         */
         public Builder version(long version) {
             this.version = version;
             return this;
         }
 
+        /**
+         * Sets the hardware the image is built for.
+         *
+         * @param hardwareId 1 to 128 letters, digits and {@code ._:+-}
+         * @return this builder
+         */
         public Builder hardwareId(String hardwareId) {
             this.hardwareId = hardwareId;
             return this;
         }
 
+        /**
+         * Sets the image's exact length.
+         *
+         * @param length the length in bytes
+         * @return this builder
+         */
         public Builder imageLength(long length) {
             this.imageLength = length;
             return this;
         }
 
-        /** The image's SHA-256 as 64 lowercase hex digits. */
+        /**
+         * The image's SHA-256 as 64 lowercase hex digits.
+         *
+         * @param hex the digest in hex
+         * @return this builder
+         */
         public Builder imageSha256(String hex) {
             this.imageSha256 = hex;
             return this;
         }
 
+        /**
+         * The image's SHA-256.
+         *
+         * @param digest the 32-byte digest
+         * @return this builder
+         */
         public Builder imageSha256(byte[] digest) {
             this.imageSha256 = Hex.encode(digest);
             return this;
         }
 
+        /**
+         * Sets when the metadata stops being accepted.
+         *
+         * @param expires the expiry
+         * @return this builder
+         */
         public Builder expires(Instant expires) {
             this.expires = expires;
             return this;
         }
 
+        /**
+         * Sets the last day of security support (optional).
+         *
+         * @param date the date, or null for none
+         * @return this builder
+         */
         public Builder supportUntil(LocalDate date) {
             this.supportUntil = date;
             return this;
         }
 
+        /**
+         * Marks a security update.
+         *
+         * @param security true for a security update
+         * @return this builder
+         */
         public Builder securityUpdate(boolean security) {
             this.securityUpdate = security;
             return this;
         }
 
+        /**
+         * Sets why the update is needed, for the user.
+         *
+         * @param reason the reason
+         * @return this builder
+         */
         public Builder reason(String reason) {
             this.reason = reason;
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the first bad field */
+        /**
+         * Checks the fields and builds the metadata.
+         *
+         * @return the metadata
+         * @throws IllegalArgumentException naming the first bad field
+         */
         public UpdateMetadata build() {
             if (version < 1 || version > StrictJson.MAX_SAFE_INTEGER) {
                 throw new IllegalArgumentException("version must be between 1 and 2^53-1");

@@ -23,6 +23,12 @@ public final class UpdateSchedule {
     }
 
     /**
+     * A schedule.
+     *
+     * @param initialDelay the delay from start to the first check
+     * @param period the time between checks
+     * @param jitter how far each delay moves at random, both ways
+     * @return the schedule
      * @throws IllegalArgumentException when a duration is negative, the period is not positive or
      *     the jitter is not smaller than the period
      */
@@ -42,14 +48,29 @@ public final class UpdateSchedule {
         return new UpdateSchedule(initialDelay, period, jitter);
     }
 
+    /**
+     * The delay from start to the first check.
+     *
+     * @return the delay
+     */
     public Duration initialDelay() {
         return initialDelay;
     }
 
+    /**
+     * The time between checks.
+     *
+     * @return the period
+     */
     public Duration period() {
         return period;
     }
 
+    /**
+     * How far each delay moves at random, both ways.
+     *
+     * @return the jitter
+     */
     public Duration jitter() {
         return jitter;
     }

@@ -9,6 +9,12 @@ import java.util.Optional;
  */
 public interface UpdateSource {
 
-    /** The newest offer for a device running {@code installedVersion}, if there is one. */
+    /**
+     * The newest offer for a device running {@code installedVersion}, if there is one.
+     *
+     * @param installedVersion the version the device runs
+     * @return the offer, or empty when there is nothing newer
+     * @throws IOException when the source cannot be reached
+     */
     Optional<UpdateOffer> poll(long installedVersion) throws IOException;
 }

@@ -189,18 +189,24 @@ public final class UpdateVerifier {
         if (md.version() != runningVersion) {
             throw new VersionMismatchException(runningVersion, md.version());
         }
-        // A discarding sink (OutputStream.nullOutputStream is Java 11, absent on Android API 26).
-        copyImage(new VerifiedUpdate(md, root.version(), updateEnvelope), image, new OutputStream() {
-            @Override
-            public void write(int b) {
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-            }
-        });
+        copyImage(new VerifiedUpdate(md, root.version(), updateEnvelope), image, DISCARD);
         return md;
     }
+
+    /** Stands in for {@code OutputStream.nullOutputStream()}, which Android only has from API 33. */
+    private static final OutputStream DISCARD = new OutputStream() {
+        @Override
+        public void write(int b) {
+            // discarded
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (off < 0 || len < 0 || off > b.length - len) {
+                throw new IndexOutOfBoundsException("off " + off + ", len " + len + ", length " + b.length);
+            }
+        }
+    };
 
     /**
      * Streams the image from {@code in} to {@code out}, hashing as it goes (TUF 5.7.3: length and

@@ -42,6 +42,8 @@ public final class VerificationKey {
     /**
      * Parses a DER SubjectPublicKeyInfo.
      *
+     * @param der the SubjectPublicKeyInfo
+     * @return the key
      * @throws UnsupportedKeyException when it is not canonical DER of an Ed25519 or P-256 key
      */
     public static VerificationKey fromSubjectPublicKeyInfo(byte[] der) throws UnsupportedKeyException {
@@ -53,6 +55,10 @@ public final class VerificationKey {
     /**
      * Parses a PEM {@code PUBLIC KEY} block (SubjectPublicKeyInfo), as {@code devsec keygen} and
      * {@code openssl pkey -pubout} write it.
+     *
+     * @param pem the PEM text
+     * @return the key
+     * @throws UnsupportedKeyException when it is not one PEM public key of an Ed25519 or P-256 key
      */
     public static VerificationKey fromPem(String pem) throws UnsupportedKeyException {
         String begin = "-----BEGIN PUBLIC KEY-----";
@@ -70,21 +76,38 @@ public final class VerificationKey {
         }
     }
 
+    /**
+     * The key's algorithm.
+     *
+     * @return Ed25519 or ECDSA P-256
+     */
     public KeyAlgorithm algorithm() {
         return algorithm;
     }
 
-    /** Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo (64 characters). */
+    /**
+     * Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo (64 characters).
+     *
+     * @return the key id
+     */
     public String keyId() {
         return keyId;
     }
 
-    /** A copy of the DER SubjectPublicKeyInfo. */
+    /**
+     * A copy of the DER SubjectPublicKeyInfo.
+     *
+     * @return the DER bytes (a new array on each call)
+     */
     public byte[] subjectPublicKeyInfo() {
         return spki.clone();
     }
 
-    /** The key as a PEM {@code PUBLIC KEY} block. */
+    /**
+     * The key as a PEM {@code PUBLIC KEY} block.
+     *
+     * @return the PEM text
+     */
     public String toPem() {
         String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(spki);
         return "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n";

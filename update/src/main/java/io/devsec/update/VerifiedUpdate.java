@@ -17,16 +17,29 @@ public final class VerifiedUpdate {
         this.envelope = envelope.clone();
     }
 
+    /**
+     * The verified update metadata.
+     *
+     * @return the metadata
+     */
     public UpdateMetadata metadata() {
         return metadata;
     }
 
-    /** The version of the root whose update keys signed it. */
+    /**
+     * The version of the root whose update keys signed it.
+     *
+     * @return the root version
+     */
     public long rootVersion() {
         return rootVersion;
     }
 
-    /** A copy of the envelope as received, to keep beside the installed image. */
+    /**
+     * A copy of the envelope as received, to keep beside the installed image.
+     *
+     * @return the envelope bytes
+     */
     public byte[] envelope() {
         return envelope.clone();
     }

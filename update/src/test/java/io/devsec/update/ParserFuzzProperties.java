@@ -1,18 +1,19 @@
 package io.devsec.update;
 
+import static io.devsec.update.SeededTrials.between;
+import static io.devsec.update.SeededTrials.oneOf;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
+import java.util.Random;
 import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes the envelope and payload parsers: whatever the bytes, they either parse or throw a typed
- * {@link UpdateException}; never an unchecked exception.
+ * {@link UpdateException}; never an unchecked exception. Seeded trials: a failure names the seed to
+ * replay with ({@code -Ddevsec.seed=N}).
  */
 class ParserFuzzProperties {
     static final byte[] VALID_UPDATE = UpdateMetadata.builder().version(7).hardwareId("hw").imageLength(10)
@@ -21,67 +22,74 @@ class ParserFuzzProperties {
     static final byte[] VALID_ENVELOPE = Envelope.of(Envelope.UPDATE_PAYLOAD_TYPE, VALID_UPDATE,
             java.util.List.of(Envelope.Signature.of("a".repeat(64), new byte[64]))).toJson();
 
-    @Provide
-    Arbitrary<byte[]> mutatedEnvelope() {
-        return mutations(VALID_ENVELOPE);
+    private static final Byte[] SPECIAL = {(byte) '"', (byte) '{', (byte) '}', (byte) '[', (byte) ']', (byte) ',',
+        (byte) ':', (byte) '0', (byte) '-', (byte) 'e', (byte) '\\', (byte) 0xff, (byte) 0, (byte) ' '};
+
+    /** Byte flips at 1 to 4 places, a cut, random bytes, or random JSON-ish text, with equal weight. */
+    static byte[] mutation(Random r, byte[] seed) {
+        switch (r.nextInt(4)) {
+            case 0: {
+                byte[] b = seed.clone();
+                int flips = between(r, 1, 4);
+                for (int i = 0; i < flips; i++) {
+                    b[r.nextInt(seed.length)] = oneOf(r, SPECIAL);
+                }
+                return b;
+            }
+            case 1:
+                return java.util.Arrays.copyOf(seed, r.nextInt(seed.length));
+            case 2:
+                return SeededTrials.bytes(r, 300);
+            default:
+                return SeededTrials.string(r, "{}[]\":,0123456789.eE-truefalsnl \\abc", 0, 200)
+                        .getBytes(StandardCharsets.UTF_8);
+        }
     }
 
-    @Provide
-    Arbitrary<byte[]> mutatedUpdate() {
-        return mutations(VALID_UPDATE);
+    @Test
+    void envelopeParser_anyInput_parsesOrThrowsTyped() {
+        SeededTrials.run("envelopeParser_anyInput_parsesOrThrowsTyped", 400,
+                r -> envelopeParsesOrThrowsTyped(mutation(r, VALID_ENVELOPE)));
     }
 
-    static Arbitrary<byte[]> mutations(byte[] seed) {
-        Arbitrary<Integer> pos = Arbitraries.integers().between(0, seed.length - 1);
-        Arbitrary<Byte> value = Arbitraries.of((byte) '"', (byte) '{', (byte) '}', (byte) '[', (byte) ']', (byte) ',',
-                (byte) ':', (byte) '0', (byte) '-', (byte) 'e', (byte) '\\', (byte) 0xff, (byte) 0, (byte) ' ');
-        Arbitrary<byte[]> flips = net.jqwik.api.Combinators.combine(pos.list().ofMinSize(1).ofMaxSize(4),
-                value.list().ofSize(4)).as((ps, vs) -> {
-                    byte[] b = seed.clone();
-                    for (int i = 0; i < ps.size(); i++) {
-                        b[ps.get(i)] = vs.get(i);
-                    }
-                    return b;
-                });
-        Arbitrary<byte[]> cuts = pos.map(p -> java.util.Arrays.copyOf(seed, p));
-        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-        Arbitrary<byte[]> json = Arbitraries.strings().withChars("{}[]\":,0123456789.eE-truefalsnl \\abc")
-                .ofMaxLength(200).map(s -> s.getBytes(StandardCharsets.UTF_8));
-        return Arbitraries.oneOf(flips, cuts, random, json);
+    @Test
+    void updateParser_anyInput_parsesOrThrowsTyped() {
+        SeededTrials.run("updateParser_anyInput_parsesOrThrowsTyped", 400, r -> {
+            byte[] input = mutation(r, VALID_UPDATE);
+            try {
+                UpdateMetadata m = UpdateMetadata.parse(input, MetadataLimits.DEFAULT);
+                Assertions.assertThat(m.version()).isPositive();
+            } catch (UpdateException expected) {
+                Assertions.assertThat(expected.getMessage()).isNotBlank();
+            }
+        });
     }
 
-    @Property(tries = 400)
-    void envelopeParser_anyInput_parsesOrThrowsTyped(@ForAll("mutatedEnvelope") byte[] input) {
+    @Test
+    void rootParser_anyInput_parsesOrThrowsTyped() {
+        SeededTrials.run("rootParser_anyInput_parsesOrThrowsTyped", 200, r -> {
+            byte[] input = mutation(r, VALID_UPDATE);
+            try {
+                RootMetadata.parse(input, MetadataLimits.DEFAULT);
+            } catch (UpdateException expected) {
+                Assertions.assertThat(expected.getMessage()).isNotBlank();
+            }
+        });
+    }
+
+    @Test
+    @Tag("slow")
+    void envelopeParser_longCampaign_parsesOrThrowsTyped() {
+        SeededTrials.run("envelopeParser_longCampaign_parsesOrThrowsTyped", 20_000,
+                r -> envelopeParsesOrThrowsTyped(mutation(r, VALID_ENVELOPE)));
+    }
+
+    private static void envelopeParsesOrThrowsTyped(byte[] input) {
         try {
             Envelope e = Envelope.parse(input, MetadataLimits.DEFAULT);
             Assertions.assertThat(e.signatures()).isNotEmpty();
         } catch (UpdateException expected) {
             Assertions.assertThat(expected.getMessage()).isNotBlank();
         }
-    }
-
-    @Property(tries = 400)
-    void updateParser_anyInput_parsesOrThrowsTyped(@ForAll("mutatedUpdate") byte[] input) {
-        try {
-            UpdateMetadata m = UpdateMetadata.parse(input, MetadataLimits.DEFAULT);
-            Assertions.assertThat(m.version()).isPositive();
-        } catch (UpdateException expected) {
-            Assertions.assertThat(expected.getMessage()).isNotBlank();
-        }
-    }
-
-    @Property(tries = 200)
-    void rootParser_anyInput_parsesOrThrowsTyped(@ForAll("mutatedUpdate") byte[] input) {
-        try {
-            RootMetadata.parse(input, MetadataLimits.DEFAULT);
-        } catch (UpdateException expected) {
-            Assertions.assertThat(expected.getMessage()).isNotBlank();
-        }
-    }
-
-    @Property(tries = 20000)
-    @Tag("slow")
-    void envelopeParser_longCampaign_parsesOrThrowsTyped(@ForAll("mutatedEnvelope") byte[] input) {
-        envelopeParser_anyInput_parsesOrThrowsTyped(input);
     }
 }

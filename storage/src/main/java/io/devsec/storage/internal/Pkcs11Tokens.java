@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.security.auth.login.LoginException;
+import org.codehaus.mojo.animal_sniffer.IgnoreJRERequirement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,9 @@ final class Pkcs11Tokens {
     private Pkcs11Tokens() {}
 
     /** The shared provider for {@code settings}' token. */
+    // Provider.configure is Java 9+ (Android lacks it): Android has no SunPKCS11 provider, so the null
+    // check below throws before configure is reached there.
+    @IgnoreJRERequirement
     static Provider provider(Pkcs11Settings settings) throws IOException {
         String key = configBody(settings);
         Provider cached = PROVIDERS.get(key);

@@ -12,6 +12,7 @@ import javax.net.ssl.HandshakeCompletedListener;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import org.codehaus.mojo.animal_sniffer.IgnoreJRERequirement;
 
 /**
  * A JSSE {@link SSLSocket} for MQTT: its output stream gathers closely following packets into
@@ -104,12 +105,18 @@ public final class CoalescingSslSocket extends SSLSocket {
         d.shutdownOutput();
     }
 
+    // Java 9+ SSLSocket method (absent on Android API 26): safe there because Android's framework never calls a
+    // method its own platform lacks, and on a JVM the delegate has it.
+    @IgnoreJRERequirement
     @Override
     public <T> java.net.Socket setOption(SocketOption<T> name, T value) throws IOException {
         d.setOption(name, value);
         return this;
     }
 
+    // Java 9+ SSLSocket method (absent on Android API 26): safe there because Android's framework never calls a
+    // method its own platform lacks, and on a JVM the delegate has it.
+    @IgnoreJRERequirement
     @Override
     public <T> T getOption(SocketOption<T> name) throws IOException {
         return d.getOption(name);
@@ -300,6 +307,9 @@ public final class CoalescingSslSocket extends SSLSocket {
         d.setPerformancePreferences(connectionTime, latency, bandwidth);
     }
 
+    // Java 9+ SSLSocket method (absent on Android API 26): safe there because Android's framework never calls a
+    // method its own platform lacks, and on a JVM the delegate has it.
+    @IgnoreJRERequirement
     @Override
     public java.util.Set<java.net.SocketOption<?>> supportedOptions() {
         return d.supportedOptions();
@@ -410,21 +420,33 @@ public final class CoalescingSslSocket extends SSLSocket {
         d.setSSLParameters(params);
     }
 
+    // Java 9+ SSLSocket method (absent on Android API 26): safe there because Android's framework never calls a
+    // method its own platform lacks, and on a JVM the delegate has it.
+    @IgnoreJRERequirement
     @Override
     public String getApplicationProtocol() {
         return d.getApplicationProtocol();
     }
 
+    // Java 9+ SSLSocket method (absent on Android API 26): safe there because Android's framework never calls a
+    // method its own platform lacks, and on a JVM the delegate has it.
+    @IgnoreJRERequirement
     @Override
     public String getHandshakeApplicationProtocol() {
         return d.getHandshakeApplicationProtocol();
     }
 
+    // Java 9+ SSLSocket method (absent on Android API 26): safe there because Android's framework never calls a
+    // method its own platform lacks, and on a JVM the delegate has it.
+    @IgnoreJRERequirement
     @Override
     public void setHandshakeApplicationProtocolSelector(BiFunction<SSLSocket, List<String>, String> selector) {
         d.setHandshakeApplicationProtocolSelector(selector);
     }
 
+    // Java 9+ SSLSocket method (absent on Android API 26): safe there because Android's framework never calls a
+    // method its own platform lacks, and on a JVM the delegate has it.
+    @IgnoreJRERequirement
     @Override
     public BiFunction<SSLSocket, List<String>, String> getHandshakeApplicationProtocolSelector() {
         return d.getHandshakeApplicationProtocolSelector();

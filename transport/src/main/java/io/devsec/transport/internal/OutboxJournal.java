@@ -5,6 +5,7 @@ import io.devsec.transport.OutboxFullException;
 import io.devsec.transport.OutboxSettings;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -27,7 +28,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.zip.CRC32C;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -299,7 +299,7 @@ public final class OutboxJournal implements Closeable {
         while (all.hasRemaining() && channel.read(all, all.position()) > 0) {
             // read fully
         }
-        all.flip();
+        ((Buffer) all).flip();
         if (all.remaining() < MAGIC.length) {
             if (allZero(all, 0)) {
                 channel.truncate(0);
@@ -344,9 +344,9 @@ public final class OutboxJournal implements Closeable {
                 cut(pos, limit, "incomplete record");
                 break;
             }
-            CRC32C c = new CRC32C();
+            Crc32c c = new Crc32c();
             ByteBuffer body = all.duplicate();
-            body.position((int) pos + 8).limit((int) (pos + 8 + len));
+            ((Buffer) body).position((int) pos + 8).limit((int) (pos + 8 + len));
             c.update(body.duplicate());
             if ((int) c.getValue() != crc) {
                 if (pos + 8 + len == limit) {
@@ -543,7 +543,7 @@ public final class OutboxJournal implements Closeable {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed: " + e.getClass().getSimpleName(), e);
         }
-        CRC32C c = new CRC32C();
+        Crc32c c = new Crc32c();
         c.update(out, at + 8, len);
         ByteBuffer.wrap(out).putInt(at + 4, (int) c.getValue());
     }
@@ -722,7 +722,7 @@ public final class OutboxJournal implements Closeable {
         for (ByteBuffer r : buffered) {
             all.put(r.duplicate());
         }
-        all.flip();
+        ((Buffer) all).flip();
         writeFully(all);
         buffered.clear();
         bufferedBytes = 0;
@@ -855,7 +855,7 @@ public final class OutboxJournal implements Closeable {
                     plain.put((byte) 0).putInt(t.length).put(t).put(e.payload);
                     chunk = put(out, chunk, record(APPEND, e.seq, plain.array()));
                 }
-                chunk.flip();
+                ((Buffer) chunk).flip();
                 while (chunk.hasRemaining()) {
                     out.write(chunk);
                 }
@@ -899,11 +899,11 @@ public final class OutboxJournal implements Closeable {
     /** Adds a record to the chunk, writing the chunk out first when it is full; returns the chunk to go on with. */
     private static ByteBuffer put(FileChannel out, ByteBuffer chunk, ByteBuffer rec) throws IOException {
         if (rec.remaining() > chunk.remaining()) {
-            chunk.flip();
+            ((Buffer) chunk).flip();
             while (chunk.hasRemaining()) {
                 out.write(chunk);
             }
-            chunk.clear();
+            ((Buffer) chunk).clear();
             if (rec.remaining() > chunk.remaining()) {
                 while (rec.hasRemaining()) {
                     out.write(rec);

@@ -1,0 +1,54 @@
+package io.devsec.transport.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Paho MQTT 3.1.1 jar is an optional dependency of transport: an MQTT 5 device leaves it out. These
+ * tests load transport from a class loader without that jar and walk the MQTT 5 code paths that
+ * classify Paho errors, which must not touch a v3 type.
+ */
+class PahoV3OptionalTest {
+
+    private static URLClassLoader withoutPahoV3() throws Exception {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.contains("org.eclipse.paho.client.mqttv3")) {
+                urls.add(new File(entry).toURI().toURL());
+            }
+        }
+        return new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+    }
+
+    @Test
+    void pahoErrors_withoutV3Jar_classifiesV5AndOtherErrors() throws Exception {
+        try (URLClassLoader loader = withoutPahoV3()) {
+            assertThat(loader.getResource("org/eclipse/paho/client/mqttv3/MqttException.class")).isNull();
+            Class<?> errors = Class.forName(PahoErrors.class.getName(), true, loader);
+            Method notAuthorized = errors.getMethod("isNotAuthorized", Throwable.class);
+            Method windowFull = errors.getMethod("isWindowFull", Throwable.class);
+            Class<?> v5 = loader.loadClass("org.eclipse.paho.mqttv5.common.MqttException");
+            Object refused = v5.getConstructor(int.class).newInstance(0x87);
+
+            assertThat(notAuthorized.invoke(null, new IOException("reset"))).isEqualTo(false);
+            assertThat(windowFull.invoke(null, new IOException("reset"))).isEqualTo(false);
+            assertThat(notAuthorized.invoke(null, refused)).isEqualTo(true);
+        }
+    }
+
+    @Test
+    void deviceMqttClient_withoutV3Jar_loadsAndInitialises() throws Exception {
+        try (URLClassLoader loader = withoutPahoV3()) {
+            Class<?> client = Class.forName("io.devsec.transport.DeviceMqttClient", true, loader);
+            assertThat(client.getDeclaredMethods()).isNotEmpty();
+        }
+    }
+}
