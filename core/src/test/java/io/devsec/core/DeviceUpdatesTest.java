@@ -3,12 +3,14 @@ package io.devsec.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.devsec.core.events.SecurityEvent;
 import io.devsec.update.BootControl;
 import io.devsec.update.BootStatus;
 import io.devsec.update.ImageHashException;
 import io.devsec.update.RollbackException;
 import io.devsec.update.Slot;
 import io.devsec.update.ThresholdNotMetException;
+import io.devsec.update.SlotState;
 import io.devsec.update.TrialPolicy;
 import io.devsec.update.UpdateAgent;
 import io.devsec.update.UpdateException;
@@ -63,8 +65,8 @@ class DeviceUpdatesTest {
         }
 
         @Override
-        public void onRolledBack(BootStatus status) {
-            events.add("rolledBack to " + status.confirmedVersion());
+        public void onRolledBack(BootStatus status, String reason) {
+            events.add("rolledBack to " + status.confirmedVersion() + ": " + reason);
         }
     };
 
@@ -129,18 +131,25 @@ class DeviceUpdatesTest {
             assertThat(agent.checkNow()).isPresent();
             assertThat(restarts.get()).isEqualTo(1);
         }
-        // v2 starts on trial, its health check fails: not confirmed.
+        // v2 starts on trial, its health check fails: rolled back at once, the reason in the event.
         healthy.set(false);
         try (DeviceSecurity device = device()) {
             UpdateAgent agent = device.startUpdates(settings());
-            assertThat(agent.installedVersion()).isEqualTo(2);
-            assertThat(agent.status().trialSlot()).contains(Slot.B);
+            assertThat(agent.status().trialSlot()).as("rolled back at once, not after the trial's starts").isEmpty();
+            assertThat(agent.status().state(Slot.B)).isEqualTo(SlotState.FAILED);
+            assertThat(restarts.get()).as("restarted into the confirmed slot").isEqualTo(2);
+            assertThat(events).containsExactly("installed 2",
+                    "rolledBack to 1: health check failed: IllegalStateException: cloud unreachable");
+            assertThat(device.events().recentEvents()).anySatisfy(e -> {
+                assertThat(e.type()).isEqualTo(SecurityEvent.Type.UPDATE_ROLLED_BACK);
+                assertThat(e.attributes()).containsEntry("confirmedVersion", "1")
+                        .containsEntry("reason", "health check failed: IllegalStateException: cloud unreachable");
+            });
             assertThat(device.rollbackCounter().current()).isZero();
         }
-        // Next start: the trial policy (1 start) rolls back to v1 by itself.
         healthy.set(true);
         assertThat(start()).isEqualTo(1);
-        assertThat(events).containsExactly("installed 2", "rolledBack to 1");
+        assertThat(events).hasSize(2);
 
         try (DeviceSecurity device = device()) {
             UpdateAgent agent = device.startUpdates(settings());
@@ -214,5 +223,14 @@ class DeviceUpdatesTest {
         assertThatThrownBy(() -> UpdateSettings.builder(shippedRoot, "hw").trialPolicy(null).build())
                 .hasMessageContaining("trialPolicy");
         assertThat(new String(shippedRoot, StandardCharsets.UTF_8)).contains("payloadType");
+    }
+
+    @Test
+    void updateSettings_trialPolicyGivenTwice_refused() throws Exception {
+        BootControl own = BootControl.fileBased(dir.resolve("own"), policy, Clock.systemUTC(), 1, new byte[32]);
+        assertThatThrownBy(() -> UpdateSettings.builder(shippedRoot, "hw").bootControl(own).trialPolicy(policy).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trialPolicy");
+        UpdateSettings once = UpdateSettings.builder(shippedRoot, "hw").bootControl(own).build();
+        assertThat(once.trialPolicy()).as("the boot control's own policy").isSameAs(policy);
     }
 }
