@@ -70,7 +70,7 @@ class BootloaderStateMachineTest {
     }
 
     /** An environment kept in memory (what a platform adapter stores), running slot from the command line file. */
-    static final class MemoryEnvironment implements BootEnvironment {
+    static class MemoryEnvironment implements BootEnvironment {
         final Map<String, String> vars = new LinkedHashMap<>();
         final Scheme scheme;
         final Path cmdline;
@@ -123,25 +123,26 @@ class BootloaderStateMachineTest {
     /**
      * Power-on: what the boot scripts of the README do. U-Boot: count while upgrade_available=1 and run
      * altbootcmd (boot devsec_confirmed) once bootcount exceeds bootlimit, else boot devsec_boot. GRUB
-     * (RAUC): the first slot in ORDER with OK=1 and TRY=0, whose TRY is then set to 1.
+     * (RAUC): the first slot in ORDER with OK=1 and TRY=0, whose TRY is then set to 1. Unset variables take
+     * the README scripts' defaults (slot A).
      */
     void powerOn(boolean bootloaderCounts) throws IOException {
         Slot started;
         if (!bootloaderCounts) {
-            started = Slot.valueOf(env.get("devsec_boot").orElseThrow());
+            started = Slot.valueOf(env.get("devsec_boot").orElse("A"));
         } else if (env.scheme() == BootEnvironment.Scheme.UBOOT_BOOTCOUNT) {
             if (env.get("upgrade_available").orElse("0").equals("1")) {
                 int count = Integer.parseInt(env.get("bootcount").orElse("0")) + 1;
                 env.set(Map.of("bootcount", Integer.toString(count)));
                 boolean exceeded = count > Integer.parseInt(env.get("bootlimit").orElse("0"));
-                started = Slot.valueOf(env.get(exceeded ? "devsec_confirmed" : "devsec_boot").orElseThrow());
+                started = Slot.valueOf(env.get(exceeded ? "devsec_confirmed" : "devsec_boot").orElse("A"));
             } else {
-                started = Slot.valueOf(env.get("devsec_boot").orElseThrow());
+                started = Slot.valueOf(env.get("devsec_boot").orElse("A"));
             }
         } else {
             started = null;
-            for (String slot : env.get("ORDER").orElseThrow().split(" ")) {
-                if (env.get(slot + "_OK").orElse("0").equals("1") && env.get(slot + "_TRY").orElse("0").equals("0")) {
+            for (String slot : env.get("ORDER").orElse("A B").split(" ")) {
+                if (env.get(slot + "_OK").orElse(slot.equals("A") ? "1" : "0").equals("1") && env.get(slot + "_TRY").orElse("0").equals("0")) {
                     env.set(Map.of(slot + "_TRY", "1"));
                     started = Slot.valueOf(slot);
                     break;
@@ -268,6 +269,80 @@ class BootloaderStateMachineTest {
         assertThat(restarts.get()).as("the trial image still runs: restart into the confirmed slot").isEqualTo(2);
         powerOn(false);
         assertThat(startDevice().status().runningVersion()).isEqualTo(1);
+    }
+
+    /** A simulated power cut: the environment refuses this write and every later one of this run. */
+    static final class PowerCut extends IOException {
+        PowerCut() {
+            super("power cut");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7})
+    void powerCutAtEveryWriteOfInstallTrialAndConfirm_nextStartIsConsistentAndConverges(int cut) throws Exception {
+        {
+            Path folder = Files.createDirectories(dir.resolve("cut-" + cut));
+            cmdline = folder.resolve("cmdline");
+            Files.writeString(cmdline, "devsec.slot=A\n");
+            int cutAt = cut;
+            int[] writes = {0};
+            MemoryEnvironment memory = new MemoryEnvironment(BootEnvironment.Scheme.UBOOT_BOOTCOUNT, cmdline) {
+                @Override
+                public void set(Map<String, String> variables) {
+                    if (writes[0] >= 0 && ++writes[0] >= cutAt) {
+                        throw new java.io.UncheckedIOException(new PowerCut());
+                    }
+                    super.set(variables);
+                }
+            };
+            env = memory;
+            Path a = folder.resolve("a.img");
+            Files.write(a, image(1));
+            boolean crashed = false;
+            try {
+                UpdateAgent agent = agentOn(a, folder.resolve("b.img"));
+                offer(2, image(2));
+                agent.checkNow();
+                agent.close();
+                powerOn(true);
+                agentOn(a, folder.resolve("b.img")).confirm();
+            } catch (java.io.UncheckedIOException e) {
+                crashed = true;
+            }
+            writes[0] = -1; // power is back
+            powerOn(true);
+            UpdateAgent next = agentOn(a, folder.resolve("b.img"));
+            BootStatus st = next.status();
+            assertThat(st.runningVersion()).as("cut at write " + cut).isIn(1L, 2L);
+            assertThat(st.state(st.confirmedSlot())).isEqualTo(SlotState.CONFIRMED);
+            if (st.trialSlot().isPresent()) {
+                next.confirm(); // verified against the metadata stored before the trial began
+            } else if (st.runningVersion() == 1) {
+                offer(2, image(2));
+                assertThat(next.checkNow()).isPresent();
+                powerOn(true);
+                agentOn(a, folder.resolve("b.img")).confirm();
+            }
+            powerOn(true);
+            assertThat(agentOn(a, folder.resolve("b.img")).status().runningVersion()).as("cut at write " + cut)
+                    .isEqualTo(2);
+            assertThat(crashed || cut == 7).as("the flow has 6 writes: first use, begin, installed, trial, start, confirm")
+                    .isTrue();
+        }
+    }
+
+    UpdateAgent agentOn(Path a, Path b) throws Exception {
+        BootControl bc = BootControl.onBootloader(env, a, b, policy, clock, 1);
+        UpdateVerifier verifier = UpdateVerifier.builder().initialRoot(rootEnvelope()).trustedRootStore(roots)
+                .rollbackCounter(counter).hardwareId("hw").clock(clock).build();
+        UpdateAgent agent = UpdateAgent.builder().verifier(verifier).bootControl(bc).rollbackCounter(counter)
+                .installedMetadataStore(installed).source(v -> Optional.ofNullable(offered.getAndSet(null)))
+                .listener(listener).schedule(UpdateSchedule.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ZERO))
+                .clock(clock).restartHook(restarts::incrementAndGet).build();
+        agents.add(agent);
+        agent.start();
+        return agent;
     }
 
     byte[] rootEnvelope() {
