@@ -226,6 +226,50 @@ class DeviceUpdatesTest {
     }
 
     @Test
+    void startUpdates_bootEnvironment_libraryStateMachineDrivesTheBootloaderVariables() throws Exception {
+        java.util.Map<String, String> vars = new java.util.concurrent.ConcurrentHashMap<>();
+        io.devsec.update.BootEnvironment env = new io.devsec.update.BootEnvironment() {
+            @Override
+            public Optional<String> get(String name) {
+                return Optional.ofNullable(vars.get(name));
+            }
+
+            @Override
+            public void set(java.util.Map<String, String> variables) {
+                vars.putAll(variables);
+            }
+
+            @Override
+            public Slot runningSlot() {
+                return Slot.valueOf(vars.getOrDefault("devsec_boot", "A")); // a bootloader that follows devsec_boot
+            }
+        };
+        java.nio.file.Path a = dir.resolve("rootfs-a.img");
+        java.nio.file.Path b = dir.resolve("rootfs-b.img");
+        java.nio.file.Files.write(a, UpdateSigner.image(1));
+        UpdateSettings withEnv = UpdateSettings.builder(shippedRoot, UpdateSigner.HARDWARE)
+                .source(installed -> Optional.ofNullable(offered.getAndSet(null)))
+                .bootEnvironment(env, a, b).trialPolicy(policy).listener(listener)
+                .restartHook(restarts::incrementAndGet).build();
+        try (DeviceSecurity device = device()) {
+            UpdateAgent agent = device.startUpdates(withEnv);
+            assertThat(agent.installedVersion()).isEqualTo(1);
+            assertThat(agent.trialPolicy()).isSameAs(policy);
+            offer(2);
+            assertThat(agent.checkNow()).isPresent();
+        }
+        assertThat(vars).containsEntry("devsec_trial", "B").containsEntry("devsec_boot", "B")
+                .containsEntry("upgrade_available", "1").containsEntry("bootlimit", "1");
+        try (DeviceSecurity device = device()) {
+            UpdateAgent agent = device.startUpdates(withEnv);
+            assertThat(agent.installedVersion()).isEqualTo(2);
+            agent.confirm();
+        }
+        assertThat(vars).containsEntry("devsec_confirmed", "B").containsEntry("devsec_trial", "none")
+                .containsEntry("upgrade_available", "0");
+    }
+
+    @Test
     void updateSettings_trialPolicyGivenTwice_refused() throws Exception {
         BootControl own = BootControl.fileBased(dir.resolve("own"), policy, Clock.systemUTC(), 1, new byte[32]);
         assertThatThrownBy(() -> UpdateSettings.builder(shippedRoot, "hw").bootControl(own).trialPolicy(policy).build())
