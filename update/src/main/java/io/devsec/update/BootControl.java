@@ -95,7 +95,10 @@ public interface BootControl {
      *
      * @param environment the bootloader adapter
      * @param imageA where slot A's image is written: a partition device node or a file
-     * @param imageB the same for slot B
+     * @param imageB the same for slot B. The length of each image the library writes is recorded, so
+     *     reading it back stops at its end; the factory image's length is not known: on a partition, set
+     *     {@code devsec_A_length} (or {@code _B_}) of the factory slot at manufacturing, or its integrity
+     *     check reads to the end of the partition and fails
      * @param policy the trial policy, given only here
      * @param clock for the trial's deadline
      * @param factoryVersion the version recorded for the running slot on first use
