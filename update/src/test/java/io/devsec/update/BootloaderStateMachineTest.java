@@ -271,6 +271,20 @@ class BootloaderStateMachineTest {
         assertThat(startDevice().status().runningVersion()).isEqualTo(1);
     }
 
+    @org.junit.jupiter.api.Test
+    void firstUse_factoryLengthWrittenAtManufacturing_boundsTheFactoryImageRead() throws Exception {
+        environment("memory-uboot");
+        Path partition = dir.resolve("partition-a.img");
+        byte[] padded = java.util.Arrays.copyOf(image(1), image(1).length + 4096); // the rest of the partition
+        Files.write(partition, padded);
+        env.set(Map.of("devsec_A_length", Integer.toString(image(1).length)));
+        BootControl bc = BootControl.onBootloader(env, partition, dir.resolve("b.img"), policy, clock, 1);
+        try (InputStream in = bc.openForRead(Slot.A)) {
+            assertThat(in.readAllBytes()).isEqualTo(image(1));
+        }
+        assertThat(env.get("devsec_A_length")).contains(Integer.toString(image(1).length));
+    }
+
     /** A simulated power cut: the environment refuses this write and every later one of this run. */
     static final class PowerCut extends IOException {
         PowerCut() {

@@ -106,7 +106,15 @@ public final class EnvironmentBootControl implements BootControl {
             s.confirmed = env.runningSlot();
             s.states.put(s.confirmed, SlotState.CONFIRMED);
             s.versions.put(s.confirmed, factoryVersion);
-            s.lengths.put(s.confirmed, 0L);
+            // A factory image on a partition: its length may have been written at manufacturing.
+            Optional<String> factoryLength = env.get("devsec_" + s.confirmed + "_length");
+            long length;
+            try {
+                length = factoryLength.isPresent() ? nonNegative(factoryLength.get()) : 0L;
+            } catch (IllegalArgumentException e) {
+                throw c.corrupt("devsec_" + s.confirmed + "_length is not a length: " + e.getMessage());
+            }
+            s.lengths.put(s.confirmed, length);
             Slot other = s.confirmed.other();
             s.states.put(other, SlotState.EMPTY);
             s.versions.put(other, 0L);
