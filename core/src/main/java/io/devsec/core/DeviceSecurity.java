@@ -497,7 +497,7 @@ public final class DeviceSecurity implements Closeable {
      * Builds and starts this device's update agent: signatures checked against the newest trusted root
      * (the shipped {@link UpdateSettings#initialRoot()} until a newer one is trusted; kept in the
      * keystore), anti-rollback through {@link #rollbackCounter()}, the A/B slots of
-     * {@link UpdateSettings#bootControl()} (default: file-based, under the data folder, its state file
+     * {@link UpdateSettings#bootEnvironment()} or {@link UpdateSettings#bootControl()} (default: file-based, under the data folder, its state file
      * authenticated with HMAC-SHA256 under a random key kept in the keystore), scheduled checks of
      * {@link UpdateSettings#source()}. The signed metadata of each update is kept in the keystore before its
      * trial starts.
@@ -505,9 +505,10 @@ public final class DeviceSecurity implements Closeable {
      * <p>When this start runs a version on trial and a {@link HealthCheck} is set, it runs now, but only if the
      * running image matches the signed metadata stored when it was installed ({@link #verifyIntegrity()} is
      * {@link DeviceStatus.SoftwareIntegrity#VERIFIED}; a trial that is unverifiable or compromised is never
-     * confirmed). Passing confirms the version (the rollback floor rises to it); failing is logged and leaves the version
-     * unconfirmed, so the trial policy rolls back to the confirmed version by itself (at a later start
-     * after {@link io.devsec.update.TrialPolicy#maxStarts()}, or when its time runs out while running).
+     * confirmed). Passing confirms the version (the rollback floor rises to it); failing rolls it back at once
+     * ({@link io.devsec.update.UpdateAgent#rollback(String)}: the restart hook runs, the reason reaches the log
+     * and the {@code UPDATE_ROLLED_BACK} event). A trial that is not verified is left unconfirmed, and the trial
+     * policy rolls it back by itself (at a later start, or when its time runs out while running).
      * The agent stays bound to this object and {@link #close()} closes it.
      *
      * @throws IOException when the slots or their state cannot be read or written, or the trusted root

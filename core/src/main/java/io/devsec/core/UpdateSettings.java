@@ -1,6 +1,7 @@
 package io.devsec.core;
 
 import io.devsec.update.BootControl;
+import io.devsec.update.BootEnvironment;
 import io.devsec.update.MetadataLimits;
 import io.devsec.update.TrialPolicy;
 import io.devsec.update.UpdateListener;
@@ -17,8 +18,10 @@ import java.util.Optional;
  * manufacturer ships, the hardware id updates must name, where the A/B slots live, where offers come
  * from, and the application's health check.
  *
- * <p>Defaults: slots in {@value #DEFAULT_SLOTS_FOLDER} under the data folder with the file-based
- * {@link BootControl} (factory version 1), {@link TrialPolicy#DEFAULT}, {@link UpdateSchedule#DEFAULT}, no
+ * <p>On a device with a real bootloader, give its {@link BootEnvironment} and the two slot images with
+ * {@link Builder#bootEnvironment}; the library's A/B state machine drives it (README "Integrating with
+ * your bootloader"). Defaults: slots in {@value #DEFAULT_SLOTS_FOLDER} under the data folder with the
+ * file-based {@link BootControl} (factory version 1, for tests and demos), {@link TrialPolicy#DEFAULT}, {@link UpdateSchedule#DEFAULT}, no
  * source (only offers handed in through {@code checkNow} of a source the application sets), no health
  * check (the application calls {@code UpdateAgent.confirm()} itself), the device's clock.
  *
@@ -36,6 +39,9 @@ public final class UpdateSettings {
     private final String hardwareId;
     private final Optional<Path> slotsFolder;
     private final Optional<BootControl> bootControl;
+    private final Optional<BootEnvironment> bootEnvironment;
+    private final Path slotAImage;
+    private final Path slotBImage;
     private final long factoryVersion;
     private final UpdateSource source;
     private final Optional<HealthCheck> healthCheck;
@@ -52,6 +58,9 @@ public final class UpdateSettings {
         this.hardwareId = b.hardwareId;
         this.slotsFolder = Optional.ofNullable(b.slotsFolder);
         this.bootControl = Optional.ofNullable(b.bootControl);
+        this.bootEnvironment = Optional.ofNullable(b.bootEnvironment);
+        this.slotAImage = b.slotAImage;
+        this.slotBImage = b.slotBImage;
         this.factoryVersion = b.factoryVersion;
         this.source = b.source;
         this.healthCheck = Optional.ofNullable(b.healthCheck);
@@ -97,9 +106,24 @@ public final class UpdateSettings {
         return slotsFolder;
     }
 
-    /** A boot control other than the file-based one (a real bootloader). */
+    /** A boot control of the application's own (legacy path; prefer {@link #bootEnvironment()}). */
     public Optional<BootControl> bootControl() {
         return bootControl;
+    }
+
+    /** The bootloader environment the library's state machine drives, when set. */
+    public Optional<BootEnvironment> bootEnvironment() {
+        return bootEnvironment;
+    }
+
+    /**
+     * The image (partition or file) of a slot for {@link #bootEnvironment()}.
+     *
+     * @param a true for slot A, false for slot B
+     * @return the path, or empty when no boot environment is set
+     */
+    public Optional<Path> slotImage(boolean a) {
+        return Optional.ofNullable(a ? slotAImage : slotBImage);
     }
 
     /** The version the file-based boot control records for slot A on first use. */
@@ -115,8 +139,14 @@ public final class UpdateSettings {
         return healthCheck;
     }
 
+    /**
+     * The trial policy in effect: the one given here, or the {@link #bootControl()}'s own when the
+     * application brings a boot control (it is given once, in one place).
+     *
+     * @return the policy
+     */
     public TrialPolicy trialPolicy() {
-        return trialPolicy;
+        return bootControl.isPresent() ? bootControl.get().trialPolicy() : trialPolicy;
     }
 
     public UpdateSchedule schedule() {
@@ -143,7 +173,8 @@ public final class UpdateSettings {
     @Override
     public String toString() {
         return "UpdateSettings{hardwareId=" + hardwareId + ", slots=" + slotsFolder.map(Path::toString).orElse("default")
-                + ", " + trialPolicy + ", " + schedule + ", healthCheck=" + healthCheck.isPresent() + "}";
+                + ", boot=" + (bootEnvironment.isPresent() ? bootEnvironment.get().toString()
+                        : bootControl.isPresent() ? "own BootControl" : "file-based") + ", " + trialPolicy() + ", " + schedule + ", healthCheck=" + healthCheck.isPresent() + "}";
     }
 
     /** Builds {@link UpdateSettings}; {@link #build()} validates and names the bad field. */
@@ -152,6 +183,10 @@ public final class UpdateSettings {
         private final String hardwareId;
         private Path slotsFolder;
         private BootControl bootControl;
+        private BootEnvironment bootEnvironment;
+        private Path slotAImage;
+        private Path slotBImage;
+        private boolean trialPolicySet;
         private long factoryVersion = 1;
         private UpdateSource source = NO_SOURCE;
         private HealthCheck healthCheck;
@@ -174,9 +209,31 @@ public final class UpdateSettings {
             return this;
         }
 
-        /** A real bootloader's boot control instead of the file-based one (then the slots folder is unused). */
+        /**
+         * A boot control of the application's own instead of the file-based one (then the slots folder is
+         * unused and the trial policy is the boot control's own: do not set {@link #trialPolicy} too).
+         * Legacy: a real bootloader is integrated through {@link #bootEnvironment} instead.
+         */
         public Builder bootControl(BootControl bootControl) {
             this.bootControl = bootControl;
+            return this;
+        }
+
+        /**
+         * Drives a real bootloader: the library's A/B state machine keeps its record in {@code environment}
+         * (for example {@link BootEnvironment#uBoot} or {@link BootEnvironment#grub}) and writes updates to
+         * the two slot images (partition device nodes such as {@code /dev/mmcblk0p2}). The trial policy is
+         * {@link #trialPolicy}; the slots folder is unused.
+         *
+         * @param environment the bootloader adapter
+         * @param slotAImage where slot A's image lives
+         * @param slotBImage where slot B's image lives
+         * @return this builder
+         */
+        public Builder bootEnvironment(BootEnvironment environment, Path slotAImage, Path slotBImage) {
+            this.bootEnvironment = Objects.requireNonNull(environment, "environment");
+            this.slotAImage = Objects.requireNonNull(slotAImage, "slotAImage");
+            this.slotBImage = Objects.requireNonNull(slotBImage, "slotBImage");
             return this;
         }
 
@@ -201,15 +258,23 @@ public final class UpdateSettings {
             return this;
         }
 
-        /** Run when a version on trial starts: passing confirms it, failing leaves the rollback to the trial policy. */
+        /**
+         * Run when a version on trial starts: passing confirms it; failing (throwing) rolls it back at once
+         * (the restart hook runs, the confirmed version runs from the next start) and the exception's class
+         * and message reach the log and the {@code UPDATE_ROLLED_BACK} event as its reason.
+         */
         public Builder healthCheck(HealthCheck healthCheck) {
             this.healthCheck = healthCheck;
             return this;
         }
 
-        /** Default {@link TrialPolicy#DEFAULT}. */
+        /**
+         * How many starts and how long a version may run on trial before it rolls back; default {@link
+         * TrialPolicy#DEFAULT}. Given only here (not with {@link #bootControl}, which has its own).
+         */
         public Builder trialPolicy(TrialPolicy trialPolicy) {
             this.trialPolicy = trialPolicy;
+            this.trialPolicySet = true;
             return this;
         }
 
@@ -258,6 +323,13 @@ public final class UpdateSettings {
             }
             if (trialPolicy == null) {
                 throw new IllegalArgumentException("trialPolicy must not be null");
+            }
+            if (bootControl != null && trialPolicySet) {
+                throw new IllegalArgumentException("trialPolicy: the bootControl enforces its own (bootControl.trialPolicy()); "
+                        + "give the trial policy once, where the boot control is made");
+            }
+            if (bootControl != null && bootEnvironment != null) {
+                throw new IllegalArgumentException("bootEnvironment: give either a bootEnvironment or a bootControl, not both");
             }
             if (schedule == null) {
                 throw new IllegalArgumentException("schedule must not be null");

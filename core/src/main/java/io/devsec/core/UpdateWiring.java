@@ -53,6 +53,9 @@ final class UpdateWiring {
             BootControl boot;
             if (settings.bootControl().isPresent()) {
                 boot = settings.bootControl().get();
+            } else if (settings.bootEnvironment().isPresent()) {
+                boot = BootControl.onBootloader(settings.bootEnvironment().get(), settings.slotImage(true).get(),
+                        settings.slotImage(false).get(), settings.trialPolicy(), c, settings.factoryVersion());
             } else {
                 Path slots = settings.slotsFolder().orElse(facade.dataFolder.resolve(UpdateSettings.DEFAULT_SLOTS_FOLDER));
                 AtomicFiles.createOwnerOnlyDirectories(slots);
@@ -77,7 +80,7 @@ final class UpdateWiring {
             // against it before confirming.
             agent = UpdateAgent.builder().verifier(verifier).bootControl(boot).rollbackCounter(facade.rollbackCounter)
                     .installedMetadataStore(facade.installedMetadata).source(settings.source()).listener(listener).schedule(settings.schedule())
-                    .trialPolicy(settings.trialPolicy()).clock(c).restartHook(settings.restartHook())
+                    .clock(c).restartHook(settings.restartHook())
                     .supportPeriods(version -> supportUntilOf(facade, version, settings)).build();
             facade.agents.add(agent);
             facade.lastCheck = new DeviceSecurity.IntegrityCheck(verifier, boot, settings.factoryMetadata(), settings.factoryVersion());
@@ -98,8 +101,10 @@ final class UpdateWiring {
                 healthy = true;
             } catch (Exception e) {
                 healthy = false;
-                LOG.warn("Health check of version {} on trial failed ({}): not confirmed, the trial policy rolls it back",
-                        version, e.getClass().getSimpleName());
+                String reason = "health check failed: " + describe(e);
+                LOG.warn("Version {} on trial: {}; rolling back at once", version, reason);
+                // At once, not after the trial's remaining starts; the reason reaches the listener and the event.
+                agent.rollback(reason);
             }
             if (healthy) {
                 try {
@@ -112,6 +117,13 @@ final class UpdateWiring {
             }
         }
         return agent;
+    }
+
+    /** The exception's class and message, on one line and at most 200 characters (for the log and the event). */
+    private static String describe(Exception e) {
+        String text = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        text = text.replace('\r', ' ').replace('\n', ' ');
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
     /**

@@ -3,12 +3,14 @@ package io.devsec.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.devsec.core.events.SecurityEvent;
 import io.devsec.update.BootControl;
 import io.devsec.update.BootStatus;
 import io.devsec.update.ImageHashException;
 import io.devsec.update.RollbackException;
 import io.devsec.update.Slot;
 import io.devsec.update.ThresholdNotMetException;
+import io.devsec.update.SlotState;
 import io.devsec.update.TrialPolicy;
 import io.devsec.update.UpdateAgent;
 import io.devsec.update.UpdateException;
@@ -63,8 +65,8 @@ class DeviceUpdatesTest {
         }
 
         @Override
-        public void onRolledBack(BootStatus status) {
-            events.add("rolledBack to " + status.confirmedVersion());
+        public void onRolledBack(BootStatus status, String reason) {
+            events.add("rolledBack to " + status.confirmedVersion() + ": " + reason);
         }
     };
 
@@ -128,18 +130,25 @@ class DeviceUpdatesTest {
             assertThat(agent.checkNow()).isPresent();
             assertThat(restarts.get()).isEqualTo(1);
         }
-        // v2 starts on trial, its health check fails: not confirmed.
+        // v2 starts on trial, its health check fails: rolled back at once, the reason in the event.
         healthy.set(false);
         try (DeviceSecurity device = device()) {
             UpdateAgent agent = device.startUpdates(settings());
-            assertThat(agent.installedVersion()).isEqualTo(2);
-            assertThat(agent.status().trialSlot()).contains(Slot.B);
+            assertThat(agent.status().trialSlot()).as("rolled back at once, not after the trial's starts").isEmpty();
+            assertThat(agent.status().state(Slot.B)).isEqualTo(SlotState.FAILED);
+            assertThat(restarts.get()).as("restarted into the confirmed slot").isEqualTo(2);
+            assertThat(events).containsExactly("installed 2",
+                    "rolledBack to 1: health check failed: IllegalStateException: cloud unreachable");
+            assertThat(device.events().recentEvents()).anySatisfy(e -> {
+                assertThat(e.type()).isEqualTo(SecurityEvent.Type.UPDATE_ROLLED_BACK);
+                assertThat(e.attributes()).containsEntry("confirmedVersion", "1")
+                        .containsEntry("reason", "health check failed: IllegalStateException: cloud unreachable");
+            });
             assertThat(device.rollbackCounter().current()).isZero();
         }
-        // Next start: the trial policy (1 start) rolls back to v1 by itself.
         healthy.set(true);
         assertThat(start()).isEqualTo(1);
-        assertThat(events).containsExactly("installed 2", "rolledBack to 1");
+        assertThat(events).hasSize(2);
 
         try (DeviceSecurity device = device()) {
             UpdateAgent agent = device.startUpdates(settings());
@@ -213,5 +222,58 @@ class DeviceUpdatesTest {
         assertThatThrownBy(() -> UpdateSettings.builder(shippedRoot, "hw").trialPolicy(null).build())
                 .hasMessageContaining("trialPolicy");
         assertThat(new String(shippedRoot, StandardCharsets.UTF_8)).contains("payloadType");
+    }
+
+    @Test
+    void startUpdates_bootEnvironment_libraryStateMachineDrivesTheBootloaderVariables() throws Exception {
+        java.util.Map<String, String> vars = new java.util.concurrent.ConcurrentHashMap<>();
+        io.devsec.update.BootEnvironment env = new io.devsec.update.BootEnvironment() {
+            @Override
+            public Optional<String> get(String name) {
+                return Optional.ofNullable(vars.get(name));
+            }
+
+            @Override
+            public void set(java.util.Map<String, String> variables) {
+                vars.putAll(variables);
+            }
+
+            @Override
+            public Slot runningSlot() {
+                return Slot.valueOf(vars.getOrDefault("devsec_boot", "A")); // a bootloader that follows devsec_boot
+            }
+        };
+        java.nio.file.Path a = dir.resolve("rootfs-a.img");
+        java.nio.file.Path b = dir.resolve("rootfs-b.img");
+        java.nio.file.Files.write(a, UpdateSigner.image(1));
+        UpdateSettings withEnv = UpdateSettings.builder(shippedRoot, UpdateSigner.HARDWARE)
+                .source(installed -> Optional.ofNullable(offered.getAndSet(null)))
+                .bootEnvironment(env, a, b).trialPolicy(policy).listener(listener)
+                .restartHook(restarts::incrementAndGet).build();
+        try (DeviceSecurity device = device()) {
+            UpdateAgent agent = device.startUpdates(withEnv);
+            assertThat(agent.installedVersion()).isEqualTo(1);
+            assertThat(agent.trialPolicy()).isSameAs(policy);
+            offer(2);
+            assertThat(agent.checkNow()).isPresent();
+        }
+        assertThat(vars).containsEntry("devsec_trial", "B").containsEntry("devsec_boot", "B")
+                .containsEntry("upgrade_available", "1").containsEntry("bootlimit", "1");
+        try (DeviceSecurity device = device()) {
+            UpdateAgent agent = device.startUpdates(withEnv);
+            assertThat(agent.installedVersion()).isEqualTo(2);
+            agent.confirm();
+        }
+        assertThat(vars).containsEntry("devsec_confirmed", "B").containsEntry("devsec_trial", "none")
+                .containsEntry("upgrade_available", "0");
+    }
+
+    @Test
+    void updateSettings_trialPolicyGivenTwice_refused() throws Exception {
+        BootControl own = BootControl.fileBased(dir.resolve("own"), policy, Clock.systemUTC(), 1, new byte[32]);
+        assertThatThrownBy(() -> UpdateSettings.builder(shippedRoot, "hw").bootControl(own).trialPolicy(policy).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trialPolicy");
+        UpdateSettings once = UpdateSettings.builder(shippedRoot, "hw").bootControl(own).build();
+        assertThat(once.trialPolicy()).as("the boot control's own policy").isSameAs(policy);
     }
 }

@@ -61,10 +61,15 @@ class UpdateStateSafetyTest {
     }
 
     UpdateSettings.Builder settings() {
+        return withoutTrialPolicy().trialPolicy(policy);
+    }
+
+    /** For an application's own boot control, which carries the trial policy itself. */
+    UpdateSettings.Builder withoutTrialPolicy() {
         return UpdateSettings.builder(shippedRoot, UpdateSigner.HARDWARE)
                 .source(installed -> Optional.ofNullable(offered.getAndSet(null)))
                 .healthCheck(() -> { })
-                .trialPolicy(policy).schedule(UpdateSchedule.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ZERO));
+                .schedule(UpdateSchedule.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ZERO));
     }
 
     void offer(long version) throws Exception {
@@ -125,6 +130,11 @@ class UpdateStateSafetyTest {
             }
 
             @Override
+            public io.devsec.update.TrialPolicy trialPolicy() {
+                return b.trialPolicy();
+            }
+
+            @Override
             public void rollback() throws IOException {
                 b.rollback();
             }
@@ -134,12 +144,12 @@ class UpdateStateSafetyTest {
     @Test
     void crashRightAfterTrialStarts_nextStartVerifiesTheTrialAndConfirmsIt() throws Exception {
         try (DeviceSecurity device = device()) {
-            UpdateAgent agent = device.startUpdates(settings().bootControl(ownBootControl(true)).build());
+            UpdateAgent agent = device.startUpdates(withoutTrialPolicy().bootControl(ownBootControl(true)).build());
             offer(2);
             assertThatThrownBy(agent::checkNow).isInstanceOf(SimulatedCrash.class);
         }
         try (DeviceSecurity device = device()) {
-            UpdateAgent agent = device.startUpdates(settings().bootControl(ownBootControl(false)).build());
+            UpdateAgent agent = device.startUpdates(withoutTrialPolicy().bootControl(ownBootControl(false)).build());
             assertThat(agent.installedVersion()).isEqualTo(2);
             assertThat(device.status().softwareIntegrity()).as("its signed metadata was stored before the trial began")
                     .isEqualTo(SoftwareIntegrity.VERIFIED);

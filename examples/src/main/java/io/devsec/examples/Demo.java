@@ -36,6 +36,7 @@ import io.devsec.transport.TrustAnchors;
 import io.devsec.update.BootStatus;
 import io.devsec.update.ImageHashException;
 import io.devsec.update.RollbackException;
+import io.devsec.update.SlotState;
 import io.devsec.update.TrialPolicy;
 import io.devsec.update.UpdateAgent;
 import io.devsec.update.UpdateException;
@@ -374,8 +375,8 @@ public final class Demo {
             }
 
             @Override
-            public void onRolledBack(BootStatus status) {
-                updateEvents.add("rolled back to " + status.confirmedVersion());
+            public void onRolledBack(BootStatus status, String reason) {
+                updateEvents.add("rolled back to " + status.confirmedVersion() + " (" + reason + ")");
             }
 
             @Override
@@ -395,8 +396,8 @@ public final class Demo {
                 .listener(listener).build();
         UpdateSettings settings = updateSettings;
 
-        // 12. Version 2: installed, unhealthy, rolled back by the trial policy.
-        heading("Update to version 2: installed in the inactive slot, health check fails, automatic rollback");
+        // 12. Version 2: installed, unhealthy, rolled back at once.
+        heading("Update to version 2: installed in the inactive slot, health check fails, immediate rollback");
         try (DeviceSecurity device = open(deviceFolder, null)) {
             UpdateAgent agent = device.startUpdates(settings);
             out.println("  Running:            version " + agent.installedVersion() + " in slot "
@@ -412,16 +413,19 @@ public final class Demo {
         out.println("  Restart ...");
         try (DeviceSecurity device = open(deviceFolder, null)) {
             UpdateAgent agent = device.startUpdates(settings);
-            expect(agent.installedVersion() == 2 && agent.status().trialSlot().isPresent(), "version 2 runs on trial");
-            out.println("  Running:            version 2 on trial; health check failed, so it is NOT confirmed");
+            expect(agent.installedVersion() == 2 && !agent.status().trialSlot().isPresent()
+                    && agent.status().state(agent.status().runningSlot()) == SlotState.FAILED,
+                    "version 2 ran on trial, failed its health check and was rolled back at once");
+            out.println("  Rolled back:        version 2 failed its health check: rolled back at once, reason in "
+                    + "the event: " + updateEvents.get(updateEvents.size() - 1));
         }
         healthy.set(true);
         out.println("  Restart ...");
         try (DeviceSecurity device = open(deviceFolder, null)) {
             UpdateAgent agent = device.startUpdates(settings);
-            expect(agent.installedVersion() == 1 && agent.status().rolledBack(), "the agent rolls back to version 1");
-            out.println("  Rolled back:        the unconfirmed trial ended; running version " + agent.installedVersion()
-                    + " again (slot " + agent.status().runningSlot() + ")");
+            expect(agent.installedVersion() == 1 && !agent.status().rolledBack(), "version 1 runs again");
+            out.println("  Running:            version " + agent.installedVersion() + " again (slot "
+                    + agent.status().runningSlot() + ")");
         }
 
         // 13. Version 3: installed and confirmed.

@@ -32,11 +32,11 @@ class DemoTest {
                 .contains("issued by CN=Acme Device CA", "Device connected:", "acknowledged by the broker",
                         "Cloud received:     {\"power_w\": 3.2}", "Refused locally:", "Renewal event:",
                         "the live connection switched to it", "Cloud received:     {\"power_w\": 3.3} after renewal",
-                        "trusted root stored in the keystore: true", "version 2 on trial; health check failed",
-                        "running version 1 again", "Confirmed:          version 3 runs; anti-rollback floor in the keystore: 3",
+                        "trusted root stored in the keystore: true", "version 2 failed its health check: rolled back at once",
+                        "version 1 again (slot A)", "Confirmed:          version 3 runs; anti-rollback floor in the keystore: 3",
                         "Tampered image:     refused (ImageHashException", "still running version 3",
                         "Replayed version 2: refused (RollbackException: installed 3, floor 3, offered 2)",
-                        "installed 2, rolled back to 1, installed 3, confirmed 3, refused ImageHashException, "
+                        "installed 2, rolled back to 1 (health check failed: IllegalStateException: the plug's relay self-test failed), installed 3, confirmed 3, refused ImageHashException, "
                                 + "refused RollbackException");
         // Consent-gated telemetry: held before consent, released on consent, dropped after withdrawal.
         assertThat(output)

@@ -1,5 +1,6 @@
 package io.devsec.update;
 
+import io.devsec.update.internal.EnvironmentBootControl;
 import io.devsec.update.internal.FileBootControl;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,10 +12,31 @@ import java.time.Clock;
  * The A/B boot state machine: a slot is written, marked installed, put on trial (pending boot),
  * then confirmed; a trial not confirmed within its {@link TrialPolicy} rolls back by itself.
  *
- * <p>Each state change is atomic and durable when the method returns: after a crash at any
- * instant the device starts either the old version or the new one on trial. Implement this
- * interface to plug in a real bootloader (U-Boot environment, GRUB); {@link #fileBased} keeps the
- * state in an authenticated file and is what tests and the demo use.
+ * <p><b>Integrators do not implement this interface.</b> To drive a real bootloader, supply the
+ * three-method {@link BootEnvironment} (or use {@link BootEnvironment#uBoot} / {@link
+ * BootEnvironment#grub}) and get the library's state machine from {@link #onBootloader}. This
+ * interface stays for the two shipped implementations and for existing code.
+ *
+ * <h2>The state machine (the library's, documented once)</h2>
+ * <ul>
+ * <li><b>A trial start</b> is a start of the system ({@link #boot()}, once per start, before the
+ *     application) that runs the trial slot while a trial is pending. Starts of the confirmed slot are
+ *     not counted.
+ * <li><b>Rollback at start</b>: {@link #boot()} abandons the trial (the slot becomes {@link
+ *     SlotState#FAILED}, the confirmed slot runs from the next start, {@link BootStatus#rolledBack()}
+ *     is true and {@link BootStatus#rollbackReason()} says why) when the trial already had {@link
+ *     TrialPolicy#maxStarts()} starts, when {@link TrialPolicy#maxDuration()} has passed since {@link
+ *     #startTrial}, or when the bootloader itself started the confirmed slot instead of the trial
+ *     (its own counter ran out because a start did not reach the application).
+ * <li><b>Rollback while running</b>: {@link UpdateAgent} calls {@link #rollback()} at once when the
+ *     health check fails or the trial's time runs out; it never waits for the remaining starts.
+ * <li><b>Confirm</b> is allowed only in a start that runs the trial slot ({@link #confirm()} throws
+ *     {@link IllegalStateException} otherwise); {@link UpdateAgent#confirm()} first checks the running
+ *     image against its signed metadata.
+ * <li><b>Crash safety</b>: each state change is atomic and durable when the method returns: after a
+ *     crash at any instant the device starts either the old version or the new one on trial.
+ * </ul>
+ * {@link #fileBased} keeps the state in an authenticated file and is what tests and the demo use.
  */
 public interface BootControl {
 
@@ -94,6 +116,38 @@ public interface BootControl {
      * @throws IOException when the boot state cannot be written
      */
     void rollback() throws IOException;
+
+    /**
+     * The trial policy this state machine enforces; {@link UpdateAgent} reads it from here, so it is
+     * given once.
+     *
+     * @return the policy
+     */
+    TrialPolicy trialPolicy();
+
+    /**
+     * The library's state machine over a bootloader's environment: its record in {@code devsec_*}
+     * variables, the bootloader's own variables set as the environment's {@link BootEnvironment.Scheme}
+     * expects, every transition one {@link BootEnvironment#set}. On first use (no record yet) the
+     * running slot is recorded as confirmed with {@code factoryVersion}.
+     *
+     * @param environment the bootloader adapter
+     * @param imageA where slot A's image is written: a partition device node or a file
+     * @param imageB the same for slot B. The length of each image the library writes is recorded, so
+     *     reading it back stops at its end; the factory image's length is not known: on a partition, set
+     *     {@code devsec_A_length} (or {@code _B_}) of the factory slot at manufacturing, or its integrity
+     *     check reads to the end of the partition and fails
+     * @param policy the trial policy, given only here
+     * @param clock for the trial's deadline
+     * @param factoryVersion the version recorded for the running slot on first use
+     * @return the boot control
+     * @throws CorruptBootStateException when the record is present but inconsistent
+     * @throws IOException when the environment cannot be read or written
+     */
+    static BootControl onBootloader(BootEnvironment environment, Path imageA, Path imageB, TrialPolicy policy,
+            Clock clock, long factoryVersion) throws IOException {
+        return EnvironmentBootControl.open(environment, imageA, imageB, policy, clock, factoryVersion);
+    }
 
     /**
      * A boot control keeping its state in {@code directory/boot-state} (atomic writes, authenticated

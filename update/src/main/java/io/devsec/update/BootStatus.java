@@ -16,9 +16,11 @@ public final class BootStatus {
     private final Instant trialSince;
     private final Slot running;
     private final boolean rolledBack;
+    private final String rollbackReason;
 
     /**
-     * For {@link BootControl} implementations.
+     * For {@link BootControl} implementations (integrators implement the smaller {@link BootEnvironment}
+     * instead and never build one).
      *
      * @param confirmed the last confirmed slot
      * @param states the state of each slot (both required)
@@ -40,11 +42,44 @@ public final class BootStatus {
         this.trialSince = trialSince.orElse(null);
         this.running = Objects.requireNonNull(running, "running");
         this.rolledBack = rolledBack;
+        this.rollbackReason = null;
         for (Slot s : Slot.values()) {
             if (!this.states.containsKey(s) || !this.versions.containsKey(s)) {
                 throw new IllegalArgumentException("state and version of slot " + s + " are required");
             }
         }
+    }
+
+    private BootStatus(BootStatus from, String reason) {
+        this.confirmed = from.confirmed;
+        this.states = from.states;
+        this.versions = from.versions;
+        this.trial = from.trial;
+        this.trialStarts = from.trialStarts;
+        this.trialSince = from.trialSince;
+        this.running = from.running;
+        this.rolledBack = from.rolledBack;
+        this.rollbackReason = reason;
+    }
+
+    /**
+     * This status with the reason a rollback happened at this start.
+     *
+     * @param reason why the trial was abandoned, in words for the log and the security event
+     * @return a copy carrying the reason
+     */
+    public BootStatus withRollbackReason(String reason) {
+        return new BootStatus(this, Objects.requireNonNull(reason, "reason"));
+    }
+
+    /**
+     * Why the trial was abandoned at this start, when {@link #rolledBack()} and the boot control said
+     * (for example "not confirmed after 3 starts", or that the bootloader fell back on its own).
+     *
+     * @return the reason, or empty
+     */
+    public Optional<String> rollbackReason() {
+        return Optional.ofNullable(rollbackReason);
     }
 
     /**
@@ -144,6 +179,6 @@ public final class BootStatus {
         return "BootStatus[confirmed=" + confirmed + " v" + versions.get(confirmed) + ", running=" + running + " v"
                 + versions.get(running) + ", A=" + states.get(Slot.A) + " v" + versions.get(Slot.A) + ", B="
                 + states.get(Slot.B) + " v" + versions.get(Slot.B) + ", trial=" + trial + " (" + trialStarts
-                + " starts), rolledBack=" + rolledBack + "]";
+                + " starts), rolledBack=" + rolledBack + (rollbackReason == null ? "" : " (" + rollbackReason + ")") + "]";
     }
 }

@@ -19,7 +19,19 @@ public final class CorruptBootStateException extends IOException {
         this.reason = reason;
     }
 
-    /** The refused file. */
+    /**
+     * A refused boot record that is not a file (a bootloader environment).
+     *
+     * @param where the environment, as its {@code toString()} names it
+     * @param reason why it was refused
+     */
+    public CorruptBootStateException(String where, String reason) {
+        super("boot state in " + where + " is corrupt or inconsistent (" + reason + "); refusing to guess");
+        this.file = null;
+        this.reason = reason;
+    }
+
+    /** The refused file; null when the record is a bootloader environment rather than a file. */
     public Path file() {
         return file;
     }

@@ -71,7 +71,7 @@ public final class UpdateAgent implements AutoCloseable {
         this.source = b.source;
         this.listener = b.listener;
         this.schedule = b.schedule;
-        this.trialPolicy = b.trialPolicy;
+        this.trialPolicy = Objects.requireNonNull(b.bootControl.trialPolicy(), "bootControl.trialPolicy()");
         this.clock = b.clock;
         this.restart = b.restart;
         this.supportUntil = b.supportUntil;
@@ -105,7 +105,13 @@ public final class UpdateAgent implements AutoCloseable {
             supportPeriods.apply(status.runningVersion()).ifPresent(date -> supportUntil = date);
         }
         if (status.rolledBack()) {
-            listener.onRolledBack(status);
+            String reason = status.rollbackReason().orElse("not confirmed within " + trialPolicy);
+            LOG.warn("Trial rolled back at start: {}; running {}", reason, status);
+            listener.onRolledBack(status, reason);
+            if (status.runningSlot() != status.confirmedSlot()) {
+                // A real bootloader started the trial slot; the confirmed slot runs after a restart.
+                restart.run();
+            }
         }
         if (status.trialSlot().isPresent() && status.trialSince().isPresent()) {
             Instant deadline = status.trialSince().get().plus(trialPolicy.maxDuration());
@@ -178,6 +184,36 @@ public final class UpdateAgent implements AutoCloseable {
         status = boot.status();
         LOG.info("Version {} confirmed", s.runningVersion());
         listener.onConfirmed(s.runningVersion());
+    }
+
+    /**
+     * Abandons the trial at once: the trial slot is marked failed, the confirmed slot runs from the next
+     * start, the listener hears {@link UpdateListener#onRolledBack(BootStatus, String)} with
+     * {@code reason}, and the restart hook runs. Use it when the health check of a version on trial
+     * fails: the device does not wait for the trial's remaining starts. Does nothing when no trial is
+     * pending or running.
+     *
+     * @param reason why, for the log and the security event (no secrets)
+     * @return whether a trial was rolled back
+     * @throws IOException when the boot state cannot be written
+     */
+    public synchronized boolean rollback(String reason) throws IOException {
+        Objects.requireNonNull(reason, "reason");
+        BootStatus s = status();
+        if (!s.trialSlot().isPresent()) {
+            return false;
+        }
+        LOG.warn("Version {} on trial rolled back: {}", s.version(s.trialSlot().get()), reason);
+        boot.rollback();
+        status = boot.status();
+        listener.onRolledBack(status, reason);
+        restart.run();
+        return true;
+    }
+
+    /** The trial policy, as the boot control enforces it. */
+    public TrialPolicy trialPolicy() {
+        return trialPolicy;
     }
 
     /**
@@ -301,11 +337,11 @@ public final class UpdateAgent implements AutoCloseable {
             }
             if (s.trialSlot().isPresent() && s.trialSince().isPresent()
                     && !clock.instant().isBefore(s.trialSince().get().plus(trialPolicy.maxDuration()))) {
-                LOG.warn("Version {} not confirmed within {}: rolling back", s.version(s.trialSlot().get()),
-                        trialPolicy.maxDuration());
+                String reason = "not confirmed within " + trialPolicy.maxDuration() + " of the switch";
+                LOG.warn("Version {} on trial rolled back: {}", s.version(s.trialSlot().get()), reason);
                 boot.rollback();
                 status = boot.status();
-                listener.onRolledBack(status);
+                listener.onRolledBack(status, reason);
                 restart.run();
             }
         } catch (IOException | RuntimeException e) {
@@ -337,7 +373,6 @@ public final class UpdateAgent implements AutoCloseable {
         private UpdateSource source;
         private UpdateListener listener = new UpdateListener() { };
         private UpdateSchedule schedule = UpdateSchedule.DEFAULT;
-        private TrialPolicy trialPolicy = TrialPolicy.DEFAULT;
         private Clock clock = Clock.systemUTC();
         private Runnable restart = () -> { };
         private ScheduledExecutorService executor;
@@ -352,6 +387,10 @@ public final class UpdateAgent implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The boot state machine; its {@link BootControl#trialPolicy()} is the trial policy the agent
+         * applies (given once, where the boot control is made).
+         */
         public Builder bootControl(BootControl bootControl) {
             this.bootControl = Objects.requireNonNull(bootControl, "bootControl");
             return this;
@@ -387,12 +426,6 @@ public final class UpdateAgent implements AutoCloseable {
 
         public Builder schedule(UpdateSchedule schedule) {
             this.schedule = Objects.requireNonNull(schedule, "schedule");
-            return this;
-        }
-
-        /** Must match the policy the {@link BootControl} enforces at start. */
-        public Builder trialPolicy(TrialPolicy policy) {
-            this.trialPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

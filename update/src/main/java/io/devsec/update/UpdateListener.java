@@ -34,11 +34,25 @@ public interface UpdateListener {
     }
 
     /**
-     * A trial was not confirmed in time and the device went back to the confirmed slot.
+     * A trial was abandoned and the device goes back to the confirmed slot. Prefer overriding
+     * {@link #onRolledBack(BootStatus, String)}, which also carries the reason; the agent calls that
+     * one, whose default calls this.
      *
      * @param status the boot state after the rollback
      */
     default void onRolledBack(BootStatus status) {
+    }
+
+    /**
+     * A trial was abandoned: its health check failed (at once, not after the remaining trial starts),
+     * it was not confirmed within the trial policy, or the bootloader fell back on its own.
+     *
+     * @param status the boot state after the rollback
+     * @param reason why, in words (for example "health check failed: IllegalStateException: relay
+     *     self-test failed" or "not confirmed after 3 starts")
+     */
+    default void onRolledBack(BootStatus status, String reason) {
+        onRolledBack(status);
     }
 
     /**

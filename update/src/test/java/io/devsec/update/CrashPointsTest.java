@@ -130,7 +130,7 @@ class CrashPointsTest {
                 .installedMetadataStore(crashing(store(d), crash))
                 .source(v -> Optional.ofNullable(offer.getAndSet(null)))
                 .schedule(UpdateSchedule.of(Duration.ofDays(1), Duration.ofDays(1), Duration.ZERO))
-                .trialPolicy(policy).clock(clock).build();
+                .clock(clock).build();
         try {
             BootStatus st = agent.start();
             checkInvariants(d, st);
@@ -358,6 +358,11 @@ class CrashPointsTest {
             public void rollback() throws IOException {
                 b.rollback();
                 crash.wrote("rollback");
+            }
+
+            @Override
+            public TrialPolicy trialPolicy() {
+                return b.trialPolicy();
             }
         };
     }

@@ -111,7 +111,7 @@ class UpdateAgentTest {
                     polls.incrementAndGet();
                     return Optional.ofNullable(offered.getAndSet(null));
                 })
-                .listener(listener).schedule(schedule).trialPolicy(policy).clock(clock)
+                .listener(listener).schedule(schedule).clock(clock)
                 .restartHook(restarts::incrementAndGet).build();
         agents.add(agent);
         agent.start();
@@ -133,7 +133,7 @@ class UpdateAgentTest {
                 .installedMetadataStore(installed)
                 .source(v -> Optional.empty()).listener(listener)
                 .schedule(UpdateSchedule.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ZERO))
-                .trialPolicy(policy).clock(clock)
+                .clock(clock)
                 .supportPeriods(version -> {
                     asked.add(version);
                     return Optional.of(LocalDate.parse("2030-06-30"));
@@ -277,7 +277,7 @@ class UpdateAgentTest {
         UpdateAgent agent = UpdateAgent.builder().verifier(verifier).bootControl(bc).rollbackCounter(counter)
                 .installedMetadataStore(forgetful).source(v -> Optional.empty()).listener(listener)
                 .schedule(UpdateSchedule.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ZERO))
-                .trialPolicy(policy).clock(clock).build();
+                .clock(clock).build();
         agents.add(agent);
         assertThat(agent.start().runningVersion()).isEqualTo(2);
 

@@ -164,12 +164,18 @@ public final class EventAdapters {
 
             @Override
             public void onRolledBack(BootStatus status) {
+                onRolledBack(status, status.rollbackReason().orElse("trial not confirmed"));
+            }
+
+            @Override
+            public void onRolledBack(BootStatus status, String reason) {
                 safely(events, () -> events.publish(SecurityEvent.builder(Type.UPDATE_ROLLED_BACK, Source.UPDATE)
                         .time(events.clock().instant())
                         .attribute("confirmedSlot", status.confirmedSlot().name())
                         .attribute("confirmedVersion", Long.toString(status.confirmedVersion()))
+                        .attribute("reason", reason)
                         .build()));
-                forward(() -> delegate.onRolledBack(status));
+                forward(() -> delegate.onRolledBack(status, reason));
             }
 
             @Override

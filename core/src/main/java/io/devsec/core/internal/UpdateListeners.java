@@ -38,6 +38,12 @@ public final class UpdateListeners {
             }
 
             @Override
+            public void onRolledBack(BootStatus status, String reason) {
+                first.onRolledBack(status, reason);
+                second.onRolledBack(status, reason);
+            }
+
+            @Override
             public void onSupportEnded(java.time.LocalDate supportUntil) {
                 first.onSupportEnded(supportUntil);
                 second.onSupportEnded(supportUntil);

@@ -72,6 +72,7 @@ public final class FileBootControl implements BootControl {
     private final SecretKeySpec key;
     private Slot running;
     private boolean rolledBack;
+    private String rollbackReason;
 
     /** The persisted record. */
     private static final class State {
@@ -151,10 +152,14 @@ public final class FileBootControl implements BootControl {
         State s = load();
         Instant now = clock.instant();
         rolledBack = false;
+        rollbackReason = null;
         if (s.trial != null) {
             boolean tooManyStarts = s.trialStarts >= policy.maxStarts();
             boolean tooLate = !now.isBefore(s.trialSince.plus(policy.maxDuration()));
             if (tooManyStarts || tooLate) {
+                rollbackReason = tooManyStarts
+                        ? "not confirmed after " + s.trialStarts + " starts (trial policy allows " + policy.maxStarts() + ")"
+                        : "not confirmed within " + policy.maxDuration() + " of the switch";
                 LOG.warn("Trial of version {} in slot {} not confirmed after {} starts since {}: rolling back to {}",
                         s.versions.get(s.trial), s.trial, s.trialStarts, s.trialSince, s.confirmed);
                 s.states.put(s.trial, SlotState.FAILED);
@@ -354,8 +359,14 @@ public final class FileBootControl implements BootControl {
 
     private BootStatus snapshot(State s) {
         Slot run = running != null ? running : s.confirmed;
-        return new BootStatus(s.confirmed, s.states, s.versions, Optional.ofNullable(s.trial), s.trialStarts,
-                Optional.ofNullable(s.trialSince), run, rolledBack);
+        BootStatus status = new BootStatus(s.confirmed, s.states, s.versions, Optional.ofNullable(s.trial),
+                s.trialStarts, Optional.ofNullable(s.trialSince), run, rolledBack);
+        return rollbackReason == null ? status : status.withRollbackReason(rollbackReason);
+    }
+
+    @Override
+    public TrialPolicy trialPolicy() {
+        return policy;
     }
 
     private void save(State s) throws IOException {
