@@ -291,9 +291,17 @@ final class ConformanceFactsCollector {
         boolean jitter = true;
         List<String> policies = new ArrayList<>();
         boolean quarantined = true;
+        List<String> revocation = new ArrayList<>();
         for (DeviceSecurity.LiveClient c : live) {
             TlsSettings t = c.settings.tlsSettings();
             legacy |= t.insecureLegacyAllowed();
+            String r = t.revocation().describe();
+            if (!revocation.contains(r)) {
+                revocation.add(r);
+            }
+            if (t.revocation().softFail()) {
+                typed.insecureOption("RevocationSettings.softFail");
+            }
             for (String p : t.protocols()) {
                 if (!protocols.contains(p)) {
                     protocols.add(p);
@@ -310,7 +318,8 @@ final class ConformanceFactsCollector {
             typed.insecureOption("TlsSettings.insecureLegacy");
         }
         String tls = "TLS " + String.join(" and ", protocols) + " with AEAD suites and hostname verification on "
-                + live.size() + " MQTT client(s)" + (pins > 0 ? ", " + pins + " public key pin(s)" : "")
+                + live.size() + " MQTT client(s)" + (pins > 0 ? ", " + pins + " public key pin(s) checked against the"
+                + " validated path" : "") + "; broker certificate revocation: " + String.join("; ", revocation)
                 + (connected ? "; connected now" : "; not connected now");
         sink.add(Mechanism.TLS_CHANNEL, Evidence.configured(Mechanism.TLS_CHANNEL, !legacy, legacy
                 ? "TLS allows legacy versions or suites (TlsSettings.insecureAllowLegacyProtocolsAndSuites)" : tls));
