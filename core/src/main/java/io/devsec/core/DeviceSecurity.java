@@ -387,6 +387,8 @@ public final class DeviceSecurity implements Closeable {
      * @throws CertificateMismatchException when the leaf's public key is not the identity key
      * @throws CertificateSubjectException when the leaf's subject CN is not the device id (or is missing,
      *     repeated or in an unusual encoding)
+     * @throws CertificateUsageException when the leaf's key usage or extended key usage does not allow TLS
+     *     client authentication (a broker would refuse it in the handshake)
      * @throws CertificateValidityException when a certificate of the chain is expired or not yet valid on
      *     the device's clock
      * @throws CertificateChainException when a certificate is not issued and signed by the next one
@@ -395,8 +397,8 @@ public final class DeviceSecurity implements Closeable {
      * @throws KeystoreException when the keystore cannot be read or written (corrupt, closed token)
      */
     public void installCertificateChain(List<X509Certificate> newChain) throws CertificateMismatchException,
-            CertificateSubjectException, CertificateValidityException, CertificateChainException, IOException,
-            KeystoreException {
+            CertificateSubjectException, CertificateUsageException, CertificateValidityException,
+            CertificateChainException, IOException, KeystoreException {
         installCertificateChain(newChain, SubjectCheck.REQUIRE_DEVICE_ID_CN);
     }
 
@@ -411,14 +413,16 @@ public final class DeviceSecurity implements Closeable {
      * @throws CertificateMismatchException when the leaf's public key is not the identity key
      * @throws CertificateSubjectException when {@code subjectCheck} is {@link SubjectCheck#REQUIRE_DEVICE_ID_CN}
      *     and the leaf's subject CN is not the device id
+     * @throws CertificateUsageException when the leaf's key usage or extended key usage does not allow TLS
+     *     client authentication (a broker would refuse it in the handshake)
      * @throws CertificateValidityException when a certificate of the chain is expired or not yet valid
      * @throws CertificateChainException when a certificate is not issued and signed by the next one
      * @throws IOException when the keystore file cannot be written, or a live MQTT connection could not switch
      * @throws KeystoreException when the keystore cannot be read or written
      */
     public void installCertificateChain(List<X509Certificate> newChain, SubjectCheck subjectCheck)
-            throws CertificateMismatchException, CertificateSubjectException, CertificateValidityException,
-            CertificateChainException, IOException, KeystoreException {
+            throws CertificateMismatchException, CertificateSubjectException, CertificateUsageException,
+            CertificateValidityException, CertificateChainException, IOException, KeystoreException {
         List<LiveClient> live = TransportWiring.storeCertificateChain(this, newChain, subjectCheck);
         TransportWiring.renewLiveConnections(this, live);
     }
@@ -433,14 +437,16 @@ public final class DeviceSecurity implements Closeable {
      * @throws CertificateParsingException when the text is empty, holds anything but certificates, or a damaged one
      * @throws CertificateMismatchException when the leaf's public key is not the identity key
      * @throws CertificateSubjectException when the leaf's subject CN is not the device id
+     * @throws CertificateUsageException when the leaf's key usage or extended key usage does not allow TLS
+     *     client authentication (a broker would refuse it in the handshake)
      * @throws CertificateValidityException when a certificate of the chain is expired or not yet valid
      * @throws CertificateChainException when a certificate is not issued and signed by the next one
      * @throws IOException when the keystore file cannot be written, or a live MQTT connection could not switch
      * @throws KeystoreException when the keystore cannot be read or written
      */
     public void installCertificateChainPem(String pem) throws CertificateParsingException, CertificateMismatchException,
-            CertificateSubjectException, CertificateValidityException, CertificateChainException, IOException,
-            KeystoreException {
+            CertificateSubjectException, CertificateUsageException, CertificateValidityException,
+            CertificateChainException, IOException, KeystoreException {
         installCertificateChain(PemCertificates.parse(Objects.requireNonNull(pem, "pem")));
     }
 
@@ -452,6 +458,8 @@ public final class DeviceSecurity implements Closeable {
      * @throws CertificateParsingException when the file is empty, holds anything but certificates, or a damaged one
      * @throws CertificateMismatchException when the leaf's public key is not the identity key
      * @throws CertificateSubjectException when the leaf's subject CN is not the device id
+     * @throws CertificateUsageException when the leaf's key usage or extended key usage does not allow TLS
+     *     client authentication (a broker would refuse it in the handshake)
      * @throws CertificateValidityException when a certificate of the chain is expired or not yet valid
      * @throws CertificateChainException when a certificate is not issued and signed by the next one
      * @throws IOException when the file cannot be read or the keystore written, or a live MQTT connection could
@@ -459,8 +467,8 @@ public final class DeviceSecurity implements Closeable {
      * @throws KeystoreException when the keystore cannot be read or written
      */
     public void installCertificateChain(Path pemFile) throws CertificateParsingException, CertificateMismatchException,
-            CertificateSubjectException, CertificateValidityException, CertificateChainException, IOException,
-            KeystoreException {
+            CertificateSubjectException, CertificateUsageException, CertificateValidityException,
+            CertificateChainException, IOException, KeystoreException {
         installCertificateChain(PemCertificates.read(Objects.requireNonNull(pemFile, "pemFile")));
     }
 

@@ -45,7 +45,7 @@ final class TransportWiring {
 
     static List<DeviceSecurity.LiveClient> storeCertificateChain(DeviceSecurity facade, List<X509Certificate> newChain,
             SubjectCheck subjectCheck) throws CertificateMismatchException, CertificateSubjectException,
-            CertificateValidityException, CertificateChainException, IOException, KeystoreException {
+            CertificateUsageException, CertificateValidityException, CertificateChainException, IOException, KeystoreException {
         synchronized (facade) {
             facade.ensureOpen();
             Objects.requireNonNull(newChain, "newChain");
@@ -73,6 +73,12 @@ final class TransportWiring {
                 LOG.warn("Installing a certificate for device {} whose subject is {} (accepted on request: {}); a broker "
                         + "that takes the CN as user name will not match it to devices/{}/", facade.deviceId,
                         leaf.getSubjectX500Principal().getName(), subjectProblem, facade.deviceId);
+            }
+            String usageProblem = CertificateSubjects.clientAuthProblem(leaf);
+            if (usageProblem != null) {
+                LOG.warn("Refused a certificate for device {} that may not authenticate a TLS client: {}", facade.deviceId,
+                        usageProblem);
+                throw new CertificateUsageException(leaf.getSubjectX500Principal().getName(), usageProblem);
             }
             Instant now = facade.clock.instant();
             for (int i = 0; i < copy.size(); i++) {

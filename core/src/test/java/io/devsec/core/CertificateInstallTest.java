@@ -149,4 +149,40 @@ class CertificateInstallTest {
             assertThat(device.status().certificateSelfSigned()).isTrue();
         }
     }
+
+    @Test
+    void installCertificateChain_leafNotForClientAuth_refusedWithUsageException() throws Exception {
+        TestCa ca = new TestCa("Acme Device CA", start);
+        try (DeviceSecurity device = builder().build()) {
+            X500Name subject = new X500Name("CN=" + device.deviceId());
+            X509Certificate serverOnly = issueWith(ca, subject, device.identityPublicKey(),
+                    new org.bouncycastle.asn1.x509.Extension(org.bouncycastle.asn1.x509.Extension.extendedKeyUsage, false,
+                            new org.bouncycastle.asn1.DEROctetString(new org.bouncycastle.asn1.x509.ExtendedKeyUsage(
+                                    org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth))));
+            assertThatThrownBy(() -> device.installCertificateChain(List.of(serverOnly, ca.certificate)))
+                    .isInstanceOf(CertificateUsageException.class).hasMessageContaining("clientAuth");
+            X509Certificate encipherOnly = issueWith(ca, subject, device.identityPublicKey(),
+                    new org.bouncycastle.asn1.x509.Extension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
+                            new org.bouncycastle.asn1.DEROctetString(new org.bouncycastle.asn1.x509.KeyUsage(
+                                    org.bouncycastle.asn1.x509.KeyUsage.keyEncipherment))));
+            assertThatThrownBy(() -> device.installCertificateChain(List.of(encipherOnly, ca.certificate),
+                    SubjectCheck.ACCEPT_ANY_SUBJECT)).isInstanceOf(CertificateUsageException.class)
+                    .hasMessageContaining("digitalSignature");
+            assertThat(device.status().certificateSelfSigned()).isTrue();
+            X509Certificate good = issueWith(ca, subject, device.identityPublicKey(),
+                    new org.bouncycastle.asn1.x509.Extension(org.bouncycastle.asn1.x509.Extension.extendedKeyUsage, false,
+                            new org.bouncycastle.asn1.DEROctetString(new org.bouncycastle.asn1.x509.ExtendedKeyUsage(
+                                    org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth))));
+            device.installCertificateChain(List.of(good, ca.certificate));
+        }
+    }
+
+    X509Certificate issueWith(TestCa ca, X500Name subject, PublicKey key, org.bouncycastle.asn1.x509.Extension extension)
+            throws Exception {
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.name, BigInteger.valueOf(System.nanoTime()),
+                Date.from(start.minusSeconds(60)), Date.from(start.plus(Duration.ofDays(90))), subject, key);
+        b.addExtension(extension);
+        return new JcaX509CertificateConverter().getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ca.keys.getPrivate())));
+    }
 }

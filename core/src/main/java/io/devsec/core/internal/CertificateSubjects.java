@@ -71,6 +71,34 @@ public final class CertificateSubjects {
         return null;
     }
 
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+    private static final int DIGITAL_SIGNATURE = 0;
+
+    /**
+     * Why {@code leaf} may not authenticate a TLS client; {@code null} when it may. An absent extension allows
+     * every use (RFC 5280 4.2.1.3 and 4.2.1.12).
+     *
+     * @param leaf the device certificate
+     * @return a sentence, or null
+     */
+    public static String clientAuthProblem(X509Certificate leaf) {
+        boolean[] keyUsage = leaf.getKeyUsage();
+        if (keyUsage != null && (keyUsage.length <= DIGITAL_SIGNATURE || !keyUsage[DIGITAL_SIGNATURE])) {
+            return "its key usage does not include digitalSignature.";
+        }
+        java.util.List<String> eku;
+        try {
+            eku = leaf.getExtendedKeyUsage();
+        } catch (java.security.cert.CertificateParsingException e) {
+            return "its extended key usage cannot be read.";
+        }
+        if (eku != null && !eku.contains(CLIENT_AUTH) && !eku.contains(ANY_EXTENDED_KEY_USAGE)) {
+            return "its extended key usage " + eku + " does not include clientAuth (" + CLIENT_AUTH + ").";
+        }
+        return null;
+    }
+
     private static String cn(X509Certificate leaf) {
         X500Name name = X500Name.getInstance(leaf.getSubjectX500Principal().getEncoded());
         return ((org.bouncycastle.asn1.ASN1String) name.getRDNs(BCStyle.CN)[0].getFirst().getValue()).getString();
