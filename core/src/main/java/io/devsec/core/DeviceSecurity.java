@@ -8,6 +8,7 @@ import io.devsec.core.events.EventAdapters;
 import io.devsec.core.events.SecurityEvent;
 import io.devsec.core.events.SecurityEvents;
 import io.devsec.core.events.TelemetryExporter;
+import io.devsec.core.internal.CertificateSubjects;
 import io.devsec.core.internal.DeviceConfig;
 import io.devsec.core.internal.Identity;
 import io.devsec.core.internal.KeystoreRollbackCounter;
@@ -41,6 +42,7 @@ import io.devsec.storage.MasterKeySource;
 import io.devsec.transport.CorruptOutboxException;
 import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.DeviceTlsContext;
+import io.devsec.transport.PemCertificates;
 import io.devsec.transport.Qos;
 import io.devsec.transport.TopicNamespace;
 import io.devsec.transport.TransportEventListener;
@@ -64,6 +66,8 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -364,14 +368,33 @@ public final class DeviceSecurity implements Closeable {
     }
 
     /**
+     * The identity certificate chain as PEM text, leaf first (for a support report or the broker operator).
+     *
+     * @return PEM text, one {@code CERTIFICATE} block per certificate
+     * @throws CertificateEncodingException when a certificate cannot be encoded
+     */
+    public synchronized String certificateChainPem() throws CertificateEncodingException {
+        ensureOpen();
+        return PemCertificates.encode(chain);
+    }
+
+    /**
      * Installs the certificate chain a CA issued for this device (leaf first), replacing the current one.
      * Certificate renewal: the same identity key, a new certificate from {@link #certificateSigningRequestPem()}.
+     * Same as {@code installCertificateChain(newChain, SubjectCheck.REQUIRE_DEVICE_ID_CN)}: the leaf's subject
+     * must carry the device id as its only CN, which is what a broker that takes the CN as the MQTT user name
+     * needs (the README's "Connecting to your broker").
      *
      * <p>Every MQTT client made by {@link #mqtt(MqttSettings)} that is still open switches to the new chain
      * at once: it opens one new TLS connection with it and only then drops the old one, so messages are
      * not interrupted for longer than one reconnect.
      *
+     * @param newChain the issued chain, leaf first; the root may be left out
      * @throws CertificateMismatchException when the leaf's public key is not the identity key
+     * @throws CertificateSubjectException when the leaf's subject CN is not the device id (or is missing,
+     *     repeated or in an unusual encoding)
+     * @throws CertificateUsageException when the leaf's key usage or extended key usage does not allow TLS
+     *     client authentication (a broker would refuse it in the handshake)
      * @throws CertificateValidityException when a certificate of the chain is expired or not yet valid on
      *     the device's clock
      * @throws CertificateChainException when a certificate is not issued and signed by the next one
@@ -380,9 +403,79 @@ public final class DeviceSecurity implements Closeable {
      * @throws KeystoreException when the keystore cannot be read or written (corrupt, closed token)
      */
     public void installCertificateChain(List<X509Certificate> newChain) throws CertificateMismatchException,
+            CertificateSubjectException, CertificateUsageException, CertificateValidityException,
+            CertificateChainException, IOException, KeystoreException {
+        installCertificateChain(newChain, SubjectCheck.REQUIRE_DEVICE_ID_CN);
+    }
+
+    /**
+     * Installs the certificate chain a CA issued for this device, with an explicit {@link SubjectCheck}: pass
+     * {@link SubjectCheck#ACCEPT_ANY_SUBJECT} only for a broker that does not read the CN (see
+     * {@link #installCertificateChain(List)} for everything else). {@link #status()} reports a leaf whose CN is
+     * not the device id.
+     *
+     * @param newChain the issued chain, leaf first; the root may be left out
+     * @param subjectCheck what the leaf's subject must hold
+     * @throws CertificateMismatchException when the leaf's public key is not the identity key
+     * @throws CertificateSubjectException when {@code subjectCheck} is {@link SubjectCheck#REQUIRE_DEVICE_ID_CN}
+     *     and the leaf's subject CN is not the device id
+     * @throws CertificateUsageException when the leaf's key usage or extended key usage does not allow TLS
+     *     client authentication (a broker would refuse it in the handshake)
+     * @throws CertificateValidityException when a certificate of the chain is expired or not yet valid
+     * @throws CertificateChainException when a certificate is not issued and signed by the next one
+     * @throws IOException when the keystore file cannot be written, or a live MQTT connection could not switch
+     * @throws KeystoreException when the keystore cannot be read or written
+     */
+    public void installCertificateChain(List<X509Certificate> newChain, SubjectCheck subjectCheck)
+            throws CertificateMismatchException, CertificateSubjectException, CertificateUsageException,
             CertificateValidityException, CertificateChainException, IOException, KeystoreException {
-        List<LiveClient> live = TransportWiring.storeCertificateChain(this, newChain);
+        List<LiveClient> live = TransportWiring.storeCertificateChain(this, newChain, subjectCheck);
         TransportWiring.renewLiveConnections(this, live);
+    }
+
+    /**
+     * Installs the chain a CA returned as PEM text (leaf first), as {@link #installCertificateChain(List)} does.
+     * The text is read strictly ({@link PemCertificates#parse(String)}): only {@code CERTIFICATE} blocks and blank
+     * lines; a private key, other text or a damaged block is refused. For another {@link SubjectCheck}, parse
+     * with {@link PemCertificates#parse(String)} and call {@link #installCertificateChain(List, SubjectCheck)}.
+     *
+     * @param pem the PEM text, leaf first
+     * @throws CertificateParsingException when the text is empty, holds anything but certificates, or a damaged one
+     * @throws CertificateMismatchException when the leaf's public key is not the identity key
+     * @throws CertificateSubjectException when the leaf's subject CN is not the device id
+     * @throws CertificateUsageException when the leaf's key usage or extended key usage does not allow TLS
+     *     client authentication (a broker would refuse it in the handshake)
+     * @throws CertificateValidityException when a certificate of the chain is expired or not yet valid
+     * @throws CertificateChainException when a certificate is not issued and signed by the next one
+     * @throws IOException when the keystore file cannot be written, or a live MQTT connection could not switch
+     * @throws KeystoreException when the keystore cannot be read or written
+     */
+    public void installCertificateChainPem(String pem) throws CertificateParsingException, CertificateMismatchException,
+            CertificateSubjectException, CertificateUsageException, CertificateValidityException,
+            CertificateChainException, IOException, KeystoreException {
+        installCertificateChain(PemCertificates.parse(Objects.requireNonNull(pem, "pem")));
+    }
+
+    /**
+     * Installs the chain from a PEM file (leaf first), as {@link #installCertificateChainPem(String)} does.
+     *
+     * @param pemFile the PEM file, such as the {@code device.pem} the CA's {@code openssl x509 -req} wrote with the
+     *     CA certificate appended
+     * @throws CertificateParsingException when the file is empty, holds anything but certificates, or a damaged one
+     * @throws CertificateMismatchException when the leaf's public key is not the identity key
+     * @throws CertificateSubjectException when the leaf's subject CN is not the device id
+     * @throws CertificateUsageException when the leaf's key usage or extended key usage does not allow TLS
+     *     client authentication (a broker would refuse it in the handshake)
+     * @throws CertificateValidityException when a certificate of the chain is expired or not yet valid
+     * @throws CertificateChainException when a certificate is not issued and signed by the next one
+     * @throws IOException when the file cannot be read or the keystore written, or a live MQTT connection could
+     *     not switch
+     * @throws KeystoreException when the keystore cannot be read or written
+     */
+    public void installCertificateChain(Path pemFile) throws CertificateParsingException, CertificateMismatchException,
+            CertificateSubjectException, CertificateUsageException, CertificateValidityException,
+            CertificateChainException, IOException, KeystoreException {
+        installCertificateChain(PemCertificates.read(Objects.requireNonNull(pemFile, "pemFile")));
     }
 
     /**
@@ -446,6 +539,12 @@ public final class DeviceSecurity implements Closeable {
      * reconnect policy, the inbound validator hook, and a persistent outbox (so no QoS 1 message is lost
      * across an outage or a restart) encrypted with a random 256-bit key that is created once and kept in
      * the keystore. The client connects in the background: use {@link DeviceMqttClient#awaitConnected}.
+     *
+     * <p>With the default {@link io.devsec.transport.ReconnectPolicy#DEFAULT} the first connect waits a random
+     * 0-5 s, so that a fleet powered up together (after a power cut) does not reach the broker in the same
+     * second; keep it on devices. For a developer's single device, where that pause only gets in the way, set
+     * {@code MqttSettings.builder(...).reconnectPolicy(ReconnectPolicy.DEVELOPMENT)}: it connects at once.
+     * The broker must accept the certificate's CN as the device (see {@link #installCertificateChain(List)}).
      *
      * <p>The client stays bound to this object: {@link #installCertificateChain} switches it to the new
      * certificate, and {@link #close()} closes it. The renewal event
@@ -1106,6 +1205,8 @@ public final class DeviceSecurity implements Closeable {
         x.updateAgents = agents.size();
         x.securityEvents = published;
         x.securityAlerts = alerts;
+        x.certificateCommonName = CertificateSubjects.brokerUserName(leaf);
+        x.certificateCnIsDeviceId = CertificateSubjects.problem(leaf, deviceId) == null;
         x.findings = StatusFindings.findings(this, selfSigned, leaf.getNotAfter().toInstant(), initialPassword, locked, state.failures(), now,
                 x.integrity, alerts);
         return new DeviceStatus(deviceId, productName, serialNumber, selfSigned,

@@ -80,6 +80,8 @@ public final class DeviceStatus {
         int updateAgents;
         long securityEvents;
         long securityAlerts;
+        Optional<String> certificateCommonName = Optional.empty();
+        boolean certificateCnIsDeviceId = true;
     }
 
     private final String deviceId;
@@ -103,6 +105,8 @@ public final class DeviceStatus {
     private final int updateAgents;
     private final long securityEvents;
     private final long securityAlerts;
+    private final Optional<String> certificateCommonName;
+    private final boolean certificateCnIsDeviceId;
 
     DeviceStatus(String deviceId, String productName, Optional<String> serialNumber, boolean certificateSelfSigned,
             String certificateSubject, String certificateIssuer, Instant certificateNotAfter,
@@ -129,6 +133,8 @@ public final class DeviceStatus {
         this.updateAgents = extras.updateAgents;
         this.securityEvents = extras.securityEvents;
         this.securityAlerts = extras.securityAlerts;
+        this.certificateCommonName = extras.certificateCommonName;
+        this.certificateCnIsDeviceId = extras.certificateCnIsDeviceId;
     }
 
     /** The result of the software integrity check of this run (provision 4.7). */
@@ -186,6 +192,27 @@ public final class DeviceStatus {
     /** The serial number from the provisioning record, when the device was provisioned with one. */
     public Optional<String> serialNumber() {
         return serialNumber;
+    }
+
+    /**
+     * The common name (CN) of the identity certificate's subject, which a broker using it as the MQTT user name
+     * (Mosquitto {@code use_identity_as_username}) sees.
+     *
+     * @return the CN; empty when the subject has none, more than one, or one in an unusual encoding
+     */
+    public Optional<String> certificateCommonName() {
+        return certificateCommonName;
+    }
+
+    /**
+     * Whether the identity certificate's subject CN is the device id, as a broker with a {@code devices/%u/#}
+     * ACL needs. False only for a chain installed with {@link SubjectCheck#ACCEPT_ANY_SUBJECT} (or installed by
+     * a version before this check): such a broker refuses every publish of this device.
+     *
+     * @return true when the CN is exactly the device id
+     */
+    public boolean certificateCnIsDeviceId() {
+        return certificateCnIsDeviceId;
     }
 
     /** Whether the identity certificate is still the self-signed one (no issued certificate installed). */
@@ -248,6 +275,10 @@ public final class DeviceStatus {
         b.append("Serial number:        ").append(serialNumber.orElse("(not provisioned)")).append('\n');
         b.append("Identity certificate: ").append(certificateSelfSigned ? "self-signed (no issued certificate installed)"
                 : "issued by " + certificateIssuer).append('\n');
+        b.append("Certificate CN:       ").append(certificateCommonName.orElse("(none usable)"))
+                .append(certificateCnIsDeviceId ? " (the device id, as a CN-as-user-name broker needs)"
+                        : " (NOT the device id: a broker taking the CN as user name refuses this device's publishes)")
+                .append('\n');
         b.append("Certificate expires:  ").append(certificateSelfSigned ? "never (placeholder until an issued certificate is installed)"
                 : certificateNotAfter.toString()).append('\n');
         b.append("Master key:           ").append(masterKeyKind).append('\n');

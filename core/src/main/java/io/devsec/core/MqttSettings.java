@@ -16,7 +16,8 @@ import java.util.Optional;
  * anchors that authenticate it, and the choices that have secure defaults.
  *
  * <p>Defaults: {@link TlsSettings#MODERN} (TLS 1.3 and 1.2, AEAD suites, hostname verification),
- * {@link MqttProtocol#MQTT_5}, {@link ReconnectPolicy#DEFAULT} (exponential backoff, full jitter), client id
+ * {@link MqttProtocol#MQTT_5}, {@link ReconnectPolicy#DEFAULT} (a random 0-5 s wait before the first connect,
+ * then exponential backoff with full jitter; {@link ReconnectPolicy#DEVELOPMENT} skips the wait), client id
  * and topic namespace from the device id ({@code devices/{deviceId}/}), an encrypted outbox in
  * {@value #DEFAULT_OUTBOX_FOLDER} under the data folder, no extra inbound validator, the certificate
  * renewal event {@value #DEFAULT_RENEWAL_DAYS} days before the device certificate expires.
@@ -187,7 +188,14 @@ public final class MqttSettings {
             return this;
         }
 
-        /** Default {@link ReconnectPolicy#DEFAULT}. */
+        /**
+         * How to wait before connecting and reconnecting. Default {@link ReconnectPolicy#DEFAULT}, for devices: the
+         * first connect waits a random 0-5 s so that a fleet powered up together does not reach the broker at once.
+         * {@link ReconnectPolicy#DEVELOPMENT} connects at once, for a developer's single device only.
+         *
+         * @param reconnectPolicy the policy
+         * @return this builder
+         */
         public Builder reconnectPolicy(ReconnectPolicy reconnectPolicy) {
             this.reconnectPolicy = reconnectPolicy;
             return this;

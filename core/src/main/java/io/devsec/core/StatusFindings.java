@@ -46,6 +46,14 @@ final class StatusFindings {
             actions.add(new DeviceStatus.Finding(act, "login", failures + " failed login attempt(s) in a row"));
         }
         // certificate
+        String subjectProblem = io.devsec.core.internal.CertificateSubjects.problem(facade.chain.get(0), facade.deviceId);
+        if (subjectProblem != null) {
+            actions.add(new DeviceStatus.Finding(act, "certificate", "The certificate's subject does not name the device id "
+                    + facade.deviceId + " as CN (" + subjectProblem + "): a broker that takes the CN as the MQTT user name "
+                    + "(Mosquitto use_identity_as_username, ACL devices/%u/#) refuses every publish (MQTT 5 reason code "
+                    + "135). Fine only if your broker maps the certificate another way; otherwise have the CA issue "
+                    + "CN=" + facade.deviceId + " and install it with device.installCertificateChain(...)"));
+        }
         if (selfSigned) {
             actions.add(new DeviceStatus.Finding(act, "certificate", "No issued certificate: send "
                     + "device.certificateSigningRequestPem() to your CA, then device.installCertificateChain(...)"));

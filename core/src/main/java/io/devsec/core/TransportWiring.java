@@ -1,6 +1,7 @@
 package io.devsec.core;
 
 import io.devsec.core.events.EventAdapters;
+import io.devsec.core.internal.CertificateSubjects;
 import io.devsec.core.validation.Validators;
 import io.devsec.storage.AtomicFiles;
 import io.devsec.storage.CorruptKeystoreException;
@@ -42,12 +43,16 @@ final class TransportWiring {
 
     private TransportWiring() {}
 
-    static List<DeviceSecurity.LiveClient> storeCertificateChain(DeviceSecurity facade, List<X509Certificate> newChain)
-            throws CertificateMismatchException, CertificateValidityException, CertificateChainException, IOException,
-            KeystoreException {
+    static List<DeviceSecurity.LiveClient> storeCertificateChain(DeviceSecurity facade, List<X509Certificate> newChain,
+            SubjectCheck subjectCheck) throws CertificateMismatchException, CertificateSubjectException,
+            CertificateUsageException, CertificateValidityException, CertificateChainException, IOException, KeystoreException {
         synchronized (facade) {
             facade.ensureOpen();
             Objects.requireNonNull(newChain, "newChain");
+            Objects.requireNonNull(subjectCheck, "subjectCheck");
+            for (X509Certificate c : newChain) {
+                Objects.requireNonNull(c, "a certificate of newChain");
+            }
             if (newChain.isEmpty()) {
                 throw new IllegalArgumentException("newChain must hold at least the leaf certificate");
             }
@@ -56,6 +61,24 @@ final class TransportWiring {
             if (!Arrays.equals(leaf.getPublicKey().getEncoded(), facade.publicKey.getEncoded())) {
                 LOG.warn("Refused a certificate for device {} that holds another public key", facade.deviceId);
                 throw new CertificateMismatchException(facade.deviceId, leaf.getSubjectX500Principal().getName());
+            }
+            String subjectProblem = CertificateSubjects.problem(leaf, facade.deviceId);
+            if (subjectProblem != null) {
+                if (subjectCheck == SubjectCheck.REQUIRE_DEVICE_ID_CN) {
+                    LOG.warn("Refused a certificate for device {} whose subject is {}: {}", facade.deviceId,
+                            leaf.getSubjectX500Principal().getName(), subjectProblem);
+                    throw new CertificateSubjectException(facade.deviceId, leaf.getSubjectX500Principal().getName(),
+                            CertificateSubjects.brokerUserName(leaf).orElse(null), subjectProblem);
+                }
+                LOG.warn("Installing a certificate for device {} whose subject is {} (accepted on request: {}); a broker "
+                        + "that takes the CN as user name will not match it to devices/{}/", facade.deviceId,
+                        leaf.getSubjectX500Principal().getName(), subjectProblem, facade.deviceId);
+            }
+            String usageProblem = CertificateSubjects.clientAuthProblem(leaf);
+            if (usageProblem != null) {
+                LOG.warn("Refused a certificate for device {} that may not authenticate a TLS client: {}", facade.deviceId,
+                        usageProblem);
+                throw new CertificateUsageException(leaf.getSubjectX500Principal().getName(), usageProblem);
             }
             Instant now = facade.clock.instant();
             for (int i = 0; i < copy.size(); i++) {

@@ -22,6 +22,11 @@ import java.util.Random;
  * the first attempt whose ceiling exceeds that spread ({@link #attemptAfterStableLoss()}), so the
  * fleet's retries do not bunch up again behind the spread-out first wave. A connection lost before it became stable keeps
  * counting attempts, so a flapping broker sees ever longer delays.
+ *
+ * <p>{@link #DEFAULT} is the policy for devices: it keeps the random 0-5 s wait before the first connect,
+ * so that a fleet powered up together (after a power cut) does not reach the broker in the same second.
+ * {@link #DEVELOPMENT} drops that wait (and the spread after a stable connection is lost) for a developer's
+ * single device, where a 5 s pause on every start only gets in the way.
  */
 public final class ReconnectPolicy {
     /**
@@ -29,6 +34,17 @@ public final class ReconnectPolicy {
      * first reconnect after the loss of a stable connection jittered over 0-20 s.
      */
     public static final ReconnectPolicy DEFAULT = builder().build();
+
+    /**
+     * For development and tests on a single device, never for a fleet: the first connect happens at once
+     * (no 0-5 s wait) and the first reconnect after a stable connection is lost waits at most the 1 s initial
+     * delay (no 0-20 s spread); backoff after
+     * failures is as in {@link #DEFAULT} (1 s initial delay, full jitter) but capped at 10 s, so a broker
+     * restarted on a developer's machine is found again quickly. A fleet using it would reach its broker all
+     * together after a power cut or a broker restart.
+     */
+    public static final ReconnectPolicy DEVELOPMENT = builder().firstConnectJitter(Duration.ZERO)
+            .reconnectJitter(Duration.ZERO).maxDelay(Duration.ofSeconds(10)).build();
 
     private final Duration initialDelay;
     private final Duration maxDelay;

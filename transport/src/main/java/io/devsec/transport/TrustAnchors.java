@@ -1,18 +1,14 @@
 package io.devsec.transport;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,77 +20,80 @@ public final class TrustAnchors {
     private final List<X509Certificate> certificates;
 
     private TrustAnchors(List<X509Certificate> certificates) {
-        this.certificates = List.copyOf(certificates);
+        this.certificates = Collections.unmodifiableList(new ArrayList<>(certificates));
     }
 
     /**
      * Trust exactly these certificates.
      *
-     * @param certificates the CA certificates to trust
-     * @return the trust anchors
-     * @throws IllegalArgumentException when the collection is empty
+     * @param certificates the CA certificates (or a self-signed server certificate) to trust
+     * @return the anchors
+     * @throws IllegalArgumentException when the collection is empty or holds null
      */
     public static TrustAnchors of(Collection<X509Certificate> certificates) {
         Objects.requireNonNull(certificates, "certificates");
         if (certificates.isEmpty()) {
             throw new IllegalArgumentException("certificates must not be empty");
         }
+        for (X509Certificate c : certificates) {
+            if (c == null) {
+                throw new IllegalArgumentException("certificates must not hold null");
+            }
+        }
         return new TrustAnchors(new ArrayList<>(certificates));
     }
 
     /**
-     * Reads a PEM bundle of one or more {@code CERTIFICATE} blocks.
+     * Reads a PEM bundle of one or more {@code CERTIFICATE} blocks, strictly ({@link PemCertificates#read(InputStream)}:
+     * nothing but certificate blocks and blank lines; a private key, other text or a damaged block is refused).
      *
-     * @param pem the bundle (read to its end, not closed)
-     * @return the trust anchors
-     * @throws IOException when the stream fails
-     * @throws CertificateException when the bundle holds no certificate or a damaged one
+     * @param pem the stream, read to its end and not closed
+     * @return the anchors
+     * @throws IOException when the stream cannot be read
+     * @throws CertificateParsingException when the bundle is empty, holds anything but certificates, or a damaged one
      */
-    public static TrustAnchors fromPem(InputStream pem) throws IOException, CertificateException {
-        Objects.requireNonNull(pem, "pem");
-        byte[] bytes = readAll(pem);
-        Collection<? extends Certificate> parsed =
-                CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes));
-        List<X509Certificate> out = new ArrayList<>();
-        for (Certificate c : parsed) {
-            out.add((X509Certificate) c);
-        }
-        if (out.isEmpty()) {
-            throw new CertificateException("PEM bundle holds no certificate");
-        }
-        return new TrustAnchors(out);
+    public static TrustAnchors fromPem(InputStream pem) throws IOException, CertificateParsingException {
+        return new TrustAnchors(PemCertificates.read(Objects.requireNonNull(pem, "pem")));
     }
 
     /**
-     * Reads a PEM bundle from a file.
+     * Reads a PEM bundle from a file, strictly (see {@link PemCertificates}).
      *
-     * @param file the bundle's file
-     * @return the trust anchors
+     * @param file the PEM file
+     * @return the anchors
      * @throws IOException when the file cannot be read
-     * @throws CertificateException when the bundle holds no certificate or a damaged one
+     * @throws CertificateParsingException when the file is empty, holds anything but certificates, or a damaged one;
+     *     the message names the file and the line
      */
-    public static TrustAnchors fromPem(Path file) throws IOException, CertificateException {
-        try (InputStream in = Files.newInputStream(Objects.requireNonNull(file, "file"))) {
-            return fromPem(in);
-        }
+    public static TrustAnchors fromPem(Path file) throws IOException, CertificateParsingException {
+        return new TrustAnchors(PemCertificates.read(Objects.requireNonNull(file, "file")));
     }
 
     /**
-     * Reads a PEM bundle from text.
+     * Reads a PEM bundle from text, strictly (see {@link PemCertificates#parse(String)}).
      *
-     * @param pem the bundle's text
-     * @return the trust anchors
-     * @throws IOException never in practice (the text is in memory)
-     * @throws CertificateException when the bundle holds no certificate or a damaged one
+     * @param pem the PEM text
+     * @return the anchors
+     * @throws CertificateParsingException when the text is empty, holds anything but certificates, or a damaged one
      */
-    public static TrustAnchors fromPem(String pem) throws IOException, CertificateException {
-        return fromPem(new ByteArrayInputStream(Objects.requireNonNull(pem, "pem").getBytes(StandardCharsets.US_ASCII)));
+    public static TrustAnchors fromPem(String pem) throws CertificateParsingException {
+        return new TrustAnchors(PemCertificates.parse(Objects.requireNonNull(pem, "pem")));
+    }
+
+    /**
+     * The anchors as PEM text, one block per certificate.
+     *
+     * @return the PEM text
+     * @throws CertificateEncodingException when a certificate cannot be encoded
+     */
+    public String toPem() throws CertificateEncodingException {
+        return PemCertificates.encode(certificates);
     }
 
     /**
      * The trusted certificates.
      *
-     * @return the certificates, in bundle order
+     * @return the certificates, unmodifiable
      */
     public List<X509Certificate> certificates() {
         return certificates;
@@ -107,16 +106,5 @@ public final class TrustAnchors {
             names.add(c.getSubjectX500Principal().getName());
         }
         return "TrustAnchors" + names;
-    }
-
-    /** {@code InputStream.readAllBytes()} needs Android API 33; this runs on API 26. */
-    private static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) != -1) {
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
     }
 }

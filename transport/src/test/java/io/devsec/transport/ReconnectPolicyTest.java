@@ -134,4 +134,31 @@ class ReconnectPolicyTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("firstConnectJitter");
         assertThatThrownBy(() -> ReconnectPolicy.DEFAULT.ceilingFor(-1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void default_keepsTheRandomZeroToFiveSecondWaitBeforeTheFirstConnect() {
+        assertThat(ReconnectPolicy.DEFAULT.firstConnectJitter()).isEqualTo(Duration.ofSeconds(5));
+        Random r = new Random(7);
+        Duration longest = Duration.ZERO;
+        for (int i = 0; i < 1000; i++) {
+            Duration d = ReconnectPolicy.DEFAULT.firstConnectDelay(r);
+            assertThat(d).isBetween(Duration.ZERO, Duration.ofSeconds(5));
+            longest = d.compareTo(longest) > 0 ? d : longest;
+        }
+        assertThat(longest).as("spread over the whole window").isGreaterThan(Duration.ofMillis(4500));
+    }
+
+    @Test
+    void development_connectsAtOnceAndReconnectsWithinTheInitialDelay() {
+        ReconnectPolicy dev = ReconnectPolicy.DEVELOPMENT;
+        Random r = new Random(7);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(dev.firstConnectDelay(r)).isZero();
+            assertThat(dev.firstReconnectDelay(r)).isLessThanOrEqualTo(Duration.ofSeconds(1));
+        }
+        assertThat(dev.firstConnectJitter()).isZero();
+        assertThat(dev.stableLossSpread()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(dev.ceilingFor(10)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(dev.delayFor(3, r)).as("backoff still jittered and bounded").isLessThanOrEqualTo(Duration.ofSeconds(8));
+    }
 }
