@@ -116,7 +116,14 @@ public final class PahoV5Session implements MqttSession {
 
     @Override
     public void subscribe(String[] filters, int[] qos, Completion completion) throws Exception {
-        client.subscribe(filters, qos, null, new MqttActionListener() {
+        // No Local: the broker does not send this client's own publishes back to it (MQTT 5, 3.8.3.1).
+        org.eclipse.paho.mqttv5.common.MqttSubscription[] subs =
+                new org.eclipse.paho.mqttv5.common.MqttSubscription[filters.length];
+        for (int i = 0; i < filters.length; i++) {
+            subs[i] = new org.eclipse.paho.mqttv5.common.MqttSubscription(filters[i], qos[i]);
+            subs[i].setNoLocal(true);
+        }
+        client.subscribe(subs, null, new MqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
                 int[] rc = token.getReasonCodes();
@@ -127,7 +134,7 @@ public final class PahoV5Session implements MqttSession {
             public void onFailure(IMqttToken token, Throwable e) {
                 completion.failed(e);
             }
-        });
+        }, new MqttProperties());
     }
 
     @Override
