@@ -74,7 +74,7 @@ class DeviceMqttBaselineTest {
             assertThat(client.awaitConnected(WAIT)).isTrue();
             Conditions.await(WAIT, "a valid command at the device", () -> {
                 try {
-                    cloud.publish(ns + "cmd/ping", utf8("{\"command\":\"ping\",\"id\":\"c-1\"}"), Qos.AT_LEAST_ONCE)
+                    cloud.publish(ns + "cmd/ping", utf8("{\"command\":\"check_update\",\"id\":\"c-1\"}"), Qos.AT_LEAST_ONCE)
                             .await(WAIT);
                 } catch (Exception e) {
                     throw new AssertionError(e);
@@ -113,7 +113,7 @@ class DeviceMqttBaselineTest {
             });
             cloud.publish(ns + "relay/set", utf8("evil"), Qos.AT_LEAST_ONCE).await(WAIT);
             cloud.publish(ns + "cmd/a", utf8("{\"command\":\"format_disk\",\"id\":\"c-9\"}"), Qos.AT_LEAST_ONCE).await(WAIT);
-            cloud.publish(ns + "cmd/b", utf8("{\"command\":\"reboot\",\"id\":\"c-10\"}"), Qos.AT_LEAST_ONCE).await(WAIT);
+            cloud.publish(ns + "cmd/b", utf8("{\"command\":\"check_update\",\"id\":\"c-10\"}"), Qos.AT_LEAST_ONCE).await(WAIT);
             Conditions.await(WAIT, "the valid command", () -> atDevice.stream().anyMatch(m -> m.topic().endsWith("cmd/b")));
             Conditions.await(WAIT, "two refusals", () -> device.events().recentEvents().stream()
                     .filter(e -> e.type() == SecurityEvent.Type.INVALID_INPUT).count() >= 2);

@@ -181,6 +181,9 @@ public final class DeviceMqttClient implements AutoCloseable {
         }
     }
 
+    /** The full filter of the reserved subtree, or null. */
+    private final String reservedFilter;
+
     /** Digests of this client's recent publishes (topic and payload), to recognise their echoes. */
     private final OwnPublishes ownPublishes = new OwnPublishes();
 
@@ -195,6 +198,11 @@ public final class DeviceMqttClient implements AutoCloseable {
         this.connectTimeout = b.connectTimeout;
         this.maxInflight = b.maxInflight;
         this.gate = new InboundGate(namespace, b.maxInboundPayloadBytes, b.validator);
+        this.reservedFilter = b.reservedFilter == null ? null : namespace.prefix() + b.reservedFilter;
+        if (b.reservedOwner != null) {
+            String ownerFilter = namespace.prefix() + b.reservedOwner.topicFilter();
+            subscriptions.put(ownerFilter, new Subscription(ownerFilter, b.reservedOwner.qos(), null, b.reservedOwner));
+        }
         this.maxInboundRemainingLength = Math.min(MqttPacketLimiter.MQTT_MAX_REMAINING_LENGTH,
                 (long) b.maxInboundPayloadBytes + INBOUND_HEADER_ROOM);
         this.listener = b.listener;
@@ -554,6 +562,7 @@ public final class DeviceMqttClient implements AutoCloseable {
         Objects.requireNonNull(qos, "qos");
         Objects.requireNonNull(handler, "handler");
         checkTopic(filter, true);
+        checkNotReserved(filter);
         subscriptions.put(filter, new Subscription(filter, qos, handler, null));
         control.execute(() -> {
             MqttSession s = currentSession();
@@ -581,6 +590,7 @@ public final class DeviceMqttClient implements AutoCloseable {
         Qos qos = Objects.requireNonNull(subscription.qos(), "qos");
         String filter = namespace.prefix() + relative;
         checkTopic(filter, true);
+        checkNotReserved(filter);
         subscriptions.put(filter, new Subscription(filter, qos, null, subscription));
         control.execute(() -> {
             MqttSession s = currentSession();
@@ -591,8 +601,24 @@ public final class DeviceMqttClient implements AutoCloseable {
         return filter;
     }
 
-    /** Stops a subscription. */
+    private void checkNotReserved(String filter) {
+        if (reservedFilter != null && TopicNamespace.overlaps(filter, reservedFilter)) {
+            throw new IllegalArgumentException("topic filter '" + TopicNamespace.printable(filter)
+                    + "' overlaps the reserved subtree '" + TopicNamespace.printable(reservedFilter)
+                    + "'; subscribe to a filter that cannot match a topic there");
+        }
+    }
+
+    /**
+     * Stops a subscription (not the reserved one of {@link Builder#reserve}).
+     *
+     * @param filter the full topic filter
+     */
     public void unsubscribe(String filter) {
+        if (reservedFilter != null && TopicNamespace.overlaps(filter, reservedFilter)) {
+            throw new IllegalArgumentException("the reserved subscription '" + TopicNamespace.printable(filter)
+                    + "' cannot be stopped");
+        }
         if (subscriptions.remove(filter) != null) {
             control.execute(() -> {
                 MqttSession s = currentSession();
@@ -1324,7 +1350,7 @@ public final class DeviceMqttClient implements AutoCloseable {
             return;
         }
         try {
-            sub.onMessage(m, decoded);
+            sub.onMessage(m, m.topic().substring(namespace.prefix().length()), decoded);
         } catch (RuntimeException ex) {
             LOG.warn("message handler for {} failed", TopicNamespace.printable(filter), ex);
         }
@@ -1453,6 +1479,8 @@ public final class DeviceMqttClient implements AutoCloseable {
         private Random random;
         private Duration renewalWindow = Duration.ofDays(30);
         private Duration writeCoalescing = DEFAULT_WRITE_COALESCING;
+        private String reservedFilter;
+        private InboundSubscription<?> reservedOwner;
 
         private Builder() {
         }
@@ -1587,6 +1615,27 @@ public final class DeviceMqttClient implements AutoCloseable {
          */
         public Builder writeCoalescing(Duration maxDelay) {
             this.writeCoalescing = Objects.requireNonNull(maxDelay, "writeCoalescing");
+            return this;
+        }
+
+        /**
+         * Reserves the subtree {@code relativeFilter} of the namespace for {@code owner}, which the client
+         * subscribes from the start: any other subscription whose filter could match a topic there (such as
+         * {@code #}) is refused with {@link IllegalArgumentException}, and {@code owner} cannot be unsubscribed.
+         *
+         * @param relativeFilter the reserved filter relative to the namespace, such as {@code devsec/#}
+         * @param owner the subscription that receives the reserved topics; its filter must lie in the subtree
+         * @return this builder
+         */
+        public Builder reserve(String relativeFilter, InboundSubscription<?> owner) {
+            Objects.requireNonNull(relativeFilter, "relativeFilter");
+            Objects.requireNonNull(owner, "owner");
+            if (!TopicNamespace.overlaps(owner.topicFilter(), relativeFilter)) {
+                throw new IllegalArgumentException("the owner's filter '" + TopicNamespace.printable(owner.topicFilter())
+                        + "' lies outside the reserved subtree '" + TopicNamespace.printable(relativeFilter) + "'");
+            }
+            this.reservedFilter = relativeFilter;
+            this.reservedOwner = owner;
             return this;
         }
 

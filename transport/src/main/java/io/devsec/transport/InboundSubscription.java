@@ -44,7 +44,8 @@ public interface InboundSubscription<T> {
      * exception thrown here is logged and does not stop delivery.
      *
      * @param message the message
+     * @param relativeTopic the message's topic name without the namespace prefix
      * @param decoded what {@link #decode} returned for it
      */
-    void onMessage(InboundMessage message, T decoded);
+    void onMessage(InboundMessage message, String relativeTopic, T decoded);
 }
