@@ -30,7 +30,7 @@ class MessageSchemasTest {
     @Test
     void command_valid_parsesToTypedMessage() throws Exception {
         CommandMessage m = CommandMessage.parse(utf8(
-                "{\"command\":\"check_update\",\"id\":\"c-0001\",\"issuedAt\":\"2026-01-31T12:00:00Z\",\"args\":{\"delaySeconds\":5,\"reason\":\"update\",\"force\":false}}"));
+                "{\"command\":\"check_update\",\"id\":\"c-0001\",\"issuedAt\":\"2026-01-31T12:00:00Z\",\"args\":{\"delaySeconds\":5,\"reason\":\"maintenance\",\"force\":false}}"));
         assertThat(m.command()).isEqualTo("check_update");
         assertThat(m.devsecCommand()).contains(DevSecCommand.CHECK_UPDATE);
         assertThat(m.id()).isEqualTo("c-0001");
@@ -38,7 +38,7 @@ class MessageSchemasTest {
         assertThat(m.args().get("delaySeconds").intValue()).isEqualTo(5);
         m.args().put("delaySeconds", 0);
         assertThat(m.args().get("delaySeconds").intValue()).as("args() is a copy").isEqualTo(5);
-        assertThat(m.toString()).doesNotContain("update");
+        assertThat(m.toString()).doesNotContain("maintenance");
     }
 
     @Test
