@@ -286,7 +286,8 @@ public final class MqttSettings {
          * {@code .transport(t -> t.maxInflight(64).writeCoalescing(Duration.ZERO).maxInboundPayloadBytes(1 << 20))}.
          * It runs after the settings of this builder (so it may override them) and before the device sets what
          * it alone decides: broker address, device id and namespace {@code devices/{deviceId}/}, TLS identity,
-         * inbound validator, event listener, outbox, clock, random source and DevSec's reserved command
+         * inbound validator, event listener, outbox, clock, random source, dropping of its own echoed publishes
+         * ({@code noLocal}) and DevSec's reserved command
          * subscription. A value the transport refuses fails {@link DeviceSecurity#mqtt} with the transport's
          * {@link IllegalArgumentException}.
          *

@@ -108,6 +108,7 @@ final class TransportWiring {
             b.broker(settings.host(), settings.port())
                     .deviceId(deviceId)
                     .namespace(TopicNamespace.forDevice(deviceId))
+                    .noLocal(true)
                     .tls(tls)
                     .validator(inboundValidator(facade, settings.validator()))
                     .listener(EventAdapters.transportListener(facade.events, settings.listener()))

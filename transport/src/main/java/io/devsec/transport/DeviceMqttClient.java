@@ -57,9 +57,9 @@ import org.slf4j.LoggerFactory;
  *       sent; a refusal is a {@link TopicOutsideNamespaceException} and a security event.
  *   <li>Inbound messages pass a size limit, the topic checks and one subscription match, then
  *       the subscription's own decoder ({@link InboundSubscription}) or the {@link MessageValidator}
- *       before any handler; a failing message is dropped and reported as a security event. The
- *       client's own publishes echoed back by a subscription that covers them are dropped silently
- *       (MQTT 5 subscriptions also set No Local). A packet too large for the limit is refused from its
+ *       before any handler; a failing message is dropped and reported as a security event. With
+ *       {@link Builder#noLocal}, the client's own publishes echoed back by a subscription that covers
+ *       them are dropped silently (MQTT 5 subscriptions also set No Local). A packet too large for the limit is refused from its
  *       fixed header, before Paho reads or allocates it: the connection is closed, the refusal
  *       reported ({@link InboundPacketTooLargeException}) and the client reconnects; over MQTT 5
  *       CONNECT also tells the broker the Maximum Packet Size.
@@ -181,6 +181,9 @@ public final class DeviceMqttClient implements AutoCloseable {
         }
     }
 
+    /** Whether own publishes are kept from coming back (see {@link Builder#noLocal}). */
+    private final boolean noLocal;
+
     /** The full filter of the reserved subtree, or null. */
     private final String reservedFilter;
 
@@ -198,6 +201,7 @@ public final class DeviceMqttClient implements AutoCloseable {
         this.connectTimeout = b.connectTimeout;
         this.maxInflight = b.maxInflight;
         this.gate = new InboundGate(namespace, b.maxInboundPayloadBytes, b.validator);
+        this.noLocal = b.noLocal;
         this.reservedFilter = b.reservedFilter == null ? null : namespace.prefix() + b.reservedFilter;
         if (b.reservedOwner != null) {
             String ownerFilter = namespace.prefix() + b.reservedOwner.topicFilter();
@@ -532,7 +536,9 @@ public final class DeviceMqttClient implements AutoCloseable {
             throw new NotConnectedException("not connected: QoS 0 message to " + TopicNamespace.printable(topic) + " not sent");
         }
         try {
-            ownPublishes.record(topic, payload);
+            if (noLocal) {
+                ownPublishes.record(topic, payload);
+            }
             s.publish(topic, payload.clone(), 0, new MqttSession.Completion() {
                 @Override
                 public void completed(int[] reasonCodes) {
@@ -826,7 +832,13 @@ public final class DeviceMqttClient implements AutoCloseable {
                 onMessage(topic, payload, qos, retained);
             }
         };
-        self[0] = protocol == MqttProtocol.MQTT_5 ? new PahoV5Session(s, cb) : new PahoV3Session(s, cb);
+        if (protocol == MqttProtocol.MQTT_5) {
+            PahoV5Session v5 = new PahoV5Session(s, cb);
+            v5.noLocal(noLocal);
+            self[0] = v5;
+        } else {
+            self[0] = new PahoV3Session(s, cb);
+        }
         return self[0];
     }
 
@@ -1096,7 +1108,9 @@ public final class DeviceMqttClient implements AutoCloseable {
         final String topic = e.topic();
         try {
             byte[] outbound = e.payload();
-            ownPublishes.record(topic, outbound);
+            if (noLocal) {
+                ownPublishes.record(topic, outbound);
+            }
             s.publish(topic, outbound, 1, new MqttSession.Completion() {
                 @Override
                 public void completed(int[] codes) {
@@ -1300,7 +1314,7 @@ public final class DeviceMqttClient implements AutoCloseable {
                 matched.add(s);
             }
         }
-        if (ownPublishes.isEcho(m.topic(), payload)) {
+        if (noLocal && ownPublishes.isEcho(m.topic(), payload)) {
             // This client's own publish sent back by a subscription that covers it (MQTT 3.1.1 has no No Local;
             // some MQTT 5 brokers ignore it): not input from anyone else, so not a refusal either.
             LOG.debug("dropped the echo of an own publish on {}", TopicNamespace.printable(m.topic()));
@@ -1481,6 +1495,7 @@ public final class DeviceMqttClient implements AutoCloseable {
         private Duration writeCoalescing = DEFAULT_WRITE_COALESCING;
         private String reservedFilter;
         private InboundSubscription<?> reservedOwner;
+        private boolean noLocal;
 
         private Builder() {
         }
@@ -1615,6 +1630,22 @@ public final class DeviceMqttClient implements AutoCloseable {
          */
         public Builder writeCoalescing(Duration maxDelay) {
             this.writeCoalescing = Objects.requireNonNull(maxDelay, "writeCoalescing");
+            return this;
+        }
+
+        /**
+         * Keeps this client's own publishes from coming back through its own subscriptions (default off: a
+         * client subscribed to a topic it publishes on receives its messages, as MQTT allows). When on, MQTT 5
+         * subscriptions set No Local, and over either protocol a message whose topic and payload equal one of
+         * this client's last 256 publishes on this run is dropped silently (DEBUG log, no security event): MQTT
+         * 3.1.1 has no No Local and some brokers ignore it. Someone who sends the device a copy of its own
+         * recent message gets it dropped the same way, which gives them nothing (it was the device's own data).
+         *
+         * @param on whether own publishes are dropped
+         * @return this builder
+         */
+        public Builder noLocal(boolean on) {
+            this.noLocal = on;
             return this;
         }
 

@@ -20,6 +20,14 @@ import org.slf4j.LoggerFactory;
  * the caller can turn codes of 0x80 or more into typed errors (Paho itself reports them as success).
  */
 public final class PahoV5Session implements MqttSession {
+    /** Whether subscriptions set No Local; set before the first subscribe. */
+    private volatile boolean noLocal;
+
+    /** Subscriptions from now on set No Local (or not). */
+    public void noLocal(boolean on) {
+        this.noLocal = on;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(PahoV5Session.class);
     private final MqttAsyncClient client;
     private final SessionSettings settings;
@@ -116,12 +124,12 @@ public final class PahoV5Session implements MqttSession {
 
     @Override
     public void subscribe(String[] filters, int[] qos, Completion completion) throws Exception {
-        // No Local: the broker does not send this client's own publishes back to it (MQTT 5, 3.8.3.1).
+        // No Local when asked: the broker does not send this client's own publishes back to it (MQTT 5, 3.8.3.1).
         org.eclipse.paho.mqttv5.common.MqttSubscription[] subs =
                 new org.eclipse.paho.mqttv5.common.MqttSubscription[filters.length];
         for (int i = 0; i < filters.length; i++) {
             subs[i] = new org.eclipse.paho.mqttv5.common.MqttSubscription(filters[i], qos[i]);
-            subs[i].setNoLocal(true);
+            subs[i].setNoLocal(noLocal);
         }
         client.subscribe(subs, null, new MqttActionListener() {
             @Override
