@@ -6,7 +6,8 @@ package io.devsec.transport;
  * that receives what the decoder returned. Given to {@link DeviceMqttClient#subscribe(InboundSubscription)}.
  *
  * <p>Transport runs its own checks first (size, well-formed topic inside the namespace, a match with
- * this filter, not an echo of the client's own publish), then {@link #decode} once, then
+ * this filter, not an echo of the client's own publish when {@link DeviceMqttClient.Builder#noLocal} is
+ * on), then {@link #decode} once, then
  * {@link #onMessage} with the decoded value. A decoder refusal drops the message for this
  * subscription and is reported as an {@link TransportSecurityEvent.Type#INBOUND_MESSAGE_REJECTED}
  * event; the client's {@link DeviceMqttClient.Builder#validator} is not applied (it belongs to
