@@ -109,7 +109,8 @@ final class ConformanceFactsCollector {
         f.securityEvents(true);
         f.anomalyDetection(facade.events.anomalySettings().isPresent());
         f.telemetryExport(!facade.telemetry.isEmpty());
-        f.inputValidators(facade.validators.filters().size());
+        // The registry's filters plus the command schema every MQTT client applies on devsec/cmd.
+        f.inputValidators(facade.validators.filters().size() + 1);
         return f.build();
     }
 }

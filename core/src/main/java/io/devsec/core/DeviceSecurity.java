@@ -831,7 +831,8 @@ public final class DeviceSecurity implements Closeable {
             b.feature("keystore", "encrypted keystore (AES-256-GCM), master key: " + keystore.masterKeyKind());
             b.feature("login", "local password login, Argon2id hash, throttled, locks after " + throttle.maxFailures()
                     + " failures");
-            b.feature("validation", "inbound MQTT messages validated for " + validators.filters());
+            b.feature("validation", "inbound MQTT messages validated: DevSec commands on devices/{id}/" + COMMAND_TOPIC
+                    + ", each application Subscription by its own schema, plain subscriptions by " + validators.filters());
             int i = 0;
             for (LiveClient c : liveClients()) {
                 i++;
