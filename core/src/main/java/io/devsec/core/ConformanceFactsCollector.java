@@ -440,9 +440,19 @@ final class ConformanceFactsCollector {
                     exporters > 0 ? "an integrity failure raises an INTEGRITY alert published on " + facade.alertTopic
                             : "an integrity failure is recorded locally only: no security telemetry exporter"));
         }
-        sink.add(Mechanism.INPUT_VALIDATION, Evidence.configured(Mechanism.INPUT_VALIDATION,
-                !facade.validators.filters().isEmpty(), "validator registry with " + facade.validators.filters().size()
-                        + " topic filter(s) " + facade.validators.filters() + " under strict JSON limits"));
+        // Inbound MQTT is the input channel this process owns: each client checks DevSec's command schema on the
+        // reserved subtree, each application Subscription by its own schema, plain subscriptions by the registry,
+        // and refuses any other topic. Without a client there is no such channel to assess here.
+        if (facade.liveClients().isEmpty()) {
+            sink.add(Mechanism.INPUT_VALIDATION, Evidence.notAssessed(Mechanism.INPUT_VALIDATION,
+                    "no MQTT client was made by this process"));
+        } else {
+            sink.add(Mechanism.INPUT_VALIDATION, Evidence.configured(Mechanism.INPUT_VALIDATION, true,
+                    "inbound MQTT checked under strict JSON limits: DevSec's command schema on "
+                            + DeviceSecurity.COMMAND_TOPIC + ", each application Subscription by its schema, "
+                            + facade.validators.filters().size() + " registry filter(s) " + facade.validators.filters()
+                            + " for plain subscriptions; any other topic refused"));
+        }
     }
 
 }

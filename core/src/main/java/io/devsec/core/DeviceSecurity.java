@@ -149,10 +149,15 @@ public final class DeviceSecurity implements Closeable {
     static final String BOOT_STATE_KEY = "update/boot-state-key";
 
     /**
-     * Topic filter of DevSec's own command messages ({@code devices/{deviceId}/cmd/...}), validated with
-     * {@link MessageSchemas#COMMAND} by the registry of {@link #validators()}.
+     * Topic of DevSec's own commands, relative to the device namespace: {@code devices/{deviceId}/devsec/cmd}.
+     * Every MQTT client made by {@link #mqtt} subscribes it, parses each message once with
+     * {@link MessageSchemas#COMMAND} and acts on it ({@code check_update} runs
+     * {@link UpdateAgent#checkNow()} on the agents started by {@link #startUpdates}). The subtree
+     * {@value io.devsec.core.validation.Subscription#RESERVED_SUBTREE}{@code /} is DevSec's: an application
+     * subscription that could match a topic there (such as {@code #}) is refused with
+     * {@link IllegalArgumentException}.
      */
-    public static final String COMMAND_TOPIC_FILTER = "devices/+/cmd/#";
+    public static final String COMMAND_TOPIC = io.devsec.core.validation.Subscription.RESERVED_SUBTREE + "/cmd";
 
     /**
      * Topic filter of consent messages ({@code devices/{deviceId}/consent}), validated with
@@ -253,7 +258,7 @@ public final class DeviceSecurity implements Closeable {
         this.installedMetadata = new io.devsec.core.internal.KeystoreInstalledMetadataStore(keystore, INSTALLED_METADATA);
         this.events = b.events != null ? b.events
                 : SecurityEvents.builder().clock(clock).anomalySettings(b.anomalySettings).build();
-        this.validators = Validators.registry().register(COMMAND_TOPIC_FILTER, MessageSchemas.COMMAND);
+        this.validators = Validators.registry();
         this.counter = new io.devsec.core.events.SecurityEventListener() {
             @Override
             public void onEvent(SecurityEvent event) {
@@ -659,12 +664,16 @@ public final class DeviceSecurity implements Closeable {
     }
 
     /**
-     * The inbound message validators (provision 4.13) that every MQTT client made by {@link #mqtt} applies
-     * before a handler sees a message. Pre-loaded with {@link MessageSchemas#COMMAND} for
-     * {@value #COMMAND_TOPIC_FILTER}; register the application's own topics here (default deny: a topic no
-     * filter matches is refused, unless {@link MqttSettings.Builder#validator} gives an application validator,
-     * which then decides alone for the topics not registered here). Refusals become
-     * {@link SecurityEvent.Type#INVALID_INPUT} events.
+     * The inbound message validators (provision 4.13) for subscriptions made with
+     * {@link DeviceMqttClient#subscribe(String, io.devsec.transport.Qos, io.devsec.transport.MessageHandler)} on a
+     * client made by {@link #mqtt} (default deny: a topic no filter matches is refused, unless
+     * {@link MqttSettings.Builder#validator} gives an application validator, which then decides alone for the
+     * topics not registered here). Refusals become {@link SecurityEvent.Type#INVALID_INPUT} events.
+     *
+     * <p>Prefer one call per topic, which validates and parses each message once and hands the handler the
+     * result: {@code client.subscribe(Subscription.to("cmd/setpoint").schema(schema).handler(msg -> ...))}
+     * ({@link io.devsec.core.validation.Subscription}); those subscriptions do not consult this registry.
+     * It holds the consent filter when purposes are configured.
      */
     public ValidatorRegistry validators() {
         return validators;
@@ -935,7 +944,8 @@ public final class DeviceSecurity implements Closeable {
             b.feature("keystore", "encrypted keystore (AES-256-GCM), master key: " + keystore.masterKeyKind());
             b.feature("login", "local password login, Argon2id hash, throttled, locks after " + throttle.maxFailures()
                     + " failures");
-            b.feature("validation", "inbound MQTT messages validated for " + validators.filters());
+            b.feature("validation", "inbound MQTT messages validated: DevSec commands on devices/{id}/" + COMMAND_TOPIC
+                    + ", each application Subscription by its own schema, plain subscriptions by " + validators.filters());
             int i = 0;
             for (LiveClient c : liveClients()) {
                 i++;

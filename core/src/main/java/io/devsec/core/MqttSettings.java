@@ -1,5 +1,6 @@
 package io.devsec.core;
 
+import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.MessageValidator;
 import io.devsec.transport.MqttProtocol;
 import io.devsec.transport.OutboxSettings;
@@ -10,6 +11,7 @@ import io.devsec.transport.TrustAnchors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Where and how {@link DeviceSecurity#mqtt(MqttSettings)} connects the device: the broker, the trust
@@ -48,6 +50,7 @@ public final class MqttSettings {
     private final Duration connectTimeout;
     private final Duration keepAlive;
     private final int maxInboundPayloadBytes;
+    private final Consumer<DeviceMqttClient.Builder> transport;
 
     private MqttSettings(Builder b) {
         this.host = b.host;
@@ -66,6 +69,17 @@ public final class MqttSettings {
         this.connectTimeout = b.connectTimeout;
         this.keepAlive = b.keepAlive;
         this.maxInboundPayloadBytes = b.maxInboundPayloadBytes;
+        this.transport = b.transport;
+    }
+
+    /**
+     * The application's settings of the transport client, applied to its builder by
+     * {@link DeviceSecurity#mqtt}; see {@link Builder#transport}.
+     *
+     * @return the customizer (a no-op by default)
+     */
+    public Consumer<DeviceMqttClient.Builder> transport() {
+        return transport;
     }
 
     /**
@@ -169,6 +183,7 @@ public final class MqttSettings {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration keepAlive = Duration.ofSeconds(60);
         private int maxInboundPayloadBytes = 256 * 1024;
+        private Consumer<DeviceMqttClient.Builder> transport = b -> { };
 
         private Builder(String host, int port, TrustAnchors trustAnchors) {
             this.host = host;
@@ -221,8 +236,13 @@ public final class MqttSettings {
         }
 
         /**
-         * The inbound validator hook: runs on every inbound message after the transport's checks and before
-         * any handler; throwing drops the message and reports a security event. Default: accept.
+         * The inbound validator hook for subscriptions made with {@code subscribe(filter, qos, handler)}: runs
+         * after the transport's checks and DevSec's registry ({@link DeviceSecurity#validators()}) and before
+         * their handlers; throwing drops the message and reports a security event. Default: accept. A
+         * {@link io.devsec.core.validation.Subscription} checks its messages with its own schema instead.
+         *
+         * @param validator the check
+         * @return this builder
          */
         public Builder validator(MessageValidator validator) {
             this.validator = validator;
@@ -266,6 +286,24 @@ public final class MqttSettings {
                 throw new IllegalArgumentException("maxInboundPayloadBytes must not be negative, got " + maxBytes);
             }
             this.maxInboundPayloadBytes = maxBytes;
+            return this;
+        }
+
+        /**
+         * Every other setting of the transport client, on its own builder: for example
+         * {@code .transport(t -> t.maxInflight(64).writeCoalescing(Duration.ZERO).maxInboundPayloadBytes(1 << 20))}.
+         * It runs after the settings of this builder (so it may override them) and before the device sets what
+         * it alone decides: broker address, device id and namespace {@code devices/{deviceId}/}, TLS identity,
+         * inbound validator, event listener, outbox, clock, random source, dropping of its own echoed publishes
+         * ({@code noLocal}) and DevSec's reserved command
+         * subscription. A value the transport refuses fails {@link DeviceSecurity#mqtt} with the transport's
+         * {@link IllegalArgumentException}.
+         *
+         * @param customizer applied to each client's builder; replaces an earlier one
+         * @return this builder
+         */
+        public Builder transport(Consumer<DeviceMqttClient.Builder> customizer) {
+            this.transport = java.util.Objects.requireNonNull(customizer, "customizer");
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.devsec.core;
 
 import io.devsec.core.events.EventAdapters;
 import io.devsec.core.internal.CertificateSubjects;
+import io.devsec.core.validation.Subscription;
 import io.devsec.core.validation.Validators;
 import io.devsec.storage.AtomicFiles;
 import io.devsec.storage.CorruptKeystoreException;
@@ -115,23 +116,34 @@ final class TransportWiring {
             Path outboxFolder = settings.outboxFolder().orElse(facade.dataFolder.resolve(MqttSettings.DEFAULT_OUTBOX_FOLDER));
             OutboxKey outboxKey = outboxKey(facade, outboxFolder);
             DeviceTlsContext tls = facade.tlsContext(settings.trustAnchors(), settings.tlsSettings());
+            // The settings MqttSettings carries itself, then the application's transport customizer (maxInflight,
+            // writeCoalescing, ...), then what the device decides alone: identity, namespace, checks, outbox.
             DeviceMqttClient.Builder b = DeviceMqttClient.builder()
-                    .broker(settings.host(), settings.port())
-                    .deviceId(facade.deviceId)
-                    .tls(tls)
                     .protocol(settings.protocol())
                     .reconnectPolicy(settings.reconnectPolicy())
-                    .validator(inboundValidator(facade, settings.validator()))
-                    .listener(EventAdapters.transportListener(facade.events, settings.listener()))
                     .renewalWindow(settings.renewalWindow())
                     .connectTimeout(settings.connectTimeout())
                     .keepAlive(settings.keepAlive())
-                    .maxInboundPayloadBytes(settings.maxInboundPayloadBytes())
+                    .maxInboundPayloadBytes(settings.maxInboundPayloadBytes());
+            settings.clientId().ifPresent(b::clientId);
+            settings.transport().accept(b);
+            String deviceId = facade.deviceId;
+            b.broker(settings.host(), settings.port())
+                    .deviceId(deviceId)
+                    .namespace(TopicNamespace.forDevice(deviceId))
+                    .noLocal(true)
+                    .tls(tls)
+                    .validator(inboundValidator(facade, settings.validator()))
+                    .listener(EventAdapters.transportListener(facade.events, settings.listener()))
                     .clock(facade.clock)
                     .random(facade.random)
+                    .reserve(Subscription.RESERVED_SUBTREE + "/#", new DevSecCommands(deviceId, () -> {
+                        synchronized (facade) {
+                            return new ArrayList<>(facade.agents);
+                        }
+                    }))
                     .outbox(OutboxSettings.builder(outboxFolder, outboxKey).maxMessages(settings.outboxMaxMessages())
                             .maxBytes(settings.outboxMaxBytes()).build());
-            settings.clientId().ifPresent(b::clientId);
             DeviceMqttClient client = b.build();
             facade.liveClients();
             facade.clients.add(new DeviceSecurity.LiveClient(client, settings));
@@ -143,8 +155,9 @@ final class TransportWiring {
     }
 
     /**
-     * DevSec's registry first (default deny: a topic no registered filter matches is refused), then the
-     * application's validator. When the application gave its own validator, topics no registered filter
+     * For subscriptions made with {@code subscribe(filter, qos, handler)} (a {@link Subscription} checks its own
+     * messages): DevSec's registry first (default deny: a topic no registered filter matches is refused), then
+     * the application's validator. When the application gave its own validator, topics no registered filter
      * matches are left to it alone.
      */
     private static MessageValidator inboundValidator(DeviceSecurity facade, MessageValidator application) {

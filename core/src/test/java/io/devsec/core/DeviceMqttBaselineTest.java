@@ -64,10 +64,11 @@ class DeviceMqttBaselineTest {
     }
 
     @Test
-    void mqtt_defaultValidation_devsecCommandsPassInvalidOnesBecomeEvents() throws Exception {
+    void mqtt_defaultValidation_registeredTopicsPassInvalidCommandsAndUnregisteredTopicsBecomeEvents() throws Exception {
         List<InboundMessage> atDevice = new CopyOnWriteArrayList<>();
         try (DeviceSecurity device = device(); DeviceMqttClient cloud = MQTT.cloud(dir)) {
             String ns = "devices/" + device.deviceId() + "/";
+            device.validators().register(ns + "cmd/#", io.devsec.core.validation.MessageSchemas.command(List.of("ping")));
             DeviceMqttClient client = device.mqtt(MQTT.settings().build());
             client.subscribe(ns + "cmd/#", Qos.AT_LEAST_ONCE, atDevice::add);
             client.subscribe(ns + "other", Qos.AT_LEAST_ONCE, atDevice::add);
@@ -81,7 +82,8 @@ class DeviceMqttBaselineTest {
                 }
                 return !atDevice.isEmpty();
             });
-            cloud.publish(ns + "cmd/x", utf8("{\"command\":\"format_disk\",\"id\":\"c-2\"}"), Qos.AT_LEAST_ONCE).await(WAIT);
+            cloud.publish(ns + DeviceSecurity.COMMAND_TOPIC, utf8("{\"command\":\"format_disk\",\"id\":\"c-2\"}"),
+                    Qos.AT_LEAST_ONCE).await(WAIT);
             cloud.publish(ns + "other", utf8("no validator for this topic"), Qos.AT_LEAST_ONCE).await(WAIT);
             Conditions.await(WAIT, "two INVALID_INPUT events", () -> device.events().recentEvents().stream()
                     .filter(e -> e.type() == SecurityEvent.Type.INVALID_INPUT).count() >= 2);
@@ -92,7 +94,7 @@ class DeviceMqttBaselineTest {
     }
 
     @Test
-    void mqtt_withApplicationValidator_devsecTopicsStillUseTheSchema() throws Exception {
+    void mqtt_withApplicationValidator_devsecCommandsStillUseTheirSchema() throws Exception {
         List<InboundMessage> atDevice = new CopyOnWriteArrayList<>();
         try (DeviceSecurity device = device(); DeviceMqttClient cloud = MQTT.cloud(dir)) {
             String ns = "devices/" + device.deviceId() + "/";
@@ -101,7 +103,7 @@ class DeviceMqttBaselineTest {
                     throw io.devsec.transport.InvalidMessageException.rejected(m.topic(), "refused by the application");
                 }
             }).build());
-            client.subscribe(ns + "#", Qos.AT_LEAST_ONCE, atDevice::add);
+            client.subscribe(ns + "relay/#", Qos.AT_LEAST_ONCE, atDevice::add);
             assertThat(client.awaitConnected(WAIT)).isTrue();
             Conditions.await(WAIT, "an application message", () -> {
                 try {
@@ -112,12 +114,15 @@ class DeviceMqttBaselineTest {
                 return !atDevice.isEmpty();
             });
             cloud.publish(ns + "relay/set", utf8("evil"), Qos.AT_LEAST_ONCE).await(WAIT);
-            cloud.publish(ns + "cmd/a", utf8("{\"command\":\"format_disk\",\"id\":\"c-9\"}"), Qos.AT_LEAST_ONCE).await(WAIT);
-            cloud.publish(ns + "cmd/b", utf8("{\"command\":\"reboot\",\"id\":\"c-10\"}"), Qos.AT_LEAST_ONCE).await(WAIT);
-            Conditions.await(WAIT, "the valid command", () -> atDevice.stream().anyMatch(m -> m.topic().endsWith("cmd/b")));
+            cloud.publish(ns + DeviceSecurity.COMMAND_TOPIC, utf8("{\"command\":\"format_disk\",\"id\":\"c-9\"}"),
+                    Qos.AT_LEAST_ONCE).await(WAIT);
+            cloud.publish(ns + DeviceSecurity.COMMAND_TOPIC, utf8("{\"command\":\"check_update\",\"id\":\"c-10\"}"),
+                    Qos.AT_LEAST_ONCE).await(WAIT);
+            cloud.publish(ns + "relay/marker", utf8("off"), Qos.AT_LEAST_ONCE).await(WAIT);
+            Conditions.await(WAIT, "the marker", () -> atDevice.stream().anyMatch(m -> m.topic().endsWith("relay/marker")));
             Conditions.await(WAIT, "two refusals", () -> device.events().recentEvents().stream()
                     .filter(e -> e.type() == SecurityEvent.Type.INVALID_INPUT).count() >= 2);
-            assertThat(atDevice).noneMatch(m -> m.topic().endsWith("cmd/a") || text(m).equals("evil"));
+            assertThat(atDevice).noneMatch(m -> m.topic().contains("devsec") || text(m).equals("evil"));
             assertThat(device.events().recentEvents().stream().filter(e -> e.type() == SecurityEvent.Type.INVALID_INPUT))
                     .hasSize(2);
         }

@@ -10,9 +10,9 @@ import io.devsec.core.validation.JsonLimits;
 import io.devsec.core.validation.MessageSchemas;
 import io.devsec.core.validation.Rules;
 import io.devsec.core.validation.Schema;
-import io.devsec.core.validation.ValidationException;
+import io.devsec.core.validation.Subscription;
+import io.devsec.core.validation.ValidatedMessage;
 import io.devsec.transport.DeviceMqttClient;
-import io.devsec.transport.InboundMessage;
 import io.devsec.transport.Qos;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * {@code {"id":"c-17","relay":"on"}} ({@code "on"}, {@code "off"} or {@code "report"}) and answers each one by
  * publishing its state, {@code {"id":"c-17","relay":"on","time":"..."}}, on {@code devices/{deviceId}/relay/state}.
  * DevSec does the security work: mutual TLS with the device identity from the keystore, a topic namespace the
- * plug cannot leave, and validation of every command against {@link #COMMAND} (registered in
- * {@link DeviceSecurity#validators()}) before {@link #onCommand} ever sees it. An invalid command is dropped by
+ * plug cannot leave, and validation of every command against {@link #COMMAND} (one
+ * {@link Subscription} names the topic, the schema and the handler) before {@link #onCommand} gets it, parsed
+ * once. An invalid command is dropped by
  * DevSec and becomes an {@code INVALID_INPUT} event on {@link DeviceSecurity#events()}, counted here in
  * {@link #refusedCommands()}; the application code never handles it.
  *
@@ -71,9 +72,9 @@ public final class SmartPlugApp implements AutoCloseable {
     }
 
     /**
-     * Starts the plug on {@code device}: registers {@link #COMMAND} for the command topic in the device's
-     * validator registry, builds the device's MQTT client from {@code settings} (broker and trust anchors) and
-     * subscribes to the command topic. The client connects in the background: see {@link #awaitConnected}.
+     * Starts the plug on {@code device}: builds the device's MQTT client from {@code settings} (broker and trust
+     * anchors) and subscribes to the command topic with {@link #COMMAND}. The client connects in the background:
+     * see {@link #awaitConnected}.
      *
      * @throws IOException when the outbox cannot be opened
      * @throws GeneralSecurityException when the keystore cannot be read or the TLS context cannot be built
@@ -83,10 +84,6 @@ public final class SmartPlugApp implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         String deviceId = device.deviceId();
         String commandTopic = "devices/" + deviceId + "/relay/set";
-        // The one line of security code the application writes: the schema of its own command. DevSec checks
-        // every inbound message against the registry before any handler runs (default deny: a topic without a
-        // registered schema is refused too), and reports each refusal as an INVALID_INPUT security event.
-        device.validators().register(commandTopic, COMMAND);
         AtomicInteger refused = new AtomicInteger();
         device.events().subscribe(event -> {
             if (event.type() == SecurityEvent.Type.INVALID_INPUT && commandTopic.equals(event.attributes().get("topic"))) {
@@ -95,7 +92,10 @@ public final class SmartPlugApp implements AutoCloseable {
         });
         DeviceMqttClient mqtt = device.mqtt(settings);
         SmartPlugApp app = new SmartPlugApp(mqtt, deviceId, refused, Clock.systemUTC());
-        mqtt.subscribe(commandTopic, Qos.AT_LEAST_ONCE, app::onCommand);
+        // The one line of security code the application writes: its topic, the schema of its command and the
+        // handler. DevSec checks and parses each message once before the handler runs, and reports each refusal
+        // as an INVALID_INPUT security event naming the filter and the rule.
+        mqtt.subscribe(Subscription.to("relay/set").schema(COMMAND).handler(app::onCommand));
         return app;
     }
 
@@ -129,16 +129,9 @@ public final class SmartPlugApp implements AutoCloseable {
         return refused.get();
     }
 
-    /** The application's handler: only commands that passed {@link #COMMAND} arrive here. */
-    private void onCommand(InboundMessage message) {
-        JsonNode command;
-        try {
-            command = COMMAND.parse(message.payload());
-        } catch (ValidationException e) {
-            // Cannot happen: DevSec validated the message with the same schema. Fail closed all the same.
-            LOG.warn("Dropped a command that failed validation: {}", e.getMessage());
-            return;
-        }
+    /** The application's handler: only commands that passed {@link #COMMAND} arrive here, already parsed. */
+    private void onCommand(ValidatedMessage<JsonNode> message) {
+        JsonNode command = message.value();
         String id = command.get("id").asText();
         String relay = command.get("relay").asText();
         if (!relay.equals("report")) {

@@ -55,9 +55,11 @@ import org.slf4j.LoggerFactory;
  *       the broker never acknowledges a message the device could still lose.
  *   <li>Every topic and filter is checked against the {@link TopicNamespace} before anything is
  *       sent; a refusal is a {@link TopicOutsideNamespaceException} and a security event.
- *   <li>Inbound messages pass a size limit, the topic checks, a subscription match and the
- *       {@link MessageValidator} before any {@link MessageHandler}; a failing message is dropped
- *       and reported as a security event. A packet too large for the limit is refused from its
+ *   <li>Inbound messages pass a size limit, the topic checks and one subscription match, then
+ *       the subscription's own decoder ({@link InboundSubscription}) or the {@link MessageValidator}
+ *       before any handler; a failing message is dropped and reported as a security event. With
+ *       {@link Builder#noLocal}, the client's own publishes echoed back by a subscription that covers
+ *       them are dropped silently (MQTT 5 subscriptions also set No Local). A packet too large for the limit is refused from its
  *       fixed header, before Paho reads or allocates it: the connection is closed, the refusal
  *       reported ({@link InboundPacketTooLargeException}) and the client reconnects; over MQTT 5
  *       CONNECT also tells the broker the Maximum Packet Size.
@@ -164,14 +166,29 @@ public final class DeviceMqttClient implements AutoCloseable {
     private String lastExpiryWarned;
 
     private static final class Subscription {
+        final String filter;
         final Qos qos;
+        /** For {@link #subscribe(String, Qos, MessageHandler)}; null for a decoding subscription. */
         final MessageHandler handler;
+        /** For {@link #subscribe(InboundSubscription)}; null for a plain one. */
+        final InboundSubscription<?> decoding;
 
-        Subscription(Qos qos, MessageHandler handler) {
+        Subscription(String filter, Qos qos, MessageHandler handler, InboundSubscription<?> decoding) {
+            this.filter = filter;
             this.qos = qos;
             this.handler = handler;
+            this.decoding = decoding;
         }
     }
+
+    /** Whether own publishes are kept from coming back (see {@link Builder#noLocal}). */
+    private final boolean noLocal;
+
+    /** The full filter of the reserved subtree, or null. */
+    private final String reservedFilter;
+
+    /** Digests of this client's recent publishes (topic and payload), to recognise their echoes. */
+    private final OwnPublishes ownPublishes = new OwnPublishes();
 
     private DeviceMqttClient(Builder b, OutboxJournal outbox) {
         this.host = b.host;
@@ -184,6 +201,12 @@ public final class DeviceMqttClient implements AutoCloseable {
         this.connectTimeout = b.connectTimeout;
         this.maxInflight = b.maxInflight;
         this.gate = new InboundGate(namespace, b.maxInboundPayloadBytes, b.validator);
+        this.noLocal = b.noLocal;
+        this.reservedFilter = b.reservedFilter == null ? null : namespace.prefix() + b.reservedFilter;
+        if (b.reservedOwner != null) {
+            String ownerFilter = namespace.prefix() + b.reservedOwner.topicFilter();
+            subscriptions.put(ownerFilter, new Subscription(ownerFilter, b.reservedOwner.qos(), null, b.reservedOwner));
+        }
         this.maxInboundRemainingLength = Math.min(MqttPacketLimiter.MQTT_MAX_REMAINING_LENGTH,
                 (long) b.maxInboundPayloadBytes + INBOUND_HEADER_ROOM);
         this.listener = b.listener;
@@ -513,6 +536,9 @@ public final class DeviceMqttClient implements AutoCloseable {
             throw new NotConnectedException("not connected: QoS 0 message to " + TopicNamespace.printable(topic) + " not sent");
         }
         try {
+            if (noLocal) {
+                ownPublishes.record(topic, payload);
+            }
             s.publish(topic, payload.clone(), 0, new MqttSession.Completion() {
                 @Override
                 public void completed(int[] reasonCodes) {
@@ -542,7 +568,8 @@ public final class DeviceMqttClient implements AutoCloseable {
         Objects.requireNonNull(qos, "qos");
         Objects.requireNonNull(handler, "handler");
         checkTopic(filter, true);
-        subscriptions.put(filter, new Subscription(qos, handler));
+        checkNotReserved(filter);
+        subscriptions.put(filter, new Subscription(filter, qos, handler, null));
         control.execute(() -> {
             MqttSession s = currentSession();
             if (s != null) {
@@ -551,8 +578,53 @@ public final class DeviceMqttClient implements AutoCloseable {
         });
     }
 
-    /** Stops a subscription. */
+    /**
+     * Subscribes to {@code subscription}'s filter, relative to {@link #namespace()}: each message on it
+     * is matched once, checked by transport, decoded once by the subscription and handed to it with the
+     * decoded value. A decoder refusal is an {@link TransportSecurityEvent.Type#INBOUND_MESSAGE_REJECTED}
+     * event. The builder's {@link Builder#validator} does not apply here. Kept across reconnects until
+     * {@link #unsubscribe} with the full filter ({@code namespace().prefix() + topicFilter()}); a later
+     * subscription to the same filter replaces it.
+     *
+     * @param subscription the filter, QoS, decoder and handler
+     * @return the full topic filter subscribed
+     * @throws TopicOutsideNamespaceException when the filter is malformed or reaches outside the namespace
+     */
+    public String subscribe(InboundSubscription<?> subscription) throws TopicOutsideNamespaceException {
+        Objects.requireNonNull(subscription, "subscription");
+        String relative = Objects.requireNonNull(subscription.topicFilter(), "topicFilter");
+        Qos qos = Objects.requireNonNull(subscription.qos(), "qos");
+        String filter = namespace.prefix() + relative;
+        checkTopic(filter, true);
+        checkNotReserved(filter);
+        subscriptions.put(filter, new Subscription(filter, qos, null, subscription));
+        control.execute(() -> {
+            MqttSession s = currentSession();
+            if (s != null) {
+                subscribeAll(s, List.of(filter));
+            }
+        });
+        return filter;
+    }
+
+    private void checkNotReserved(String filter) {
+        if (reservedFilter != null && TopicNamespace.overlaps(filter, reservedFilter)) {
+            throw new IllegalArgumentException("topic filter '" + TopicNamespace.printable(filter)
+                    + "' overlaps the reserved subtree '" + TopicNamespace.printable(reservedFilter)
+                    + "'; subscribe to a filter that cannot match a topic there");
+        }
+    }
+
+    /**
+     * Stops a subscription (not the reserved one of {@link Builder#reserve}).
+     *
+     * @param filter the full topic filter
+     */
     public void unsubscribe(String filter) {
+        if (reservedFilter != null && TopicNamespace.overlaps(filter, reservedFilter)) {
+            throw new IllegalArgumentException("the reserved subscription '" + TopicNamespace.printable(filter)
+                    + "' cannot be stopped");
+        }
         if (subscriptions.remove(filter) != null) {
             control.execute(() -> {
                 MqttSession s = currentSession();
@@ -760,7 +832,13 @@ public final class DeviceMqttClient implements AutoCloseable {
                 onMessage(topic, payload, qos, retained);
             }
         };
-        self[0] = protocol == MqttProtocol.MQTT_5 ? new PahoV5Session(s, cb) : new PahoV3Session(s, cb);
+        if (protocol == MqttProtocol.MQTT_5) {
+            PahoV5Session v5 = new PahoV5Session(s, cb);
+            v5.noLocal(noLocal);
+            self[0] = v5;
+        } else {
+            self[0] = new PahoV3Session(s, cb);
+        }
         return self[0];
     }
 
@@ -1029,7 +1107,11 @@ public final class DeviceMqttClient implements AutoCloseable {
         }
         final String topic = e.topic();
         try {
-            s.publish(topic, e.payload(), 1, new MqttSession.Completion() {
+            byte[] outbound = e.payload();
+            if (noLocal) {
+                ownPublishes.record(topic, outbound);
+            }
+            s.publish(topic, outbound, 1, new MqttSession.Completion() {
                 @Override
                 public void completed(int[] codes) {
                     onPublishCompleted(ep, seq, topic, codes);
@@ -1220,19 +1302,127 @@ public final class DeviceMqttClient implements AutoCloseable {
     private void onMessage(String topic, byte[] payload, int qos, boolean retained) {
         InboundMessage m;
         try {
-            m = gate.check(topic, payload, qos, retained, subscriptions.keySet());
+            m = gate.admit(topic, payload, qos, retained);
         } catch (InvalidMessageException e) {
-            LOG.warn("dropped inbound message: {}", e.getMessage());
-            event(TransportSecurityEvent.Type.INBOUND_MESSAGE_REJECTED, e.getMessage(), e);
+            reject(e);
             return;
         }
-        for (Map.Entry<String, Subscription> s : subscriptions.entrySet()) {
-            if (TopicNamespace.matches(s.getKey(), m.topic())) {
+        // Topic-matched once: the matching subscriptions are the ones that get the message.
+        List<Subscription> matched = new ArrayList<>(2);
+        for (Subscription s : subscriptions.values()) {
+            if (TopicNamespace.matches(s.filter, m.topic())) {
+                matched.add(s);
+            }
+        }
+        if (noLocal && ownPublishes.isEcho(m.topic(), payload)) {
+            // This client's own publish sent back by a subscription that covers it (MQTT 3.1.1 has no No Local;
+            // some MQTT 5 brokers ignore it): not input from anyone else, so not a refusal either.
+            LOG.debug("dropped the echo of an own publish on {}", TopicNamespace.printable(m.topic()));
+            return;
+        }
+        if (matched.isEmpty()) {
+            reject(InboundGate.notSubscribed(m.topic()));
+            return;
+        }
+        boolean plainChecked = false;
+        boolean plainRefused = false;
+        for (Subscription s : matched) {
+            if (s.decoding != null) {
+                deliverDecoded(s.decoding, s.filter, m);
+                continue;
+            }
+            if (!plainChecked) {
+                plainChecked = true;
                 try {
-                    s.getValue().handler.onMessage(m);
-                } catch (RuntimeException ex) {
-                    LOG.warn("message handler for {} failed", s.getKey(), ex);
+                    gate.validate(m);
+                } catch (InvalidMessageException e) {
+                    plainRefused = true;
+                    reject(e);
                 }
+            }
+            if (!plainRefused) {
+                try {
+                    s.handler.onMessage(m);
+                } catch (RuntimeException ex) {
+                    LOG.warn("message handler for {} failed", TopicNamespace.printable(s.filter), ex);
+                }
+            }
+        }
+    }
+
+    private <T> void deliverDecoded(InboundSubscription<T> sub, String filter, InboundMessage m) {
+        T decoded;
+        try {
+            decoded = sub.decode(m);
+        } catch (InvalidMessageException e) {
+            reject(e);
+            return;
+        } catch (RuntimeException e) {
+            reject(new InvalidMessageException(InvalidMessageException.Reason.REJECTED_BY_VALIDATOR, m.topic(),
+                    "decoder of filter '" + TopicNamespace.printable(filter) + "' failed with "
+                            + e.getClass().getSimpleName()));
+            return;
+        }
+        try {
+            sub.onMessage(m, m.topic().substring(namespace.prefix().length()), decoded);
+        } catch (RuntimeException ex) {
+            LOG.warn("message handler for {} failed", TopicNamespace.printable(filter), ex);
+        }
+    }
+
+    private void reject(InvalidMessageException e) {
+        LOG.warn("dropped inbound message: {}", e.getMessage());
+        event(TransportSecurityEvent.Type.INBOUND_MESSAGE_REJECTED, e.getMessage(), e);
+    }
+
+    /**
+     * SHA-256 digests of the topic and payload of this client's last {@value #CAPACITY} publishes. A message
+     * from the broker with the same topic and payload is this client's own publish coming back; dropping it
+     * is what MQTT 5's No Local asks of the broker. Someone who replays a device's own message to it gets it
+     * dropped too, which is harmless (it was never input for the device).
+     */
+    private static final class OwnPublishes {
+        static final int CAPACITY = 256;
+        private final java.util.LinkedHashMap<String, Boolean> recent = new java.util.LinkedHashMap<String, Boolean>(
+                64, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > CAPACITY;
+            }
+        };
+        private volatile boolean any;
+
+        void record(String topic, byte[] payload) {
+            String d = digest(topic, payload);
+            synchronized (recent) {
+                recent.put(d, Boolean.TRUE);
+                any = true;
+            }
+        }
+
+        boolean isEcho(String topic, byte[] payload) {
+            if (!any) {
+                return false;
+            }
+            String d = digest(topic, payload == null ? new byte[0] : payload);
+            synchronized (recent) {
+                return recent.containsKey(d);
+            }
+        }
+
+        private static String digest(String topic, byte[] payload) {
+            try {
+                java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                byte[] t = topic.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                md.update((byte) (t.length >>> 8));
+                md.update((byte) t.length);
+                md.update(t);
+                md.update(payload);
+                return java.util.Base64.getEncoder().encodeToString(md.digest());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is not available", e);
             }
         }
     }
@@ -1303,6 +1493,9 @@ public final class DeviceMqttClient implements AutoCloseable {
         private Random random;
         private Duration renewalWindow = Duration.ofDays(30);
         private Duration writeCoalescing = DEFAULT_WRITE_COALESCING;
+        private String reservedFilter;
+        private InboundSubscription<?> reservedOwner;
+        private boolean noLocal;
 
         private Builder() {
         }
@@ -1383,6 +1576,14 @@ public final class DeviceMqttClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The check of messages for subscriptions made with {@link #subscribe(String, Qos, MessageHandler)},
+         * run once per message before their handlers (default: accept what transport's own checks accepted).
+         * A subscription made with {@link #subscribe(InboundSubscription)} decodes and checks its messages itself.
+         *
+         * @param validator the check
+         * @return this builder
+         */
         public Builder validator(MessageValidator validator) {
             this.validator = Objects.requireNonNull(validator, "validator");
             return this;
@@ -1429,6 +1630,43 @@ public final class DeviceMqttClient implements AutoCloseable {
          */
         public Builder writeCoalescing(Duration maxDelay) {
             this.writeCoalescing = Objects.requireNonNull(maxDelay, "writeCoalescing");
+            return this;
+        }
+
+        /**
+         * Keeps this client's own publishes from coming back through its own subscriptions (default off: a
+         * client subscribed to a topic it publishes on receives its messages, as MQTT allows). When on, MQTT 5
+         * subscriptions set No Local, and over either protocol a message whose topic and payload equal one of
+         * this client's last 256 publishes on this run is dropped silently (DEBUG log, no security event): MQTT
+         * 3.1.1 has no No Local and some brokers ignore it. Someone who sends the device a copy of its own
+         * recent message gets it dropped the same way, which gives them nothing (it was the device's own data).
+         *
+         * @param on whether own publishes are dropped
+         * @return this builder
+         */
+        public Builder noLocal(boolean on) {
+            this.noLocal = on;
+            return this;
+        }
+
+        /**
+         * Reserves the subtree {@code relativeFilter} of the namespace for {@code owner}, which the client
+         * subscribes from the start: any other subscription whose filter could match a topic there (such as
+         * {@code #}) is refused with {@link IllegalArgumentException}, and {@code owner} cannot be unsubscribed.
+         *
+         * @param relativeFilter the reserved filter relative to the namespace, such as {@code devsec/#}
+         * @param owner the subscription that receives the reserved topics; its filter must lie in the subtree
+         * @return this builder
+         */
+        public Builder reserve(String relativeFilter, InboundSubscription<?> owner) {
+            Objects.requireNonNull(relativeFilter, "relativeFilter");
+            Objects.requireNonNull(owner, "owner");
+            if (!TopicNamespace.overlaps(owner.topicFilter(), relativeFilter)) {
+                throw new IllegalArgumentException("the owner's filter '" + TopicNamespace.printable(owner.topicFilter())
+                        + "' lies outside the reserved subtree '" + TopicNamespace.printable(relativeFilter) + "'");
+            }
+            this.reservedFilter = relativeFilter;
+            this.reservedOwner = owner;
             return this;
         }
 

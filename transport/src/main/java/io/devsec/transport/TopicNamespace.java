@@ -127,6 +127,33 @@ public final class TopicNamespace {
     }
 
     /**
+     * Whether some topic name matches both (valid) filters, by MQTT's wildcard rules.
+     *
+     * @param a a topic filter
+     * @param b another topic filter
+     * @return true when a topic could reach a subscription to each
+     */
+    public static boolean overlaps(String a, String b) {
+        String[] x = Objects.requireNonNull(a, "a").split("/", -1);
+        String[] y = Objects.requireNonNull(b, "b").split("/", -1);
+        int i = 0;
+        for (; i < x.length && i < y.length; i++) {
+            if (x[i].equals("#") || y[i].equals("#")) {
+                return true;
+            }
+            if (!x[i].equals("+") && !y[i].equals("+") && !x[i].equals(y[i])) {
+                return false;
+            }
+        }
+        if (x.length == y.length) {
+            return true;
+        }
+        // The longer one still overlaps when its next (and last) level is '#', which also matches its parent.
+        String[] longer = x.length > y.length ? x : y;
+        return longer.length == i + 1 && longer[i].equals("#");
+    }
+
+    /**
      * Whether a topic name matches a (valid) filter, by MQTT's wildcard rules.
      *
      * @param filter a valid subscription filter

@@ -11,22 +11,15 @@ import java.util.Optional;
  * returns a copy.
  */
 public final class CommandMessage {
-    /** The commands DevSec itself understands; their JSON names are lower case with underscores. */
+    /**
+     * The commands DevSec itself acts on when they arrive on its reserved topic
+     * {@code devices/{deviceId}/devsec/cmd}; their JSON names are lower case with underscores. Only commands
+     * DevSec carries out are listed: restarts, resets and wipes are the application's to offer, on its own
+     * topics and with its own checks.
+     */
     public enum DevSecCommand {
-        /** Restart the device. */
-        REBOOT("reboot"),
-        /** Check for a software update now. */
-        CHECK_UPDATE("check_update"),
-        /** Report the device's security status. */
-        REPORT_STATUS("report_status"),
-        /** Make a new device key and CSR. */
-        ROTATE_IDENTITY("rotate_identity"),
-        /** Delete personal data (provision 4.11). */
-        WIPE_PERSONAL_DATA("wipe_personal_data"),
-        /** Reset to factory state with a new unique password. */
-        FACTORY_RESET("factory_reset"),
-        /** Answer to show liveness. */
-        PING("ping");
+        /** Check for a software update now, with every update agent the device started ({@code UpdateAgent#checkNow}). */
+        CHECK_UPDATE("check_update");
 
         private final String jsonName;
 

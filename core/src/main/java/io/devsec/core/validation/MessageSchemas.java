@@ -10,10 +10,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Schemas of DevSec's own JSON message shapes. Register them for the topics that carry them.
+ * Schemas of DevSec's own JSON message shapes. {@link #COMMAND} is applied by the device itself on its
+ * reserved topic {@code devices/{deviceId}/devsec/cmd}; {@link #command(Collection)} makes the same shape for an
+ * application's own commands on its own topics.
  *
  * <h2>Command</h2>
- * <pre>{"command":"reboot","id":"c-0001","issuedAt":"2026-01-31T12:00:00Z","args":{"delaySeconds":5}}</pre>
+ * <pre>{"command":"check_update","id":"c-0001","issuedAt":"2026-01-31T12:00:00Z","args":{"force":true}}</pre>
  * {@code command} is one of the known command names, {@code id} 1 to 64 characters of
  * {@code [A-Za-z0-9._:-]} (for answers and de-duplication), {@code issuedAt} an optional ISO-8601
  * instant and {@code args} an optional flat object: at most 16 fields named

@@ -14,7 +14,7 @@ import java.util.Objects;
  * JsonNode doc = speed.parse(payload);   // or speed.validate(payload)
  * }</pre>
  */
-public final class Schema implements PayloadValidator {
+public final class Schema implements PayloadValidator, PayloadParser<JsonNode> {
     private final StrictJson json;
     private final Rule root;
 

@@ -81,7 +81,7 @@ public final class ValidatorRegistry {
         }
     }
 
-    private static String filterProblem(String filter) {
+    static String filterProblem(String filter) {
         if (filter.isEmpty()) {
             return "empty filter";
         }

@@ -42,10 +42,10 @@ class InboundValidationBrokerTest {
         List<InboundMessage> handled = new CopyOnWriteArrayList<>();
         String[] invalid = {
             "{\"command\":\"format_disk\",\"id\":\"1\"}",
-            "{\"command\":\"reboot\",\"id\":\"2\",\"sudo\":\"hunter2\"}",
-            "{\"command\":\"reboot\",\"id\":\"3\",\"args\":{\"nested\":{\"a\":1}}}",
-            "{\"command\":\"reboot\",\"id\":\"4\"} trailing",
-            "{\"command\":\"reboot\",\"id\":\"5\",\"id\":\"6\"}",
+            "{\"command\":\"check_update\",\"id\":\"2\",\"sudo\":\"hunter2\"}",
+            "{\"command\":\"check_update\",\"id\":\"3\",\"args\":{\"nested\":{\"a\":1}}}",
+            "{\"command\":\"check_update\",\"id\":\"4\"} trailing",
+            "{\"command\":\"check_update\",\"id\":\"5\",\"id\":\"6\"}",
             "not json at all",
         };
         try (LoopbackMqtt mqtt = new LoopbackMqtt(dir.resolve("broker"));
@@ -56,7 +56,7 @@ class InboundValidationBrokerTest {
             // Wait until the subscription is active: a valid ping gets through.
             LoopbackMqtt.await("the subscription to be active", () -> {
                 try {
-                    cloud.publish("devices/dev1/cmd/ping", "{\"command\":\"ping\",\"id\":\"warmup\"}"
+                    cloud.publish("devices/dev1/cmd/ping", "{\"command\":\"check_update\",\"id\":\"warmup\"}"
                             .getBytes(StandardCharsets.UTF_8), Qos.AT_LEAST_ONCE).await(LoopbackMqtt.WAIT);
                 } catch (Exception e) {
                     throw new AssertionError(e);
@@ -68,7 +68,7 @@ class InboundValidationBrokerTest {
                 cloud.publish("devices/dev1/cmd/x", payload.getBytes(StandardCharsets.UTF_8), Qos.AT_LEAST_ONCE)
                         .await(LoopbackMqtt.WAIT);
             }
-            cloud.publish("devices/dev1/cmd/reboot", "{\"command\":\"reboot\",\"id\":\"ok-1\",\"args\":{\"delaySeconds\":5}}"
+            cloud.publish("devices/dev1/cmd/reboot", "{\"command\":\"check_update\",\"id\":\"ok-1\",\"args\":{\"delaySeconds\":5}}"
                     .getBytes(StandardCharsets.UTF_8), Qos.AT_LEAST_ONCE).await(LoopbackMqtt.WAIT);
             LoopbackMqtt.await("the valid reboot and all refusals", () -> handled.size() >= 2
                     && events.publishedCount() - before >= invalid.length);

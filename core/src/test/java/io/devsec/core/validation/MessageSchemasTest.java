@@ -30,20 +30,20 @@ class MessageSchemasTest {
     @Test
     void command_valid_parsesToTypedMessage() throws Exception {
         CommandMessage m = CommandMessage.parse(utf8(
-                "{\"command\":\"reboot\",\"id\":\"c-0001\",\"issuedAt\":\"2026-01-31T12:00:00Z\",\"args\":{\"delaySeconds\":5,\"reason\":\"update\",\"force\":false}}"));
-        assertThat(m.command()).isEqualTo("reboot");
-        assertThat(m.devsecCommand()).contains(DevSecCommand.REBOOT);
+                "{\"command\":\"check_update\",\"id\":\"c-0001\",\"issuedAt\":\"2026-01-31T12:00:00Z\",\"args\":{\"delaySeconds\":5,\"reason\":\"maintenance\",\"force\":false}}"));
+        assertThat(m.command()).isEqualTo("check_update");
+        assertThat(m.devsecCommand()).contains(DevSecCommand.CHECK_UPDATE);
         assertThat(m.id()).isEqualTo("c-0001");
         assertThat(m.issuedAt()).contains(Instant.parse("2026-01-31T12:00:00Z"));
         assertThat(m.args().get("delaySeconds").intValue()).isEqualTo(5);
         m.args().put("delaySeconds", 0);
         assertThat(m.args().get("delaySeconds").intValue()).as("args() is a copy").isEqualTo(5);
-        assertThat(m.toString()).doesNotContain("update");
+        assertThat(m.toString()).doesNotContain("maintenance");
     }
 
     @Test
     void command_minimal_hasEmptyArgs() throws Exception {
-        CommandMessage m = CommandMessage.parse(utf8("{\"id\":\"1\",\"command\":\"ping\"}"));
+        CommandMessage m = CommandMessage.parse(utf8("{\"id\":\"1\",\"command\":\"check_update\"}"));
         assertThat(m.args().size()).isZero();
         assertThat(m.issuedAt()).isEmpty();
     }
@@ -51,24 +51,24 @@ class MessageSchemasTest {
     @Test
     void command_eachKindOfBadInput_refusedWithItsReason() {
         assertThat(commandRefusal("{\"command\":\"format_disk\",\"id\":\"1\"}")).isEqualTo(Reason.NOT_ALLOWED);
-        assertThat(commandRefusal("{\"command\":\"ping\"}")).isEqualTo(Reason.MISSING_FIELD);
-        assertThat(commandRefusal("{\"command\":\"ping\",\"id\":\"has space\"}")).isEqualTo(Reason.NOT_ALLOWED);
-        assertThat(commandRefusal("{\"command\":\"ping\",\"id\":\"" + "a".repeat(65) + "\"}")).isEqualTo(Reason.OUT_OF_RANGE);
-        assertThat(commandRefusal("{\"command\":\"ping\",\"id\":\"1\",\"args\":{\"a\":{\"b\":1}}}")).isEqualTo(Reason.TOO_DEEP);
-        assertThat(commandRefusal("{\"command\":\"ping\",\"id\":\"1\",\"args\":{\"a\":[1]}}")).isEqualTo(Reason.TOO_DEEP);
-        assertThat(commandRefusal("{\"command\":\"ping\",\"id\":\"1\",\"args\":[]}")).isEqualTo(Reason.WRONG_TYPE);
-        assertThat(commandRefusal("{\"command\":\"ping\",\"id\":\"1\",\"args\":{\"a\":null}}")).isEqualTo(Reason.WRONG_TYPE);
-        assertThat(commandRefusal("{\"command\":\"ping\",\"id\":\"1\",\"args\":{\"9a\":1}}")).isEqualTo(Reason.NOT_ALLOWED);
-        assertThat(commandRefusal("{\"command\":\"ping\",\"id\":\"1\",\"sudo\":true}")).isEqualTo(Reason.UNKNOWN_FIELD);
-        assertThat(commandRefusal("{\"command\":\"ping\",\"id\":\"1\",\"id\":\"2\"}")).isEqualTo(Reason.DUPLICATE_KEY);
-        assertThat(commandRefusal("{\"command\":\"ping\",\"id\":\"1\"}{}")).isEqualTo(Reason.TRAILING_DATA);
-        assertThat(commandRefusal("{\"command\":\"ping\",\"id\":\"1\",\"args\":{\"s\":\"SECRET" + "x".repeat(300) + "\"}}"))
+        assertThat(commandRefusal("{\"command\":\"check_update\"}")).isEqualTo(Reason.MISSING_FIELD);
+        assertThat(commandRefusal("{\"command\":\"check_update\",\"id\":\"has space\"}")).isEqualTo(Reason.NOT_ALLOWED);
+        assertThat(commandRefusal("{\"command\":\"check_update\",\"id\":\"" + "a".repeat(65) + "\"}")).isEqualTo(Reason.OUT_OF_RANGE);
+        assertThat(commandRefusal("{\"command\":\"check_update\",\"id\":\"1\",\"args\":{\"a\":{\"b\":1}}}")).isEqualTo(Reason.TOO_DEEP);
+        assertThat(commandRefusal("{\"command\":\"check_update\",\"id\":\"1\",\"args\":{\"a\":[1]}}")).isEqualTo(Reason.TOO_DEEP);
+        assertThat(commandRefusal("{\"command\":\"check_update\",\"id\":\"1\",\"args\":[]}")).isEqualTo(Reason.WRONG_TYPE);
+        assertThat(commandRefusal("{\"command\":\"check_update\",\"id\":\"1\",\"args\":{\"a\":null}}")).isEqualTo(Reason.WRONG_TYPE);
+        assertThat(commandRefusal("{\"command\":\"check_update\",\"id\":\"1\",\"args\":{\"9a\":1}}")).isEqualTo(Reason.NOT_ALLOWED);
+        assertThat(commandRefusal("{\"command\":\"check_update\",\"id\":\"1\",\"sudo\":true}")).isEqualTo(Reason.UNKNOWN_FIELD);
+        assertThat(commandRefusal("{\"command\":\"check_update\",\"id\":\"1\",\"id\":\"2\"}")).isEqualTo(Reason.DUPLICATE_KEY);
+        assertThat(commandRefusal("{\"command\":\"check_update\",\"id\":\"1\"}{}")).isEqualTo(Reason.TRAILING_DATA);
+        assertThat(commandRefusal("{\"command\":\"check_update\",\"id\":\"1\",\"args\":{\"s\":\"SECRET" + "x".repeat(300) + "\"}}"))
                 .isEqualTo(Reason.STRING_TOO_LONG);
-        assertThat(commandRefusal("{\"command\":\"ping\",\"id\":\"1\",\"args\":{\"p\":\"SECRET\u0001\"}}"))
+        assertThat(commandRefusal("{\"command\":\"check_update\",\"id\":\"1\",\"args\":{\"p\":\"SECRET\u0001\"}}"))
                 .isEqualTo(Reason.MALFORMED);
-        assertThat(commandRefusal("{\"command\":\"ping\",\"id\":\"1\",\"args\":{\"p\":\"SECRET\\u0001\"}}"))
+        assertThat(commandRefusal("{\"command\":\"check_update\",\"id\":\"1\",\"args\":{\"p\":\"SECRET\\u0001\"}}"))
                 .isEqualTo(Reason.NOT_ALLOWED);
-        assertThat(commandRefusal("{\"command\":\"ping\",\"id\":\"1\",\"pad\":\"" + "x".repeat(5000) + "\"}"))
+        assertThat(commandRefusal("{\"command\":\"check_update\",\"id\":\"1\",\"pad\":\"" + "x".repeat(5000) + "\"}"))
                 .isEqualTo(Reason.TOO_LARGE);
     }
 
@@ -78,7 +78,7 @@ class MessageSchemasTest {
         CommandMessage m = CommandMessage.parse(utf8("{\"command\":\"open_valve\",\"id\":\"x\"}"), app);
         assertThat(m.command()).isEqualTo("open_valve");
         assertThat(m.devsecCommand()).isEmpty();
-        assertThatThrownBy(() -> CommandMessage.parse(utf8("{\"command\":\"reboot\",\"id\":\"x\"}"), app))
+        assertThatThrownBy(() -> CommandMessage.parse(utf8("{\"command\":\"check_update\",\"id\":\"x\"}"), app))
                 .isInstanceOf(ValidationException.class);
         assertThatThrownBy(() -> MessageSchemas.command(List.of("Bad Name"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MessageSchemas.command(List.of())).isInstanceOf(IllegalArgumentException.class);
@@ -102,7 +102,7 @@ class MessageSchemasTest {
 
     @Test
     void devsecCommands_areTheEnumsJsonNames() {
-        assertThat(MessageSchemas.DEVSEC_COMMANDS).contains("reboot", "check_update", "factory_reset")
+        assertThat(MessageSchemas.DEVSEC_COMMANDS).containsExactly("check_update")
                 .hasSize(DevSecCommand.values().length);
     }
 }

@@ -45,7 +45,7 @@ class ValidationFuzzProperties {
     static final Pattern ARG = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,31}");
     static final String CMD_FILTER = "devices/d1/cmd/#";
     static final String TELEMETRY_TOPIC = "devices/d1/telemetry";
-    static final String VALID_COMMAND = "{\"command\":\"reboot\",\"id\":\"c-1\",\"issuedAt\":\"2026-01-31T12:00:00Z\","
+    static final String VALID_COMMAND = "{\"command\":\"check_update\",\"id\":\"c-1\",\"issuedAt\":\"2026-01-31T12:00:00Z\","
             + "\"args\":{\"delay\":5,\"why\":\"x\",\"f\":true}}";
     static final String VALID_TELEMETRY = "{\"version\":1,\"time\":\"2026-01-31T12:00:00Z\",\"seq\":42,"
             + "\"metrics\":{\"t\":21.5,\"door\":\"open\"}}";

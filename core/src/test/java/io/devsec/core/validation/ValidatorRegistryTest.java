@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class ValidatorRegistryTest {
 
-    static final byte[] PING = "{\"command\":\"ping\",\"id\":\"1\"}".getBytes(StandardCharsets.UTF_8);
+    static final byte[] PING = "{\"command\":\"check_update\",\"id\":\"1\"}".getBytes(StandardCharsets.UTF_8);
 
     static ValidationException refusal(ValidatorRegistry r, String topic, byte[] payload) {
         try {
@@ -77,7 +77,7 @@ class ValidatorRegistryTest {
         MessageValidator v = Validators.messageValidator(Validators.registry()
                 .register("devices/d/cmd", MessageSchemas.COMMAND));
         InboundMessage bad = new InboundMessage("devices/d/cmd",
-                "{\"command\":\"ping\",\"id\":\"1\",\"secret\":\"hunter2\"}".getBytes(StandardCharsets.UTF_8),
+                "{\"command\":\"check_update\",\"id\":\"1\",\"secret\":\"hunter2\"}".getBytes(StandardCharsets.UTF_8),
                 Qos.AT_LEAST_ONCE, false);
         assertThatThrownBy(() -> v.validate(bad)).isInstanceOfSatisfying(InvalidMessageException.class, e -> {
             assertThat(e.reason()).isEqualTo(InvalidMessageException.Reason.REJECTED_BY_VALIDATOR);

@@ -25,8 +25,34 @@ public final class InboundGate {
         this.validator = validator;
     }
 
+    /**
+     * All checks, for a message that must match one of {@code filters}: {@link #admit}, a
+     * subscription match, then {@link #validate}.
+     */
     public InboundMessage check(String topic, byte[] payload, int qos, boolean retained, Collection<String> filters)
             throws InvalidMessageException {
+        InboundMessage m = admit(topic, payload, qos, retained);
+        boolean subscribed = false;
+        for (String f : filters) {
+            if (TopicNamespace.matches(f, m.topic())) {
+                subscribed = true;
+                break;
+            }
+        }
+        if (!subscribed) {
+            throw notSubscribed(m.topic());
+        }
+        validate(m);
+        return m;
+    }
+
+    /** The refusal of a message that matches no subscription. */
+    public static InvalidMessageException notSubscribed(String topic) {
+        return new InvalidMessageException(Reason.NOT_SUBSCRIBED, topic, "matches no subscription");
+    }
+
+    /** The checks before any subscription is looked at: payload size, topic well-formed and inside the namespace. */
+    public InboundMessage admit(String topic, byte[] payload, int qos, boolean retained) throws InvalidMessageException {
         String t = topic == null ? "" : topic;
         if (payload == null) {
             payload = new byte[0];
@@ -43,25 +69,18 @@ public final class InboundGate {
         } catch (TopicOutsideNamespaceException e) {
             throw new InvalidMessageException(Reason.OUTSIDE_NAMESPACE, t, "outside " + namespace.prefix());
         }
-        boolean subscribed = false;
-        for (String f : filters) {
-            if (TopicNamespace.matches(f, t)) {
-                subscribed = true;
-                break;
-            }
-        }
-        if (!subscribed) {
-            throw new InvalidMessageException(Reason.NOT_SUBSCRIBED, t, "matches no subscription");
-        }
-        InboundMessage m = new InboundMessage(t, payload, qos >= 1 ? Qos.AT_LEAST_ONCE : Qos.AT_MOST_ONCE, retained);
+        return new InboundMessage(t, payload, qos >= 1 ? Qos.AT_LEAST_ONCE : Qos.AT_MOST_ONCE, retained);
+    }
+
+    /** The client's validator; anything it throws other than {@link InvalidMessageException} refuses too. */
+    public void validate(InboundMessage m) throws InvalidMessageException {
         try {
             validator.validate(m);
         } catch (InvalidMessageException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new InvalidMessageException(Reason.REJECTED_BY_VALIDATOR, t,
+            throw new InvalidMessageException(Reason.REJECTED_BY_VALIDATOR, m.topic(),
                     "validator failed with " + e.getClass().getSimpleName());
         }
-        return m;
     }
 }

@@ -20,6 +20,14 @@ import org.slf4j.LoggerFactory;
  * the caller can turn codes of 0x80 or more into typed errors (Paho itself reports them as success).
  */
 public final class PahoV5Session implements MqttSession {
+    /** Whether subscriptions set No Local; set before the first subscribe. */
+    private volatile boolean noLocal;
+
+    /** Subscriptions from now on set No Local (or not). */
+    public void noLocal(boolean on) {
+        this.noLocal = on;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(PahoV5Session.class);
     private final MqttAsyncClient client;
     private final SessionSettings settings;
@@ -116,7 +124,14 @@ public final class PahoV5Session implements MqttSession {
 
     @Override
     public void subscribe(String[] filters, int[] qos, Completion completion) throws Exception {
-        client.subscribe(filters, qos, null, new MqttActionListener() {
+        // No Local when asked: the broker does not send this client's own publishes back to it (MQTT 5, 3.8.3.1).
+        org.eclipse.paho.mqttv5.common.MqttSubscription[] subs =
+                new org.eclipse.paho.mqttv5.common.MqttSubscription[filters.length];
+        for (int i = 0; i < filters.length; i++) {
+            subs[i] = new org.eclipse.paho.mqttv5.common.MqttSubscription(filters[i], qos[i]);
+            subs[i].setNoLocal(noLocal);
+        }
+        client.subscribe(subs, null, new MqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
                 int[] rc = token.getReasonCodes();
@@ -127,7 +142,7 @@ public final class PahoV5Session implements MqttSession {
             public void onFailure(IMqttToken token, Throwable e) {
                 completion.failed(e);
             }
-        });
+        }, new MqttProperties());
     }
 
     @Override
