@@ -86,6 +86,7 @@ public final class EvidenceRun {
      * @param source the device's data folder (copied, never opened)
      * @param config the configuration file, or null
      * @param passphrase the keystore passphrase, or null for the device secret file
+     * @param productName the product name (a configuration file's replaces it)
      * @param batch the output folder of {@code devsec provision}, or null
      * @param knownPassword the device's current password, or null (the twin is then reset to learn one)
      * @param seams the mechanisms under test
@@ -93,9 +94,9 @@ public final class EvidenceRun {
      * @return the cases' results and the device id
      * @throws IOException when the folder cannot be copied or the twin cannot be opened
      */
-    public static Outcome run(Path source, Path config, char[] passphrase, Path batch, char[] knownPassword,
-            Seams seams, Clock clock) throws IOException {
-        try (Twin twin = Twin.copyOf(source, config, passphrase)) {
+    public static Outcome run(Path source, Path config, char[] passphrase, String productName, Path batch,
+            char[] knownPassword, Seams seams, Clock clock) throws IOException {
+        try (Twin twin = Twin.copyOf(source, config, passphrase, productName)) {
             EvidenceRun r = new EvidenceRun(twin, batch, knownPassword, seams, clock);
             try {
                 r.openOnce();
@@ -596,7 +597,7 @@ public final class EvidenceRun {
         byte[] offer(long version, Instant expires, SigningKey by) {
             byte[] image = ("evidence image " + version).getBytes(StandardCharsets.UTF_8);
             UpdateMetadata md = UpdateMetadata.builder().version(version).hardwareId(HW).imageLength(image.length)
-                    .imageSha256(sha256(image)).expires(expires).build();
+                    .imageSha256(sha256(image)).expires(expires).reason("devsec evidence test update").build();
             byte[] payload = md.toPayload();
             return Envelope.of(Envelope.UPDATE_PAYLOAD_TYPE, payload,
                     Collections.singletonList(by.signEnvelope(Envelope.UPDATE_PAYLOAD_TYPE, payload))).toJson();

@@ -27,12 +27,14 @@ final class Twin implements AutoCloseable {
     private final Path folder;
     private final Path config;
     private final char[] passphrase;
+    private final String productName;
 
-    private Twin(Path root, Path folder, Path config, char[] passphrase) {
+    private Twin(Path root, Path folder, Path config, char[] passphrase, String productName) {
         this.root = root;
         this.folder = folder;
         this.config = config;
         this.passphrase = passphrase;
+        this.productName = productName;
     }
 
     /**
@@ -41,12 +43,14 @@ final class Twin implements AutoCloseable {
      * @param source the device's data folder
      * @param config the device's configuration file, or null
      * @param passphrase the keystore passphrase, or null for the device secret file; copied
+     * @param productName the product name (a configuration file's replaces it)
      */
-    static Twin copyOf(Path source, Path config, char[] passphrase) throws IOException {
+    static Twin copyOf(Path source, Path config, char[] passphrase, String productName) throws IOException {
         Path root = Files.createTempDirectory("devsec-evidence-");
         Path folder = root.resolve("data");
         copyTree(source, folder);
-        return new Twin(root, folder, config, passphrase == null ? null : passphrase.clone());
+        return new Twin(root, folder, config, passphrase == null ? null : passphrase.clone(),
+                productName);
     }
 
     /** The twin's data folder. */
@@ -66,7 +70,7 @@ final class Twin implements AutoCloseable {
 
     /** Opens the twin with a login throttle (null: the SDK's default). */
     DeviceSecurity open(LoginThrottle throttle) throws IOException, GeneralSecurityException {
-        DeviceSecurity.Builder b = DeviceSecurity.builder().dataFolder(folder);
+        DeviceSecurity.Builder b = DeviceSecurity.builder().dataFolder(folder).productName(productName);
         if (config != null) {
             try {
                 b.configFile(config);
