@@ -170,6 +170,8 @@ public final class EvidenceRun {
                 this::tls);
         guarded("5.6-1", "Unused interfaces disabled: nothing listening", this::nothingListening);
         guarded("5.6-2", "Minimal information exposed before authentication", this::minimalInformation);
+        guarded("5.9-3", "Orderly reconnection: backoff and jitter (the MQTT client's reconnect policy)",
+                this::reconnect);
         guarded("5.11-1", "Simple erasure of user data", c -> wipeCase(c, false));
         guarded("5.11-4", "Confirmation that personal data was deleted", c -> wipeCase(c, true));
         guarded("5.13-1", "Input from interfaces validated: malformed inputs refused", this::malformedInputs);
@@ -871,6 +873,44 @@ public final class EvidenceRun {
             c.check("a refused login says no more than that it was refused", quiet,
                     message == null ? "a random password logged in" : "message: " + message);
         }
+    }
+
+    // ------------------------------------------------------------------ 5.9 resilience
+
+    private void reconnect(CaseResult c) {
+        io.devsec.transport.ReconnectPolicy p = seams.reconnect;
+        c.log("reconnect policy: " + p + " (DevSec's default unless the application sets its own)");
+        java.util.Random r = new java.util.Random(random.nextLong());
+        int samples = 2000;
+        long sum = 0;
+        for (int i = 0; i < samples; i++) {
+            sum += p.delayFor(10, r).toNanos();
+        }
+        Duration mean = Duration.ofNanos(sum / samples);
+        c.check("after 10 failed attempts the mean wait is at least 1 s (no tight retry loop)",
+                mean.compareTo(Duration.ofSeconds(1)) >= 0, "mean wait before attempt 10: " + mean.toMillis()
+                        + " ms (ceiling " + p.ceilingFor(10).toMillis() + " ms)");
+        c.check("the backoff grows with failed attempts", p.ceilingFor(5).compareTo(p.ceilingFor(0)) > 0,
+                "ceiling of attempt 0: " + p.ceilingFor(0).toMillis() + " ms, of attempt 5: "
+                        + p.ceilingFor(5).toMillis() + " ms");
+        Set<Long> distinct = new HashSet<>();
+        long min = Long.MAX_VALUE;
+        long max = 0;
+        for (int i = 0; i < 200; i++) {
+            long d = p.delayFor(3, r).toMillis();
+            distinct.add(d);
+            min = Math.min(min, d);
+            max = Math.max(max, d);
+        }
+        c.check("retry delays are jittered (devices do not retry in step)", distinct.size() >= 50
+                && max - min >= p.ceilingFor(3).toMillis() / 4, distinct.size() + " distinct delays of 200 before"
+                + " attempt 3, from " + min + " to " + max + " ms");
+        Duration power = p.firstConnectJitter();
+        Duration loss = p.stableLossSpread();
+        c.check("a fleet powered on or losing its broker together is spread over at least 1 s",
+                power.compareTo(Duration.ofSeconds(1)) >= 0 && loss.compareTo(Duration.ofSeconds(1)) >= 0,
+                "first connect spread over " + power.toMillis() + " ms, first reconnect after a stable loss over "
+                        + loss.toMillis() + " ms");
     }
 
     // ------------------------------------------------------------------ 5.11 deletion

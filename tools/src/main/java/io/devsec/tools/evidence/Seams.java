@@ -2,6 +2,7 @@ package io.devsec.tools.evidence;
 
 import io.devsec.core.DeviceSecurity;
 import io.devsec.core.privacy.WipeReceipt;
+import io.devsec.transport.ReconnectPolicy;
 import io.devsec.transport.TlsSettings;
 import io.devsec.update.RollbackCounter;
 import io.devsec.update.TrustedRootStore;
@@ -45,6 +46,7 @@ public final class Seams {
     final TlsSettings tls;
     final Wiper wiper;
     final StartHook start;
+    final ReconnectPolicy reconnect;
 
     /**
      * @param updateCheck the update check under test
@@ -53,10 +55,21 @@ public final class Seams {
      * @param start what the application starts once the device is open
      */
     public Seams(UpdateCheckFactory updateCheck, TlsSettings tls, Wiper wiper, StartHook start) {
+        this(updateCheck, tls, wiper, start, ReconnectPolicy.DEFAULT);
+    }
+
+    private Seams(UpdateCheckFactory updateCheck, TlsSettings tls, Wiper wiper, StartHook start,
+            ReconnectPolicy reconnect) {
         this.updateCheck = updateCheck;
         this.tls = tls;
         this.wiper = wiper;
         this.start = start;
+        this.reconnect = reconnect;
+    }
+
+    /** A copy with another MQTT reconnect policy. */
+    public Seams withReconnect(ReconnectPolicy p) {
+        return new Seams(updateCheck, tls, wiper, start, p);
     }
 
     /** DevSec's own mechanisms: the update verifier, TlsSettings.MODERN, wipePersonalData, nothing started. */
@@ -66,22 +79,22 @@ public final class Seams {
 
     /** A copy with another update check. */
     public Seams withUpdateCheck(UpdateCheckFactory f) {
-        return new Seams(f, tls, wiper, start);
+        return new Seams(f, tls, wiper, start, reconnect);
     }
 
     /** A copy with other TLS settings. */
     public Seams withTls(TlsSettings s) {
-        return new Seams(updateCheck, s, wiper, start);
+        return new Seams(updateCheck, s, wiper, start, reconnect);
     }
 
     /** A copy with another wipe. */
     public Seams withWiper(Wiper w) {
-        return new Seams(updateCheck, tls, w, start);
+        return new Seams(updateCheck, tls, w, start, reconnect);
     }
 
     /** A copy with a start hook. */
     public Seams withStart(StartHook h) {
-        return new Seams(updateCheck, tls, wiper, h);
+        return new Seams(updateCheck, tls, wiper, h, reconnect);
     }
 
     static UpdateCheck sdkUpdateCheck(byte[] root, String hardwareId, long floor, Clock clock) {

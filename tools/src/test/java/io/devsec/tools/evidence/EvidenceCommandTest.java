@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devsec.core.DeviceSecurity;
 import io.devsec.tools.testing.Cli;
+import io.devsec.transport.ReconnectPolicy;
 import io.devsec.transport.TlsSettings;
+import java.time.Duration;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -76,8 +78,8 @@ class EvidenceCommandTest {
         }
         assertThat(r.exit()).as(r.err() + Files.readString(md)).isZero();
         assertThat(groups).containsExactly("5.1-1", "5.1-2", "5.1-4", "5.1-5", "5.4-1", "5.3-2", "5.3-7", "5.3-9",
-                "5.3-10", "5.5-1", "5.6-1", "5.6-2", "5.11-1", "5.11-4", "5.13-1");
-        for (String g : List.of("5.1-1", "5.1-2", "5.1-4", "5.1-5", "5.3-2", "5.3-9", "5.5-1", "5.6-2", "5.11-1",
+                "5.3-10", "5.5-1", "5.6-1", "5.6-2", "5.9-3", "5.11-1", "5.11-4", "5.13-1");
+        for (String g : List.of("5.1-1", "5.1-2", "5.1-4", "5.1-5", "5.3-2", "5.3-9", "5.5-1", "5.6-2", "5.9-3", "5.11-1",
                 "5.11-4", "5.13-1")) {
             JsonNode c = caseOf(report, g);
             assertThat(c.get("verdict").asText()).as(c.toString()).isEqualTo("PASS");
@@ -163,6 +165,20 @@ class EvidenceCommandTest {
 
         assertThat(o.group("5.6-1").verdict()).isEqualTo(Verdict.FAIL);
         assertThat(o.group("5.6-1").unit("a").observed()).contains("tcp");
+    }
+
+    @Test
+    void evidence_reconnectWithoutBackoffOrSpread_fails593() throws Exception {
+        ReconnectPolicy tight = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(10))
+                .maxDelay(Duration.ofMillis(10)).firstConnectJitter(Duration.ZERO).reconnectJitter(Duration.ZERO).build();
+
+        EvidenceRun.Outcome o = run(Seams.sdk().withReconnect(tight), device, null);
+
+        CaseResult c = o.group("5.9-3");
+        assertThat(c.verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(c.unit("a").verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(c.unit("b").verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(c.unit("d").verdict()).isEqualTo(Verdict.FAIL);
     }
 
     @Test
