@@ -260,7 +260,7 @@ final class ConformanceFactsCollector {
                 : "the master key file is outside the data folder";
         sink.add(Mechanism.MASTER_KEY_SEPARATION, Evidence.observed(Mechanism.MASTER_KEY_SEPARATION, !beside, where));
         boolean rollback = facade.keystore.rollbackProtected();
-        sink.add(Mechanism.KEYSTORE_ROLLBACK_DETECTION, Evidence.configured(Mechanism.KEYSTORE_ROLLBACK_DETECTION,
+        sink.add(Mechanism.KEYSTORE_ROLLBACK_DETECTION, Evidence.observed(Mechanism.KEYSTORE_ROLLBACK_DETECTION,
                 rollback, rollback ? "the keystore's version is bound to a rollback counter in a PKCS#11 token or TPM:"
                         + " a restored older copy of the file is refused at start"
                         : "no rollback counter is configured: a restored older copy of the keystore file is not"

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             io.devsec.tools.provision.ProvisionCommand.class,
             io.devsec.tools.report.ReportCommand.class,
+            io.devsec.tools.evidence.EvidenceCommand.class, io.devsec.tools.evidence.VerifyEvidenceCommand.class,
             io.devsec.tools.sbom.SbomCheckCommand.class,
             io.devsec.tools.update.KeygenCommand.class, io.devsec.tools.update.RootCommand.class, io.devsec.tools.update.SignCommand.class, io.devsec.tools.update.VerifyCommand.class,
         })

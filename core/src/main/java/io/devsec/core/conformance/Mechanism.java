@@ -39,7 +39,7 @@ public enum Mechanism {
      * A restored older copy of the keystore file is detected: its version is also kept in a rollback counter
      * (PKCS#11 token or TPM 2.0 NV counter) that a copy of the flash cannot turn back.
      */
-    KEYSTORE_ROLLBACK_DETECTION("storage", Visibility.PROCESS, "restored keystore copies detected"),
+    KEYSTORE_ROLLBACK_DETECTION("storage", Visibility.DATA_FOLDER, "restored keystore copies detected"),
     /** A per-device identity key generated on the device is held in the keystore. */
     IDENTITY_KEY("credentials", Visibility.DATA_FOLDER, "per-device identity key"),
     /** The identity certificate was issued by a CA (not self-signed). */

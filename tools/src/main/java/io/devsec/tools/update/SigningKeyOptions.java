@@ -62,7 +62,7 @@ public final class SigningKeyOptions {
      * @return the keys, in order
      * @throws IOException when a key cannot be read or found
      */
-    List<SigningKey> load(CommandLine cl, List<String> signWith) throws IOException {
+    public List<SigningKey> load(CommandLine cl, List<String> signWith) throws IOException {
         List<SigningKey> keys = new ArrayList<>();
         KeyStore token = null;
         Provider provider = null;
