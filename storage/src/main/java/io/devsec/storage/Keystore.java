@@ -127,7 +127,11 @@ public interface Keystore extends Closeable {
     /** @return whether this keystore is bound to a {@link RollbackProtection} counter */
     boolean rollbackProtected();
 
-    /** The names of all entries, in no particular order; an unmodifiable snapshot. */
+    /**
+     * The names of all entries, in no particular order; an unmodifiable snapshot.
+     *
+     * @return the entry names at the time of the call
+     */
     Set<String> names();
 
     /**
@@ -199,6 +203,13 @@ public interface Keystore extends Closeable {
     /**
      * The value of a counter; 0 when it was never set. It never goes down within this file; across a
      * restored copy of the file only with rollback protection (see the class comment).
+     *
+     * @param name the counter's name
+     * @return the counter's value, 0 when there is no entry of that name
+     * @throws CorruptKeystoreException when the stored counter fails authentication or is malformed
+     * @throws KeystoreException when the counter cannot be read
+     * @throws IllegalArgumentException when the entry of that name is not a counter, or the name is invalid
+     * @throws IllegalStateException when the keystore is closed
      */
     long counter(String name) throws KeystoreException;
 
@@ -213,7 +224,19 @@ public interface Keystore extends Closeable {
      */
     void advanceCounter(String name, long value) throws IOException, KeystoreException;
 
-    /** Adds one to a counter and returns the new value. */
+    /**
+     * Adds one to a counter and returns the new value; a counter never set goes from 0 to 1.
+     *
+     * @param name the counter's name
+     * @return the counter's value after the increment
+     * @throws IOException when the file cannot be written (the keystore is then unchanged), or when the change
+     *     is durable but the rollback counter could not be advanced (retried before the next write)
+     * @throws CounterRollbackException when the counter is already at {@link Long#MAX_VALUE}
+     * @throws KeystoreException when the stored counter cannot be read (for example
+     *     {@link CorruptKeystoreException})
+     * @throws IllegalArgumentException when the entry of that name is not a counter, or the name is invalid
+     * @throws IllegalStateException when the keystore is closed
+     */
     long incrementCounter(String name) throws IOException, KeystoreException;
 
     /**
@@ -229,6 +252,12 @@ public interface Keystore extends Closeable {
     /**
      * Applies several changes in one durable write: all of them or none survive a crash.
      * Counters advanced in the batch obey the same never-lower rule.
+     *
+     * @param changes makes the changes on the {@link Editor} it is given
+     * @throws IOException when the file cannot be written (the keystore is then unchanged), or when the change
+     *     is durable but the rollback counter could not be advanced (retried before the next write)
+     * @throws KeystoreException when {@code changes} throws it (a change was refused); nothing is then written
+     * @throws IllegalStateException when the keystore is closed
      */
     void batch(Batch changes) throws IOException, KeystoreException;
 
