@@ -149,7 +149,7 @@ public interface Keystore extends Closeable {
      * @param key the private key
      * @param chain its certificate chain, leaf first (may be empty)
      * @throws IOException when the file cannot be written (the keystore is then unchanged)
-     * @throws KeystoreException when the keystore is closed or the change is refused
+     * @throws KeystoreException when the change is refused (a closed keystore throws {@link IllegalStateException})
      */
     void putPrivateKey(String name, PrivateKey key, List<X509Certificate> chain) throws IOException, KeystoreException;
 
@@ -159,7 +159,7 @@ public interface Keystore extends Closeable {
      * @param name the private-key entry's name
      * @param chain the new chain, leaf first
      * @throws IOException when the file cannot be written (the keystore is then unchanged)
-     * @throws KeystoreException when the keystore is closed or the change is refused
+     * @throws KeystoreException when the change is refused (a closed keystore throws {@link IllegalStateException})
      */
     void putCertificateChain(String name, List<X509Certificate> chain) throws IOException, KeystoreException;
 
@@ -168,7 +168,7 @@ public interface Keystore extends Closeable {
      *
      * @param name the entry's name
      * @return the key, or empty when there is no private-key entry of that name
-     * @throws KeystoreException when the keystore is closed or the entry cannot be decoded
+     * @throws KeystoreException when the entry fails authentication or cannot be decoded
      */
     Optional<PrivateKey> privateKey(String name) throws KeystoreException;
 
@@ -177,7 +177,7 @@ public interface Keystore extends Closeable {
      *
      * @param name the private-key entry's name
      * @return the chain
-     * @throws KeystoreException when the keystore is closed or the chain cannot be decoded
+     * @throws KeystoreException when the entry fails authentication or the chain cannot be decoded
      */
     List<X509Certificate> certificateChain(String name) throws KeystoreException;
 
@@ -187,7 +187,7 @@ public interface Keystore extends Closeable {
      * @param name the entry's name
      * @param secret the secret bytes
      * @throws IOException when the file cannot be written (the keystore is then unchanged)
-     * @throws KeystoreException when the keystore is closed or the change is refused
+     * @throws KeystoreException when the change is refused (a closed keystore throws {@link IllegalStateException})
      */
     void putSecret(String name, byte[] secret) throws IOException, KeystoreException;
 
@@ -196,7 +196,7 @@ public interface Keystore extends Closeable {
      *
      * @param name the entry's name
      * @return a copy of the secret, or empty when there is no secret of that name
-     * @throws KeystoreException when the keystore is closed
+     * @throws KeystoreException when the entry fails authentication ({@link CorruptKeystoreException})
      */
     Optional<byte[]> secret(String name) throws KeystoreException;
 
@@ -220,7 +220,7 @@ public interface Keystore extends Closeable {
      * @param value the new value, not lower than the stored one
      * @throws CounterRollbackException when {@code value} is lower than the stored value
      * @throws IOException when the file cannot be written (the keystore is then unchanged)
-     * @throws KeystoreException when the keystore is closed or the change is refused
+     * @throws KeystoreException when the change is refused (a closed keystore throws {@link IllegalStateException})
      */
     void advanceCounter(String name, long value) throws IOException, KeystoreException;
 
@@ -245,7 +245,7 @@ public interface Keystore extends Closeable {
      * @param name the entry's name
      * @return true when an entry was removed
      * @throws IOException when the file cannot be written (the keystore is then unchanged)
-     * @throws KeystoreException when the keystore is closed or the change is refused
+     * @throws KeystoreException when the change is refused (a closed keystore throws {@link IllegalStateException})
      */
     boolean delete(String name) throws IOException, KeystoreException;
 
