@@ -127,7 +127,11 @@ public interface Keystore extends Closeable {
     /** @return whether this keystore is bound to a {@link RollbackProtection} counter */
     boolean rollbackProtected();
 
-    /** The names of all entries, in no particular order; an unmodifiable snapshot. */
+    /**
+     * The names of all entries, in no particular order; an unmodifiable snapshot.
+     *
+     * @return the entry names at the time of the call
+     */
     Set<String> names();
 
     /**
@@ -145,7 +149,7 @@ public interface Keystore extends Closeable {
      * @param key the private key
      * @param chain its certificate chain, leaf first (may be empty)
      * @throws IOException when the file cannot be written (the keystore is then unchanged)
-     * @throws KeystoreException when the keystore is closed or the change is refused
+     * @throws KeystoreException when the change is refused (a closed keystore throws {@link IllegalStateException})
      */
     void putPrivateKey(String name, PrivateKey key, List<X509Certificate> chain) throws IOException, KeystoreException;
 
@@ -155,7 +159,7 @@ public interface Keystore extends Closeable {
      * @param name the private-key entry's name
      * @param chain the new chain, leaf first
      * @throws IOException when the file cannot be written (the keystore is then unchanged)
-     * @throws KeystoreException when the keystore is closed or the change is refused
+     * @throws KeystoreException when the change is refused (a closed keystore throws {@link IllegalStateException})
      */
     void putCertificateChain(String name, List<X509Certificate> chain) throws IOException, KeystoreException;
 
@@ -164,7 +168,7 @@ public interface Keystore extends Closeable {
      *
      * @param name the entry's name
      * @return the key, or empty when there is no private-key entry of that name
-     * @throws KeystoreException when the keystore is closed or the entry cannot be decoded
+     * @throws KeystoreException when the entry fails authentication or cannot be decoded
      */
     Optional<PrivateKey> privateKey(String name) throws KeystoreException;
 
@@ -173,7 +177,7 @@ public interface Keystore extends Closeable {
      *
      * @param name the private-key entry's name
      * @return the chain
-     * @throws KeystoreException when the keystore is closed or the chain cannot be decoded
+     * @throws KeystoreException when the entry fails authentication or the chain cannot be decoded
      */
     List<X509Certificate> certificateChain(String name) throws KeystoreException;
 
@@ -183,7 +187,7 @@ public interface Keystore extends Closeable {
      * @param name the entry's name
      * @param secret the secret bytes
      * @throws IOException when the file cannot be written (the keystore is then unchanged)
-     * @throws KeystoreException when the keystore is closed or the change is refused
+     * @throws KeystoreException when the change is refused (a closed keystore throws {@link IllegalStateException})
      */
     void putSecret(String name, byte[] secret) throws IOException, KeystoreException;
 
@@ -192,13 +196,20 @@ public interface Keystore extends Closeable {
      *
      * @param name the entry's name
      * @return a copy of the secret, or empty when there is no secret of that name
-     * @throws KeystoreException when the keystore is closed
+     * @throws KeystoreException when the entry fails authentication ({@link CorruptKeystoreException})
      */
     Optional<byte[]> secret(String name) throws KeystoreException;
 
     /**
      * The value of a counter; 0 when it was never set. It never goes down within this file; across a
      * restored copy of the file only with rollback protection (see the class comment).
+     *
+     * @param name the counter's name
+     * @return the counter's value, 0 when there is no entry of that name
+     * @throws CorruptKeystoreException when the stored counter fails authentication or is malformed
+     * @throws KeystoreException when the counter cannot be read
+     * @throws IllegalArgumentException when the entry of that name is not a counter, or the name is invalid
+     * @throws IllegalStateException when the keystore is closed
      */
     long counter(String name) throws KeystoreException;
 
@@ -209,11 +220,23 @@ public interface Keystore extends Closeable {
      * @param value the new value, not lower than the stored one
      * @throws CounterRollbackException when {@code value} is lower than the stored value
      * @throws IOException when the file cannot be written (the keystore is then unchanged)
-     * @throws KeystoreException when the keystore is closed or the change is refused
+     * @throws KeystoreException when the change is refused (a closed keystore throws {@link IllegalStateException})
      */
     void advanceCounter(String name, long value) throws IOException, KeystoreException;
 
-    /** Adds one to a counter and returns the new value. */
+    /**
+     * Adds one to a counter and returns the new value; a counter never set goes from 0 to 1.
+     *
+     * @param name the counter's name
+     * @return the counter's value after the increment
+     * @throws IOException when the file cannot be written (the keystore is then unchanged), or when the change
+     *     is durable but the rollback counter could not be advanced (retried before the next write)
+     * @throws CounterRollbackException when the counter is already at {@link Long#MAX_VALUE}
+     * @throws KeystoreException when the stored counter cannot be read (for example
+     *     {@link CorruptKeystoreException})
+     * @throws IllegalArgumentException when the entry of that name is not a counter, or the name is invalid
+     * @throws IllegalStateException when the keystore is closed
+     */
     long incrementCounter(String name) throws IOException, KeystoreException;
 
     /**
@@ -222,13 +245,19 @@ public interface Keystore extends Closeable {
      * @param name the entry's name
      * @return true when an entry was removed
      * @throws IOException when the file cannot be written (the keystore is then unchanged)
-     * @throws KeystoreException when the keystore is closed or the change is refused
+     * @throws KeystoreException when the change is refused (a closed keystore throws {@link IllegalStateException})
      */
     boolean delete(String name) throws IOException, KeystoreException;
 
     /**
      * Applies several changes in one durable write: all of them or none survive a crash.
      * Counters advanced in the batch obey the same never-lower rule.
+     *
+     * @param changes makes the changes on the {@link Editor} it is given
+     * @throws IOException when the file cannot be written (the keystore is then unchanged), or when the change
+     *     is durable but the rollback counter could not be advanced (retried before the next write)
+     * @throws KeystoreException when {@code changes} throws it (a change was refused); nothing is then written
+     * @throws IllegalStateException when the keystore is closed
      */
     void batch(Batch changes) throws IOException, KeystoreException;
 

@@ -11,7 +11,9 @@ package io.devsec.storage;
 public final class KeystoreRollbackException extends KeystoreException {
     private static final long serialVersionUID = 1L;
 
+    /** The version recorded in the keystore file. */
     private final long fileVersion;
+    /** The rollback counter's value, or {@link RollbackProtection#NEVER_SET}. */
     private final long protectedVersion;
 
     /**

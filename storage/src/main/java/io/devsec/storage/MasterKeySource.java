@@ -39,6 +39,7 @@ public interface MasterKeySource {
         DEVICE_SECRET_FILE,
         /** An AES key in a PKCS#11 token ({@link MasterKeySource#pkcs11}). */
         PKCS11_TOKEN,
+        /** A key derived with Argon2id from a passphrase ({@link MasterKeySource#passphrase}). */
         PASSPHRASE,
         /** A source of the application's own, such as the AndroidKeyStore or a TPM key. */
         CUSTOM

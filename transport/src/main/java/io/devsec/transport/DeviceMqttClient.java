@@ -231,6 +231,11 @@ public final class DeviceMqttClient implements AutoCloseable {
         this.syncer.setDaemon(true);
     }
 
+    /**
+     * A builder; broker, device id, TLS context and outbox settings are required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -293,7 +298,11 @@ public final class DeviceMqttClient implements AutoCloseable {
         outbox.close();
     }
 
-    /** The current connection state. */
+    /**
+     * The current connection state.
+     *
+     * @return the state at the time of the call
+     */
     public ConnectionState state() {
         lock.lock();
         try {
@@ -303,7 +312,13 @@ public final class DeviceMqttClient implements AutoCloseable {
         }
     }
 
-    /** Waits until connected; returns whether it is. */
+    /**
+     * Waits until connected; returns whether it is. Returns early (false) when the client is closed.
+     *
+     * @param timeout how long to wait at most
+     * @return true when the client is connected, false when the timeout passed or the client was closed first
+     * @throws InterruptedException when the calling thread is interrupted while waiting
+     */
     public boolean awaitConnected(Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         lock.lock();
@@ -320,12 +335,23 @@ public final class DeviceMqttClient implements AutoCloseable {
         }
     }
 
-    /** Messages in the outbox not yet acknowledged by the broker. */
+    /**
+     * Messages in the outbox not yet acknowledged by the broker.
+     *
+     * @return the number of such messages
+     */
     public int pendingMessages() {
         return outbox.size();
     }
 
-    /** Waits until the outbox is empty; returns whether it is. */
+    /**
+     * Waits until the outbox is empty; returns whether it is. Returns early when the client is closed.
+     *
+     * @param timeout how long to wait at most
+     * @return true when every queued message was acknowledged, false when the timeout passed or the client was
+     *     closed with messages still queued
+     * @throws InterruptedException when the calling thread is interrupted while waiting
+     */
     public boolean awaitOutboxEmpty(Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         lock.lock();
@@ -342,10 +368,20 @@ public final class DeviceMqttClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The namespace every topic of this client must lie in.
+     *
+     * @return the namespace (by default {@code devices/{deviceId}/})
+     */
     public TopicNamespace namespace() {
         return namespace;
     }
 
+    /**
+     * The MQTT client id sent in CONNECT.
+     *
+     * @return the client id (by default the device id)
+     */
     public String clientId() {
         return clientId;
     }
@@ -358,6 +394,12 @@ public final class DeviceMqttClient implements AutoCloseable {
      * <p>QoS 1: the message is persisted (fsynced, encrypted) before this returns, and sent when
      * connected. QoS 0: sent at once if connected, otherwise refused with {@link NotConnectedException}.
      *
+     * @param topic the full topic name, inside the namespace, without wildcards
+     * @param payload the payload, at most {@link #MAX_OUTBOUND_PAYLOAD_BYTES} bytes
+     * @param qos the quality of service
+     * @return the delivery, completed when the broker acknowledged the message (QoS 1); for QoS 0 already
+     *     completed once the message was handed to the connection
+     * @throws IllegalArgumentException when the payload is larger than {@link #MAX_OUTBOUND_PAYLOAD_BYTES}
      * @throws TopicOutsideNamespaceException when the topic is malformed or outside the namespace
      * @throws OutboxFullException when the outbox is at its limit
      * @throws NotConnectedException for QoS 0 while not connected
@@ -411,6 +453,10 @@ public final class DeviceMqttClient implements AutoCloseable {
      * fsynced and acknowledged.
      * Call {@link #flush()} to wait until every queued message is durable.
      *
+     * @param topic the full topic name, inside the namespace, without wildcards
+     * @param payload the payload, at most {@link #MAX_OUTBOUND_PAYLOAD_BYTES} bytes
+     * @return the delivery, completed after the message was fsynced and acknowledged by the broker
+     * @throws IllegalArgumentException when the payload is larger than {@link #MAX_OUTBOUND_PAYLOAD_BYTES}
      * @throws TopicOutsideNamespaceException when the topic is malformed or outside the namespace
      * @throws OutboxFullException when the outbox is at its limit
      * @throws IOException when the outbox cannot be written or the client is closed
@@ -473,10 +519,13 @@ public final class DeviceMqttClient implements AutoCloseable {
      * the batch size. All or nothing: every topic is checked first, and when the batch does not fit
      * in the outbox nothing is queued. Delivered in list order, like separate publishes.
      *
+     * @param messages the messages, each with a payload of at most {@link #MAX_OUTBOUND_PAYLOAD_BYTES} bytes
      * @return one {@link Delivery} per message, in order
      * @throws TopicOutsideNamespaceException when any topic is malformed or outside the namespace
      * @throws OutboxFullException when the whole batch does not fit
      * @throws IOException when the outbox cannot be written or the client is closed
+     * @throws IllegalArgumentException when a payload is larger than {@link #MAX_OUTBOUND_PAYLOAD_BYTES}
+     *     (nothing is queued)
      */
     public List<Delivery> publishAll(List<OutboundMessage> messages) throws TopicOutsideNamespaceException, IOException {
         Objects.requireNonNull(messages, "messages");
@@ -560,8 +609,15 @@ public final class DeviceMqttClient implements AutoCloseable {
     /**
      * Subscribes to {@code filter} (wildcards only after the namespace prefix). Kept across
      * reconnects until {@link #unsubscribe}. Messages reach {@code handler} only after the inbound checks.
+     * Subscribing again to the same filter replaces its QoS and handler.
      *
+     * @param filter the full topic filter, inside the namespace
+     * @param qos the maximum QoS the broker may deliver with
+     * @param handler receives the messages that pass the inbound checks and the builder's
+     *     {@link Builder#validator validator}
      * @throws TopicOutsideNamespaceException when the filter is malformed or reaches outside the namespace
+     * @throws IllegalArgumentException when the filter could match a topic in the subtree reserved with
+     *     {@link Builder#reserve}
      */
     public void subscribe(String filter, Qos qos, MessageHandler handler) throws TopicOutsideNamespaceException {
         Objects.requireNonNull(filter, "filter");
@@ -675,6 +731,7 @@ public final class DeviceMqttClient implements AutoCloseable {
      * subscriptions keep delivering (an update may arrive through them). Calling it again replaces the
      * alert topic.
      *
+     * @param alertTopicSuffix the alert topic, relative to the namespace, without wildcards
      * @throws TopicOutsideNamespaceException when the alert topic is malformed, has wildcards or leaves the
      *     namespace (the client is then not quarantined)
      */
@@ -709,7 +766,11 @@ public final class DeviceMqttClient implements AutoCloseable {
         LOG.info("client {}: quarantine lifted", clientId);
     }
 
-    /** The alert topic while quarantined (full name); empty when not quarantined. */
+    /**
+     * The alert topic while quarantined (full name); empty when not quarantined.
+     *
+     * @return the alert topic, or empty
+     */
     public Optional<String> quarantined() {
         lock.lock();
         try {
@@ -726,7 +787,12 @@ public final class DeviceMqttClient implements AutoCloseable {
      * a new session with it, and only then drops the old one, so the device is offline for at most
      * one reconnect. When not connected, the next attempt simply uses the new identity.
      *
-     * @throws IOException when the new identity cannot connect (the old session, if any, stays)
+     * @param renewed the TLS context with the renewed certificate (and key)
+     * @param timeout how long to wait for the new session to connect
+     * @throws IOException when the new identity cannot connect (the old identity and session, if any, stay)
+     * @throws InterruptedException when the calling thread is interrupted while waiting
+     * @throws TimeoutException when the renewal did not finish within {@code timeout}; it is not cancelled and
+     *     may still complete afterwards
      */
     public void renewIdentity(DeviceTlsContext renewed, Duration timeout)
             throws IOException, InterruptedException, TimeoutException {
@@ -1500,50 +1566,102 @@ public final class DeviceMqttClient implements AutoCloseable {
         private Builder() {
         }
 
-        /** The broker's host name (verified against its certificate) and TLS port. */
+        /**
+         * The broker's host name (verified against its certificate) and TLS port. Required.
+         *
+         * @param host the broker's host name
+         * @param port the broker's TLS port, 1 to 65535 (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder broker(String host, int port) {
             this.host = Objects.requireNonNull(host, "host");
             this.port = port;
             return this;
         }
 
-        /** The device id: default client id and namespace {@code devices/{deviceId}/}. */
+        /**
+         * The device id: default client id and namespace {@code devices/{deviceId}/}. Required.
+         *
+         * @param deviceId the device id
+         * @return this builder
+         */
         public Builder deviceId(String deviceId) {
             this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
             return this;
         }
 
-        /** An MQTT client id other than the device id. */
+        /**
+         * An MQTT client id other than the device id.
+         *
+         * @param clientId the client id, 1 to 230 characters (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder clientId(String clientId) {
             this.clientId = Objects.requireNonNull(clientId, "clientId");
             return this;
         }
 
+        /**
+         * The device's TLS identity and trust. Required.
+         *
+         * @param tls the TLS context
+         * @return this builder
+         */
         public Builder tls(DeviceTlsContext tls) {
             this.tls = Objects.requireNonNull(tls, "tls");
             return this;
         }
 
+        /**
+         * A topic namespace other than {@code devices/{deviceId}/}.
+         *
+         * @param namespace the namespace every topic must lie in
+         * @return this builder
+         */
         public Builder namespace(TopicNamespace namespace) {
             this.namespace = Objects.requireNonNull(namespace, "namespace");
             return this;
         }
 
+        /**
+         * The MQTT protocol version (default MQTT 5).
+         *
+         * @param protocol the protocol version
+         * @return this builder
+         */
         public Builder protocol(MqttProtocol protocol) {
             this.protocol = Objects.requireNonNull(protocol, "protocol");
             return this;
         }
 
+        /**
+         * The delays between reconnect attempts (default {@link ReconnectPolicy#DEFAULT}).
+         *
+         * @param policy the reconnect policy
+         * @return this builder
+         */
         public Builder reconnectPolicy(ReconnectPolicy policy) {
             this.policy = Objects.requireNonNull(policy, "reconnectPolicy");
             return this;
         }
 
+        /**
+         * The MQTT keep-alive interval (default 60 seconds).
+         *
+         * @param keepAlive the interval, positive (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder keepAlive(Duration keepAlive) {
             this.keepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
             return this;
         }
 
+        /**
+         * How long one connection attempt may take (default 10 seconds).
+         *
+         * @param connectTimeout the timeout, positive (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
             return this;
@@ -1552,6 +1670,9 @@ public final class DeviceMqttClient implements AutoCloseable {
         /**
          * QoS 1 messages sent but not yet acknowledged, at most (default {@value #DEFAULT_MAX_INFLIGHT});
          * under MQTT 5 never more than the broker's Receive Maximum from its CONNACK.
+         *
+         * @param maxInflight the limit, 1 to 65535 (checked by {@link #build()})
+         * @return this builder
          */
         public Builder maxInflight(int maxInflight) {
             this.maxInflight = maxInflight;
@@ -1589,29 +1710,56 @@ public final class DeviceMqttClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Receives connection and security events (default: none).
+         *
+         * @param listener the listener
+         * @return this builder
+         */
         public Builder listener(TransportEventListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
+        /**
+         * Where and how QoS 1 messages are persisted until acknowledged. Required.
+         *
+         * @param outbox the outbox settings
+         * @return this builder
+         */
         public Builder outbox(OutboxSettings outbox) {
             this.outbox = Objects.requireNonNull(outbox, "outbox");
             return this;
         }
 
-        /** The clock for certificate expiry checks (tests use a fixed clock). */
+        /**
+         * The clock for certificate expiry checks (tests use a fixed clock).
+         *
+         * @param clock the clock (default the system UTC clock)
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** The random source for reconnect jitter (default a {@link SecureRandom}; tests pass a seeded one). */
+        /**
+         * The random source for reconnect jitter (default a {@link SecureRandom}; tests pass a seeded one).
+         *
+         * @param random the random source
+         * @return this builder
+         */
         public Builder random(Random random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;
         }
 
-        /** How long before the device certificate expires the renewal event fires (default 30 days). */
+        /**
+         * How long before the device certificate expires the renewal event fires (default 30 days).
+         *
+         * @param window the window, not negative (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder renewalWindow(Duration window) {
             this.renewalWindow = Objects.requireNonNull(window, "renewalWindow");
             return this;
@@ -1627,6 +1775,9 @@ public final class DeviceMqttClient implements AutoCloseable {
          * out at once, with any publish still waiting. When the connection drops, publishes still
          * waiting are not sent: QoS 1 messages stay in the outbox and go out on the next connection;
          * a QoS 0 message is then lost, as QoS 0 allows.
+         *
+         * @param maxDelay the longest a flush is put off, 0 to 10 ms (checked by {@link #build()})
+         * @return this builder
          */
         public Builder writeCoalescing(Duration maxDelay) {
             this.writeCoalescing = Objects.requireNonNull(maxDelay, "writeCoalescing");
@@ -1673,8 +1824,11 @@ public final class DeviceMqttClient implements AutoCloseable {
         /**
          * Opens the outbox (recovering it) and builds the client; call {@link #start()} to connect.
          *
+         * @return the client, not yet connected
          * @throws CorruptOutboxException when the outbox is damaged
          * @throws IOException when the outbox cannot be opened
+         * @throws IllegalArgumentException when a required setting (broker, device id, TLS context, outbox) is
+         *     missing or a setting is out of its range
          */
         public DeviceMqttClient build() throws IOException, CorruptOutboxException {
             if (host == null || host.isEmpty()) {

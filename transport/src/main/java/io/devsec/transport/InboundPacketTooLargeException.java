@@ -11,8 +11,11 @@ import java.io.IOException;
  */
 public final class InboundPacketTooLargeException extends IOException {
     private static final long serialVersionUID = 1L;
+    /** The MQTT control packet type. */
     private final int packetType;
+    /** The remaining length the fixed header announced. */
     private final long remainingLength;
+    /** The largest remaining length the device accepts. */
     private final long limit;
 
     /**

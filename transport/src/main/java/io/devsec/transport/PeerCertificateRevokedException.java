@@ -13,9 +13,13 @@ import java.util.Optional;
  */
 public final class PeerCertificateRevokedException extends CertificateException {
     private static final long serialVersionUID = 1L;
+    /** The revoked certificate's subject distinguished name. */
     private final String subject;
+    /** The revoked certificate's serial number. */
     private final BigInteger serialNumber;
+    /** When it was revoked, or null when not known. */
     private final Date revocationDate;
+    /** The CRL reason, or null when not known. */
     private final String reason;
 
     /**

@@ -125,7 +125,11 @@ public final class TlsSettings {
         return revocation;
     }
 
-    /** Whether {@link Builder#insecureAllowLegacyProtocolsAndSuites} was used. */
+    /**
+     * Whether {@link Builder#insecureAllowLegacyProtocolsAndSuites} was used.
+     *
+     * @return true when legacy protocols and cipher suites were allowed
+     */
     public boolean insecureLegacyAllowed() {
         return legacyAllowed;
     }

@@ -160,7 +160,12 @@ public interface BootControl {
      * state (mark an unconfirmed slot confirmed, reset a trial count). They can still delete the
      * state file, which makes the next open start over from slot A as on first use.
      *
+     * @param directory the folder holding the state file and both slots (created when missing)
+     * @param policy the trial policy, given only here
+     * @param clock for the trial's deadline
+     * @param factoryVersion the version recorded for slot A on first use
      * @param stateKey at least 32 secret bytes (copied; the caller may wipe its array)
+     * @return the boot control
      * @throws CorruptBootStateException when the state file is changed, forged, written under
      *     another key, a symbolic link, or in the old unauthenticated format (see
      *     {@link #fileBasedUpgradingInsecureLegacyState})
@@ -180,7 +185,12 @@ public interface BootControl {
      * was just created (core records that in its keystore and calls this exactly once); called on
      * later starts it accepts a version-1 file forged at any time.
      *
+     * @param directory the folder holding the state file and both slots (created when missing)
+     * @param policy the trial policy, given only here
+     * @param clock for the trial's deadline
+     * @param factoryVersion the version recorded for slot A on first use
      * @param stateKey at least 32 secret bytes (copied)
+     * @return the boot control
      * @throws CorruptBootStateException when the file is not a valid version-1 or version-2 state
      * @throws IOException when the folder cannot be read or written
      */

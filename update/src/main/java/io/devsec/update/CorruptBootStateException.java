@@ -11,8 +11,15 @@ import java.nio.file.Path;
 public final class CorruptBootStateException extends IOException {
     private static final long serialVersionUID = 1L;
     private final transient Path file;
+    /** Why the record was refused. */
     private final String reason;
 
+    /**
+     * A refused boot state file.
+     *
+     * @param file the state file
+     * @param reason why it was refused
+     */
     public CorruptBootStateException(Path file, String reason) {
         super("boot state " + file + " is corrupt or forged (" + reason + "); refusing to guess");
         this.file = file;
@@ -31,12 +38,21 @@ public final class CorruptBootStateException extends IOException {
         this.reason = reason;
     }
 
-    /** The refused file; null when the record is a bootloader environment rather than a file. */
+    /**
+     * The refused file; null when the record is a bootloader environment rather than a file, and after
+     * deserialization (the path is not serialized).
+     *
+     * @return the refused file, or null
+     */
     public Path file() {
         return file;
     }
 
-    /** Why it was refused. */
+    /**
+     * Why it was refused.
+     *
+     * @return the reason, without secrets
+     */
     public String reason() {
         return reason;
     }

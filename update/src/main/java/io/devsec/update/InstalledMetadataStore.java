@@ -36,7 +36,12 @@ public interface InstalledMetadataStore {
      */
     void save(VerifiedUpdate update, long keepVersion) throws IOException;
 
-    /** A store in memory only: for tests and command-line checks, not for a device. */
+    /**
+     * A store in memory only: for tests and command-line checks, not for a device (it forgets everything
+     * at a restart, so no trial could be confirmed after one).
+     *
+     * @return a new, empty store
+     */
     static InstalledMetadataStore inMemory() {
         return new InstalledMetadataStore() {
             private final Map<Long, byte[]> entries = new HashMap<>();

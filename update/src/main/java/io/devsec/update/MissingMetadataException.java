@@ -6,14 +6,22 @@ package io.devsec.update;
  */
 public final class MissingMetadataException extends UpdateException {
     private static final long serialVersionUID = 1L;
+    /** The version without stored metadata. */
     private final long version;
 
+    /**
+     * @param version the version without stored metadata
+     */
     public MissingMetadataException(long version) {
         super("no signed metadata is stored for version " + version + ": its integrity cannot be verified");
         this.version = version;
     }
 
-    /** The version without stored metadata. */
+    /**
+     * The version without stored metadata.
+     *
+     * @return the version
+     */
     public long version() {
         return version;
     }

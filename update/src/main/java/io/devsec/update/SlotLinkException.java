@@ -9,6 +9,9 @@ import java.nio.file.FileSystemException;
 public final class SlotLinkException extends FileSystemException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param path the slot folder or image file that is a symbolic link
+     */
     public SlotLinkException(String path) {
         super(path, null, "is a symbolic link; slot files are never opened through a link");
     }

@@ -84,6 +84,11 @@ public final class UpdateAgent implements AutoCloseable {
         });
     }
 
+    /**
+     * A builder; verifier, boot control, rollback counter, installed-metadata store and source are required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -134,7 +139,12 @@ public final class UpdateAgent implements AutoCloseable {
         }
     }
 
-    /** The boot status of this start (after {@link #start()}). */
+    /**
+     * The boot status of this start (after {@link #start()}), updated by confirm, rollback and install.
+     *
+     * @return the current boot status
+     * @throws IllegalStateException when {@link #start()} was not called
+     */
     public BootStatus status() {
         BootStatus s = status;
         if (s == null) {
@@ -143,7 +153,12 @@ public final class UpdateAgent implements AutoCloseable {
         return s;
     }
 
-    /** The version this start runs. */
+    /**
+     * The version this start runs.
+     *
+     * @return the running slot's version
+     * @throws IllegalStateException when {@link #start()} was not called
+     */
     public long installedVersion() {
         return status().runningVersion();
     }
@@ -211,7 +226,11 @@ public final class UpdateAgent implements AutoCloseable {
         return true;
     }
 
-    /** The trial policy, as the boot control enforces it. */
+    /**
+     * The trial policy, as the boot control enforces it.
+     *
+     * @return the boot control's trial policy
+     */
     public TrialPolicy trialPolicy() {
         return trialPolicy;
     }
@@ -219,8 +238,16 @@ public final class UpdateAgent implements AutoCloseable {
     /**
      * Checks the source now and installs a verified offer into the inactive slot, on trial from
      * the next start (the restart hook runs). Refusals are reported to the listener and thrown.
+     * While a trial is pending nothing is checked (empty is returned) until it is confirmed or rolled back.
      *
-     * @return the installed update, or empty when the source had nothing
+     * @return the installed update, or empty when the source had nothing or a trial is pending
+     * @throws UpdateException when the offer is refused: a new root, the metadata or the image fails
+     *     verification (for example {@link RollbackException}, {@link ImageHashException}); reported to the
+     *     listener too, and the new version is not put on trial
+     * @throws GeneralSecurityException when the rollback counter cannot be read
+     * @throws IOException when the source cannot be polled or the image read, or the slot, the boot state,
+     *     the trusted root store or the metadata store cannot be read or written
+     * @throws IllegalStateException when {@link #start()} was not called
      */
     public Optional<VerifiedUpdate> checkNow() throws IOException, GeneralSecurityException {
         return check(true);
@@ -270,16 +297,32 @@ public final class UpdateAgent implements AutoCloseable {
         }
     }
 
-    /** Turns scheduled installs on or off (on by default). */
+    /**
+     * Turns scheduled installs on or off (on by default). When off, scheduled checks still run the trial
+     * deadline and the support-end check; {@link #checkNow()} still installs.
+     *
+     * @param on whether scheduled checks install verified offers
+     */
     public void setAutomaticUpdates(boolean on) {
         automatic = on;
     }
 
+    /**
+     * Whether scheduled checks install verified offers.
+     *
+     * @return the value last given to {@link #setAutomaticUpdates} (true by default)
+     */
     public boolean automaticUpdates() {
         return automatic;
     }
 
-    /** Skips scheduled checks until {@code duration} from now. */
+    /**
+     * Skips scheduled installs until {@code duration} from now (the trial deadline and the support-end check
+     * still run); replaces an earlier postponement.
+     *
+     * @param duration how long to postpone, not negative
+     * @throws IllegalArgumentException when {@code duration} is negative
+     */
     public void postpone(Duration duration) {
         if (duration.isNegative()) {
             throw new IllegalArgumentException("duration must not be negative");
@@ -287,7 +330,11 @@ public final class UpdateAgent implements AutoCloseable {
         postponedUntil = clock.instant().plus(duration);
     }
 
-    /** The last day of security support announced by the manufacturer, when known. */
+    /**
+     * The last day of security support announced by the manufacturer, when known.
+     *
+     * @return the support end, or empty when not known
+     */
     public Optional<LocalDate> supportUntil() {
         return Optional.ofNullable(supportUntil);
     }
@@ -382,6 +429,12 @@ public final class UpdateAgent implements AutoCloseable {
         private Builder() {
         }
 
+        /**
+         * The verifier of roots, metadata and images. Required.
+         *
+         * @param verifier the verifier
+         * @return this builder
+         */
         public Builder verifier(UpdateVerifier verifier) {
             this.verifier = Objects.requireNonNull(verifier, "verifier");
             return this;
@@ -389,14 +442,22 @@ public final class UpdateAgent implements AutoCloseable {
 
         /**
          * The boot state machine; its {@link BootControl#trialPolicy()} is the trial policy the agent
-         * applies (given once, where the boot control is made).
+         * applies (given once, where the boot control is made). Required.
+         *
+         * @param bootControl the boot control
+         * @return this builder
          */
         public Builder bootControl(BootControl bootControl) {
             this.bootControl = Objects.requireNonNull(bootControl, "bootControl");
             return this;
         }
 
-        /** The same counter the verifier checks; raised on {@link UpdateAgent#confirm()}. */
+        /**
+         * The same counter the verifier checks; raised on {@link UpdateAgent#confirm()}. Required.
+         *
+         * @param counter the rollback counter
+         * @return this builder
+         */
         public Builder rollbackCounter(RollbackCounter counter) {
             this.counter = Objects.requireNonNull(counter, "counter");
             return this;
@@ -414,33 +475,69 @@ public final class UpdateAgent implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where offers come from. Required.
+         *
+         * @param source the update source
+         * @return this builder
+         */
         public Builder source(UpdateSource source) {
             this.source = Objects.requireNonNull(source, "source");
             return this;
         }
 
+        /**
+         * Hears installs, refusals, confirmations, rollbacks and failed checks (default: a listener that
+         * does nothing).
+         *
+         * @param listener the listener
+         * @return this builder
+         */
         public Builder listener(UpdateListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
+        /**
+         * When scheduled checks run (default {@link UpdateSchedule#DEFAULT}).
+         *
+         * @param schedule the schedule
+         * @return this builder
+         */
         public Builder schedule(UpdateSchedule schedule) {
             this.schedule = Objects.requireNonNull(schedule, "schedule");
             return this;
         }
 
+        /**
+         * The clock for the trial deadline, postponements and the support end (default the system UTC clock).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** Runs after an install or a rollback so the device restarts into the right slot. */
+        /**
+         * Runs after an install or a rollback so the device restarts into the right slot (default: does
+         * nothing).
+         *
+         * @param restart the hook
+         * @return this builder
+         */
         public Builder restartHook(Runnable restart) {
             this.restart = Objects.requireNonNull(restart, "restart");
             return this;
         }
 
-        /** The support end of the running version, when the application knows it from its metadata. */
+        /**
+         * The support end of the running version, when the application knows it from its metadata.
+         *
+         * @param date the last day of security support, or null when not known
+         * @return this builder
+         */
         public Builder supportUntil(LocalDate date) {
             this.supportUntil = date;
             return this;
@@ -450,19 +547,33 @@ public final class UpdateAgent implements AutoCloseable {
          * How to find the support end of a version (for example from the signed metadata it was installed
          * with): asked once in {@link UpdateAgent#start()} for the version that start runs, so the support
          * period is known after a restart and not only after an install in the same process.
+         *
+         * @param lookup maps a version to its support end, or to empty when not known
+         * @return this builder
          */
         public Builder supportPeriods(LongFunction<Optional<LocalDate>> lookup) {
             this.supportPeriods = Objects.requireNonNull(lookup, "lookup");
             return this;
         }
 
-        /** Runs checks on this executor instead of a thread of the agent's own. */
+        /**
+         * Runs checks on this executor instead of a thread of the agent's own; {@link UpdateAgent#close()}
+         * then leaves it running.
+         *
+         * @param executor the executor
+         * @return this builder
+         */
         public Builder executor(ScheduledExecutorService executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
-        /** @throws IllegalArgumentException naming a missing required field */
+        /**
+         * Builds the agent; call {@link UpdateAgent#start()} to run the boot decision and schedule checks.
+         *
+         * @return the agent
+         * @throws IllegalArgumentException naming a missing required field
+         */
         public UpdateAgent build() {
             if (verifier == null) {
                 throw new IllegalArgumentException("verifier is required");

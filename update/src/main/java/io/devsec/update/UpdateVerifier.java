@@ -59,6 +59,11 @@ public final class UpdateVerifier {
         this.limits = b.limits;
     }
 
+    /**
+     * A builder; hardware id and rollback counter are required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -66,6 +71,16 @@ public final class UpdateVerifier {
     /**
      * The trusted root: the stored one, or on first use the initial root (which must be signed by
      * a threshold of its own root keys). Expiry is not checked here; {@link #verifyMetadata} does.
+     * On first use the initial root, once verified, is saved to the {@link TrustedRootStore}.
+     *
+     * @return the trusted root metadata
+     * @throws IOException when the trusted root store cannot be read or written
+     * @throws MetadataTooLargeException when the stored or initial root exceeds the size cap
+     * @throws MalformedMetadataException when it is not well formed
+     * @throws WrongPayloadTypeException when the envelope does not hold root metadata
+     * @throws ThresholdNotMetException when too few of its own root keys signed it
+     * @throws UpdateException for any other refusal of the stored or initial root
+     * @throws IllegalStateException when the store is empty and no initial root was given
      */
     public synchronized RootMetadata trustedRoot() throws IOException, UpdateException {
         // TUF 5.2: load the trusted root metadata (the store, else the root shipped with the device).
@@ -93,8 +108,16 @@ public final class UpdateVerifier {
      * saved to the {@link TrustedRootStore}. Intermediate roots may have expired; the newest is
      * checked for expiry by {@link #verifyMetadata}.
      *
+     * @param nextRootEnvelope the signed envelope of the next root
+     * @return the new trusted root metadata
      * @throws RootVersionException when the version is not trusted + 1 (rollback or skip)
      * @throws ThresholdNotMetException when either threshold is not met
+     * @throws WrongPayloadTypeException when the envelope does not hold root metadata
+     * @throws MalformedMetadataException when it is not well formed
+     * @throws MetadataTooLargeException when it exceeds the size cap
+     * @throws UpdateException when the currently trusted root cannot be loaded (see {@link #trustedRoot()})
+     * @throws IOException when the trusted root store cannot be read or written (the new root is then not
+     *     trusted)
      */
     public synchronized RootMetadata updateRoot(byte[] nextRootEnvelope) throws IOException, UpdateException {
         RootMetadata current = trustedRoot();
@@ -120,7 +143,9 @@ public final class UpdateVerifier {
     /**
      * Verifies update metadata (the TUF steps for targets, applied to the update role).
      *
+     * @param updateEnvelope the signed envelope of the update metadata
      * @param installedVersion the version running now (0 on an empty device)
+     * @return the verified update, to pass to {@link #copyImage}
      * @throws ExpiredMetadataException when the trusted root or the update has expired (freeze)
      * @throws WrongPayloadTypeException when the envelope does not hold update metadata
      * @throws ThresholdNotMetException when too few update keys signed it
@@ -129,6 +154,9 @@ public final class UpdateVerifier {
      *     rollback counter
      * @throws MalformedMetadataException when it is not well formed
      * @throws MetadataTooLargeException when it exceeds the size cap
+     * @throws GeneralSecurityException when the rollback counter cannot be read, or the trusted root cannot be
+     *     loaded (an {@link UpdateException}, see {@link #trustedRoot()})
+     * @throws IOException when the trusted root store or the rollback counter cannot be read
      */
     public synchronized VerifiedUpdate verifyMetadata(byte[] updateEnvelope, long installedVersion)
             throws IOException, GeneralSecurityException {
@@ -170,11 +198,21 @@ public final class UpdateVerifier {
      * for this hardware and for {@code runningVersion}, and {@code image} has exactly its length
      * and SHA-256. Expiry is not checked: installed software stays valid after its offer expired.
      *
+     * @param updateEnvelope the signed envelope of the metadata the running version was installed with
+     * @param runningVersion the version the device runs
+     * @param image the installed image, read to its signed length plus one byte
+     * @return the verified metadata
+     * @throws WrongPayloadTypeException when the envelope does not hold update metadata
+     * @throws MalformedMetadataException when it is not well formed
+     * @throws MetadataTooLargeException when it exceeds the size cap
      * @throws ThresholdNotMetException when the metadata is not signed by the update keys
      * @throws WrongHardwareException when it is for other hardware
      * @throws VersionMismatchException when it is for another version
      * @throws ImageLengthException when the installed image has another length
      * @throws ImageHashException when the installed image was changed
+     * @throws GeneralSecurityException when the trusted root cannot be loaded (an {@link UpdateException}, see
+     *     {@link #trustedRoot()})
+     * @throws IOException when the image or the trusted root store cannot be read
      */
     public synchronized UpdateMetadata verifyInstalled(byte[] updateEnvelope, long runningVersion, InputStream image)
             throws IOException, GeneralSecurityException {
@@ -214,6 +252,10 @@ public final class UpdateVerifier {
      * data cannot fill the disk; memory use is constant. The caller must not make what it wrote
      * bootable unless this returns normally.
      *
+     * @param update the verified update whose signed length and SHA-256 the image must have
+     * @param in the image
+     * @param out where the image is written; on a refusal it holds part or all of the refused image
+     * @throws IOException when {@code in} cannot be read or {@code out} cannot be written
      * @throws ImageLengthException when the stream is shorter or longer than the signed length
      * @throws ImageHashException when the SHA-256 differs
      */
@@ -282,40 +324,79 @@ public final class UpdateVerifier {
         private Builder() {
         }
 
-        /** The root envelope trusted at manufacture, used while the store is empty. */
+        /**
+         * The root envelope trusted at manufacture, used while the store is empty.
+         *
+         * @param rootEnvelope the signed root envelope (copied)
+         * @return this builder
+         */
         public Builder initialRoot(byte[] rootEnvelope) {
             this.initialRoot = Objects.requireNonNull(rootEnvelope, "rootEnvelope").clone();
             return this;
         }
 
-        /** Where the newest trusted root is kept (default: in memory only). */
+        /**
+         * Where the newest trusted root is kept (default: in memory only).
+         *
+         * @param store the store (durable on a device)
+         * @return this builder
+         */
         public Builder trustedRootStore(TrustedRootStore store) {
             this.store = Objects.requireNonNull(store, "store");
             return this;
         }
 
+        /**
+         * The anti-rollback floor: metadata whose version is not above it is refused. Required.
+         *
+         * @param counter the rollback counter
+         * @return this builder
+         */
         public Builder rollbackCounter(RollbackCounter counter) {
             this.counter = Objects.requireNonNull(counter, "counter");
             return this;
         }
 
-        /** This device's hardware id; updates for any other are refused. */
+        /**
+         * This device's hardware id; updates for any other are refused. Required.
+         *
+         * @param hardwareId the hardware id
+         * @return this builder
+         */
         public Builder hardwareId(String hardwareId) {
             this.hardwareId = Objects.requireNonNull(hardwareId, "hardwareId");
             return this;
         }
 
+        /**
+         * The clock for expiry checks (default the system UTC clock).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /**
+         * Caps on envelope size, signatures and keys (default {@link MetadataLimits#DEFAULT}).
+         *
+         * @param limits the limits
+         * @return this builder
+         */
         public Builder limits(MetadataLimits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 
-        /** @throws IllegalArgumentException when a required field is missing */
+        /**
+         * Builds the verifier.
+         *
+         * @return the verifier
+         * @throws IllegalArgumentException when the hardware id is missing or empty, or the rollback counter
+         *     is missing
+         */
         public UpdateVerifier build() {
             if (hardwareId == null || hardwareId.isEmpty()) {
                 throw new IllegalArgumentException("hardwareId is required");
