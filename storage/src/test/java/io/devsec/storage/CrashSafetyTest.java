@@ -47,7 +47,8 @@ class CrashSafetyTest {
 
     // No PKCS#11 variant: SoftHSM2's file object store rewrites token.object in place, and a SIGKILL in the
     // middle leaves it empty (the token is gone, a SoftHSM2 limitation, not a keystore one). The crash point
-    // with the PKCS#11 counter is covered by Pkcs11TokensTest through the fault-injection seam.
+    // with the PKCS#11 counter is covered by Pkcs11TokensTest through the fault-injection seam, and by
+    // Pkcs11HaltCrashTest with a real process death (Runtime.halt in a child JVM) at that seam.
 
     /** Runs after each kill, before the keystore is reopened. */
     private interface AfterKill {
