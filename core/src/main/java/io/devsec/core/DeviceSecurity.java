@@ -193,6 +193,24 @@ public final class DeviceSecurity implements Closeable {
         boolean matches(char[] password, byte[] storedHash);
     }
 
+    /**
+     * The builder's default verifier ({@link PasswordHasher#matches}) and ticker ({@link System#nanoTime}) as
+     * one small class: method references here spun two lambda classes at every start.
+     */
+    private static final class Defaults implements Verifier, java.util.function.LongSupplier {
+        static final Defaults INSTANCE = new Defaults();
+
+        @Override
+        public boolean matches(char[] password, byte[] storedHash) {
+            return PasswordHasher.matches(password, storedHash);
+        }
+
+        @Override
+        public long getAsLong() {
+            return System.nanoTime();
+        }
+    }
+
     final Keystore keystore;
     final Verifier verifier;
     final String productName;
@@ -1328,8 +1346,8 @@ public final class DeviceSecurity implements Closeable {
         private SecureRandom secureRandom;
         private KeystoreOptions keystoreOptions = KeystoreOptions.DEFAULT;
         private io.devsec.storage.RollbackProtection rollbackProtection;
-        private Verifier verifier = PasswordHasher::matches;
-        private java.util.function.LongSupplier ticker = System::nanoTime;
+        private Verifier verifier = Defaults.INSTANCE;
+        private java.util.function.LongSupplier ticker = Defaults.INSTANCE;
         private SecurityEvents events;
         private AnomalySettings anomalySettings = AnomalySettings.DEFAULT;
         private final List<Purpose> purposes = new ArrayList<>();

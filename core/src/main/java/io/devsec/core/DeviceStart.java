@@ -55,7 +55,10 @@ final class DeviceStart {
             }
         } else {
             load(facade);
-            recordPath.ifPresent(path -> discardConsumedRecord(facade, path));
+            // Plain ifs here and in load(): each lambda on the start path spun a class at every start.
+            if (recordPath.isPresent()) {
+                discardConsumedRecord(facade, recordPath.get());
+            }
         }
         facade.personalData = PersonalDataStore.open(facade.dataFolder, facade.keystore, facade.random);
         if (!facade.purposes.isEmpty()) {
@@ -223,9 +226,14 @@ final class DeviceStart {
         facade.chain = Collections.unmodifiableList(new ArrayList<>(stored));
         facade.publicKey = facade.chain.get(0).getPublicKey();
         facade.deviceId = Identity.deviceId(facade.publicKey);
-        facade.csrDer = facade.keystore.secret(DeviceSecurity.CSR).orElseThrow(() -> new CorruptKeystoreException("CSR missing"));
+        Optional<byte[]> csr = facade.keystore.secret(DeviceSecurity.CSR);
+        if (!csr.isPresent()) {
+            throw new CorruptKeystoreException("CSR missing");
+        }
+        facade.csrDer = csr.get();
         Optional<byte[]> serial = facade.keystore.secret(DeviceSecurity.SERIAL);
-        facade.serialNumber = serial.map(s -> new String(s, StandardCharsets.UTF_8));
+        facade.serialNumber = serial.isPresent() ? Optional.of(new String(serial.get(), StandardCharsets.UTF_8))
+                : Optional.<String>empty();
     }
 
     private static void discardConsumedRecord(DeviceSecurity facade, Path path) {
