@@ -131,7 +131,10 @@ class MessageSubscriptionTest {
             assertThat(refusal.attributes()).containsEntry("validationReason", "WRONG_TYPE")
                     .containsEntry("path", "$.celsius");
             assertThat(refusal.attributes().toString()).doesNotContain("hot");
-            assertThat(received).hasSize(1);
+            // publishUntilReceived may deliver the valid setpoint more than once under load; the refused one never
+            // reaches the handler.
+            assertThat(received).isNotEmpty()
+                    .allSatisfy(m -> assertThat(m.value().get("celsius").isNumber()).isTrue());
         }
     }
 
