@@ -36,7 +36,7 @@ final class Credentials {
     private Credentials() {}
 
     static void loginLocked(DeviceSecurity facade, char[] password) throws LoginException, IOException, KeystoreException {
-        synchronized (facade) {
+        synchronized (facade.lock()) {
             facade.ensureOpen();
             Objects.requireNonNull(password, "password");
             LoginState state = loginState(facade);
@@ -87,7 +87,7 @@ final class Credentials {
 
     static void changePasswordLocked(DeviceSecurity facade, char[] current, char[] newPassword)
             throws LoginException, PasswordRejectedException, IOException, KeystoreException {
-        synchronized (facade) {
+        synchronized (facade.lock()) {
             facade.ensureOpen();
             Objects.requireNonNull(current, "current");
             Objects.requireNonNull(newPassword, "newPassword");
@@ -115,7 +115,7 @@ final class Credentials {
     }
 
     static char[] resetCredentials(DeviceSecurity facade, IdentityRotation rotation) throws IOException, KeystoreException {
-        synchronized (facade) {
+        synchronized (facade.lock()) {
             facade.ensureOpen();
             char[] password = LabelPasswords.generate(facade.random);
             byte[] hash = facade.hasher.hash(password, facade.random);
@@ -193,7 +193,7 @@ final class Credentials {
      * keeps the password, the identity and all personal data.
      */
     static void unlockAfterPhysicalPresence(DeviceSecurity facade) throws IOException, KeystoreException {
-        synchronized (facade) {
+        synchronized (facade.lock()) {
             facade.ensureOpen();
             LoginState state = loginState(facade);
             writeState(facade, LoginState.CLEAR, facade.ticker.getAsLong());
@@ -256,7 +256,7 @@ final class Credentials {
 
     static List<String> contextWords(DeviceSecurity facade) {
         List<String> words = new ArrayList<>();
-        synchronized (facade) {
+        synchronized (facade.lock()) {
             words.add(facade.deviceId);
             words.add(facade.deviceId.substring(Identity.DEVICE_ID_PREFIX.length()));
             facade.serialNumber.ifPresent(words::add);

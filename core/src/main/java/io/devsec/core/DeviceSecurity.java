@@ -211,6 +211,12 @@ public final class DeviceSecurity implements Closeable {
         }
     }
 
+    /**
+     * The facade's only lock: every critical section of this object and of its package helpers
+     * (Credentials, TransportWiring, UpdateWiring) holds it. Private, so application code that synchronizes on
+     * its {@code DeviceSecurity} object cannot stall or deadlock the facade.
+     */
+    private final Object lock = new Object();
     final Keystore keystore;
     final Verifier verifier;
     final String productName;
@@ -336,9 +342,11 @@ public final class DeviceSecurity implements Closeable {
     // ------------------------------------------------------------------ identity
 
     /** The device id ({@code ds-} and 32 base32 characters), derived from the identity public key. */
-    public synchronized String deviceId() {
-        ensureOpen();
-        return deviceId;
+    public String deviceId() {
+        synchronized (lock) {
+            ensureOpen();
+            return deviceId;
+        }
     }
 
     /** The product name given to the builder. */
@@ -347,9 +355,11 @@ public final class DeviceSecurity implements Closeable {
     }
 
     /** The serial number from the provisioning record; empty when the device was not provisioned with one. */
-    public synchronized Optional<String> serialNumber() {
-        ensureOpen();
-        return serialNumber;
+    public Optional<String> serialNumber() {
+        synchronized (lock) {
+            ensureOpen();
+            return serialNumber;
+        }
     }
 
     /**
@@ -361,33 +371,43 @@ public final class DeviceSecurity implements Closeable {
      *
      * @return the refusal of this start, or empty
      */
-    public synchronized Optional<InvalidProvisioningRecordException> provisioningRefusal() {
-        ensureOpen();
-        return Optional.ofNullable(provisioningRefusal);
+    public Optional<InvalidProvisioningRecordException> provisioningRefusal() {
+        synchronized (lock) {
+            ensureOpen();
+            return Optional.ofNullable(provisioningRefusal);
+        }
     }
 
     /** The identity public key. */
-    public synchronized PublicKey identityPublicKey() {
-        ensureOpen();
-        return publicKey;
+    public PublicKey identityPublicKey() {
+        synchronized (lock) {
+            ensureOpen();
+            return publicKey;
+        }
     }
 
     /** The identity certificate chain, leaf first: the self-signed certificate until an issued one is installed. */
-    public synchronized List<X509Certificate> certificateChain() {
-        ensureOpen();
-        return chain;
+    public List<X509Certificate> certificateChain() {
+        synchronized (lock) {
+            ensureOpen();
+            return chain;
+        }
     }
 
     /** The PKCS#10 certificate signing request for the identity key, PEM-encoded, for the device's CA. */
-    public synchronized String certificateSigningRequestPem() {
-        ensureOpen();
-        return Identity.csrPem(csrDer);
+    public String certificateSigningRequestPem() {
+        synchronized (lock) {
+            ensureOpen();
+            return Identity.csrPem(csrDer);
+        }
     }
 
     /** The PKCS#10 certificate signing request, DER-encoded (a copy). */
-    public synchronized byte[] certificateSigningRequestDer() {
-        ensureOpen();
-        return csrDer.clone();
+    public byte[] certificateSigningRequestDer() {
+        synchronized (lock) {
+            ensureOpen();
+            return csrDer.clone();
+        }
     }
 
     /**
@@ -396,9 +416,11 @@ public final class DeviceSecurity implements Closeable {
      * @return PEM text, one {@code CERTIFICATE} block per certificate
      * @throws CertificateEncodingException when a certificate cannot be encoded
      */
-    public synchronized String certificateChainPem() throws CertificateEncodingException {
-        ensureOpen();
-        return PemCertificates.encode(chain);
+    public String certificateChainPem() throws CertificateEncodingException {
+        synchronized (lock) {
+            ensureOpen();
+            return PemCertificates.encode(chain);
+        }
     }
 
     /**
@@ -505,26 +527,28 @@ public final class DeviceSecurity implements Closeable {
      * A key manager holding the identity key and certificate chain, for a JSSE {@code SSLContext} (mutual
      * TLS). The private key is decrypted from the keystore into the returned object.
      */
-    public synchronized X509KeyManager identityKeyManager() throws KeystoreException {
-        ensureOpen();
-        PrivateKey key = keystore.privateKey(KEY).orElseThrow(() -> new CorruptKeystoreException("identity key missing"));
-        char[] transientPassword = LabelPasswords.generate(random);
-        try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("identity", key, transientPassword, chain.toArray(new Certificate[0]));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, transientPassword);
-            for (KeyManager km : kmf.getKeyManagers()) {
-                if (km instanceof X509KeyManager) {
-                    return (X509KeyManager) km;
+    public X509KeyManager identityKeyManager() throws KeystoreException {
+        synchronized (lock) {
+            ensureOpen();
+            PrivateKey key = keystore.privateKey(KEY).orElseThrow(() -> new CorruptKeystoreException("identity key missing"));
+            char[] transientPassword = LabelPasswords.generate(random);
+            try {
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                ks.setKeyEntry("identity", key, transientPassword, chain.toArray(new Certificate[0]));
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(ks, transientPassword);
+                for (KeyManager km : kmf.getKeyManagers()) {
+                    if (km instanceof X509KeyManager) {
+                        return (X509KeyManager) km;
+                    }
                 }
+                throw new IllegalStateException("the JDK offered no X509KeyManager");
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("building the identity key manager failed", e);
+            } finally {
+                Arrays.fill(transientPassword, '\0');
             }
-            throw new IllegalStateException("the JDK offered no X509KeyManager");
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("building the identity key manager failed", e);
-        } finally {
-            Arrays.fill(transientPassword, '\0');
         }
     }
 
@@ -537,10 +561,12 @@ public final class DeviceSecurity implements Closeable {
      *
      * @throws KeystoreException when the keystore cannot be read
      */
-    public synchronized TlsIdentity tlsIdentity() throws KeystoreException {
-        ensureOpen();
-        PrivateKey key = keystore.privateKey(KEY).orElseThrow(() -> new CorruptKeystoreException("identity key missing"));
-        return TlsIdentity.of(key, chain);
+    public TlsIdentity tlsIdentity() throws KeystoreException {
+        synchronized (lock) {
+            ensureOpen();
+            PrivateKey key = keystore.privateKey(KEY).orElseThrow(() -> new CorruptKeystoreException("identity key missing"));
+            return TlsIdentity.of(key, chain);
+        }
     }
 
     /**
@@ -713,17 +739,19 @@ public final class DeviceSecurity implements Closeable {
      * (QoS 1, through its outbox), from now until the client or this object is closed. Calling it again for
      * the same client does nothing.
      */
-    public synchronized void publishSecurityTelemetry(DeviceMqttClient client) {
-        ensureOpen();
-        Objects.requireNonNull(client, "client");
-        if (telemetry.containsKey(client)) {
-            return;
+    public void publishSecurityTelemetry(DeviceMqttClient client) {
+        synchronized (lock) {
+            ensureOpen();
+            Objects.requireNonNull(client, "client");
+            if (telemetry.containsKey(client)) {
+                return;
+            }
+            TelemetryExporter exporter = TelemetryExporter.create(
+                    (suffix, payload) -> client.publish(client.namespace().topic(suffix), payload, Qos.AT_LEAST_ONCE));
+            telemetry.put(client, exporter);
+            events.subscribe(exporter);
+            LOG.info("Security telemetry of device {} goes to {}security/...", deviceId, client.namespace().prefix());
         }
-        TelemetryExporter exporter = TelemetryExporter.create(
-                (suffix, payload) -> client.publish(client.namespace().topic(suffix), payload, Qos.AT_LEAST_ONCE));
-        telemetry.put(client, exporter);
-        events.subscribe(exporter);
-        LOG.info("Security telemetry of device {} goes to {}security/...", deviceId, client.namespace().prefix());
     }
 
     // ------------------------------------------------------------------ privacy
@@ -734,12 +762,14 @@ public final class DeviceSecurity implements Closeable {
      *
      * @throws IllegalStateException when no purpose is configured
      */
-    public synchronized ConsentRegistry consents() {
-        ensureOpen();
-        if (consents == null) {
-            throw new IllegalStateException("no consent purposes configured: set builder.purposes(...)");
+    public ConsentRegistry consents() {
+        synchronized (lock) {
+            ensureOpen();
+            if (consents == null) {
+                throw new IllegalStateException("no consent purposes configured: set builder.purposes(...)");
+            }
+            return consents;
         }
-        return consents;
     }
 
     private static io.devsec.core.validation.Schema consentSchema(List<Purpose> purposes) {
@@ -797,9 +827,11 @@ public final class DeviceSecurity implements Closeable {
     }
 
     /** The encrypted personal data store under the data folder (AES-256-GCM, key in the keystore). */
-    public synchronized PersonalDataStore personalData() {
-        ensureOpen();
-        return personalData;
+    public PersonalDataStore personalData() {
+        synchronized (lock) {
+            ensureOpen();
+            return personalData;
+        }
     }
 
     /**
@@ -811,26 +843,28 @@ public final class DeviceSecurity implements Closeable {
      * @throws GeneralSecurityException when messages held before a restart fail their integrity check
      * @throws IOException when they cannot be read
      */
-    public synchronized PersonalTelemetry personalTelemetry(DeviceMqttClient client)
+    public PersonalTelemetry personalTelemetry(DeviceMqttClient client)
             throws IOException, GeneralSecurityException {
-        ensureOpen();
-        Objects.requireNonNull(client, "client");
-        ConsentRegistry registry = consents();
-        personalSink.set(client);
-        if (gate == null) {
-            gate = ConsentGate.builder().registry(registry).store(personalData).releaseSink((purpose, topic, payload) -> {
-                DeviceMqttClient sink = personalSink.get();
-                if (sink == null) {
-                    throw new IOException("no MQTT client for personal telemetry");
-                }
-                try {
-                    sink.publish(topic, payload, Qos.AT_LEAST_ONCE);
-                } catch (GeneralSecurityException e) {
-                    throw new IOException("the client refused held personal telemetry: " + e.getClass().getSimpleName(), e);
-                }
-            }).build();
+        synchronized (lock) {
+            ensureOpen();
+            Objects.requireNonNull(client, "client");
+            ConsentRegistry registry = consents();
+            personalSink.set(client);
+            if (gate == null) {
+                gate = ConsentGate.builder().registry(registry).store(personalData).releaseSink((purpose, topic, payload) -> {
+                    DeviceMqttClient sink = personalSink.get();
+                    if (sink == null) {
+                        throw new IOException("no MQTT client for personal telemetry");
+                    }
+                    try {
+                        sink.publish(topic, payload, Qos.AT_LEAST_ONCE);
+                    } catch (GeneralSecurityException e) {
+                        throw new IOException("the client refused held personal telemetry: " + e.getClass().getSimpleName(), e);
+                    }
+                }).build();
+            }
+            return new PersonalTelemetry(gate, client);
         }
-        return new PersonalTelemetry(gate, client);
     }
 
     /**
@@ -839,9 +873,11 @@ public final class DeviceSecurity implements Closeable {
      *
      * @throws IllegalStateException when no purpose is configured
      */
-    public synchronized DataUseStatement dataUseStatement() {
-        ensureOpen();
-        return DataUseStatement.of(productName, consents());
+    public DataUseStatement dataUseStatement() {
+        synchronized (lock) {
+            ensureOpen();
+            return DataUseStatement.of(productName, consents());
+        }
     }
 
     /**
@@ -855,7 +891,7 @@ public final class DeviceSecurity implements Closeable {
      */
     public WipeReceipt wipePersonalData() throws WipeIncompleteException {
         PersonalDataWipe wipe;
-        synchronized (this) {
+        synchronized (lock) {
             ensureOpen();
             List<LiveClient> live = liveClients();
             PersonalDataWipe.Builder b = PersonalDataWipe.builder().store(personalData).clock(clock)
@@ -895,7 +931,7 @@ public final class DeviceSecurity implements Closeable {
                 failure = e;
             }
             TelemetryExporter exporter;
-            synchronized (this) {
+            synchronized (lock) {
                 exporter = telemetry.remove(c.client);
                 personalSink.compareAndSet(c.client, null);
             }
@@ -957,7 +993,7 @@ public final class DeviceSecurity implements Closeable {
      */
     public AttackSurfaceReport attackSurfaceReport() throws IOException {
         AttackSurfaceReport.Builder b = AttackSurfaceReport.builder().dataFolder(dataFolder).clock(clock);
-        synchronized (this) {
+        synchronized (lock) {
             ensureOpen();
             b.feature("keystore", "encrypted keystore (AES-256-GCM), master key: " + keystore.masterKeyKind());
             b.feature("login", "local password login, Argon2id hash, throttled, locks after " + throttle.maxFailures()
@@ -1024,7 +1060,7 @@ public final class DeviceSecurity implements Closeable {
      */
     public ConformanceFacts conformanceFacts() throws IOException, GeneralSecurityException {
         AttackSurfaceReport surface = attackSurfaceReport();
-        synchronized (this) {
+        synchronized (lock) {
             ensureOpen();
             return ConformanceFactsCollector.collect(this, surface);
         }
@@ -1054,11 +1090,13 @@ public final class DeviceSecurity implements Closeable {
      * <p><b>Warning:</b> if the process ends before the password is shown, it is gone; a factory reset
      * then sets and returns a new one.
      */
-    public synchronized Optional<char[]> takeInitialPassword() {
-        ensureOpen();
-        char[] p = pendingPassword;
-        pendingPassword = null;
-        return Optional.ofNullable(p);
+    public Optional<char[]> takeInitialPassword() {
+        synchronized (lock) {
+            ensureOpen();
+            char[] p = pendingPassword;
+            pendingPassword = null;
+            return Optional.ofNullable(p);
+        }
     }
 
     /**
@@ -1215,32 +1253,34 @@ public final class DeviceSecurity implements Closeable {
         return status(eventCount.get(), alertCount.get());
     }
 
-    private synchronized DeviceStatus status(long published, long alerts) throws KeystoreException {
-        ensureOpen();
-        LoginState state = Credentials.loginState(this);
-        Instant now = clock.instant();
-        boolean locked = state.failures() >= throttle.maxFailures();
-        Optional<Duration> retry = locked ? Optional.<Duration>empty() : Credentials.remainingWait(this, state);
-        byte[] origin = keystore.secret(PASSWORD_ORIGIN).orElseThrow(
-                () -> new CorruptKeystoreException("password origin missing"));
-        X509Certificate leaf = chain.get(0);
-        boolean selfSigned = Identity.isSelfSigned(leaf);
-        boolean initialPassword = origin.length == 1 && PasswordOrigin.of(origin[0]) != PasswordOrigin.USER;
-        DeviceStatus.Extras x = new DeviceStatus.Extras();
-        x.integrity = compromised ? DeviceStatus.SoftwareIntegrity.COMPROMISED : integrity;
-        x.securityTxt = securityTxt();
-        x.mqttClients = liveClients().size();
-        x.updateAgents = agents.size();
-        x.securityEvents = published;
-        x.securityAlerts = alerts;
-        x.certificateCommonName = CertificateSubjects.brokerUserName(leaf);
-        x.certificateCnIsDeviceId = CertificateSubjects.problem(leaf, deviceId) == null;
-        x.findings = StatusFindings.findings(this, selfSigned, leaf.getNotAfter().toInstant(), initialPassword, locked, state.failures(), now,
-                x.integrity, alerts);
-        return new DeviceStatus(deviceId, productName, serialNumber, selfSigned,
-                leaf.getSubjectX500Principal().getName(), leaf.getIssuerX500Principal().getName(),
-                leaf.getNotAfter().toInstant(), keystore.masterKeyKind(), initialPassword,
-                state.failures(), throttle.maxFailures(), locked, retry, now, x);
+    private DeviceStatus status(long published, long alerts) throws KeystoreException {
+        synchronized (lock) {
+            ensureOpen();
+            LoginState state = Credentials.loginState(this);
+            Instant now = clock.instant();
+            boolean locked = state.failures() >= throttle.maxFailures();
+            Optional<Duration> retry = locked ? Optional.<Duration>empty() : Credentials.remainingWait(this, state);
+            byte[] origin = keystore.secret(PASSWORD_ORIGIN).orElseThrow(
+                    () -> new CorruptKeystoreException("password origin missing"));
+            X509Certificate leaf = chain.get(0);
+            boolean selfSigned = Identity.isSelfSigned(leaf);
+            boolean initialPassword = origin.length == 1 && PasswordOrigin.of(origin[0]) != PasswordOrigin.USER;
+            DeviceStatus.Extras x = new DeviceStatus.Extras();
+            x.integrity = compromised ? DeviceStatus.SoftwareIntegrity.COMPROMISED : integrity;
+            x.securityTxt = securityTxt();
+            x.mqttClients = liveClients().size();
+            x.updateAgents = agents.size();
+            x.securityEvents = published;
+            x.securityAlerts = alerts;
+            x.certificateCommonName = CertificateSubjects.brokerUserName(leaf);
+            x.certificateCnIsDeviceId = CertificateSubjects.problem(leaf, deviceId) == null;
+            x.findings = StatusFindings.findings(this, selfSigned, leaf.getNotAfter().toInstant(), initialPassword, locked, state.failures(), now,
+                    x.integrity, alerts);
+            return new DeviceStatus(deviceId, productName, serialNumber, selfSigned,
+                    leaf.getSubjectX500Principal().getName(), leaf.getIssuerX500Principal().getName(),
+                    leaf.getNotAfter().toInstant(), keystore.masterKeyKind(), initialPassword,
+                    state.failures(), throttle.maxFailures(), locked, retry, now, x);
+        }
     }
 
 
@@ -1252,7 +1292,7 @@ public final class DeviceSecurity implements Closeable {
     public void close() {
         List<LiveClient> openClients;
         List<UpdateAgent> openAgents;
-        synchronized (this) {
+        synchronized (lock) {
             if (closed) {
                 return;
             }
@@ -1295,6 +1335,11 @@ public final class DeviceSecurity implements Closeable {
 
     // ------------------------------------------------------------------ helpers
 
+    /** The facade's private lock, for the helpers of this package; never exposed outside it. */
+    Object lock() {
+        return lock;
+    }
+
     /**
      * Queues an event raised while the facade lock is held; {@link #flushEvents()} publishes it after the
      * lock is released, so an event listener may call into this object without a lock-order deadlock.
@@ -1307,7 +1352,7 @@ public final class DeviceSecurity implements Closeable {
     /** Publishes the queued events, in order, outside the facade lock. */
     private void flushEvents() {
         List<SecurityEvent> out;
-        synchronized (this) {
+        synchronized (lock) {
             if (pendingEvents.isEmpty()) {
                 return;
             }

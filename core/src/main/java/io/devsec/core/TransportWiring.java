@@ -47,7 +47,7 @@ final class TransportWiring {
     static List<DeviceSecurity.LiveClient> storeCertificateChain(DeviceSecurity facade, List<X509Certificate> newChain,
             SubjectCheck subjectCheck) throws CertificateMismatchException, CertificateSubjectException,
             CertificateUsageException, CertificateValidityException, CertificateChainException, IOException, KeystoreException {
-        synchronized (facade) {
+        synchronized (facade.lock()) {
             facade.ensureOpen();
             Objects.requireNonNull(newChain, "newChain");
             Objects.requireNonNull(subjectCheck, "subjectCheck");
@@ -110,7 +110,7 @@ final class TransportWiring {
     }
 
     static DeviceMqttClient buildClient(DeviceSecurity facade, MqttSettings settings) throws IOException, GeneralSecurityException {
-        synchronized (facade) {
+        synchronized (facade.lock()) {
             facade.ensureOpen();
             Objects.requireNonNull(settings, "settings");
             Path outboxFolder = settings.outboxFolder().orElse(facade.dataFolder.resolve(MqttSettings.DEFAULT_OUTBOX_FOLDER));
@@ -138,7 +138,7 @@ final class TransportWiring {
                     .clock(facade.clock)
                     .random(facade.random)
                     .reserve(Subscription.RESERVED_SUBTREE + "/#", new DevSecCommands(deviceId, () -> {
-                        synchronized (facade) {
+                        synchronized (facade.lock()) {
                             return new ArrayList<>(facade.agents);
                         }
                     }))

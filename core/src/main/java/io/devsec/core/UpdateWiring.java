@@ -47,7 +47,7 @@ final class UpdateWiring {
             throws IOException, GeneralSecurityException {
         Objects.requireNonNull(settings, "settings");
         UpdateAgent agent;
-        synchronized (facade) {
+        synchronized (facade.lock()) {
             facade.ensureOpen();
             Clock c = settings.clock().orElse(facade.clock);
             BootControl boot;
@@ -168,7 +168,7 @@ final class UpdateWiring {
     /** See {@link DeviceSecurity#verifyIntegrity()}. */
     static DeviceStatus.SoftwareIntegrity verifyIntegrity(DeviceSecurity facade) throws IOException, KeystoreException {
         DeviceSecurity.IntegrityCheck check;
-        synchronized (facade) {
+        synchronized (facade.lock()) {
             facade.ensureOpen();
             check = facade.lastCheck;
         }
@@ -182,7 +182,7 @@ final class UpdateWiring {
             envelope = check.factoryMetadata;
         }
         if (!envelope.isPresent()) {
-            synchronized (facade) {
+            synchronized (facade.lock()) {
                 facade.integrity = DeviceStatus.SoftwareIntegrity.UNVERIFIABLE;
                 facade.verifiedVersion = -1;
             }
@@ -203,7 +203,7 @@ final class UpdateWiring {
         }
         boolean onTrial = status.trialSlot().isPresent() && status.trialSlot().get() == status.runningSlot();
         if (failure == null) {
-            synchronized (facade) {
+            synchronized (facade.lock()) {
                 facade.integrity = DeviceStatus.SoftwareIntegrity.VERIFIED;
                 facade.verifiedVersion = version;
                 if (facade.compromised && !onTrial) {
@@ -252,7 +252,7 @@ final class UpdateWiring {
         SecurityEvent event = SecurityEvent.builder(SecurityEvent.Type.INTEGRITY_FAILURE, SecurityEvent.Source.UPDATE)
                 .time(facade.clock.instant()).attribute("version", Long.toString(version)).attribute("slot", slot)
                 .attribute("reason", reason).build();
-        synchronized (facade) {
+        synchronized (facade.lock()) {
             facade.keystore.putSecret(DeviceSecurity.COMPROMISED, Long.toString(version).getBytes(StandardCharsets.UTF_8));
             facade.compromised = true;
             facade.integrity = DeviceStatus.SoftwareIntegrity.COMPROMISED;
@@ -292,7 +292,7 @@ final class UpdateWiring {
 
     /** A confirmed trial version that passed the integrity check at this start lifts the quarantine. */
     private static void integrityAfterConfirm(DeviceSecurity facade, long version) {
-        synchronized (facade) {
+        synchronized (facade.lock()) {
             if (facade.compromised && !facade.closed && facade.verifiedVersion == version) {
                 clearCompromised(facade);
             }
