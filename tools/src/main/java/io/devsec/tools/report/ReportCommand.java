@@ -1,18 +1,26 @@
 package io.devsec.tools.report;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devsec.core.DeviceSecurity;
 import io.devsec.core.conformance.ConformanceStatement;
 import io.devsec.core.conformance.Declarations;
 import io.devsec.core.conformance.DeclarationsException;
 import io.devsec.core.validation.ValidationException;
 import io.devsec.storage.MasterKeySource;
+import io.devsec.tools.SignedJson;
+import io.devsec.tools.update.SigningKey;
+import io.devsec.tools.update.SigningKeyOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -31,6 +39,10 @@ import picocli.CommandLine.Option;
  * sessions, the update schedule, exporters, sockets and user of its process) is NOT ASSESSED with that reason,
  * never N.
  *
+ * <p>With {@code --format json --sign-with KEY} the statement is signed like the evidence report ({@link SignedJson},
+ * payload type {@link #PAYLOAD_TYPE}) and carries {@code schema}, {@code sdkVersion} and the SHA-256 of the
+ * configuration and declarations files; {@code devsec verify-evidence} checks it.
+ *
  * <p>Exit 0 when printed (and, with {@code --require-mandatory}, every mandatory provision is met); 1 when the
  * device cannot be opened or, with {@code --require-mandatory}, a mandatory provision is not met or not assessed;
  * 2 on a usage
@@ -39,9 +51,18 @@ import picocli.CommandLine.Option;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Print the conformance statement (EN 303 645 V2.1.1 Table B.1, TS 103 645 V1.1.1 by clause, UK"
                 + " PSTI) of a device's data folder; run-time-only mechanisms are NOT ASSESSED offline.",
+            "With --format json --sign-with KEY the statement is signed and carries the SDK version, the device id and"
+                + " the SHA-256 of --config and --declarations; 'devsec verify-evidence' checks it.",
+            "Secrets read from standard input, one line each, in this order: keystore passphrase"
+                + " (--passphrase-stdin), token PIN (--pin-stdin), signing key passphrase (--sign-passphrase-stdin).",
             "Exit 0: printed; 1: no device in the folder, it cannot be opened, or (--require-mandatory) a mandatory"
                     + " provision is not met; 2: usage error."})
 public final class ReportCommand implements Callable<Integer> {
+
+    /** The DSSE payload type of a signed conformance statement. */
+    public static final String PAYLOAD_TYPE = "application/vnd.devsec.conformance+json";
+    /** The value of a signed statement's {@code schema} member. */
+    public static final String SCHEMA = "devsec-conformance/1";
 
     /** Output formats. */
     enum Format { markdown, json }
@@ -84,6 +105,37 @@ public final class ReportCommand implements Callable<Integer> {
             description = "Exit 1 after printing when a mandatory provision is not met or not assessed.")
     boolean requireMandatory;
 
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write the statement to FILE instead of standard output.")
+    Path out;
+
+    @Option(names = "--force", description = "Replace an existing --out file.")
+    boolean force;
+
+    @Option(names = "--sign-with", paramLabel = "KEY",
+            description = "Sign the JSON statement (needs --format json) with this key: a 'devsec keygen' PKCS#8 file"
+                    + " or pkcs11:ALIAS. 'devsec verify-evidence' checks the signature.")
+    String signWith;
+
+    @Option(names = "--sign-passphrase-env", paramLabel = "VAR",
+            description = "Environment variable holding the passphrase of an encrypted --sign-with key file.")
+    String signPassphraseEnv;
+
+    @Option(names = "--sign-passphrase-stdin",
+            description = "Read the passphrase of an encrypted --sign-with key file from standard input. Without"
+                    + " either option, a terminal prompt asks.")
+    boolean signPassphraseStdin;
+
+    @Option(names = "--pkcs11-config", paramLabel = "FILE",
+            description = "SunPKCS11 configuration of the token holding a --sign-with pkcs11:ALIAS key.")
+    Path pkcs11Config;
+
+    @Option(names = "--pin-env", paramLabel = "VAR", description = "Environment variable holding the token's PIN.")
+    String pinEnv;
+
+    @Option(names = "--pin-stdin", description = "Read the token's PIN from standard input.")
+    boolean pinStdin;
+
     private final Function<String, String> environment;
     private final Clock clock;
 
@@ -116,6 +168,19 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     private int report(PrintWriter out, PrintWriter err) {
+        CommandLine cl = spec.commandLine();
+        if (signWith != null && format != Format.json) {
+            throw new CommandLine.ParameterException(cl, "--sign-with signs the JSON statement: add --format json"
+                    + " (a Markdown statement cannot be signed)");
+        }
+        if (signWith == null && (signPassphraseEnv != null || signPassphraseStdin || pkcs11Config != null
+                || pinEnv != null || pinStdin)) {
+            throw new CommandLine.ParameterException(cl, "--sign-passphrase-*, --pkcs11-config and --pin-* need"
+                    + " --sign-with");
+        }
+        if (this.out != null && Files.exists(this.out) && !force) {
+            throw new CommandLine.ParameterException(cl, this.out + " exists: refusing to overwrite it (use --force)");
+        }
         if (!Files.isDirectory(data)) {
             err.println("devsec report: " + data + " is not a folder.");
             return 1;
@@ -171,11 +236,31 @@ public final class ReportCommand implements Callable<Integer> {
                         + "; for a passphrase-protected device use --passphrase-env VAR or --passphrase-stdin.");
                 return 1;
             }
+            SigningKey key = null;
+            if (signWith != null) {
+                try {
+                    key = SigningKeyOptions.of(signPassphraseEnv, signPassphraseStdin, pkcs11Config, pinEnv, pinStdin)
+                            .load(cl, Collections.singletonList(signWith)).get(0);
+                } catch (IOException e) {
+                    err.println("devsec report: cannot load the signing key " + signWith + ": " + e.getMessage());
+                    return 1;
+                }
+            }
             ConformanceStatement statement;
             try (DeviceSecurity device = builder.build()) {
                 statement = statement(device.conformanceFacts().offlineView(config != null), declared);
             }
-            out.print(format == Format.json ? statement.toJson() : statement.toMarkdown());
+            String text = format == Format.json ? statement.toJson() : statement.toMarkdown();
+            if (key != null) {
+                text = new String(signed(statement.toJson(), key), StandardCharsets.UTF_8);
+            }
+            if (this.out == null) {
+                out.print(text);
+            } else {
+                writeFile(this.out, text.getBytes(StandardCharsets.UTF_8));
+                out.println("wrote " + this.out + (key == null ? "" : " (signed by " + key.publicKey().algorithm().id()
+                        + " key " + key.publicKey().keyId() + ")"));
+            }
             if (requireMandatory && (!statement.mandatoryUnmet().isEmpty()
                     || !statement.mandatoryNotAssessed().isEmpty())) {
                 err.println("devsec report: " + statement.mandatoryUnmet().size() + " mandatory provision(s) not met, "
@@ -193,6 +278,32 @@ public final class ReportCommand implements Callable<Integer> {
             if (passphrase != null) {
                 Arrays.fill(passphrase, '\0');
             }
+        }
+    }
+
+    /** The statement with schema, tool, SDK version and input hashes, signed. */
+    private byte[] signed(String statementJson, SigningKey key) throws IOException {
+        ObjectNode doc = (ObjectNode) new ObjectMapper().readTree(statementJson);
+        doc.put("schema", SCHEMA);
+        doc.put("tool", "devsec report");
+        doc.put("sdkVersion", SignedJson.sdkVersion());
+        ObjectNode in = doc.putObject("inputs");
+        in.put("dataFolder", data.toString());
+        in.set("config", SignedJson.fileInput(config));
+        in.set("declarations", SignedJson.fileInput(declarations));
+        SignedJson.sign(doc, PAYLOAD_TYPE, key);
+        return SignedJson.toBytes(doc);
+    }
+
+    private static void writeFile(Path file, byte[] bytes) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".report-", ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 }

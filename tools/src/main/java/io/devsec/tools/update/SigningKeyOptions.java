@@ -55,6 +55,30 @@ public final class SigningKeyOptions {
     String pinEnv;
 
     /**
+     * Options for a command whose own {@code --passphrase-*} options mean something else (e.g. {@code devsec report},
+     * where they give the keystore passphrase), so it cannot mix this class in and names its own options.
+     *
+     * @param passphraseEnv environment variable with the key file's passphrase, or null
+     * @param passphraseStdin read the key file's passphrase from standard input
+     * @param pkcs11Config SunPKCS11 configuration for pkcs11:ALIAS keys, or null
+     * @param pinEnv environment variable with the token's PIN, or null
+     * @param pinStdin read the token's PIN from standard input
+     * @return the options
+     */
+    public static SigningKeyOptions of(String passphraseEnv, boolean passphraseStdin, Path pkcs11Config,
+            String pinEnv, boolean pinStdin) {
+        SigningKeyOptions o = new SigningKeyOptions();
+        if (passphraseEnv != null) {
+            o.passphraseEnv.add(passphraseEnv);
+        }
+        o.passphraseStdin = passphraseStdin;
+        o.pkcs11Config = pkcs11Config;
+        o.pinEnv = pinEnv;
+        o.pinStdin = pinStdin;
+        return o;
+    }
+
+    /**
      * Loads the keys named by {@code --sign-with}: a path to a PKCS#8 file, or {@code pkcs11:ALIAS}.
      *
      * @param cl the command, for usage errors

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devsec.core.DeviceSecurity;
 import io.devsec.core.conformance.ConformanceStatement;
 import io.devsec.core.conformance.EnProvision;
 import io.devsec.storage.MasterKeySource;
+import io.devsec.tools.testing.Cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -189,6 +191,89 @@ class ReportCommandTest {
             + "\"supportPeriod\":{\"endDate\":\"2031-12-31\",\"endOfLifePolicyUrl\":\"https://example.com/eol\"},"
             + "\"provisions\":{\"5.1-1\":{\"met\":true,\"detail\":\"no other passwords\"},"
             + "\"5.3-2\":{\"met\":true,\"detail\":\"all firmware through DevSec updates\"}}}";
+
+    @Test
+    void report_signWith_writesSignedStatementThatVerifyEvidenceAcceptsAndTamperOtherKeyOrDeclarationsRefused()
+            throws Exception {
+        Path folder = temp.resolve("device");
+        String deviceId = createDevice(folder);
+        Path config = temp.resolve("device.json");
+        Files.writeString(config, "{\"productName\":\"Test Plug\"}");
+        Path declarations = temp.resolve("declarations.json");
+        Files.writeString(declarations, DECLARATIONS);
+        Path key = temp.resolve("stmt");
+        assertThat(Cli.run("keygen", "--algorithm", "ed25519", "--out", key.toString()).exit()).isZero();
+        Path other = temp.resolve("other");
+        assertThat(Cli.run("keygen", "--algorithm", "ecdsa-p256", "--out", other.toString()).exit()).isZero();
+        Path out = temp.resolve("statement.json");
+
+        Cli.Run r = Cli.run("report", "--data", folder.toString(), "--config", config.toString(), "--declarations",
+                declarations.toString(), "--format", "json", "--sign-with", key + ".key", "--out", out.toString());
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(out.toFile());
+        assertThat(doc.get("schema").asText()).isEqualTo(ReportCommand.SCHEMA);
+        assertThat(doc.get("deviceId").asText()).isEqualTo(deviceId);
+        assertThat(doc.get("sdkVersion").asText()).isNotEmpty();
+        assertThat(doc.get("inputs").get("declarations").get("sha256").asText())
+                .isEqualTo(io.devsec.tools.SignedJson.sha256Hex(Files.readAllBytes(declarations)));
+        assertThat(doc.get("inputs").get("config").get("sha256").asText()).hasSize(64);
+        assertThat(doc.get("signature").get("payloadType").asText()).isEqualTo(ReportCommand.PAYLOAD_TYPE);
+        assertThat(doc.get("rows").size()).isPositive();
+
+        Cli.Run ok = Cli.run("verify-evidence", "--report", out.toString(), "--key", key + ".pub", "--config",
+                config.toString(), "--declarations", declarations.toString());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("valid conformance statement", deviceId);
+        Cli.Run okJson = Cli.run("verify-evidence", "--report", out.toString(), "--key", key + ".pub", "--json");
+        assertThat(okJson.exit()).as(okJson.err()).isZero();
+        assertThat(new ObjectMapper().readTree(okJson.out()).get("kind").asText()).isEqualTo("conformance");
+
+        // another key
+        assertThat(Cli.run("verify-evidence", "--report", out.toString(), "--key", other + ".pub").exit()).isEqualTo(1);
+        // another declarations file
+        Path otherDeclarations = temp.resolve("other-declarations.json");
+        Files.writeString(otherDeclarations, DECLARATIONS.replace("Jane Doe", "John Roe"));
+        Cli.Run od = Cli.run("verify-evidence", "--report", out.toString(), "--key", key + ".pub", "--declarations",
+                otherDeclarations.toString());
+        assertThat(od.exit()).isEqualTo(1);
+        assertThat(od.err()).contains("declarations file");
+        // tampered: a row's support changed after signing
+        ObjectNode tampered = (ObjectNode) doc.deepCopy();
+        ((ObjectNode) tampered.get("rows").get(0)).put("support", "Y");
+        ((ObjectNode) tampered.get("rows").get(0)).put("detail", "all fine");
+        Path bad = temp.resolve("tampered.json");
+        Files.write(bad, new ObjectMapper().writeValueAsBytes(tampered));
+        Cli.Run t = Cli.run("verify-evidence", "--report", bad.toString(), "--key", key + ".pub");
+        assertThat(t.exit()).isEqualTo(1);
+        assertThat(t.err()).contains("changed after signing");
+        // a statement relabelled as evidence (payload type of the other kind) is refused
+        ObjectNode relabelled = (ObjectNode) doc.deepCopy();
+        relabelled.put("schema", "devsec-evidence/1");
+        ((ObjectNode) relabelled.get("signature")).put("payloadType", "application/vnd.devsec.evidence+json");
+        Path rel = temp.resolve("relabelled.json");
+        Files.write(rel, new ObjectMapper().writeValueAsBytes(relabelled));
+        assertThat(Cli.run("verify-evidence", "--report", rel.toString(), "--key", key + ".pub").exit()).isEqualTo(1);
+        // --out is not overwritten without --force
+        Cli.Run again = Cli.run("report", "--data", folder.toString(), "--format", "json", "--sign-with", key + ".key",
+                "--out", out.toString());
+        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.err()).contains("--force");
+    }
+
+    @Test
+    void report_signWithMarkdown_usageError() throws Exception {
+        Path folder = temp.resolve("device");
+        createDevice(folder);
+        Path key = temp.resolve("stmt");
+        assertThat(Cli.run("keygen", "--algorithm", "ed25519", "--out", key.toString()).exit()).isZero();
+
+        Cli.Run r = Cli.run("report", "--data", folder.toString(), "--sign-with", key + ".key");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--format json");
+        assertThat(r.out()).isEmpty();
+    }
 
     @Test
     void report_requireMandatory_exitsOneWhenAMandatoryProvisionIsNotMetOrNotAssessed() throws Exception {
