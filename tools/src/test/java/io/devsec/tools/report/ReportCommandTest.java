@@ -323,7 +323,7 @@ class ReportCommandTest {
                 "--data", folder.toString(), "--passphrase-env", "DEVSEC_PASS");
 
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains(deviceId).contains("PASSPHRASE");
+        assertThat(r.out()).contains(deviceId).containsPattern("\\| 5\\.1-3 \\| M \\| Y \\| OBSERVED \\|");
     }
 
     @Test
@@ -344,7 +344,7 @@ class ReportCommandTest {
         }
 
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains(deviceId).contains("PASSPHRASE");
+        assertThat(r.out()).contains(deviceId).containsPattern("\\| 5\\.1-3 \\| M \\| Y \\| OBSERVED \\|");
     }
 
     @Test
