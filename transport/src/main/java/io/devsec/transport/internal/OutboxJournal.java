@@ -17,7 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.OpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -258,7 +264,8 @@ public final class OutboxJournal implements Closeable {
             }
         }
         Files.deleteIfExists(dir.resolve(FILE + ".tmp"));
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channel = FileChannel.open(file, READ_WRITE_CREATE, ownerOnly(file));
+        restrictToOwner(file); // a journal made by an older version may carry the umask's mode
         try {
             lock = channel.tryLock();
         } catch (OverlappingFileLockException e) {
@@ -840,8 +847,7 @@ public final class OutboxJournal implements Closeable {
             writeBuffered();
             unwrittenAcks.clear(); // the rewrite holds only pending messages
             Path tmp = dir.resolve(FILE + ".tmp");
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
+            try (FileChannel out = FileChannel.open(tmp, WRITE_CREATE_TRUNCATE, ownerOnly(tmp))) {
                 // records are gathered into large writes, not one system call each
                 ByteBuffer chunk = ByteBuffer.allocate(COMPACTION_CHUNK);
                 chunk.put(MAGIC);
@@ -985,6 +991,27 @@ public final class OutboxJournal implements Closeable {
                     channel.close();
                 }
             }
+        }
+    }
+
+    private static final Set<OpenOption> READ_WRITE_CREATE = Collections.unmodifiableSet(EnumSet.of(
+            StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    private static final Set<OpenOption> WRITE_CREATE_TRUNCATE = Collections.unmodifiableSet(EnumSet.of(
+            StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+
+    /** Owner-only read and write for a file created here, where the file system has POSIX permissions. */
+    private static FileAttribute<?>[] ownerOnly(Path p) {
+        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+                    EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))};
+        }
+        return new FileAttribute<?>[0];
+    }
+
+    /** Narrows an existing file to owner-only read and write where the file system has POSIX permissions. */
+    private static void restrictToOwner(Path p) throws IOException {
+        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(p, EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
         }
     }
 }

@@ -45,6 +45,20 @@ class OutboxJournalTest {
     }
 
     @Test
+    void open_journalFileIsOwnerOnly_andAnOlderLooseOneIsNarrowed() throws Exception {
+        java.nio.file.Path journal = dir.resolve(OutboxJournal.FILE);
+        try (OutboxJournal j = open()) {
+            org.assertj.core.api.Assertions.assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(journal))).isEqualTo("rw-------");
+        }
+        java.nio.file.Files.setPosixFilePermissions(journal, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (OutboxJournal j = open()) {
+            org.assertj.core.api.Assertions.assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(journal))).isEqualTo("rw-------");
+        }
+    }
+
+    @Test
     void reopen_afterAppends_returnsPendingInOrder() throws Exception {
         try (OutboxJournal j = open()) {
             for (int i = 0; i < 50; i++) {
