@@ -1,6 +1,7 @@
 package io.devsec.storage;
 
-import static io.devsec.storage.SeededTrials.between;
+import io.devsec.testkit.SeededTrials;
+import static io.devsec.testkit.SeededTrials.between;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 

@@ -1,5 +1,6 @@
 package io.devsec.transport;
 
+import io.devsec.testkit.SeededTrials;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.devsec.transport.internal.InboundGate;

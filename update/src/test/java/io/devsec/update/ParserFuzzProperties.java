@@ -1,7 +1,8 @@
 package io.devsec.update;
 
-import static io.devsec.update.SeededTrials.between;
-import static io.devsec.update.SeededTrials.oneOf;
+import io.devsec.testkit.SeededTrials;
+import static io.devsec.testkit.SeededTrials.between;
+import static io.devsec.testkit.SeededTrials.oneOf;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,10 +1,10 @@
 package io.devsec.core.events;
 
-import static io.devsec.core.SeededTrials.between;
+import static io.devsec.testkit.SeededTrials.between;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.devsec.core.MutableClock;
-import io.devsec.core.SeededTrials;
+import io.devsec.testkit.SeededTrials;
 import io.devsec.core.events.SecurityEvent.Source;
 import io.devsec.core.events.SecurityEvent.Type;
 import java.time.Duration;

@@ -1,13 +1,13 @@
 package io.devsec.core.validation;
 
-import static io.devsec.core.SeededTrials.between;
-import static io.devsec.core.SeededTrials.oneOf;
+import static io.devsec.testkit.SeededTrials.between;
+import static io.devsec.testkit.SeededTrials.oneOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.devsec.core.SeededTrials;
+import io.devsec.testkit.SeededTrials;
 import io.devsec.core.provisioning.InvalidProvisioningRecordException;
 import io.devsec.core.provisioning.ProvisioningRecord;
 import io.devsec.transport.InboundMessage;

@@ -1,4 +1,4 @@
-package io.devsec.update;
+package io.devsec.testkit;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
