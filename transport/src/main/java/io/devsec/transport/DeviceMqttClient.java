@@ -1829,8 +1829,15 @@ public final class DeviceMqttClient implements AutoCloseable {
          * @throws IOException when the outbox cannot be opened
          * @throws IllegalArgumentException when a required setting (broker, device id, TLS context, outbox) is
          *     missing or a setting is out of its range
+         * @throws IllegalStateException when MQTT 3.1.1 is chosen but Paho's optional v3 client is not on the
+         *     class path (the message names the artifact to add)
          */
         public DeviceMqttClient build() throws IOException, CorruptOutboxException {
+            if (protocol == MqttProtocol.MQTT_3_1_1 && !io.devsec.transport.internal.PahoErrors.v3Present()) {
+                throw new IllegalStateException("MQTT 3.1.1 needs Paho's v3 client, an optional dependency of"
+                        + " devsec-transport: add org.eclipse.paho:org.eclipse.paho.client.mqttv3 to the"
+                        + " application's dependencies, or use MqttProtocol.MQTT_5");
+            }
             if (host == null || host.isEmpty()) {
                 throw new IllegalArgumentException("broker host is required");
             }

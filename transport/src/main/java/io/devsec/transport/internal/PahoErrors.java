@@ -37,6 +37,16 @@ public final class PahoErrors {
         return false;
     }
 
+    /**
+     * Whether Paho's MQTT 3.1.1 client ({@code org.eclipse.paho:org.eclipse.paho.client.mqttv3}) is on the
+     * class path; it is an optional dependency that only an MQTT 3.1.1 device needs.
+     *
+     * @return true when the v3 client classes can be loaded
+     */
+    public static boolean v3Present() {
+        return V3_PRESENT;
+    }
+
     private static boolean isPresent(String className) {
         try {
             Class.forName(className, false, PahoErrors.class.getClassLoader());

@@ -1,9 +1,11 @@
 package io.devsec.transport.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -50,5 +52,32 @@ class PahoV3OptionalTest {
             Class<?> client = Class.forName("io.devsec.transport.DeviceMqttClient", true, loader);
             assertThat(client.getDeclaredMethods()).isNotEmpty();
         }
+    }
+
+    @Test
+    void build_mqtt311WithoutV3Jar_throwsIllegalStateNamingTheArtifact() throws Exception {
+        try (URLClassLoader loader = withoutPahoV3()) {
+            Class<?> client = Class.forName("io.devsec.transport.DeviceMqttClient", true, loader);
+            Class<?> protocols = loader.loadClass("io.devsec.transport.MqttProtocol");
+            Object builder = client.getMethod("builder").invoke(null);
+            Object v311 = protocols.getField("MQTT_3_1_1").get(null);
+            builder.getClass().getMethod("protocol", protocols).invoke(builder, v311);
+            Method build = builder.getClass().getMethod("build");
+
+            assertThatThrownBy(() -> build.invoke(builder))
+                    .isInstanceOf(InvocationTargetException.class)
+                    .cause()
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("org.eclipse.paho.client.mqttv3");
+        }
+    }
+
+    @Test
+    void build_mqtt311WithV3Jar_passesTheProtocolCheck() {
+        // With the jar present the first refusal is the missing broker, not the protocol.
+        assertThatThrownBy(() -> io.devsec.transport.DeviceMqttClient.builder()
+                        .protocol(io.devsec.transport.MqttProtocol.MQTT_3_1_1).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("broker host");
     }
 }
