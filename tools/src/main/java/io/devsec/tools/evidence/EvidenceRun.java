@@ -1174,10 +1174,11 @@ public final class EvidenceRun {
                 }
             }
             for (Path j : journals) {
+                // What a power loss during an append leaves on common file systems: the file grew, the data did not
+                // reach the disk (zero fill).
                 byte[] torn = new byte[37];
-                random.nextBytes(torn);
                 Files.write(j, torn, java.nio.file.StandardOpenOption.APPEND);
-                c.log("power loss simulated: a torn record of " + torn.length + " bytes appended to " + rel(j));
+                c.log("power loss simulated: a torn record of " + torn.length + " zero bytes appended to " + rel(j));
             }
             if (journals.isEmpty()) {
                 c.log("no outbox journal found to tear: power loss simulated by the restart only");
