@@ -1321,6 +1321,7 @@ public final class DeviceSecurity implements Closeable {
             a.close();
         }
         keystore.close();
+        events.close(); // delivers what is queued (at most 5 s), then stops the delivery thread
     }
 
     /** The keystore, for tests in this package. */

@@ -101,6 +101,7 @@ class DeviceBaselineTest {
             });
             assertThatThrownBy(() -> device.login("wrong password again".toCharArray()))
                     .isInstanceOf(WrongPasswordException.class);
+            device.events().flush(); // listeners run on the stream's own thread
             assertThat(seen.get()).as("the other thread got the facade lock while the listener ran").isNotNull();
             assertThat(seen.get().consecutiveFailedLogins()).isEqualTo(1);
         }

@@ -76,6 +76,11 @@ final class MqttTestFixture implements BeforeAllCallback, AfterAllCallback {
         return broker.port;
     }
 
+    /** Makes the broker drop the connection of {@code clientId}; false when it is not connected. */
+    boolean disconnect(String clientId) {
+        return broker.disconnect(clientId);
+    }
+
     /** Installs a chain for the device's CSR from the test CA, valid for {@code validity}. */
     void issue(DeviceSecurity device, Duration validity) throws Exception {
         device.installCertificateChain(pki.signCsr(device.certificateSigningRequestDer(), validity));

@@ -49,6 +49,11 @@ public final class TestBroker implements AutoCloseable {
         }
     }
 
+    /** Drops the connection of {@code clientId} as a broker would (the client sees its connection lost). */
+    public boolean disconnect(String clientId) {
+        return server.disconnectClient(clientId);
+    }
+
     @Override
     public void close() {
         server.stopServer();

@@ -34,7 +34,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.X509KeyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -162,6 +161,10 @@ public final class DeviceMqttClient implements AutoCloseable {
     private volatile DeviceTlsContext tls;
     private int attempt;
     private Instant connectedAt;
+    /** The socket factory of the session newSession() made last; control thread only. */
+    private CoalescingSocketFactory lastFactory;
+    /** What the current session negotiated; guarded by lock, null when not connected. */
+    private TlsSessionFacts tlsFacts;
     private ScheduledFuture<?> pendingConnect;
     private String lastExpiryWarned;
 
@@ -278,6 +281,7 @@ public final class DeviceMqttClient implements AutoCloseable {
             closed = true;
             s = session;
             session = null;
+            tlsFacts = null;
             epoch++;
             changed.signalAll();
         } finally {
@@ -780,6 +784,23 @@ public final class DeviceMqttClient implements AutoCloseable {
         }
     }
 
+    /**
+     * What the live TLS session to the broker negotiated, observed when it was established: protocol
+     * (for example {@code TLSv1.3}), cipher suite, whether a client certificate was presented, the
+     * broker's certificate subject, and when. Evidence of the secure channel as it is, not as configured.
+     *
+     * @return the facts of the current session; empty when not connected (or when the JDK did not expose
+     *     the session, which is logged)
+     */
+    public Optional<TlsSessionFacts> tlsSession() {
+        lock.lock();
+        try {
+            return state == ConnectionState.CONNECTED ? Optional.ofNullable(tlsFacts) : Optional.empty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ------------------------------------------------------------------ renewal
 
     /**
@@ -881,8 +902,9 @@ public final class DeviceMqttClient implements AutoCloseable {
     private MqttSession newSession() throws Exception {
         // Every connection's inbound stream refuses an oversized packet from its fixed header,
         // before Paho allocates its body (Paho reads the whole packet into one array).
-        SSLSocketFactory sf = new CoalescingSocketFactory(tls.socketFactory(), writeCoalescing.toNanos(),
+        CoalescingSocketFactory sf = new CoalescingSocketFactory(tls.socketFactory(), writeCoalescing.toNanos(),
                 maxInboundRemainingLength, this::onInboundPacketTooLarge);
+        lastFactory = sf;
         // MQTT 5 also tells the broker: whole packet = remaining length + 1 type byte + at most 4 length bytes.
         SessionSettings s = new SessionSettings("ssl://" + host + ":" + port, clientId, sf, keepAlive,
                 connectTimeout, maxInflight, maxInboundRemainingLength + 5);
@@ -940,6 +962,7 @@ public final class DeviceMqttClient implements AutoCloseable {
     private void onConnected(MqttSession s) {
         // Subscribe first: Paho sends in order, so the broker sees SUBSCRIBE before any outbox PUBLISH.
         subscribeAll(s, new ArrayList<>(subscriptions.keySet()));
+        TlsSessionFacts facts = observeTls();
         lock.lock();
         try {
             if (closed) {
@@ -947,6 +970,7 @@ public final class DeviceMqttClient implements AutoCloseable {
                 return;
             }
             session = s;
+            tlsFacts = facts;
             epoch++;
             cursor = 0;
             sentSeq = 0;
@@ -963,6 +987,21 @@ public final class DeviceMqttClient implements AutoCloseable {
         checkCertificateExpiry();
     }
 
+    /** The facts of the session the last newSession() connected; null (logged) when they cannot be read. */
+    private TlsSessionFacts observeTls() {
+        CoalescingSocketFactory f = lastFactory;
+        javax.net.ssl.SSLSocket socket = f == null ? null : f.lastSocket();
+        if (socket == null) {
+            return null;
+        }
+        try {
+            return TlsSessionFacts.of(socket.getSession(), clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read the negotiated TLS session: {}", e.toString());
+            return null;
+        }
+    }
+
     private void onLost(MqttSession s, Throwable cause) {
         lock.lock();
         try {
@@ -970,6 +1009,7 @@ public final class DeviceMqttClient implements AutoCloseable {
                 return;
             }
             session = null;
+            tlsFacts = null;
             epoch++;
             state = ConnectionState.DISCONNECTED;
             changed.signalAll();

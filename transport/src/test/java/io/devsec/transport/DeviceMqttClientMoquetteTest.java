@@ -93,6 +93,51 @@ class DeviceMqttClientMoquetteTest {
     }
 
     @Test
+    void tlsSession_connectedOverMutualTls_reportsTheNegotiatedProtocolClientCertificateAndBroker() throws Exception {
+        String id = newDeviceId();
+        Instant before = Instant.now();
+        try (DeviceMqttClient c = client(id, tlsFor(id), dir, new Recorder()).build()) {
+            assertThat(c.tlsSession()).as("not connected yet").isEmpty();
+            c.start();
+            assertThat(c.awaitConnected(WAIT)).isTrue();
+            TlsSessionFacts facts = c.tlsSession().orElseThrow();
+            assertThat(facts.protocol()).isEqualTo("TLSv1.3");
+            assertThat(TlsSettings.MODERN.cipherSuites()).contains(facts.cipherSuite());
+            assertThat(facts.clientCertificatePresented()).isTrue();
+            assertThat(facts.clientCertificateSubject()).hasValueSatisfying(s -> assertThat(s).contains("CN=" + id));
+            assertThat(facts.peerCertificateSubject()).isEqualTo("CN=server"); // the test CA's broker certificate (SAN localhost)
+            assertThat(facts.peerHost()).isEqualTo("localhost");
+            assertThat(facts.peerPort()).isEqualTo(moquette.broker().port());
+            assertThat(facts.observedAt()).isAfterOrEqualTo(before.minusSeconds(1));
+        }
+    }
+
+    @Test
+    void tlsSession_afterTheConnectionIsLostOrClosed_isEmpty(@TempDir Path bdir) throws Exception {
+        String id = newDeviceId();
+        try (EmbeddedMoquette own = new EmbeddedMoquette(bdir, moquette.ca(), moquette.ca().server("localhost"))) {
+            own.start();
+            DeviceMqttClient c = DeviceMqttClient.builder().broker("localhost", own.port()).deviceId(id).tls(tlsFor(id))
+                    .protocol(MqttProtocol.MQTT_3_1_1).reconnectPolicy(MoquetteFixture.FAST)
+                    .outbox(OutboxSettings.of(dir.resolve("outbox"), moquette.outboxKey())).build();
+            try {
+                c.start();
+                assertThat(c.awaitConnected(WAIT)).isTrue();
+                assertThat(c.tlsSession()).isPresent();
+                own.stop();
+                Waits.until(WAIT, "the loss noticed", () -> c.state() != ConnectionState.CONNECTED);
+                assertThat(c.tlsSession()).isEmpty();
+                own.start();
+                assertThat(c.awaitConnected(WAIT)).isTrue();
+                assertThat(c.tlsSession()).hasValueSatisfying(f -> assertThat(f.clientCertificatePresented()).isTrue());
+            } finally {
+                c.close();
+            }
+            assertThat(c.tlsSession()).isEmpty();
+        }
+    }
+
+    @Test
     void publish_outsideNamespace_isRefusedLocallyAndReported() throws Exception {
         String id = newDeviceId();
         Recorder rec = new Recorder();

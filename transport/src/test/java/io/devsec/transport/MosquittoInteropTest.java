@@ -112,6 +112,22 @@ class MosquittoInteropTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(MqttProtocol.class)
+    void tlsSession_againstMosquitto_isTls13WithTheDeviceCertificate(MqttProtocol protocol) throws Exception {
+        String id = newId();
+        try (DeviceMqttClient c = client(id, broker.port(), protocol, TransportEventListener.NONE).build()) {
+            c.start();
+            assertThat(c.awaitConnected(WAIT)).isTrue();
+            TlsSessionFacts facts = c.tlsSession().orElseThrow();
+            assertThat(facts.protocol()).isEqualTo("TLSv1.3");
+            assertThat(facts.clientCertificatePresented()).isTrue();
+            assertThat(facts.clientCertificateSubject()).hasValueSatisfying(s -> assertThat(s).contains("CN=" + id));
+            assertThat(facts.peerCertificateSubject()).isEqualTo("CN=server"); // the test CA's broker certificate (SAN localhost)
+            assertThat(TlsSettings.MODERN.cipherSuites()).contains(facts.cipherSuite());
+        }
+    }
+
     @Test
     void aclRefusal_overMqtt5_isTypedPublishRefusedExceptionAndSecurityEvent() throws Exception {
         String id = newId();

@@ -15,7 +15,8 @@ import java.util.Objects;
  * <p>Events raised while this exporter is itself publishing (on the same thread: for example the
  * transport refusing the telemetry topic, which is itself a security event) are not exported
  * through it, so a refused telemetry topic cannot loop; they stay in the stream and reach the
- * other listeners. The publisher is called on the publishing thread: it should queue, not block.
+ * other listeners. Subscribed to a {@link SecurityEvents}, the publisher is called on the stream's
+ * delivery thread: it should queue, not block, or later events wait (see the overflow policy there).
  *
  * <p>Security events carry no personal data by design (their attributes are non-secret facts),
  * so this telemetry does not wait for consent; do not put personal data into attributes.

@@ -5,7 +5,8 @@
  * <ul>
  *   <li>{@link io.devsec.core.events.SecurityEvent}: immutable, typed, with non-secret attributes.</li>
  *   <li>{@link io.devsec.core.events.SecurityEvents}: the thread-safe stream (publish, subscribe,
- *       bounded rings of recent events and alerts, isolated listener failures).</li>
+ *       bounded rings of recent events and alerts, isolated listener failures); listeners are called
+ *       on the stream's own delivery thread, through a bounded queue that never blocks the publisher.</li>
  *   <li>{@link io.devsec.core.events.AnomalyDetector} with {@link io.devsec.core.events.AnomalySettings}:
  *       fixed thresholds per window and an EWMA baseline, raising
  *       {@link io.devsec.core.events.SecurityAlert}s; driven by an injected clock, no threads.</li>

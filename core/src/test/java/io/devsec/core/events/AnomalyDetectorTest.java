@@ -45,6 +45,7 @@ class AnomalyDetectorTest {
             }
             clock.advance(Duration.ofMillis(60_000 - step * perWindow));
         }
+        events.flush();
         return alerts;
     }
 

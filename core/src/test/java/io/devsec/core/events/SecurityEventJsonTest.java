@@ -79,6 +79,7 @@ class SecurityEventJsonTest {
         for (int i = 0; i < 11; i++) {
             events.record(Type.LOGIN_FAILED, Source.CORE, Map.of("attempt", Integer.toString(i)));
         }
+        events.flush();
         String[] lines = out.toString().split("\n", -1);
         assertThat(lines).hasSize(13);
         assertThat(lines[12]).isEmpty();
@@ -119,6 +120,7 @@ class SecurityEventJsonTest {
             }
         }));
         events.record(Type.OTHER, Source.CORE, Map.of());
+        events.flush();
         assertThat(events.listenerFailures()).isEqualTo(2);
         assertThat(events.recentEvents()).extracting(SecurityEvent::type).containsExactly(Type.OTHER, Type.LISTENER_FAILED);
     }
@@ -134,6 +136,7 @@ class SecurityEventJsonTest {
         }, Severity.WARNING));
         events.record(Type.UPDATE_INSTALLED, Source.UPDATE, Map.of("version", "7"));
         events.record(Type.ROLLBACK_ATTEMPT, Source.UPDATE, Map.of("offered", "3"));
+        events.flush();
         assertThat(topics).containsExactly(TelemetryExporter.EVENTS_TOPIC_SUFFIX, TelemetryExporter.ALERTS_TOPIC_SUFFIX);
         assertThat(SecurityEventJson.parseEvent(payloads.get(0)).type()).isEqualTo(Type.ROLLBACK_ATTEMPT);
         assertThat(SecurityEventJson.parseAlert(payloads.get(1)).eventType()).isEqualTo(Type.ROLLBACK_ATTEMPT);
@@ -151,8 +154,10 @@ class SecurityEventJsonTest {
         }));
         events.subscribe(seen::add);
         events.record(Type.LOGIN_FAILED, Source.CORE, Map.of());
+        events.flush();
         assertThat(sent).containsExactly(TelemetryExporter.EVENTS_TOPIC_SUFFIX);
-        assertThat(seen).extracting(SecurityEvent::type).containsExactly(Type.TOPIC_REFUSED, Type.LOGIN_FAILED);
+        // The nested event is queued behind the one being delivered, and not delivered back to the exporter.
+        assertThat(seen).extracting(SecurityEvent::type).containsExactly(Type.LOGIN_FAILED, Type.TOPIC_REFUSED);
         assertThat(events.listenerFailures()).isZero();
     }
 
@@ -165,6 +170,7 @@ class SecurityEventJsonTest {
         }));
         events.subscribe(seen::add);
         events.record(Type.LOGIN_FAILED, Source.CORE, Map.of());
+        events.flush();
         assertThat(seen).extracting(SecurityEvent::type).containsExactly(Type.LOGIN_FAILED, Type.LISTENER_FAILED);
     }
 }

@@ -1,24 +1,32 @@
 package io.devsec.tools.evidence;
 
 import io.devsec.core.DeviceSecurity;
+import io.devsec.core.DeviceStatus;
 import io.devsec.core.IdentityRotation;
 import io.devsec.core.LoginLockedException;
 import io.devsec.core.LoginThrottle;
 import io.devsec.core.LoginThrottledException;
 import io.devsec.core.PasswordPolicy;
+import io.devsec.core.MqttSettings;
 import io.devsec.core.PasswordRejectedException;
+import io.devsec.core.UpdateSettings;
 import io.devsec.core.WrongPasswordException;
 import io.devsec.core.provisioning.LabelPasswords;
+import io.devsec.core.privacy.ConsentGate;
+import io.devsec.core.privacy.ConsentState;
 import io.devsec.core.privacy.WipeReceipt;
 import io.devsec.core.surface.PublicDeviceInfo;
 import io.devsec.core.validation.ValidationException;
 import io.devsec.tools.update.SigningKey;
+import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.DeviceTlsContext;
+import io.devsec.transport.Qos;
 import io.devsec.transport.TrustAnchors;
 import io.devsec.update.Envelope;
 import io.devsec.update.KeyAlgorithm;
 import io.devsec.update.RootMetadata;
 import io.devsec.update.UpdateMetadata;
+import io.devsec.update.UpdateSchedule;
 import io.devsec.update.VerificationKey;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -170,11 +178,16 @@ public final class EvidenceRun {
                 this::tls);
         guarded("5.6-1", "Unused interfaces disabled: nothing listening", this::nothingListening);
         guarded("5.6-2", "Minimal information exposed before authentication", this::minimalInformation);
+        guarded("5.7-2", "Unauthorised software change detected: alert, and networking restricted to the alert",
+                this::tamperedSoftware);
+        guarded("5.9-2", "Local operation without network, clean recovery from power loss (outbox and state survive)",
+                this::offlineOperation);
         guarded("5.9-3", "Orderly reconnection: backoff and jitter (the MQTT client's reconnect policy)",
                 this::reconnect);
         guarded("5.11-1", "Simple erasure of user data", c -> wipeCase(c, false));
         guarded("5.11-4", "Confirmation that personal data was deleted", c -> wipeCase(c, true));
         guarded("5.13-1", "Input from interfaces validated: malformed inputs refused", this::malformedInputs);
+        guarded("6-3", "Consent withdrawable: personal telemetry held back without consent", this::consentTelemetry);
     }
 
     @FunctionalInterface
@@ -1038,6 +1051,209 @@ public final class EvidenceRun {
             c.check("malformed consent messages are refused", refused == messages.length,
                     refused + " of " + messages.length + " refused (truncated, wrong types, unknown purpose,"
                             + " 10,000 levels of nesting)");
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers for cases with an MQTT client
+
+    /** A port on loopback where nothing listens (the broker is unreachable). */
+    static int deadPort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** An MQTT client made by the device for a broker that cannot be reached: what it publishes stays in its outbox. */
+    private static DeviceMqttClient offlineClient(DeviceSecurity d) throws Exception {
+        LoopbackTls.Issued ca = LoopbackTls.ca("DevSec evidence unreachable broker CA");
+        return d.mqtt(MqttSettings.builder("localhost", deadPort(), TrustAnchors.of(Collections.singletonList(ca.cert)))
+                .build());
+    }
+
+    private byte[] marker(String what) {
+        return ("devsec-evidence-" + what + "-" + Long.toHexString(random.nextLong())).getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------ 5.7 software integrity
+
+    private void tamperedSoftware(CaseResult c) throws Exception {
+        LocalUpdates u = updates();
+        Path fresh = twin.scratch("integrity-device");
+        c.log("runs DevSec's integrity check on a fresh device of the same configuration in a scratch folder (the"
+                + " twin's own update root and images are not used): factory image version 1 signed by a locally made"
+                + " root, in the file-based slot A");
+        byte[] image = ("evidence image 1").getBytes(StandardCharsets.UTF_8); // the image u.offer(1, ...) signs
+        byte[] metadata = u.offer(1, clock.instant().plus(Duration.ofDays(365)), u.update);
+        Path running = fresh.resolve(UpdateSettings.DEFAULT_SLOTS_FOLDER).resolve("slot-a").resolve("image");
+        Files.createDirectories(running.getParent());
+        Files.write(running, image);
+        UpdateSettings settings = UpdateSettings.builder(u.rootEnvelope, HW).factoryMetadata(metadata)
+                .source(installed -> Optional.empty()).healthCheck(() -> { })
+                .schedule(UpdateSchedule.of(Duration.ofDays(1), Duration.ofDays(1), Duration.ZERO)).build();
+        try (DeviceSecurity d = twin.openAt(fresh, null)) {
+            seams.updateStart.start(d, settings);
+            DeviceStatus st = d.status();
+            boolean ok = st.softwareIntegrity() == DeviceStatus.SoftwareIntegrity.VERIFIED && !st.compromised();
+            c.unit("control: the untouched signed image is verified at start", ok ? Verdict.PASS : Verdict.INCONCLUSIVE,
+                    ok ? "software integrity VERIFIED" : "software integrity " + st.softwareIntegrity() + ", compromised "
+                            + st.compromised() + ": the checks below prove nothing");
+        }
+        byte[] changed = Files.readAllBytes(running);
+        changed[changed.length / 2] ^= 1;
+        Files.write(running, changed);
+        c.log("changed one bit of the running image (an unauthorised software change)");
+        try (DeviceSecurity d = twin.openAt(fresh, null)) {
+            DeviceMqttClient client = offlineClient(d);
+            long before = client.pendingMessages();
+            seams.updateStart.start(d, settings);
+            DeviceStatus st = d.status();
+            c.check("the changed software is detected at start", st.softwareIntegrity()
+                    == DeviceStatus.SoftwareIntegrity.COMPROMISED && st.compromised(), "software integrity "
+                    + st.softwareIntegrity() + ", compromised " + st.compromised());
+            Optional<io.devsec.core.events.SecurityEvent> alert = d.events().recentEvents().stream()
+                    .filter(e -> e.type() == io.devsec.core.events.SecurityEvent.Type.INTEGRITY_FAILURE).findFirst();
+            c.check("an alert is raised: a critical INTEGRITY_FAILURE security event", alert.isPresent()
+                    && alert.get().severity() == io.devsec.core.events.Severity.CRITICAL, alert.isPresent()
+                    ? "event " + alert.get().type() + " (" + alert.get().severity() + ") " + alert.get().attributes()
+                    : "no INTEGRITY_FAILURE event among " + d.events().recentEvents().size() + " recent events");
+            long after = client.pendingMessages();
+            c.check("the alert is queued for the operator on the MQTT client (broker unreachable: in its outbox)",
+                    after > before, "messages waiting in the outbox: " + before + " before the check, " + after + " after");
+            Optional<String> quarantine = client.quarantined();
+            String refused;
+            try {
+                client.publish(client.namespace().topic("telemetry/evidence"), marker("telemetry"), Qos.AT_LEAST_ONCE);
+                refused = null;
+            } catch (io.devsec.transport.TopicOutsideNamespaceException e) {
+                refused = e.getMessage();
+            }
+            c.check("networking is restricted to the alert: the client is quarantined and ordinary telemetry refused",
+                    quarantine.isPresent() && refused != null, "quarantine topic " + quarantine.orElse("none")
+                            + "; ordinary telemetry " + (refused == null ? "accepted" : "refused: " + refused));
+        }
+        try (DeviceSecurity d = twin.openAt(fresh, null)) {
+            boolean kept = d.status().compromised();
+            c.check("the compromised mark survives a restart (before any new check)", kept,
+                    "compromised after reopening: " + kept);
+        }
+    }
+
+    // ------------------------------------------------------------------ 5.9 resilience: offline, power loss
+
+    private void offlineOperation(CaseResult c) throws Exception {
+        char[] pw = currentPassword(c).clone();
+        byte[] payload = marker("offline");
+        long before;
+        try {
+            try (DeviceSecurity d = twin.open(); AutoCloseable app = seams.start.start(d)) {
+                DeviceMqttClient client = offlineClient(d);
+                before = client.pendingMessages();
+                String local;
+                try {
+                    d.login(pw);
+                    DeviceStatus st = d.status();
+                    local = null;
+                    c.log("status without network: " + st.findings().size() + " finding(s), connection "
+                            + client.state());
+                } catch (Exception e) {
+                    local = e.getClass().getSimpleName() + ": " + e.getMessage();
+                }
+                c.check("with the broker unreachable the device works locally (login, status)", local == null,
+                        local == null ? "login accepted and status answered while the client is " + client.state()
+                                : "failed: " + local);
+                client.publish(client.namespace().topic("telemetry/evidence"), payload, Qos.AT_LEAST_ONCE);
+                long held = client.pendingMessages();
+                c.check("a message published while offline is kept in the outbox", held == before + 1,
+                        "messages waiting: " + before + " before, " + held + " after the publish");
+            }
+            List<Path> journals = new ArrayList<>();
+            Path outbox = twin.folder().resolve(MqttSettings.DEFAULT_OUTBOX_FOLDER);
+            if (Files.isDirectory(outbox)) {
+                try (Stream<Path> s = Files.walk(outbox)) {
+                    s.filter(f -> f.getFileName().toString().endsWith(".journal")).forEach(journals::add);
+                }
+            }
+            for (Path j : journals) {
+                // What a power loss during an append leaves on common file systems: the file grew, the data did not
+                // reach the disk (zero fill).
+                byte[] torn = new byte[37];
+                Files.write(j, torn, java.nio.file.StandardOpenOption.APPEND);
+                c.log("power loss simulated: a torn record of " + torn.length + " zero bytes appended to " + rel(j));
+            }
+            if (journals.isEmpty()) {
+                c.log("no outbox journal found to tear: power loss simulated by the restart only");
+            }
+            try (DeviceSecurity d = twin.open(); AutoCloseable app = seams.start.start(d)) {
+                DeviceMqttClient client = offlineClient(d);
+                long after = client.pendingMessages();
+                c.check("after a restart (power loss during a write) the message is still in the outbox",
+                        after == before + 1, "messages waiting after reopening: " + after + " (expected " + (before + 1)
+                                + ")");
+                String login;
+                try {
+                    d.login(pw);
+                    login = null;
+                } catch (Exception e) {
+                    login = e.getClass().getSimpleName() + ": " + e.getMessage();
+                }
+                c.check("the device's state survives the restart: its password still logs in, offline", login == null,
+                        login == null ? "accepted" : "refused: " + login);
+            }
+        } finally {
+            Arrays.fill(pw, '\0');
+        }
+    }
+
+    // ------------------------------------------------------------------ 6 data protection
+
+    private void consentTelemetry(CaseResult c) throws Exception {
+        String purpose;
+        String topic = "telemetry/evidence-personal";
+        try (DeviceSecurity d = twin.open()) {
+            List<io.devsec.core.privacy.Purpose> purposes;
+            try {
+                purposes = d.consents().purposes();
+            } catch (IllegalStateException e) {
+                c.unit("personal telemetry is held back without consent", Verdict.NOT_APPLICABLE,
+                        "no consent purposes configured: the device processes no personal data under consent"
+                                + " (condition 7 not met); declare it in the declarations file");
+                return;
+            }
+            purpose = purposes.get(0).id();
+            DeviceMqttClient client = offlineClient(d);
+            ConsentState start = d.consents().state(purpose);
+            if (start == ConsentState.GRANTED) {
+                d.consents().withdraw(purpose);
+            }
+            ConsentState now = d.consents().state(purpose);
+            c.log("purpose \"" + purpose + "\", consent " + start + " at the start, " + now + " for unit a");
+            long before = client.pendingMessages();
+            ConsentGate.Decision a = seams.personalSender.send(d, client, purpose, topic, marker("personal"));
+            long afterA = client.pendingMessages();
+            c.check("without consent (" + now + ") personal telemetry is not sent", afterA == before,
+                    "decision " + a + "; outbox " + before + " -> " + afterA);
+            d.consents().grant(purpose);
+            long beforeB = client.pendingMessages();
+            ConsentGate.Decision b = seams.personalSender.send(d, client, purpose, topic, marker("personal"));
+            long afterB = client.pendingMessages();
+            c.unit("control: with consent granted it is sent", afterB > beforeB ? Verdict.PASS : Verdict.INCONCLUSIVE,
+                    "decision " + b + "; outbox " + beforeB + " -> " + afterB);
+            d.consents().withdraw(purpose);
+            long beforeC = client.pendingMessages();
+            ConsentGate.Decision cc = seams.personalSender.send(d, client, purpose, topic, marker("personal"));
+            long afterC = client.pendingMessages();
+            c.check("after consent is withdrawn nothing more is sent", afterC == beforeC,
+                    "decision " + cc + "; outbox " + beforeC + " -> " + afterC);
+        }
+        try (DeviceSecurity d = twin.open()) {
+            DeviceMqttClient client = offlineClient(d);
+            ConsentState state = d.consents().state(purpose);
+            long before = client.pendingMessages();
+            ConsentGate.Decision dd = seams.personalSender.send(d, client, purpose, topic, marker("personal"));
+            long after = client.pendingMessages();
+            c.check("the withdrawal survives a restart and still holds the telemetry back",
+                    state == ConsentState.WITHDRAWN && after == before, "consent " + state + " after reopening; decision "
+                            + dd + "; outbox " + before + " -> " + after);
         }
     }
 }

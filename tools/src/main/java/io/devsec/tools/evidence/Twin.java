@@ -70,7 +70,15 @@ final class Twin implements AutoCloseable {
 
     /** Opens the twin with a login throttle (null: the SDK's default). */
     DeviceSecurity open(LoginThrottle throttle) throws IOException, GeneralSecurityException {
-        DeviceSecurity.Builder b = DeviceSecurity.builder().dataFolder(folder).productName(productName);
+        return openAt(folder, throttle);
+    }
+
+    /**
+     * Opens (creating it when empty) the device in {@code dataFolder} with the twin's configuration and master key
+     * source: a fresh device "of the same model", for cases that must not change the twin.
+     */
+    DeviceSecurity openAt(Path dataFolder, LoginThrottle throttle) throws IOException, GeneralSecurityException {
+        DeviceSecurity.Builder b = DeviceSecurity.builder().dataFolder(dataFolder).productName(productName);
         if (config != null) {
             try {
                 b.configFile(config);

@@ -78,15 +78,109 @@ class EvidenceCommandTest {
         }
         assertThat(r.exit()).as(r.err() + Files.readString(md)).isZero();
         assertThat(groups).containsExactly("5.1-1", "5.1-2", "5.1-4", "5.1-5", "5.4-1", "5.3-2", "5.3-7", "5.3-9",
-                "5.3-10", "5.5-1", "5.6-1", "5.6-2", "5.9-3", "5.11-1", "5.11-4", "5.13-1");
-        for (String g : List.of("5.1-1", "5.1-2", "5.1-4", "5.1-5", "5.3-2", "5.3-9", "5.5-1", "5.6-2", "5.9-3", "5.11-1",
-                "5.11-4", "5.13-1")) {
+                "5.3-10", "5.5-1", "5.6-1", "5.6-2", "5.7-2", "5.9-2", "5.9-3", "5.11-1", "5.11-4", "5.13-1", "6-3");
+        for (String g : List.of("5.1-1", "5.1-2", "5.1-4", "5.1-5", "5.3-2", "5.3-9", "5.5-1", "5.6-2", "5.7-2", "5.9-2",
+                "5.9-3", "5.11-1", "5.11-4", "5.13-1")) {
             JsonNode c = caseOf(report, g);
             assertThat(c.get("verdict").asText()).as(c.toString()).isEqualTo("PASS");
         }
         assertThat(report.get("deviceId").asText()).startsWith("ds-");
         assertThat(report.get("sdkVersion").asText()).isNotEmpty();
         assertThat(Files.readString(md)).contains("| 5.1-1-2 |", "Verdict");
+    }
+
+    static final String PURPOSES_CONFIG = "{\"productName\":\"Test Plug\",\"purposes\":[{\"id\":\"location\","
+            + "\"description\":\"room-level location\",\"processors\":[\"Acme Cloud\"],"
+            + "\"reason\":\"find the device in the app\"}]}";
+
+    Path purposesConfig() throws Exception {
+        Path config = temp.resolve("with-purposes.json");
+        Files.writeString(config, PURPOSES_CONFIG);
+        return config;
+    }
+
+    static EvidenceRun.Outcome run(Seams seams, Path data, Path labels, Path config) throws Exception {
+        return EvidenceRun.run(data, config, null, "Test Plug", labels, null, seams, Clock.systemUTC());
+    }
+
+    @Test
+    void evidence_healthyDevice_passes572And592WithTheirUnits() throws Exception {
+        EvidenceRun.Outcome o = run(Seams.sdk(), device, null);
+
+        CaseResult integrity = o.group("5.7-2");
+        assertThat(integrity.verdict()).as(integrity.log().toString()).isEqualTo(Verdict.PASS);
+        assertThat(integrity.units()).extracting(CaseResult.Unit::id).containsExactly("a", "b", "c", "d", "e", "f");
+        assertThat(integrity.unit("e").observed()).contains("quarantine topic devices/", "refused");
+        CaseResult offline = o.group("5.9-2");
+        assertThat(offline.verdict()).as(offline.log().toString()).isEqualTo(Verdict.PASS);
+        assertThat(offline.units()).extracting(CaseResult.Unit::id).containsExactly("a", "b", "c", "d");
+        assertThat(offline.log()).anySatisfy(l -> assertThat(l).contains("torn record"));
+        assertThat(o.group("6-3").verdict()).as("no purposes configured").isEqualTo(Verdict.NOT_APPLICABLE);
+    }
+
+    @Test
+    void evidence_applicationThatNeverChecksItsSoftware_fails572() throws Exception {
+        // A device that does not start the update agent, so nothing checks the running image at start.
+        Seams unchecked = Seams.sdk().withUpdateStart((d, settings) -> null);
+
+        EvidenceRun.Outcome o = run(unchecked, device, null);
+
+        CaseResult c = o.group("5.7-2");
+        assertThat(c.verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(c.unit("b").verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(c.unit("c").verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(c.unit("e").verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(c.unit("e").observed()).contains("quarantine topic none", "accepted");
+    }
+
+    @Test
+    void evidence_outboxOnVolatileStorage_fails592() throws Exception {
+        // A device whose outbox lives in RAM (tmpfs): simulated by emptying it whenever the application starts.
+        Seams volatileOutbox = Seams.sdk().withStart(d -> {
+            Path outbox = d.personalData().folder().getParent().resolve(io.devsec.core.MqttSettings.DEFAULT_OUTBOX_FOLDER);
+            if (Files.isDirectory(outbox)) {
+                try (Stream<Path> s = Files.walk(outbox)) {
+                    s.filter(Files::isRegularFile).forEach(f -> f.toFile().delete());
+                }
+            }
+            return () -> { };
+        });
+
+        EvidenceRun.Outcome o = run(volatileOutbox, device, null);
+
+        CaseResult c = o.group("5.9-2");
+        assertThat(c.verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(c.unit("a").verdict()).isEqualTo(Verdict.PASS);
+        assertThat(c.unit("b").verdict()).isEqualTo(Verdict.PASS);
+        assertThat(c.unit("c").verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(c.unit("c").observed()).contains("messages waiting after reopening: 0");
+    }
+
+    @Test
+    void evidence_deviceWithConsentPurposes_passes63() throws Exception {
+        EvidenceRun.Outcome o = run(Seams.sdk(), device, null, purposesConfig());
+
+        CaseResult c = o.group("6-3");
+        assertThat(c.verdict()).as(c.log().toString()).isEqualTo(Verdict.PASS);
+        assertThat(c.units()).extracting(CaseResult.Unit::id).containsExactly("a", "b", "c", "d");
+        assertThat(c.unit("b").observed()).contains("decision SEND");
+    }
+
+    @Test
+    void evidence_personalTelemetrySentPastTheConsentGate_fails63() throws Exception {
+        // An application that publishes personal telemetry directly instead of through device.personalTelemetry().
+        Seams ungated = Seams.sdk().withPersonalSender((d, client, purpose, suffix, payload) -> {
+            client.publish(client.namespace().topic(suffix), payload, io.devsec.transport.Qos.AT_LEAST_ONCE);
+            return io.devsec.core.privacy.ConsentGate.Decision.SEND;
+        });
+
+        EvidenceRun.Outcome o = run(ungated, device, null, purposesConfig());
+
+        CaseResult c = o.group("6-3");
+        assertThat(c.verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(c.unit("a").verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(c.unit("c").verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(c.unit("d").verdict()).isEqualTo(Verdict.FAIL);
     }
 
     static JsonNode caseOf(JsonNode report, String group) {

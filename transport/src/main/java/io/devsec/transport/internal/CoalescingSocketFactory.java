@@ -15,6 +15,7 @@ public final class CoalescingSocketFactory extends DecoratingSocketFactory {
     private final long maxDelayNanos;
     private final long maxInboundRemainingLength;
     private final Consumer<InboundPacketTooLargeException> onTooLarge;
+    private volatile SSLSocket last;
 
     public CoalescingSocketFactory(SSLSocketFactory delegate, long maxDelayNanos) {
         this(delegate, maxDelayNanos, -1, e -> { });
@@ -36,6 +37,13 @@ public final class CoalescingSocketFactory extends DecoratingSocketFactory {
 
     @Override
     Socket decorate(Socket socket) {
-        return new CoalescingSslSocket((SSLSocket) socket, maxDelayNanos, maxInboundRemainingLength, onTooLarge);
+        SSLSocket s = (SSLSocket) socket;
+        last = s;
+        return new CoalescingSslSocket(s, maxDelayNanos, maxInboundRemainingLength, onTooLarge);
+    }
+
+    /** The TLS socket this factory made last (the MQTT client makes one factory per connection), or null. */
+    public SSLSocket lastSocket() {
+        return last;
     }
 }
