@@ -252,8 +252,8 @@ public final class EvidenceRun {
         }
         // b: the twin itself: a factory reset sets a new password, never a fixed one.
         try (DeviceSecurity d = twin.open()) {
-            char[] first = d.factoryReset(IdentityRotation.KEEP);
-            char[] second = d.factoryReset(IdentityRotation.KEEP);
+            char[] first = d.factoryReset(IdentityRotation.KEEP).password();
+            char[] second = d.factoryReset(IdentityRotation.KEEP).password();
             boolean differ = !Arrays.equals(first, second);
             Arrays.fill(first, '\0');
             setPassword(second);
@@ -322,7 +322,7 @@ public final class EvidenceRun {
         }
         if (password == null) {
             try (DeviceSecurity d = twin.open()) {
-                setPassword(d.factoryReset(IdentityRotation.KEEP));
+                setPassword(d.factoryReset(IdentityRotation.KEEP).password());
             }
             c.log("no password given: the twin was factory reset to learn one");
         }
@@ -530,7 +530,7 @@ public final class EvidenceRun {
 
     private static Optional<PrivateKey> identityKey(DeviceSecurity d) {
         try {
-            X509KeyManager km = d.identityKeyManager();
+            X509KeyManager km = d.tlsIdentity().keyManager();
             for (String type : new String[] {"EC", "Ed25519", "EdDSA", "RSA"}) {
                 String[] aliases = km.getClientAliases(type, null);
                 if (aliases != null) {
@@ -1021,9 +1021,7 @@ public final class EvidenceRun {
                 ("[" + "[".repeat(10_000) + "]".repeat(10_000) + "]").getBytes(StandardCharsets.US_ASCII),
             };
             int refused = 0;
-            try {
-                d.consentMessageSchema();
-            } catch (IllegalStateException e) {
+            if (d.consentMessageSchema().isEmpty()) {
                 c.unit("malformed consent messages are refused", Verdict.NOT_APPLICABLE,
                         "no consent purposes configured: the device takes no consent messages");
                 return;
