@@ -12,7 +12,6 @@ import io.devsec.core.surface.AttackSurfaceReport;
 import io.devsec.core.validation.Subscription;
 import io.devsec.core.validation.ValidatorRegistry;
 import io.devsec.core.validation.Validators;
-import io.devsec.storage.AtomicFiles;
 import io.devsec.storage.CorruptKeystoreException;
 import io.devsec.storage.Keystore;
 import io.devsec.storage.KeystoreException;
@@ -20,6 +19,7 @@ import io.devsec.transport.ConnectionState;
 import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.DeviceTlsContext;
 import io.devsec.transport.MessageValidator;
+import io.devsec.transport.OutboxFiles;
 import io.devsec.transport.OutboxKey;
 import io.devsec.transport.OutboxSettings;
 import io.devsec.transport.Qos;
@@ -31,7 +31,6 @@ import io.devsec.update.UpdateAgent;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -46,7 +45,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -214,19 +212,9 @@ final class ConnectivityPart implements Quarantine {
     }
 
     private void deleteUnreadableOutbox(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) {
-            return;
-        }
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Files.list(folder)) {
-            s.filter(Files::isRegularFile).forEach(files::add);
-        }
-        for (Path f : files) {
-            Files.delete(f);
-        }
-        if (!files.isEmpty()) {
-            AtomicFiles.fsyncDirectory(folder);
-            LOG.warn("Deleted {} outbox file(s) of device {} sealed with a key that no longer exists", files.size(),
+        OutboxFiles deleted = OutboxFiles.delete(folder);
+        if (deleted.files() > 0) {
+            LOG.warn("Deleted {} outbox file(s) of device {} sealed with a key that no longer exists", deleted.files(),
                     identity.deviceId());
         }
     }
@@ -388,19 +376,9 @@ final class ConnectivityPart implements Quarantine {
         long items = 0;
         long bytes = 0;
         for (Path folder : folders) {
-            if (!Files.isDirectory(folder)) {
-                continue;
-            }
-            List<Path> files = new ArrayList<>();
-            try (Stream<Path> s = Files.list(folder)) {
-                s.filter(Files::isRegularFile).forEach(files::add);
-            }
-            for (Path f : files) {
-                bytes += Files.size(f);
-                Files.delete(f);
-                items++;
-            }
-            AtomicFiles.fsyncDirectory(folder);
+            OutboxFiles deleted = OutboxFiles.delete(folder);
+            items += deleted.files();
+            bytes += deleted.bytes();
         }
         return WipeAction.Result.of(items, bytes);
     }

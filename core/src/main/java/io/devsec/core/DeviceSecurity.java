@@ -106,6 +106,12 @@ import org.slf4j.LoggerFactory;
  *       Annex A {@link #conformanceStatement()}, and a strict {@link Builder#configFile configuration file}.</li>
  * </ul>
  *
+ * <p>Inside, this class is only a composition root: {@link Builder#build()} validates the settings, opens the
+ * keystore and constructs one part per concern (identity and certificate, local password, firmware, MQTT
+ * connectivity, privacy, security events), each with its own private lock and its own slice of the keystore;
+ * every method delegates to the part that owns the state, and each part reports its own status findings and
+ * conformance evidence.
+ *
  * <p>Thread-safe. {@link #close()} wipes what is held in memory and releases the keystore.
  */
 public final class DeviceSecurity implements Closeable {
