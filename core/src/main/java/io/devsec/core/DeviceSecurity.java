@@ -11,17 +11,10 @@ import io.devsec.core.events.TelemetryExporter;
 import io.devsec.core.internal.CertificateSubjects;
 import io.devsec.core.internal.DeviceConfig;
 import io.devsec.core.internal.Identity;
-import io.devsec.core.internal.KeystoreRollbackCounter;
-import io.devsec.core.internal.KeystoreTrustedRootStore;
-import io.devsec.core.internal.LoginState;
-import io.devsec.core.internal.PasswordHasher;
-import io.devsec.core.privacy.ConsentGate;
 import io.devsec.core.privacy.ConsentRegistry;
 import io.devsec.core.privacy.DataUseStatement;
 import io.devsec.core.privacy.PersonalDataStore;
-import io.devsec.core.privacy.PersonalDataWipe;
 import io.devsec.core.privacy.Purpose;
-import io.devsec.core.privacy.WipeAction;
 import io.devsec.core.privacy.WipeIncompleteException;
 import io.devsec.core.privacy.WipeReceipt;
 import io.devsec.core.provisioning.InvalidProvisioningRecordException;
@@ -34,7 +27,7 @@ import io.devsec.core.validation.ValidationException;
 import io.devsec.core.validation.ValidatorRegistry;
 import io.devsec.core.validation.Validators;
 import io.devsec.storage.AtomicFiles;
-import io.devsec.storage.CorruptKeystoreException;
+import io.devsec.storage.CounterRollbackException;
 import io.devsec.storage.Keystore;
 import io.devsec.storage.KeystoreException;
 import io.devsec.storage.KeystoreOptions;
@@ -49,19 +42,14 @@ import io.devsec.transport.TransportEventListener;
 import io.devsec.transport.TlsIdentity;
 import io.devsec.transport.TlsSettings;
 import io.devsec.transport.TrustAnchors;
-import io.devsec.update.BootControl;
 import io.devsec.update.RollbackCounter;
 import io.devsec.update.TrustedRootStore;
 import io.devsec.update.UpdateAgent;
 import io.devsec.update.UpdateException;
-import io.devsec.update.UpdateVerifier;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -70,7 +58,6 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,11 +67,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.X509KeyManager;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,11 +100,17 @@ import org.slf4j.LoggerFactory;
  *       MQTT.</li>
  *   <li>Privacy (4.8, 4.11): {@link Builder#purposes}, {@link #consents()}, {@link #personalData()},
  *       {@link #personalTelemetry}, {@link #dataUseStatement()}, {@link #wipePersonalData()}, and
- *       {@link #factoryResetWithReceipt} for a transfer of ownership.</li>
+ *       {@link #factoryReset} for a transfer of ownership.</li>
  *   <li>Disclosure, attack surface and ease of use (4.2, 4.6, 4.12): {@link #securityTxt()},
  *       {@link #publicInfo()}, {@link #attackSurfaceReport()}, the health check in {@link #status()}, the
  *       Annex A {@link #conformanceStatement()}, and a strict {@link Builder#configFile configuration file}.</li>
  * </ul>
+ *
+ * <p>Inside, this class is only a composition root: {@link Builder#build()} validates the settings, opens the
+ * keystore and constructs one part per concern (identity and certificate, local password, firmware, MQTT
+ * connectivity, privacy, security events), each with its own private lock and its own slice of the keystore;
+ * every method delegates to the part that owns the state, and each part reports its own status findings and
+ * conformance evidence.
  *
  * <p>Thread-safe. {@link #close()} wipes what is held in memory and releases the keystore.
  */
@@ -133,20 +123,6 @@ public final class DeviceSecurity implements Closeable {
 
     /** Name of the default device secret file (the master key source) inside the data folder. */
     public static final String DEVICE_SECRET_FILE = "device.secret";
-
-    static final String KEY = "identity/key";
-    static final String CSR = "identity/csr";
-    static final String SERIAL = "device/serial";
-    static final String PASSWORD = "auth/password";
-    static final String PASSWORD_ORIGIN = "auth/password-origin";
-    static final String LOGIN_STATE = "auth/login-state";
-    static final String OUTBOX_KEY = "transport/outbox-key";
-    static final String UPDATE_ROOT = "update/trusted-root";
-    static final String UPDATE_FLOOR = "update/rollback-floor";
-    static final String INSTALLED_METADATA = "update/installed-metadata/";
-    static final String COMPROMISED = "update/compromised";
-    /** The key authenticating the default boot state file (a status byte, then 32 random bytes); kept by a reset. */
-    static final String BOOT_STATE_KEY = "update/boot-state-key";
 
     /**
      * Topic of DevSec's own commands, relative to the device namespace: {@code devices/{deviceId}/devsec/cmd}.
@@ -168,169 +144,60 @@ public final class DeviceSecurity implements Closeable {
     /** Default alert topic (relative to the device namespace), the only one a quarantined client may reach. */
     public static final String DEFAULT_ALERT_TOPIC = TelemetryExporter.ALERTS_TOPIC_SUFFIX;
 
-    /** Where the current password came from (stored as one byte). */
-    enum PasswordOrigin {
-        GENERATED(1), LABEL(2), FACTORY_RESET(3), USER(4);
-
-        final byte code;
-
-        PasswordOrigin(int code) {
-            this.code = (byte) code;
-        }
-
-        static PasswordOrigin of(byte code) throws CorruptKeystoreException {
-            for (PasswordOrigin o : values()) {
-                if (o.code == code) {
-                    return o;
-                }
-            }
-            throw new CorruptKeystoreException("Unknown password origin " + code + ".");
-        }
-    }
-
-    /** Checks a password against a stored hash; replaceable only by tests in this package. */
-    interface Verifier {
-        boolean matches(char[] password, byte[] storedHash);
-    }
-
     /**
-     * The builder's default verifier ({@link PasswordHasher#matches}) and ticker ({@link System#nanoTime}) as
-     * one small class: method references here spun two lambda classes at every start.
-     */
-    private static final class Defaults implements Verifier, java.util.function.LongSupplier {
-        static final Defaults INSTANCE = new Defaults();
-
-        @Override
-        public boolean matches(char[] password, byte[] storedHash) {
-            return PasswordHasher.matches(password, storedHash);
-        }
-
-        @Override
-        public long getAsLong() {
-            return System.nanoTime();
-        }
-    }
-
-    /**
-     * The facade's only lock: every critical section of this object and of its package helpers
-     * (Credentials, TransportWiring, UpdateWiring) holds it. Private, so application code that synchronizes on
-     * its {@code DeviceSecurity} object cannot stall or deadlock the facade.
+     * The facade's own lock: it only orders the steps of a factory reset and of {@link #close()}. Each part has
+     * its own private lock; application code that synchronizes on its {@code DeviceSecurity} object cannot
+     * stall or deadlock the facade.
      */
     private final Object lock = new Object();
-    final Keystore keystore;
-    final Verifier verifier;
-    final String productName;
-    final PasswordPolicy passwordPolicy;
-    final LoginThrottle throttle;
-    final Clock clock;
-    final java.util.function.LongSupplier ticker;
-    final SecureRandom random;
-    final PasswordHasher hasher;
-    final Path dataFolder;
-    final TrustedRootStore rootStore;
-    final RollbackCounter rollbackCounter;
-    final io.devsec.update.InstalledMetadataStore installedMetadata;
-    final List<LiveClient> clients = new ArrayList<>();
-    final List<UpdateAgent> agents = new ArrayList<>();
-    private final List<SecurityEvent> pendingEvents = new ArrayList<>();
-    private final java.util.concurrent.atomic.AtomicLong eventCount = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong alertCount = new java.util.concurrent.atomic.AtomicLong();
-    private final io.devsec.core.events.SecurityEventListener counter;
-    final SecurityEvents events;
-    final ValidatorRegistry validators;
-    final List<Purpose> purposes;
-    private final io.devsec.core.validation.Schema consentSchema;
-    final Optional<DisclosurePolicy> disclosurePolicy;
-    final String alertTopic;
-    final Map<DeviceMqttClient, TelemetryExporter> telemetry = new LinkedHashMap<>();
-    private final AtomicReference<DeviceMqttClient> personalSink = new AtomicReference<>();
-    ConsentRegistry consents;
-    PersonalDataStore personalData;
-    ConsentGate gate;
-    DeviceStatus.SoftwareIntegrity integrity = DeviceStatus.SoftwareIntegrity.NOT_CHECKED;
-    boolean compromised;
-    long verifiedVersion = -1;
-    IntegrityCheck lastCheck;
-    UpdateSettings lastUpdateSettings;
-    final KeystoreOptions keystoreOptions;
-    final Optional<io.devsec.core.conformance.Declarations> declarations;
+    private final Keystore keystore;
+    private final String productName;
+    private final Clock clock;
+    private final Path dataFolder;
+    private final KeystoreOptions keystoreOptions;
+    private final Optional<io.devsec.core.conformance.Declarations> declarations;
+    private final Optional<DisclosurePolicy> disclosurePolicy;
+    private final ValidatorRegistry validators;
+    private final EventsPart events;
+    private final IdentityPart identity;
+    private final PasswordPart password;
+    private final FirmwarePart firmware;
+    private final ConnectivityPart connectivity;
+    private final PrivacyPart privacy;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    String deviceId;
-    PublicKey publicKey;
-    List<X509Certificate> chain;
-    byte[] csrDer;
-    Optional<String> serialNumber;
-    char[] pendingPassword;
-    InvalidProvisioningRecordException provisioningRefusal;
-    /** The ticker value when the stored login state was written or loaded; its remaining wait counts from here. */
-    long loginAnchorNanos;
-    boolean closed;
-
+    /** Constructs the parts in order; {@link #start} then creates or loads their state. */
     private DeviceSecurity(Builder b, Keystore keystore) {
         this.keystore = keystore;
         this.productName = b.productName;
-        this.passwordPolicy = b.passwordPolicy;
-        this.throttle = b.loginThrottle;
         this.clock = b.clock;
-        this.ticker = b.ticker;
-        this.random = b.secureRandom != null ? b.secureRandom : new SecureRandom();
-        this.hasher = PasswordHasher.DEFAULT;
-        this.verifier = b.verifier;
         this.dataFolder = b.dataFolder;
-        this.rootStore = new KeystoreTrustedRootStore(keystore, UPDATE_ROOT);
-        this.rollbackCounter = new KeystoreRollbackCounter(keystore, UPDATE_FLOOR);
-        this.installedMetadata = new io.devsec.core.internal.KeystoreInstalledMetadataStore(keystore, INSTALLED_METADATA);
-        this.events = b.events != null ? b.events
-                : SecurityEvents.builder().clock(clock).anomalySettings(b.anomalySettings).build();
-        this.validators = Validators.registry();
-        this.counter = new io.devsec.core.events.SecurityEventListener() {
-            @Override
-            public void onEvent(SecurityEvent event) {
-                eventCount.incrementAndGet();
-            }
-
-            @Override
-            public void onAlert(io.devsec.core.events.SecurityAlert alert) {
-                alertCount.incrementAndGet();
-            }
-        };
-        this.events.subscribe(counter);
-        this.purposes = Collections.unmodifiableList(new ArrayList<>(b.purposes));
-        this.consentSchema = purposes.isEmpty() ? null : consentSchema(purposes);
-        if (consentSchema != null) {
-            validators.register(CONSENT_TOPIC_FILTER, consentSchema);
-        }
-        this.disclosurePolicy = Optional.ofNullable(b.disclosurePolicy);
-        this.alertTopic = b.alertTopic;
         this.keystoreOptions = b.keystoreOptions;
         this.declarations = Optional.ofNullable(b.declarations);
+        this.disclosurePolicy = Optional.ofNullable(b.disclosurePolicy);
+        SecureRandom random = b.secureRandom != null ? b.secureRandom : new SecureRandom();
+        this.events = new EventsPart(b.events != null ? b.events
+                : SecurityEvents.builder().clock(clock).anomalySettings(b.anomalySettings).build(), clock);
+        this.validators = Validators.registry();
+        this.identity = new IdentityPart(keystore, clock, random);
+        this.password = new PasswordPart(keystore, b.passwordPolicy, b.loginThrottle, b.ticker,
+                PasswordPart.Defaults.INSTANCE, random, events, identity, productName);
+        this.firmware = new FirmwarePart(keystore, events.events(), identity, clock, random, dataFolder, b.alertTopic);
+        this.connectivity = new ConnectivityPart(keystore, identity, firmware, firmware::agents, validators,
+                events.events(), clock, random, dataFolder, b.alertTopic);
+        firmware.addQuarantine(connectivity);
+        this.privacy = new PrivacyPart(keystore, Collections.singletonList(ConnectivityPart.OUTBOX_KEY), b.purposes,
+                events.events(), identity, productName, clock, random, dataFolder);
+        privacy.consentMessageSchema().ifPresent(schema -> validators.register(CONSENT_TOPIC_FILTER, schema));
     }
 
-    /** What {@link #verifyIntegrity()} needs from the last {@link #startUpdates} of this run. */
-    static final class IntegrityCheck {
-        final UpdateVerifier verifier;
-        final BootControl boot;
-        final Optional<byte[]> factoryMetadata;
-        final long factoryVersion;
-
-        IntegrityCheck(UpdateVerifier verifier, BootControl boot, Optional<byte[]> factoryMetadata, long factoryVersion) {
-            this.verifier = verifier;
-            this.boot = boot;
-            this.factoryMetadata = factoryMetadata;
-            this.factoryVersion = factoryVersion;
-        }
+    private void start(Optional<Path> provisioningRecord)
+            throws IOException, KeystoreException, InvalidProvisioningRecordException {
+        DeviceStart.start(keystore, identity, password, events.events(), clock, dataFolder, provisioningRecord);
+        privacy.start();
+        firmware.start();
     }
 
-    /** An MQTT client this facade made, with what it needs to renew its identity. */
-    static final class LiveClient {
-        final DeviceMqttClient client;
-        final MqttSettings settings;
-
-        LiveClient(DeviceMqttClient client, MqttSettings settings) {
-            this.client = client;
-            this.settings = settings;
-        }
-    }
 
     /** A builder; {@link Builder#dataFolder} and {@link Builder#productName} are required. */
     public static Builder builder() {
@@ -343,10 +210,8 @@ public final class DeviceSecurity implements Closeable {
 
     /** The device id ({@code ds-} and 32 base32 characters), derived from the identity public key. */
     public String deviceId() {
-        synchronized (lock) {
-            ensureOpen();
-            return deviceId;
-        }
+        ensureOpen();
+        return identity.deviceId();
     }
 
     /** The product name given to the builder. */
@@ -356,10 +221,8 @@ public final class DeviceSecurity implements Closeable {
 
     /** The serial number from the provisioning record; empty when the device was not provisioned with one. */
     public Optional<String> serialNumber() {
-        synchronized (lock) {
-            ensureOpen();
-            return serialNumber;
-        }
+        ensureOpen();
+        return identity.serialNumber();
     }
 
     /**
@@ -372,42 +235,32 @@ public final class DeviceSecurity implements Closeable {
      * @return the refusal of this start, or empty
      */
     public Optional<InvalidProvisioningRecordException> provisioningRefusal() {
-        synchronized (lock) {
-            ensureOpen();
-            return Optional.ofNullable(provisioningRefusal);
-        }
+        ensureOpen();
+        return identity.provisioningRefusal();
     }
 
     /** The identity public key. */
     public PublicKey identityPublicKey() {
-        synchronized (lock) {
-            ensureOpen();
-            return publicKey;
-        }
+        ensureOpen();
+        return identity.publicKey();
     }
 
     /** The identity certificate chain, leaf first: the self-signed certificate until an issued one is installed. */
     public List<X509Certificate> certificateChain() {
-        synchronized (lock) {
-            ensureOpen();
-            return chain;
-        }
+        ensureOpen();
+        return identity.chain();
     }
 
     /** The PKCS#10 certificate signing request for the identity key, PEM-encoded, for the device's CA. */
     public String certificateSigningRequestPem() {
-        synchronized (lock) {
-            ensureOpen();
-            return Identity.csrPem(csrDer);
-        }
+        ensureOpen();
+        return identity.csrPem();
     }
 
     /** The PKCS#10 certificate signing request, DER-encoded (a copy). */
     public byte[] certificateSigningRequestDer() {
-        synchronized (lock) {
-            ensureOpen();
-            return csrDer.clone();
-        }
+        ensureOpen();
+        return identity.csrDer();
     }
 
     /**
@@ -417,10 +270,8 @@ public final class DeviceSecurity implements Closeable {
      * @throws CertificateEncodingException when a certificate cannot be encoded
      */
     public String certificateChainPem() throws CertificateEncodingException {
-        synchronized (lock) {
-            ensureOpen();
-            return PemCertificates.encode(chain);
-        }
+        ensureOpen();
+        return identity.chainPem();
     }
 
     /**
@@ -474,8 +325,9 @@ public final class DeviceSecurity implements Closeable {
     public void installCertificateChain(List<X509Certificate> newChain, SubjectCheck subjectCheck)
             throws CertificateMismatchException, CertificateSubjectException, CertificateUsageException,
             CertificateValidityException, CertificateChainException, IOException, KeystoreException {
-        List<LiveClient> live = TransportWiring.storeCertificateChain(this, newChain, subjectCheck);
-        TransportWiring.renewLiveConnections(this, live);
+        ensureOpen();
+        identity.install(newChain, subjectCheck);
+        connectivity.renewIdentity();
     }
 
     /**
@@ -523,50 +375,18 @@ public final class DeviceSecurity implements Closeable {
         installCertificateChain(PemCertificates.read(Objects.requireNonNull(pemFile, "pemFile")));
     }
 
-    /**
-     * A key manager holding the identity key and certificate chain, for a JSSE {@code SSLContext} (mutual
-     * TLS). The private key is decrypted from the keystore into the returned object.
-     */
-    public X509KeyManager identityKeyManager() throws KeystoreException {
-        synchronized (lock) {
-            ensureOpen();
-            PrivateKey key = keystore.privateKey(KEY).orElseThrow(() -> new CorruptKeystoreException("identity key missing"));
-            char[] transientPassword = LabelPasswords.generate(random);
-            try {
-                KeyStore ks = KeyStore.getInstance("PKCS12");
-                ks.load(null, null);
-                ks.setKeyEntry("identity", key, transientPassword, chain.toArray(new Certificate[0]));
-                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(ks, transientPassword);
-                for (KeyManager km : kmf.getKeyManagers()) {
-                    if (km instanceof X509KeyManager) {
-                        return (X509KeyManager) km;
-                    }
-                }
-                throw new IllegalStateException("the JDK offered no X509KeyManager");
-            } catch (IOException | GeneralSecurityException e) {
-                throw new IllegalStateException("building the identity key manager failed", e);
-            } finally {
-                Arrays.fill(transientPassword, '\0');
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ transport
 
     /**
      * The device identity for TLS: a key manager over the keystore's identity key and the current
-     * certificate chain. It hands the {@link PrivateKey} object to JSSE as it is, so it also works when
+     * certificate chain ({@code tlsIdentity().keyManager()} for a JSSE {@code SSLContext} of your own). It hands the {@link PrivateKey} object to JSSE as it is, so it also works when
      * the key is a handle into a PKCS#11 token.
      *
      * @throws KeystoreException when the keystore cannot be read
      */
     public TlsIdentity tlsIdentity() throws KeystoreException {
-        synchronized (lock) {
-            ensureOpen();
-            PrivateKey key = keystore.privateKey(KEY).orElseThrow(() -> new CorruptKeystoreException("identity key missing"));
-            return TlsIdentity.of(key, chain);
-        }
+        ensureOpen();
+        return identity.tlsIdentity();
     }
 
     /**
@@ -577,9 +397,8 @@ public final class DeviceSecurity implements Closeable {
      *     context (no configured protocol or suite supported)
      */
     public DeviceTlsContext tlsContext(TrustAnchors anchors, TlsSettings settings) throws GeneralSecurityException {
-        Objects.requireNonNull(anchors, "anchors");
-        Objects.requireNonNull(settings, "settings");
-        return DeviceTlsContext.create(tlsIdentity(), anchors, settings);
+        ensureOpen();
+        return connectivity.tlsContext(anchors, settings);
     }
 
     /**
@@ -607,17 +426,12 @@ public final class DeviceSecurity implements Closeable {
      * @throws GeneralSecurityException when the keystore cannot be read or the TLS context cannot be built
      */
     public DeviceMqttClient mqtt(MqttSettings settings) throws IOException, GeneralSecurityException {
-        DeviceMqttClient client = TransportWiring.buildClient(this, settings);
-        // Outside the lock: starting reports a state change to the listeners, which may call into this object.
+        ensureOpen();
+        DeviceMqttClient client = connectivity.buildClient(settings);
+        // Outside every lock: starting reports a state change to the listeners, which may call into this object.
         client.start();
-        LOG.info("MQTT client of device {} started for {}:{}", deviceId(), settings.host(), settings.port());
+        LOG.info("MQTT client of device {} started for {}:{}", identity.deviceId(), settings.host(), settings.port());
         return client;
-    }
-
-    /** The clients still open (closed ones are dropped). */
-    List<LiveClient> liveClients() {
-        clients.removeIf(c -> c.client.state() == io.devsec.transport.ConnectionState.CLOSED);
-        return new ArrayList<>(clients);
     }
 
     // ------------------------------------------------------------------ update
@@ -628,7 +442,7 @@ public final class DeviceSecurity implements Closeable {
      */
     public TrustedRootStore trustedRootStore() {
         ensureOpen();
-        return rootStore;
+        return firmware.trustedRootStore();
     }
 
     /**
@@ -638,7 +452,7 @@ public final class DeviceSecurity implements Closeable {
      */
     public RollbackCounter rollbackCounter() {
         ensureOpen();
-        return rollbackCounter;
+        return firmware.rollbackCounter();
     }
 
     /**
@@ -668,7 +482,8 @@ public final class DeviceSecurity implements Closeable {
      * @throws GeneralSecurityException when confirming fails on the keystore counter
      */
     public UpdateAgent startUpdates(UpdateSettings settings) throws IOException, GeneralSecurityException {
-        return UpdateWiring.startUpdates(this, settings);
+        ensureOpen();
+        return firmware.startUpdates(settings);
     }
 
     /**
@@ -685,13 +500,15 @@ public final class DeviceSecurity implements Closeable {
      * {@link UpdateSettings.Builder#factoryMetadata}) is {@link DeviceStatus.SoftwareIntegrity#UNVERIFIABLE}, and
      * each such check publishes an {@link SecurityEvent.Type#INTEGRITY_UNVERIFIABLE} (WARNING) event.
      *
-     * @return the result of the check
-     * @throws IllegalStateException when {@link #startUpdates} has not run
+     * @return the result of the check; empty when {@link #startUpdates} has not run in this process (there is
+     *     no verifier to check against)
      * @throws IOException when the slot state cannot be read or the keystore cannot be written
      * @throws KeystoreException when the keystore cannot be read or written
      */
-    public DeviceStatus.SoftwareIntegrity verifyIntegrity() throws IOException, KeystoreException {
-        return UpdateWiring.verifyIntegrity(this);
+    public Optional<DeviceStatus.SoftwareIntegrity> verifyIntegrity() throws IOException, KeystoreException {
+        ensureOpen();
+        return firmware.checkConfigured() ? Optional.of(firmware.verifyIntegrity())
+                : Optional.<DeviceStatus.SoftwareIntegrity>empty();
     }
 
 
@@ -704,7 +521,7 @@ public final class DeviceSecurity implements Closeable {
      * device clock). Subscribe exporters, such as {@link io.devsec.core.events.JsonLinesExporter}.
      */
     public SecurityEvents events() {
-        return events;
+        return events.events();
     }
 
     /**
@@ -729,7 +546,7 @@ public final class DeviceSecurity implements Closeable {
      */
     public SecurityEvent reportInvalidInput(String boundary, ValidationException refusal) {
         Objects.requireNonNull(refusal, "refusal");
-        return EventAdapters.invalidInput(events, SecurityEvent.Source.APPLICATION, boundary, refusal);
+        return EventAdapters.invalidInput(events.events(), SecurityEvent.Source.APPLICATION, boundary, refusal);
     }
 
     /**
@@ -740,18 +557,8 @@ public final class DeviceSecurity implements Closeable {
      * the same client does nothing.
      */
     public void publishSecurityTelemetry(DeviceMqttClient client) {
-        synchronized (lock) {
-            ensureOpen();
-            Objects.requireNonNull(client, "client");
-            if (telemetry.containsKey(client)) {
-                return;
-            }
-            TelemetryExporter exporter = TelemetryExporter.create(
-                    (suffix, payload) -> client.publish(client.namespace().topic(suffix), payload, Qos.AT_LEAST_ONCE));
-            telemetry.put(client, exporter);
-            events.subscribe(exporter);
-            LOG.info("Security telemetry of device {} goes to {}security/...", deviceId, client.namespace().prefix());
-        }
+        ensureOpen();
+        connectivity.publishSecurityTelemetry(client);
     }
 
     // ------------------------------------------------------------------ privacy
@@ -760,28 +567,11 @@ public final class DeviceSecurity implements Closeable {
      * The consent registry for the purposes given to {@link Builder#purposes} (provision 4.8), kept encrypted
      * in the keystore.
      *
-     * @throws IllegalStateException when no purpose is configured
+     * @return the registry; empty when no purpose is configured
      */
-    public ConsentRegistry consents() {
-        synchronized (lock) {
-            ensureOpen();
-            if (consents == null) {
-                throw new IllegalStateException("no consent purposes configured: set builder.purposes(...)");
-            }
-            return consents;
-        }
-    }
-
-    private static io.devsec.core.validation.Schema consentSchema(List<Purpose> purposes) {
-        List<String> ids = new ArrayList<>();
-        for (Purpose p : purposes) {
-            ids.add(p.id());
-        }
-        return io.devsec.core.validation.Schema.of(io.devsec.core.validation.Rules.object()
-                .required("purpose", io.devsec.core.validation.Rules.oneOf(ids))
-                .required("decision", io.devsec.core.validation.Rules.oneOf("grant", "withdraw"))
-                .optional("id", io.devsec.core.validation.Rules.pattern(MessageSchemas.COMMAND_ID_PATTERN, 64))
-                .build(), io.devsec.core.validation.JsonLimits.builder().maxDocumentBytes(1024).maxDepth(2).build());
+    public Optional<ConsentRegistry> consents() {
+        ensureOpen();
+        return privacy.consents();
     }
 
     /**
@@ -789,13 +579,10 @@ public final class DeviceSecurity implements Closeable {
      * {@code purpose} one of the configured purpose ids, {@code decision} {@code grant} or {@code withdraw},
      * and an optional {@code id}; at most 1 KiB.
      *
-     * @throws IllegalStateException when no purpose is configured
+     * @return the schema; empty when no purpose is configured
      */
-    public io.devsec.core.validation.Schema consentMessageSchema() {
-        if (consentSchema == null) {
-            throw new IllegalStateException("no consent purposes configured: set builder.purposes(...)");
-        }
-        return consentSchema;
+    public Optional<io.devsec.core.validation.Schema> consentMessageSchema() {
+        return privacy.consentMessageSchema();
     }
 
     /**
@@ -804,34 +591,22 @@ public final class DeviceSecurity implements Closeable {
      * withdraws consent for its purpose. A refused message becomes an {@link SecurityEvent.Type#INVALID_INPUT}
      * event (boundary {@code "consent"}) and changes nothing.
      *
-     * @return the consent record after the change
+     * @param payload the message as received
+     * @return the consent record after the change; empty when no purpose is configured (nothing is applied)
      * @throws ValidationException when the message is refused
-     * @throws IllegalStateException when no purpose is configured
      * @throws IOException when the keystore file cannot be written
      * @throws KeystoreException when the keystore cannot be read or written
      */
-    public io.devsec.core.privacy.ConsentRecord applyConsentMessage(byte[] payload)
+    public Optional<io.devsec.core.privacy.ConsentRecord> applyConsentMessage(byte[] payload)
             throws ValidationException, IOException, KeystoreException {
-        Objects.requireNonNull(payload, "payload");
-        io.devsec.core.validation.Schema schema = consentMessageSchema();
-        com.fasterxml.jackson.databind.JsonNode message;
-        try {
-            message = schema.parse(payload);
-        } catch (ValidationException e) {
-            EventAdapters.invalidInput(events, SecurityEvent.Source.CORE, "consent", e);
-            throw e;
-        }
-        ConsentRegistry registry = consents();
-        String purpose = message.get("purpose").asText();
-        return "grant".equals(message.get("decision").asText()) ? registry.grant(purpose) : registry.withdraw(purpose);
+        ensureOpen();
+        return privacy.applyConsentMessage(payload);
     }
 
     /** The encrypted personal data store under the data folder (AES-256-GCM, key in the keystore). */
     public PersonalDataStore personalData() {
-        synchronized (lock) {
-            ensureOpen();
-            return personalData;
-        }
+        ensureOpen();
+        return privacy.personalData();
     }
 
     /**
@@ -839,45 +614,26 @@ public final class DeviceSecurity implements Closeable {
      * purpose and held (sealed) until then. Held messages released later go through the client given to the
      * latest call.
      *
-     * @throws IllegalStateException when no purpose is configured
+     * @param client the client that sends released messages
+     * @return the gated telemetry; empty when no purpose is configured
      * @throws GeneralSecurityException when messages held before a restart fail their integrity check
      * @throws IOException when they cannot be read
      */
-    public PersonalTelemetry personalTelemetry(DeviceMqttClient client)
+    public Optional<PersonalTelemetry> personalTelemetry(DeviceMqttClient client)
             throws IOException, GeneralSecurityException {
-        synchronized (lock) {
-            ensureOpen();
-            Objects.requireNonNull(client, "client");
-            ConsentRegistry registry = consents();
-            personalSink.set(client);
-            if (gate == null) {
-                gate = ConsentGate.builder().registry(registry).store(personalData).releaseSink((purpose, topic, payload) -> {
-                    DeviceMqttClient sink = personalSink.get();
-                    if (sink == null) {
-                        throw new IOException("no MQTT client for personal telemetry");
-                    }
-                    try {
-                        sink.publish(topic, payload, Qos.AT_LEAST_ONCE);
-                    } catch (GeneralSecurityException e) {
-                        throw new IOException("the client refused held personal telemetry: " + e.getClass().getSimpleName(), e);
-                    }
-                }).build();
-            }
-            return new PersonalTelemetry(gate, client);
-        }
+        ensureOpen();
+        return privacy.personalTelemetry(client);
     }
 
     /**
      * What personal data the device processes, for whom and why, and the consumer's current consents
      * (provision 4.8).
      *
-     * @throws IllegalStateException when no purpose is configured
+     * @return the statement; empty when no purpose is configured
      */
-    public DataUseStatement dataUseStatement() {
-        synchronized (lock) {
-            ensureOpen();
-            return DataUseStatement.of(productName, consents());
-        }
+    public Optional<DataUseStatement> dataUseStatement() {
+        ensureOpen();
+        return privacy.dataUseStatement();
     }
 
     /**
@@ -890,76 +646,8 @@ public final class DeviceSecurity implements Closeable {
      * @throws WipeIncompleteException when a step failed; it carries the partial receipt. Calling again retries.
      */
     public WipeReceipt wipePersonalData() throws WipeIncompleteException {
-        PersonalDataWipe wipe;
-        synchronized (lock) {
-            ensureOpen();
-            List<LiveClient> live = liveClients();
-            PersonalDataWipe.Builder b = PersonalDataWipe.builder().store(personalData).clock(clock)
-                    .keystoreEntry(OUTBOX_KEY).action("outbox", () -> wipeOutboxes(live));
-            if (consents != null) {
-                b.consentRegistry(consents);
-            }
-            if (gate != null) {
-                b.consentGate(gate);
-            }
-            wipe = b.build();
-        }
-        try {
-            WipeReceipt receipt = wipe.wipe();
-            events.record(SecurityEvent.Type.OTHER, SecurityEvent.Source.CORE,
-                    Collections.singletonMap("detail", "personal data wiped"));
-            LOG.warn("Personal data of device {} wiped: {} files, {} keys destroyed", deviceId, receipt.filesRemoved(),
-                    receipt.keysDestroyed().size());
-            return receipt;
-        } catch (WipeIncompleteException e) {
-            events.record(SecurityEvent.Type.OTHER, SecurityEvent.Source.CORE,
-                    Collections.singletonMap("detail", "personal data wipe incomplete"));
-            throw e;
-        }
-    }
-
-    /** Closes the clients (outside the facade lock) and deletes their outbox files. */
-    private WipeAction.Result wipeOutboxes(List<LiveClient> live) throws IOException {
-        List<Path> folders = new ArrayList<>();
-        folders.add(dataFolder.resolve(MqttSettings.DEFAULT_OUTBOX_FOLDER));
-        IOException failure = null;
-        for (LiveClient c : live) {
-            c.settings.outboxFolder().ifPresent(folders::add);
-            try {
-                c.client.close();
-            } catch (IOException e) {
-                failure = e;
-            }
-            TelemetryExporter exporter;
-            synchronized (lock) {
-                exporter = telemetry.remove(c.client);
-                personalSink.compareAndSet(c.client, null);
-            }
-            if (exporter != null) {
-                events.unsubscribe(exporter);
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        long items = 0;
-        long bytes = 0;
-        for (Path folder : folders) {
-            if (!Files.isDirectory(folder)) {
-                continue;
-            }
-            List<Path> files = new ArrayList<>();
-            try (Stream<Path> s = Files.list(folder)) {
-                s.filter(Files::isRegularFile).forEach(files::add);
-            }
-            for (Path f : files) {
-                bytes += Files.size(f);
-                Files.delete(f);
-                items++;
-            }
-            AtomicFiles.fsyncDirectory(folder);
-        }
-        return WipeAction.Result.of(items, bytes);
+        ensureOpen();
+        return privacy.wipe(connectivity.outboxWipe(privacy::clientClosed));
     }
 
     // ------------------------------------------------------------------ disclosure and attack surface
@@ -992,61 +680,19 @@ public final class DeviceSecurity implements Closeable {
      * @throws IOException when the data folder cannot be listed
      */
     public AttackSurfaceReport attackSurfaceReport() throws IOException {
+        ensureOpen();
         AttackSurfaceReport.Builder b = AttackSurfaceReport.builder().dataFolder(dataFolder).clock(clock);
-        synchronized (lock) {
-            ensureOpen();
-            b.feature("keystore", "encrypted keystore (AES-256-GCM), master key: " + keystore.masterKeyKind());
-            b.feature("login", "local password login, Argon2id hash, throttled, locks after " + throttle.maxFailures()
-                    + " failures");
-            b.feature("validation", "inbound MQTT messages validated: DevSec commands on devices/{id}/" + COMMAND_TOPIC
-                    + ", each application Subscription by its own schema, plain subscriptions by " + validators.filters());
-            int i = 0;
-            for (LiveClient c : liveClients()) {
-                i++;
-                b.endpoint("mqtt-" + i, endpoint(c.settings));
-            }
-            if (i > 0) {
-                b.feature("mqtt", i + " MQTT client(s) over mutual TLS, topics limited to devices/" + deviceId + "/"
-                        + (compromised ? " (QUARANTINED)" : ""));
-            }
-            if (!agents.isEmpty()) {
-                b.feature("updates", "signed updates with anti-rollback and A/B slots, automatic "
-                        + (automaticUpdatesOn() ? "on" : "off"));
-            }
-            if (consents != null) {
-                List<String> ids = new ArrayList<>();
-                for (Purpose p : purposes) {
-                    ids.add(p.id());
-                }
-                b.feature("consent", "personal data only with consent, purposes " + ids);
-            }
-            if (!telemetry.isEmpty()) {
-                b.feature("security-telemetry", "security events and alerts published over MQTT");
-            }
-            if (disclosurePolicy.isPresent()) {
-                b.feature("disclosure", "security.txt available (offline, not served by DevSec)");
-            }
+        b.feature("keystore", "encrypted keystore (AES-256-GCM), master key: " + keystore.masterKeyKind());
+        password.contributeSurface(b);
+        connectivity.contributeSurface(b);
+        firmware.contributeSurface(b);
+        privacy.contributeSurface(b);
+        connectivity.contributeTelemetrySurface(b);
+        if (disclosurePolicy.isPresent()) {
+            b.feature("disclosure", "security.txt available (offline, not served by DevSec)");
         }
         return b.build();
     }
-
-    private static URI endpoint(MqttSettings settings) {
-        try {
-            return new URI("ssl", null, settings.host(), settings.port(), null, null, null);
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException("MQTT host " + settings.host() + " is not a valid URI host", e);
-        }
-    }
-
-    boolean automaticUpdatesOn() {
-        for (UpdateAgent a : agents) {
-            if (!a.automaticUpdates()) {
-                return false;
-            }
-        }
-        return !agents.isEmpty();
-    }
-
 
     // ------------------------------------------------------------------ conformance
 
@@ -1060,10 +706,20 @@ public final class DeviceSecurity implements Closeable {
      */
     public ConformanceFacts conformanceFacts() throws IOException, GeneralSecurityException {
         AttackSurfaceReport surface = attackSurfaceReport();
-        synchronized (lock) {
-            ensureOpen();
-            return ConformanceFactsCollector.collect(this, surface);
-        }
+        ensureOpen();
+        ConformanceFacts.Builder f = ConformanceFacts.builder(productName, identity.deviceId());
+        identity.serialNumber().ifPresent(f::serialNumber);
+        // Each part reports what it can observe; the facade only the keystore file and the manufacturer's policy.
+        password.contributeFacts(f);
+        identity.contributeFacts(f);
+        ConformanceFactsCollector.disclosure(disclosurePolicy, f);
+        firmware.contributeFacts(f, f);
+        ConformanceFactsCollector.storage(keystore, keystoreOptions, dataFolder, f);
+        connectivity.contributeFacts(f, f);
+        ConformanceFactsCollector.surface(surface, f);
+        privacy.contributeFacts(f, f);
+        events.contributeFacts(f);
+        return f.build();
     }
 
     /**
@@ -1091,12 +747,8 @@ public final class DeviceSecurity implements Closeable {
      * then sets and returns a new one.
      */
     public Optional<char[]> takeInitialPassword() {
-        synchronized (lock) {
-            ensureOpen();
-            char[] p = pendingPassword;
-            pendingPassword = null;
-            return Optional.ofNullable(p);
-        }
+        ensureOpen();
+        return password.takeInitialPassword();
     }
 
     /**
@@ -1123,10 +775,11 @@ public final class DeviceSecurity implements Closeable {
      * @throws KeystoreException when the keystore cannot be read or written
      */
     public void login(char[] password) throws LoginException, IOException, KeystoreException {
+        ensureOpen();
         try {
-            Credentials.loginLocked(this, password);
+            this.password.login(password);
         } finally {
-            flushEvents();
+            events.flush();
         }
     }
 
@@ -1149,10 +802,11 @@ public final class DeviceSecurity implements Closeable {
      * @throws KeystoreException when the keystore cannot be read or written
      */
     public void unlockLoginAfterPhysicalPresence() throws IOException, KeystoreException {
+        ensureOpen();
         try {
-            Credentials.unlockAfterPhysicalPresence(this);
+            password.unlockAfterPhysicalPresence();
         } finally {
-            flushEvents();
+            events.flush();
         }
     }
 
@@ -1164,7 +818,7 @@ public final class DeviceSecurity implements Closeable {
      * @throws PasswordRejectedException with the reason when the candidate would be refused
      */
     public void checkNewPassword(char[] candidate) throws PasswordRejectedException {
-        passwordPolicy.check(candidate, Credentials.contextWords(this));
+        password.checkNewPassword(candidate);
     }
 
     /**
@@ -1179,65 +833,44 @@ public final class DeviceSecurity implements Closeable {
      */
     public void changePassword(char[] current, char[] newPassword)
             throws LoginException, PasswordRejectedException, IOException, KeystoreException {
+        ensureOpen();
         try {
-            Credentials.changePasswordLocked(this, current, newPassword);
+            password.changePassword(current, newPassword);
         } finally {
-            flushEvents();
+            events.flush();
         }
     }
 
     /**
-     * Factory reset: first {@linkplain #wipePersonalData() wipes the personal data} (consents, personal data
-     * store, held telemetry, MQTT outboxes; the MQTT clients made here are closed), then deletes every
-     * keystore entry except the identity and firmware trust (trusted update root, installed metadata, and
-     * counters, which
-     * cannot be deleted and protect against rollback), clears the login failures and lock, and sets a new
-     * random password that is returned once (never a shared or fixed value). With
-     * {@link IdentityRotation#ROTATE} it also replaces the identity: new key pair, device id, CSR and
-     * self-signed certificate. All in one durable batch.
+     * Factory reset, for a forgotten password or a transfer of ownership (provisions 4.1 and 4.11): first
+     * {@linkplain #wipePersonalData() wipes the personal data} (consents, personal data store, held telemetry,
+     * MQTT outboxes; the MQTT clients made here are closed; throwing, with nothing else changed, when the wipe is
+     * incomplete), then deletes every keystore entry except the identity and firmware trust (trusted update root,
+     * installed metadata, and counters, which cannot be deleted and protect against rollback), clears the login
+     * failures and lock, and sets a new random password that is returned once (never a shared or fixed value).
+     * With {@link IdentityRotation#ROTATE} it also replaces the identity: new key pair, device id, CSR and
+     * self-signed certificate. The credentials change in one durable batch.
      *
      * <p><b>Warning:</b> this needs no password, so call it only on proof of physical presence (a reset
      * button), never from a network request.
      *
      * @param rotation whether to keep or replace the identity
-     * @return the new password; the caller owns (and wipes) it
+     * @return the wipe receipt, the new password and the device id after the reset (the caller destroys the
+     *     result after showing the password)
+     * @throws io.devsec.core.privacy.WipeIncompleteException when the wipe failed; the credentials are not reset
      * @throws IOException when the keystore file cannot be written
      * @throws KeystoreException when the keystore cannot be read or written (corrupt, closed token)
      */
-    public char[] factoryReset(IdentityRotation rotation) throws IOException, KeystoreException {
-        Objects.requireNonNull(rotation, "rotation");
-        wipePersonalData();
-        try {
-            return Credentials.resetCredentials(this, rotation);
-        } finally {
-            flushEvents();
-        }
-    }
-
-    /**
-     * Factory reset for a transfer of ownership (provisions 4.1 and 4.11): first
-     * {@linkplain #wipePersonalData() wipes the personal data} (throwing, with nothing else changed, when the
-     * wipe is incomplete), then resets as {@link #factoryReset(IdentityRotation)} does: a new unique password
-     * and, with {@link IdentityRotation#ROTATE}, a new identity. Identity trust and firmware (the trusted
-     * update root, the rollback floor, the installed metadata) are kept.
-     *
-     * <p><b>Warning:</b> needs no password: call it only on proof of physical presence.
-     *
-     * @return the wipe receipt and the new password (the caller destroys the result after showing it)
-     * @throws io.devsec.core.privacy.WipeIncompleteException when the wipe failed; the credentials are not reset
-     * @throws IOException when the keystore file cannot be written
-     * @throws KeystoreException when the keystore cannot be read or written
-     */
-    public FactoryResetResult factoryResetWithReceipt(IdentityRotation rotation) throws IOException, KeystoreException {
+    public FactoryResetResult factoryReset(IdentityRotation rotation) throws IOException, KeystoreException {
         Objects.requireNonNull(rotation, "rotation");
         WipeReceipt receipt = wipePersonalData();
-        char[] password;
+        char[] newPassword;
         try {
-            password = Credentials.resetCredentials(this, rotation);
+            newPassword = resetCredentials(rotation);
         } finally {
-            flushEvents();
+            events.flush();
         }
-        return new FactoryResetResult(password, receipt, deviceId());
+        return new FactoryResetResult(newPassword, receipt, deviceId());
     }
 
     // ------------------------------------------------------------------ status
@@ -1248,41 +881,43 @@ public final class DeviceSecurity implements Closeable {
      * @throws KeystoreException when the keystore cannot be read
      */
     public DeviceStatus status() throws KeystoreException {
-        // Counted by the facade's own listener: the stream's lock is held while its listeners run, so
+        // Counted by the events part's own listener: the stream's lock is held while its listeners run, so
         // reading its counters here could wait for a listener that waits for this call.
-        return status(eventCount.get(), alertCount.get());
+        long published = events.eventCount();
+        long alerts = events.alertCount();
+        ensureOpen();
+        PasswordPart.LoginSnapshot login = password.snapshot();
+        Instant now = clock.instant();
+        String deviceId = identity.deviceId();
+        X509Certificate leaf = identity.chain().get(0);
+        boolean selfSigned = Identity.isSelfSigned(leaf);
+        DeviceStatus.Extras x = new DeviceStatus.Extras();
+        x.integrity = firmware.integrityNow();
+        x.securityTxt = securityTxt();
+        x.mqttClients = connectivity.liveClientCount();
+        x.updateAgents = firmware.agentCount();
+        x.securityEvents = published;
+        x.securityAlerts = alerts;
+        x.certificateCommonName = CertificateSubjects.brokerUserName(leaf);
+        x.certificateCnIsDeviceId = CertificateSubjects.problem(leaf, deviceId) == null;
+        // Each part adds its own findings, in the order the health check lists them.
+        StatusFindings findings = new StatusFindings();
+        firmware.contributeIntegrityStatus(findings, x.integrity);
+        password.contributeLoginStatus(findings, login);
+        identity.contributeStatus(findings, now);
+        password.contributePasswordStatus(findings, login);
+        keystoreStatus(findings);
+        firmware.contributeUpdateStatus(findings);
+        disclosureStatus(findings, now);
+        connectivity.contributeStatus(findings);
+        events.contributeStatus(findings, alerts);
+        privacy.contributeStatus(findings);
+        x.findings = findings.all();
+        return new DeviceStatus(deviceId, productName, identity.serialNumber(), selfSigned,
+                leaf.getSubjectX500Principal().getName(), leaf.getIssuerX500Principal().getName(),
+                leaf.getNotAfter().toInstant(), keystore.masterKeyKind(), login.initialPassword,
+                login.failures, login.maxFailures, login.locked, login.retry, now, x);
     }
-
-    private DeviceStatus status(long published, long alerts) throws KeystoreException {
-        synchronized (lock) {
-            ensureOpen();
-            LoginState state = Credentials.loginState(this);
-            Instant now = clock.instant();
-            boolean locked = state.failures() >= throttle.maxFailures();
-            Optional<Duration> retry = locked ? Optional.<Duration>empty() : Credentials.remainingWait(this, state);
-            byte[] origin = keystore.secret(PASSWORD_ORIGIN).orElseThrow(
-                    () -> new CorruptKeystoreException("password origin missing"));
-            X509Certificate leaf = chain.get(0);
-            boolean selfSigned = Identity.isSelfSigned(leaf);
-            boolean initialPassword = origin.length == 1 && PasswordOrigin.of(origin[0]) != PasswordOrigin.USER;
-            DeviceStatus.Extras x = new DeviceStatus.Extras();
-            x.integrity = compromised ? DeviceStatus.SoftwareIntegrity.COMPROMISED : integrity;
-            x.securityTxt = securityTxt();
-            x.mqttClients = liveClients().size();
-            x.updateAgents = agents.size();
-            x.securityEvents = published;
-            x.securityAlerts = alerts;
-            x.certificateCommonName = CertificateSubjects.brokerUserName(leaf);
-            x.certificateCnIsDeviceId = CertificateSubjects.problem(leaf, deviceId) == null;
-            x.findings = StatusFindings.findings(this, selfSigned, leaf.getNotAfter().toInstant(), initialPassword, locked, state.failures(), now,
-                    x.integrity, alerts);
-            return new DeviceStatus(deviceId, productName, serialNumber, selfSigned,
-                    leaf.getSubjectX500Principal().getName(), leaf.getIssuerX500Principal().getName(),
-                    leaf.getNotAfter().toInstant(), keystore.masterKeyKind(), initialPassword,
-                    state.failures(), throttle.maxFailures(), locked, retry, now, x);
-        }
-    }
-
 
     /**
      * Closes the MQTT clients and update agents this object made, wipes the initial password if not taken
@@ -1290,91 +925,127 @@ public final class DeviceSecurity implements Closeable {
      */
     @Override
     public void close() {
-        List<LiveClient> openClients;
-        List<UpdateAgent> openAgents;
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            openClients = new ArrayList<>(clients);
-            openAgents = new ArrayList<>(agents);
-            for (TelemetryExporter exporter : telemetry.values()) {
-                events.unsubscribe(exporter);
-            }
-            telemetry.clear();
-            events.unsubscribe(counter);
-            personalSink.set(null);
-            clients.clear();
-            agents.clear();
-            wipePending();
+            // The clients first (outside their part's lock: a client's listener may call into this object while
+            // its threads stop), then the agents, then what is held in memory, then the keystore.
+            connectivity.close();
+            firmware.close();
+            privacy.close();
+            password.close();
+            keystore.close();
         }
-        // Outside the lock: a client's listener may call into this object while its threads stop.
-        for (LiveClient c : openClients) {
-            try {
-                c.client.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Closing the MQTT client of device {} failed: {}", deviceId, e.toString());
-            }
-        }
-        for (UpdateAgent a : openAgents) {
-            a.close();
-        }
-        keystore.close();
-        events.close(); // delivers what is queued (at most 5 s), then stops the delivery thread
-    }
-
-    /** The keystore, for tests in this package. */
-    Keystore keystore() {
-        return keystore;
+        // Outside the lock: the stream delivers what is queued (at most 5 s), then stops its delivery thread; a
+        // listener that calls back into this object meanwhile gets "closed", not a lock wait.
+        events.stopDelivery();
     }
 
     @Override
     public String toString() {
-        return "DeviceSecurity{deviceId=" + deviceId + ", productName=" + productName + "}";
+        return "DeviceSecurity{deviceId=" + identity.deviceId() + ", productName=" + productName + "}";
     }
 
     // ------------------------------------------------------------------ helpers
 
-    /** The facade's private lock, for the helpers of this package; never exposed outside it. */
-    Object lock() {
-        return lock;
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("DeviceSecurity is closed");
+        }
     }
+
+    // ------------------------------------------------------------------ the facade's own steps
 
     /**
-     * Queues an event raised while the facade lock is held; {@link #flushEvents()} publishes it after the
-     * lock is released, so an event listener may call into this object without a lock-order deadlock.
+     * The credential half of a factory reset, in one durable keystore batch: every entry that no part keeps is
+     * deleted (counters stay: they cannot be lowered), the password part writes a new password and a clear login
+     * state, and with {@link IdentityRotation#ROTATE} the identity part writes a new identity.
      */
-    void queueEvent(SecurityEvent.Type type, Map<String, String> attributes) {
-        pendingEvents.add(SecurityEvent.builder(type, SecurityEvent.Source.CORE).time(clock.instant())
-                .attributes(attributes).build());
-    }
-
-    /** Publishes the queued events, in order, outside the facade lock. */
-    private void flushEvents() {
-        List<SecurityEvent> out;
+    private char[] resetCredentials(IdentityRotation rotation) throws IOException, KeystoreException {
         synchronized (lock) {
-            if (pendingEvents.isEmpty()) {
-                return;
+            ensureOpen();
+            char[] newPassword = password.generate();
+            byte[] hash = password.hash(newPassword);
+            boolean rotate = rotation == IdentityRotation.ROTATE;
+            IdentityPart.Fresh fresh = rotate ? identity.rotate() : null;
+            String oldId = identity.deviceId();
+            Set<String> names = keystore.names();
+            try {
+                keystore.batch(ed -> {
+                    for (String name : names) {
+                        if (identity.keepsOnReset(name) || password.keepsOnReset(name) || firmware.keepsOnReset(name)
+                                || connectivity.keepsOnReset(name) || privacy.keepsOnReset(name)) {
+                            continue;
+                        }
+                        try {
+                            ed.delete(name);
+                        } catch (CounterRollbackException counter) {
+                            // a monotonic counter: kept on purpose (the storage API offers no type query)
+                        }
+                    }
+                    password.write(ed, hash, PasswordPart.PasswordOrigin.FACTORY_RESET);
+                    if (rotate) {
+                        identity.write(ed, fresh, false);
+                    }
+                });
+            } catch (IOException | KeystoreException | RuntimeException e) {
+                Arrays.fill(newPassword, '\0');
+                throw e;
+            } finally {
+                Arrays.fill(hash, (byte) 0);
             }
-            out = new ArrayList<>(pendingEvents);
-            pendingEvents.clear();
-        }
-        for (SecurityEvent e : out) {
-            events.publish(e);
+            password.afterReset();
+            if (rotate) {
+                identity.adopt(fresh);
+                LOG.warn("Factory reset of device {}: identity rotated to {}, new password set", oldId, fresh.deviceId);
+            } else {
+                LOG.warn("Factory reset of device {}: user data wiped, new password set", oldId);
+            }
+            Map<String, String> attributes = new LinkedHashMap<>();
+            attributes.put("identity", rotate ? "rotated" : "kept");
+            if (rotate) {
+                attributes.put("previousDeviceId", oldId);
+            }
+            events.queue(SecurityEvent.Type.FACTORY_RESET, attributes);
+            return newPassword;
         }
     }
 
-    void wipePending() {
-        if (pendingPassword != null) {
-            Arrays.fill(pendingPassword, '\0');
-            pendingPassword = null;
+    /** The keystore lines of the health check (the facade owns the keystore file). */
+    private void keystoreStatus(StatusFindings findings) {
+        MasterKeySource.Kind kind = keystore.masterKeyKind();
+        if (kind == MasterKeySource.Kind.PKCS11_TOKEN) {
+            findings.ok("keystore", "Keystore encrypted under a key in a secure element");
+        } else if (kind == MasterKeySource.Kind.DEVICE_SECRET_FILE) {
+            findings.action("keystore", "Keystore master key is the device secret file beside"
+                    + " it: anyone who can read the flash can decrypt the keystore; keep the master key in a secure"
+                    + " element or TPM through PKCS#11 (MasterKeySource.pkcs11(...))");
+        } else {
+            findings.ok("keystore", "Keystore encrypted (master key: " + kind
+                    + "; a secure element via PKCS#11 protects it better)");
+        }
+        if (keystore.rollbackProtected()) {
+            findings.ok("keystore", "A restored older copy of the keystore is detected"
+                    + " (rollback counter in a token or TPM)");
+        } else {
+            findings.action("keystore", "A restored older copy of the keystore is not"
+                    + " detected (it would reset failed-login counts and the update rollback floor): set"
+                    + " builder.rollbackProtection(RollbackProtection.pkcs11(...) or .tpm2NvCounter(...))");
         }
     }
 
-    void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("DeviceSecurity is closed");
+    /** The disclosure lines of the health check (the facade holds the manufacturer's policy). */
+    private void disclosureStatus(StatusFindings findings, Instant now) {
+        if (!disclosurePolicy.isPresent()) {
+            findings.action("disclosure", "No disclosure policy: set "
+                    + "builder.disclosurePolicy(...) so vulnerabilities can be reported");
+        } else if (!now.isBefore(disclosurePolicy.get().expires())) {
+            findings.problem("disclosure", "security.txt expired on "
+                    + disclosurePolicy.get().expires() + ": publish a new disclosure policy");
+        } else {
+            findings.ok("disclosure", "Disclosure policy set (security.txt until "
+                    + disclosurePolicy.get().expires() + ")");
         }
     }
 
@@ -1392,8 +1063,7 @@ public final class DeviceSecurity implements Closeable {
         private SecureRandom secureRandom;
         private KeystoreOptions keystoreOptions = KeystoreOptions.DEFAULT;
         private io.devsec.storage.RollbackProtection rollbackProtection;
-        private Verifier verifier = Defaults.INSTANCE;
-        private java.util.function.LongSupplier ticker = Defaults.INSTANCE;
+        private java.util.function.LongSupplier ticker = PasswordPart.Defaults.INSTANCE;
         private SecurityEvents events;
         private AnomalySettings anomalySettings = AnomalySettings.DEFAULT;
         private final List<Purpose> purposes = new ArrayList<>();
@@ -1516,12 +1186,6 @@ public final class DeviceSecurity implements Closeable {
         /** Test seam (package-private): the nanosecond ticker of throttle waits instead of {@link System#nanoTime()}. */
         Builder ticker(java.util.function.LongSupplier ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
-            return this;
-        }
-
-        /** Test seam (package-private): replaces the hash check, e.g. to simulate a crash inside it. */
-        Builder verifier(Verifier verifier) {
-            this.verifier = Objects.requireNonNull(verifier, "verifier");
             return this;
         }
 
@@ -1679,7 +1343,7 @@ public final class DeviceSecurity implements Closeable {
             DeviceSecurity device = new DeviceSecurity(this, keystore);
             boolean ok = false;
             try {
-                DeviceStart.start(device, Optional.ofNullable(provisioningRecord));
+                device.start(Optional.ofNullable(provisioningRecord));
                 ok = true;
                 return device;
             } finally {

@@ -6,10 +6,12 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaFieldAccess;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.domain.JavaType;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -23,6 +25,7 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 import io.devsec.core.archfixture.ExposingFixtures;
 import io.devsec.core.archfixture.internal.Hidden;
 import io.devsec.core.archfixture.internal.HiddenApi;
+import io.devsec.core.archfixture.parts.Facade;
 import io.devsec.storage.archfixture.LeafUsesCore;
 import io.devsec.storage.archfixture.LeafUsesOwnModule;
 import java.util.ArrayList;
@@ -148,6 +151,121 @@ class ArchitectureTest {
     @Test
     void publicApi_exposesNoInternalType() {
         apiExposesNoInternalType().check(production);
+    }
+
+
+    // ------------------------------------------------------------------ the composition root
+
+    /** The top-level class {@code c} is nested in (itself when it is top-level). */
+    static String topLevel(JavaClass c) {
+        String name = c.getName();
+        int dollar = name.indexOf('$');
+        return dollar < 0 ? name : name.substring(0, dollar);
+    }
+
+    /**
+     * No class outside {@code facade} (and its nested classes) reads or writes one of its instance fields, and every
+     * instance field of {@code facade} is private and final: the facade only composes and delegates.
+     * {@code scanned} is the ArchUnit package pattern of the classes checked.
+     */
+    static ArchRule facadeFieldsStayInside(String facade, String scanned) {
+        return classes().that().resideInAPackage(scanned)
+                .should(new ArchCondition<JavaClass>("neither reach into a field of " + facade
+                        + " nor, for the facade itself, hold a field that is not private final") {
+                    @Override
+                    public void check(JavaClass c, ConditionEvents events) {
+                        if (c.getName().equals(facade)) {
+                            for (JavaField f : c.getFields()) {
+                                Set<JavaModifier> m = f.getModifiers();
+                                if (!m.contains(JavaModifier.STATIC) && !m.contains(JavaModifier.SYNTHETIC)
+                                        && !(m.contains(JavaModifier.PRIVATE) && m.contains(JavaModifier.FINAL))) {
+                                    events.add(SimpleConditionEvent.violated(c, facade + " field " + f.getName()
+                                            + " is not private final"));
+                                }
+                            }
+                            return;
+                        }
+                        if (topLevel(c).equals(facade)) {
+                            return;
+                        }
+                        for (JavaFieldAccess a : c.getFieldAccessesFromSelf()) {
+                            if (a.getTargetOwner().getName().equals(facade)
+                                    && !a.getTarget().resolveMember().map(f -> f.getModifiers().contains(JavaModifier.STATIC))
+                                            .orElse(false)) {
+                                events.add(SimpleConditionEvent.violated(c, c.getName() + " accesses field "
+                                        + a.getTarget().getName() + " of " + facade + " (" + a.getSourceCodeLocation() + ")"));
+                            }
+                        }
+                    }
+                })
+                .because("the facade is a composition root: parts own their state (issue 10)")
+                .allowEmptyShould(true);
+    }
+
+    /** A part is a class of {@code pkg} whose top-level name ends with {@code Part}. */
+    static boolean isPart(JavaClass c, String pkg) {
+        return c.getPackageName().equals(pkg) && topLevel(c).endsWith("Part");
+    }
+
+    /**
+     * The parts of package {@code pkg} do not depend on one another's classes: they talk only through the narrow
+     * interfaces the facade hands them (EventSink, DeviceIdentity, IntegrityState, Quarantine).
+     */
+    static ArchRule partsTalkThroughInterfaces(String pkg) {
+        return classes().that().resideInAPackage(pkg)
+                .should(new ArchCondition<JavaClass>("not depend on another part's class (only on interfaces)") {
+                    @Override
+                    public void check(JavaClass c, ConditionEvents events) {
+                        if (!isPart(c, pkg)) {
+                            return;
+                        }
+                        Set<String> seen = new java.util.TreeSet<>();
+                        for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                            JavaClass target = d.getTargetClass().isArray()
+                                    ? d.getTargetClass().getBaseComponentType() : d.getTargetClass();
+                            if (isPart(target, pkg) && !topLevel(target).equals(topLevel(c)) && seen.add(target.getName())) {
+                                events.add(SimpleConditionEvent.violated(c, c.getName() + " depends on part class "
+                                        + target.getName() + " (" + d.getDescription() + ")"));
+                            }
+                        }
+                    }
+                })
+                .because("parts talk through listeners or narrow interfaces, never another part's fields (issue 10)")
+                .allowEmptyShould(true);
+    }
+
+    @Test
+    void deviceSecurity_fieldsPrivateFinal_noOtherClassReachesIn() {
+        facadeFieldsStayInside(DeviceSecurity.class.getName(), "io.devsec..").check(production);
+    }
+
+    @Test
+    void coreParts_dependOnEachOtherOnlyThroughInterfaces() {
+        assertThat(production.stream().filter(c -> isPart(c, "io.devsec.core")).map(ArchitectureTest::topLevel)
+                .distinct().count()).as("the rule sees the parts").isGreaterThanOrEqualTo(6);
+        partsTalkThroughInterfaces("io.devsec.core").check(production);
+    }
+
+    @Test
+    void facadeRule_helperWritingFacadeField_isViolation() {
+        JavaClasses fixtures = new ClassFileImporter().importPackages("io.devsec.core.archfixture.parts");
+        EvaluationResult result = facadeFieldsStayInside(Facade.class.getName(), "io.devsec.core.archfixture.parts").evaluate(fixtures);
+        assertThat(result.hasViolation()).isTrue();
+        assertThat(String.join("\n", result.getFailureReport().getDetails()))
+                .contains("ReachesIntoFacade accesses field state")
+                .contains("field state is not private final")
+                .doesNotContain("UsesFacadeMethod")
+                .doesNotContain("field lock");
+    }
+
+    @Test
+    void partsRule_partUsingAnotherPartsClass_isViolation() {
+        JavaClasses fixtures = new ClassFileImporter().importPackages("io.devsec.core.archfixture.parts");
+        EvaluationResult result = partsTalkThroughInterfaces("io.devsec.core.archfixture.parts").evaluate(fixtures);
+        assertThat(result.hasViolation()).isTrue();
+        assertThat(String.join("\n", result.getFailureReport().getDetails()))
+                .contains("BetaPart depends on part class io.devsec.core.archfixture.parts.AlphaPart")
+                .doesNotContain("AlphaPart depends on");
     }
 
     // ------------------------------------------------------------------ each rule can fail

@@ -41,7 +41,7 @@ class CertificateAndResetTest {
         }
         try (DeviceSecurity device = builder().build()) {
             assertThat(device.certificateChain()).containsExactly(leaf, ca.certificate);
-            assertThat(device.identityKeyManager().getCertificateChain("identity")[0]).isEqualTo(leaf);
+            assertThat(device.tlsIdentity().keyManager().getCertificateChain("device")[0]).isEqualTo(leaf);
         }
     }
 
@@ -103,32 +103,37 @@ class CertificateAndResetTest {
 
     @Test
     void factoryReset_keep_newUniquePasswordSameIdentityUserDataWiped() throws Exception {
+        String id;
+        String csr;
+        char[] initial;
         try (DeviceSecurity device = builder().build()) {
-            String id = device.deviceId();
-            String csr = device.certificateSigningRequestPem();
-            char[] initial = device.takeInitialPassword().orElseThrow();
+            id = device.deviceId();
+            csr = device.certificateSigningRequestPem();
+            initial = device.takeInitialPassword().orElseThrow();
             device.changePassword(initial, "violet kettle under seven bridges".toCharArray());
-            device.keystore().putSecret("app/wifi-psk", new byte[] {1, 2, 3});
-            device.keystore().putSecret("privacy/consents", new byte[] {4});
-            device.keystore().advanceCounter("update/rollback", 7);
-
-            char[] first = device.factoryReset(IdentityRotation.KEEP);
+        }
+        DeviceKeystore.edit(dir.resolve("data"), ed -> ed.putSecret("app/wifi-psk", new byte[] {1, 2, 3})
+                .putSecret("privacy/consents", new byte[] {4}).advanceCounter("update/rollback", 7));
+        try (DeviceSecurity device = builder().build()) {
+            char[] first = device.factoryReset(IdentityRotation.KEEP).password();
             assertThat(LabelPasswords.isWellFormed(first)).isTrue();
             assertThat(first).isNotEqualTo(initial);
             assertThat(device.deviceId()).isEqualTo(id);
             assertThat(device.certificateSigningRequestPem()).isEqualTo(csr);
             assertThat(device.status().initialPasswordInUse()).isTrue();
-            assertThat(device.keystore().contains("app/wifi-psk")).isFalse();
-            assertThat(device.keystore().contains("privacy/consents")).isFalse();
-            assertThat(device.keystore().counter("update/rollback")).as("counters survive").isEqualTo(7);
             assertThatThrownBy(() -> device.login("violet kettle under seven bridges".toCharArray()))
                     .isInstanceOf(WrongPasswordException.class);
             device.login(first);
 
-            char[] second = device.factoryReset(IdentityRotation.KEEP);
+            char[] second = device.factoryReset(IdentityRotation.KEEP).password();
             assertThat(second).isNotEqualTo(first);
             assertThat(device.takeInitialPassword()).isEmpty();
             device.login(second);
+        }
+        try (io.devsec.storage.Keystore ks = DeviceKeystore.open(dir.resolve("data"))) {
+            assertThat(ks.contains("app/wifi-psk")).isFalse();
+            assertThat(ks.contains("privacy/consents")).isFalse();
+            assertThat(ks.counter("update/rollback")).as("counters survive").isEqualTo(7);
         }
     }
 
@@ -142,7 +147,7 @@ class CertificateAndResetTest {
             String oldCsr = device.certificateSigningRequestPem();
             device.installCertificateChain(List.of(ca.issue(oldId, device.identityPublicKey(), start.minusSeconds(60),
                     start.plus(Duration.ofDays(90)))));
-            password = device.factoryReset(IdentityRotation.ROTATE);
+            password = device.factoryReset(IdentityRotation.ROTATE).password();
             newId = device.deviceId();
             assertThat(newId).isNotEqualTo(oldId).isEqualTo(Identity.deviceId(device.identityPublicKey()));
             assertThat(device.certificateSigningRequestPem()).isNotEqualTo(oldCsr);

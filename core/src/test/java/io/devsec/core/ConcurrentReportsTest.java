@@ -33,7 +33,7 @@ class ConcurrentReportsTest {
         try (DeviceSecurity device = DeviceSecurity.builder().dataFolder(dir.resolve("data")).productName("Acme Hub")
                 .purposes(LOCATION).build()) {
             char[] first = device.takeInitialPassword().orElseThrow();
-            device.consents().grant("location");
+            device.consents().orElseThrow().grant("location");
             char[][] passwords = {first, "violet kettle under seven bridges".toCharArray()};
             AtomicBoolean stop = new AtomicBoolean();
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();

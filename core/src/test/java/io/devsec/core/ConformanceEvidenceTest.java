@@ -3,7 +3,9 @@ package io.devsec.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.devsec.core.conformance.ConformanceFacts;
 import io.devsec.core.conformance.ConformanceStatement;
+import io.devsec.core.conformance.Declarations;
 import io.devsec.core.conformance.Evidence;
 import io.devsec.core.conformance.EvidenceClass;
 import io.devsec.core.conformance.Mechanism;
@@ -13,13 +15,16 @@ import io.devsec.core.events.SecurityEvents;
 import io.devsec.core.privacy.PersonalDataStore;
 import io.devsec.core.privacy.Purpose;
 import io.devsec.storage.Argon2Parameters;
+import io.devsec.storage.Keystore;
 import io.devsec.storage.MasterKeySource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +63,13 @@ class ConformanceEvidenceTest {
         return device.conformanceStatement().row(ref).orElseThrow().support();
     }
 
+    /** The identity part over a closed device's keystore, for parts under test that need a device id. */
+    DeviceIdentity identityOf(Keystore ks) throws Exception {
+        IdentityPart identity = new IdentityPart(ks, clock, new SecureRandom());
+        identity.load();
+        return identity;
+    }
+
     static Evidence evidence(DeviceSecurity device, Mechanism m) throws Exception {
         return device.conformanceFacts().evidence(m);
     }
@@ -67,7 +79,10 @@ class ConformanceEvidenceTest {
         try (DeviceSecurity device = builder().build()) {
             assertThat(row(device, "5.1-3")).isEqualTo(Support.YES);
             assertThat(evidence(device, Mechanism.PASSWORD_HASHING).evidenceClass()).isEqualTo(EvidenceClass.OBSERVED);
-            device.keystore.putSecret(DeviceSecurity.PASSWORD, "hunter2hunter2".getBytes(StandardCharsets.US_ASCII));
+        }
+        DeviceKeystore.edit(dir.resolve("device"), ed -> ed.putSecret(PasswordPart.PASSWORD,
+                "hunter2hunter2".getBytes(StandardCharsets.US_ASCII)));
+        try (DeviceSecurity device = builder().build()) {
             assertThat(row(device, "5.1-3")).isEqualTo(Support.NO);
         }
     }
@@ -77,7 +92,9 @@ class ConformanceEvidenceTest {
         Path file = Files.writeString(dir.resolve("declarations.json"), DECLARATIONS);
         try (DeviceSecurity device = builder().declarationsFile(file).build()) {
             assertThat(row(device, "5.1-1")).isEqualTo(Support.YES);
-            device.keystore.batch(e -> e.delete(DeviceSecurity.PASSWORD_ORIGIN));
+        }
+        DeviceKeystore.edit(dir.resolve("device"), e -> e.delete(PasswordPart.PASSWORD_ORIGIN));
+        try (DeviceSecurity device = builder().declarationsFile(file).build()) {
             assertThat(evidence(device, Mechanism.PASSWORD_UNIQUE).holds()).isFalse();
             assertThat(row(device, "5.1-1")).isNotEqualTo(Support.YES);
         }
@@ -91,8 +108,17 @@ class ConformanceEvidenceTest {
             Evidence e = evidence(device, Mechanism.LOGIN_THROTTLE);
             assertThat(e.evidenceClass()).isEqualTo(EvidenceClass.OBSERVED);
             assertThat(e.detail()).contains("persisted").contains("locked after 3");
-            device.keystore.batch(x -> x.delete(DeviceSecurity.LOGIN_STATE));
-            Evidence gone = evidence(device, Mechanism.LOGIN_THROTTLE);
+        }
+        // Without its login state the device no longer starts, so the password part alone reports.
+        try (Keystore ks = DeviceKeystore.open(dir.resolve("device"))) {
+            ks.batch(x -> x.delete(PasswordPart.LOGIN_STATE));
+            PasswordPart part = new PasswordPart(ks, PasswordPolicy.DEFAULT, LoginThrottle.builder().freeFailures(0)
+                    .initialDelay(Duration.ofSeconds(1)).maxDelay(Duration.ofSeconds(4)).maxFailures(3).build(),
+                    System::nanoTime, PasswordPart.Defaults.INSTANCE, new SecureRandom(), (t, a) -> { },
+                    identityOf(ks), "Thermo");
+            ConformanceFacts.Builder facts = ConformanceFacts.builder("Thermo", "ds-test");
+            part.contributeFacts(facts);
+            Evidence gone = facts.build().evidence(Mechanism.LOGIN_THROTTLE);
             assertThat(gone.evidenceClass()).isEqualTo(EvidenceClass.CONFIGURED);
             assertThat(gone.detail()).contains("not observed");
         }
@@ -114,9 +140,17 @@ class ConformanceEvidenceTest {
         Path file = Files.writeString(dir.resolve("declarations.json"), DECLARATIONS);
         try (DeviceSecurity device = builder().declarationsFile(file).build()) {
             assertThat(row(device, "5.4-3")).isEqualTo(Support.YES);
-            device.keystore.batch(e -> e.delete(DeviceSecurity.KEY));
-            assertThat(evidence(device, Mechanism.IDENTITY_KEY).holds()).isFalse();
-            assertThat(row(device, "5.4-3")).isEqualTo(Support.NO);
+        }
+        // Without its key the device would start as a new one, so the identity part alone reports.
+        try (Keystore ks = DeviceKeystore.open(dir.resolve("device"))) {
+            IdentityPart part = new IdentityPart(ks, clock, new SecureRandom());
+            part.load();
+            ks.batch(e -> e.delete(IdentityPart.KEY));
+            ConformanceFacts.Builder facts = ConformanceFacts.builder("Thermo", part.deviceId());
+            part.contributeFacts(facts);
+            assertThat(facts.build().evidence(Mechanism.IDENTITY_KEY).holds()).isFalse();
+            assertThat(ConformanceStatement.generate(facts.build(), Declarations.parse(file), clock).row("5.4-3")
+                    .orElseThrow().support()).isEqualTo(Support.NO);
         }
     }
 
@@ -226,9 +260,19 @@ class ConformanceEvidenceTest {
             assertThat(evidence(device, Mechanism.PERSONAL_DATA_WIPE).holds()).isTrue();
             device.personalData().put("history", "21.5C".getBytes(StandardCharsets.UTF_8));
             assertThat(evidence(device, Mechanism.PERSONAL_DATA_WIPE).holds()).isTrue();
-            device.keystore.batch(e -> e.delete(PersonalDataStore.KEY_ENTRY));
-            assertThat(evidence(device, Mechanism.PERSONAL_DATA_WIPE).holds()).isFalse();
-            assertThat(row(device, "5.11-1")).isEqualTo(Support.NO);
+        }
+        // A restart deletes files left without their key (an interrupted wipe), so the privacy part alone reports.
+        try (Keystore ks = DeviceKeystore.open(dir.resolve("device"))) {
+            PrivacyPart part = new PrivacyPart(ks, List.of(ConnectivityPart.OUTBOX_KEY), List.of(),
+                    SecurityEvents.builder().clock(clock).build(), identityOf(ks), "Thermo", clock, new SecureRandom(),
+                    dir.resolve("device"));
+            part.start();
+            ks.batch(e -> e.delete(PersonalDataStore.KEY_ENTRY));
+            ConformanceFacts.Builder facts = ConformanceFacts.builder("Thermo", "ds-test");
+            part.contributeFacts(facts, facts);
+            assertThat(facts.build().evidence(Mechanism.PERSONAL_DATA_WIPE).holds()).isFalse();
+            assertThat(ConformanceStatement.generate(facts.build(), clock).row("5.11-1").orElseThrow().support())
+                    .isEqualTo(Support.NO);
         }
     }
 

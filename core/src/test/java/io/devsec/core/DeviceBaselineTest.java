@@ -152,8 +152,8 @@ class DeviceBaselineTest {
                 .configFile(config).build()) {
             assertThat(device.productName()).isEqualTo("Acme Plug");
             assertThat(device.securityTxt()).hasValueSatisfying(t -> assertThat(t).contains("Preferred-Languages: en, de"));
-            assertThat(device.consents().purposes()).extracting(Purpose::id).containsExactly("usage");
-            assertThat(device.dataUseStatement().text()).contains("energy report");
+            assertThat(device.consents().orElseThrow().purposes()).extracting(Purpose::id).containsExactly("usage");
+            assertThat(device.dataUseStatement().orElseThrow().text()).contains("energy report");
         }
     }
 
@@ -197,21 +197,23 @@ class DeviceBaselineTest {
             assertThat(device.validators().filters()).contains(DeviceSecurity.CONSENT_TOPIC_FILTER);
             device.applyConsentMessage("{\"purpose\":\"location\",\"decision\":\"grant\",\"id\":\"c-1\"}"
                     .getBytes(StandardCharsets.UTF_8));
-            assertThat(device.consents().state("location")).isEqualTo(ConsentState.GRANTED);
+            assertThat(device.consents().orElseThrow().state("location")).isEqualTo(ConsentState.GRANTED);
             assertThatThrownBy(() -> device.applyConsentMessage("{\"purpose\":\"camera\",\"decision\":\"grant\"}"
                     .getBytes(StandardCharsets.UTF_8))).isInstanceOf(ValidationException.class);
             assertThatThrownBy(() -> device.applyConsentMessage(("{\"purpose\":\"location\",\"decision\":\"grant\","
                     + "\"extra\":1}").getBytes(StandardCharsets.UTF_8))).isInstanceOf(ValidationException.class);
-            assertThat(device.consents().state("location")).isEqualTo(ConsentState.GRANTED);
+            assertThat(device.consents().orElseThrow().state("location")).isEqualTo(ConsentState.GRANTED);
             device.applyConsentMessage("{\"purpose\":\"location\",\"decision\":\"withdraw\"}"
                     .getBytes(StandardCharsets.UTF_8));
-            assertThat(device.consents().state("location")).isEqualTo(ConsentState.WITHDRAWN);
+            assertThat(device.consents().orElseThrow().state("location")).isEqualTo(ConsentState.WITHDRAWN);
             assertThat(device.events().recentEvents()).filteredOn(e -> e.type() == SecurityEvent.Type.INVALID_INPUT)
                     .hasSize(2).allSatisfy(e -> assertThat(e.attributes()).containsEntry("boundary", "consent"));
         }
         try (DeviceSecurity device = builder().build()) {
-            assertThatThrownBy(device::consentMessageSchema).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("builder.purposes");
+            assertThat(device.consentMessageSchema()).as("no purposes configured").isEmpty();
+            assertThat(device.consents()).isEmpty();
+            assertThat(device.applyConsentMessage("{\"purpose\":\"location\",\"decision\":\"grant\"}"
+                    .getBytes(StandardCharsets.UTF_8))).isEmpty();
         }
     }
 
@@ -222,33 +224,36 @@ class DeviceBaselineTest {
         try (DeviceSecurity device = builder().purposes(LOCATION).build()) {
             password = device.takeInitialPassword().orElseThrow();
             id = device.deviceId();
-            device.consents().grant("location");
+            device.consents().orElseThrow().grant("location");
             device.personalData().put("profile", "Alice, kitchen".getBytes(StandardCharsets.UTF_8));
             WipeReceipt receipt = device.wipePersonalData();
             assertThat(receipt.keysDestroyed()).contains(PersonalDataStore.KEY_ENTRY, "privacy/consents");
             assertThat(receipt.filesRemoved()).isPositive();
             assertThat(receipt.extraActions()).containsKey("outbox");
-            assertThat(device.consents().state("location")).isEqualTo(ConsentState.NOT_GIVEN);
+            assertThat(device.consents().orElseThrow().state("location")).isEqualTo(ConsentState.NOT_GIVEN);
             assertThat(device.personalData().get("profile")).isEmpty();
             device.login(password);
             assertThat(device.deviceId()).isEqualTo(id);
         }
         try (DeviceSecurity device = builder().purposes(LOCATION).build()) {
             assertThat(device.deviceId()).isEqualTo(id);
-            assertThat(device.consents().state("location")).isEqualTo(ConsentState.NOT_GIVEN);
+            assertThat(device.consents().orElseThrow().state("location")).isEqualTo(ConsentState.NOT_GIVEN);
             device.login(password);
         }
     }
 
     @Test
-    void factoryResetWithReceipt_wipesFirstRotatesIdentityAndSetsNewPassword() throws Exception {
+    void factoryReset_wipesFirstRotatesIdentityAndSetsNewPassword() throws Exception {
+        char[] old;
+        try (DeviceSecurity device = builder().build()) {
+            old = device.takeInitialPassword().orElseThrow();
+        }
+        DeviceKeystore.edit(dir.resolve("device"), ed -> ed.putSecret("app/settings", new byte[] {9}));
         try (DeviceSecurity device = builder().purposes(LOCATION).build()) {
-            char[] old = device.takeInitialPassword().orElseThrow();
             String oldId = device.deviceId();
-            device.consents().grant("location");
+            device.consents().orElseThrow().grant("location");
             device.personalData().put("profile", new byte[] {1, 2, 3});
-            device.keystore().putSecret("app/settings", new byte[] {9});
-            FactoryResetResult result = device.factoryResetWithReceipt(IdentityRotation.ROTATE);
+            FactoryResetResult result = device.factoryReset(IdentityRotation.ROTATE);
             assertThat(result.wipeReceipt().keysDestroyed()).contains(PersonalDataStore.KEY_ENTRY);
             assertThat(result.deviceId()).isEqualTo(device.deviceId()).isNotEqualTo(oldId);
             assertThat(result.toString()).doesNotContain(new String(result.password()));
@@ -259,9 +264,11 @@ class DeviceBaselineTest {
             device.login(fresh);
             result.destroy();
             assertThatThrownBy(result::password).isInstanceOf(IllegalStateException.class);
-            assertThat(device.keystore().contains("app/settings")).isFalse();
-            assertThat(device.consents().state("location")).isEqualTo(ConsentState.NOT_GIVEN);
+            assertThat(device.consents().orElseThrow().state("location")).isEqualTo(ConsentState.NOT_GIVEN);
             assertThat(types(device)).contains(SecurityEvent.Type.FACTORY_RESET);
+        }
+        try (io.devsec.storage.Keystore ks = DeviceKeystore.open(dir.resolve("device"))) {
+            assertThat(ks.contains("app/settings")).as("an application entry does not survive the reset").isFalse();
         }
     }
 

@@ -159,17 +159,17 @@ class DeviceMqttBaselineTest {
             cloud.subscribe(ns + "telemetry/#", Qos.AT_LEAST_ONCE, atCloud::add);
             DeviceMqttClient client = device.mqtt(MQTT.settings().build());
             assertThat(client.awaitConnected(WAIT)).isTrue();
-            PersonalTelemetry personal = device.personalTelemetry(client);
+            PersonalTelemetry personal = device.personalTelemetry(client).orElseThrow();
             assertThat(personal.offer("location", "telemetry/location", utf8("kitchen"))).isEqualTo(ConsentGate.Decision.HELD);
             assertThat(personal.heldCount("location")).isEqualTo(1);
             client.publish(ns + "telemetry/plain", utf8("no personal data"), Qos.AT_LEAST_ONCE).await(WAIT);
             Conditions.await(WAIT, "plain telemetry", () -> !atCloud.isEmpty());
             assertThat(atCloud).noneMatch(m -> text(m).equals("kitchen"));
-            device.consents().grant("location");
+            device.consents().orElseThrow().grant("location");
             Conditions.await(WAIT, "released location", () -> atCloud.stream().anyMatch(m -> text(m).equals("kitchen")));
             assertThat(personal.offer("location", "telemetry/location", utf8("hall"))).isEqualTo(ConsentGate.Decision.SEND);
             Conditions.await(WAIT, "sent location", () -> atCloud.stream().anyMatch(m -> text(m).equals("hall")));
-            device.consents().withdraw("location");
+            device.consents().orElseThrow().withdraw("location");
             assertThat(personal.offer("location", "telemetry/location", utf8("attic"))).isEqualTo(ConsentGate.Decision.DROPPED);
         }
     }
@@ -184,7 +184,7 @@ class DeviceMqttBaselineTest {
             offline.publish(ns + "telemetry", utf8("another one"), Qos.AT_LEAST_ONCE);
             assertThat(offline.pendingMessages()).isEqualTo(2);
             WipeReceipt receipt = device.wipePersonalData();
-            assertThat(receipt.keysDestroyed()).contains(DeviceSecurity.OUTBOX_KEY);
+            assertThat(receipt.keysDestroyed()).contains(ConnectivityPart.OUTBOX_KEY);
             assertThat(receipt.extraActions().get("outbox").items()).isPositive();
             assertThat(offline.state()).isEqualTo(ConnectionState.CLOSED);
             Path outbox = dir.resolve("device").resolve(MqttSettings.DEFAULT_OUTBOX_FOLDER);

@@ -166,7 +166,7 @@ class DeviceMqttTest {
             assertThat(offline.pendingMessages()).isEqualTo(1);
         }
         try (DeviceSecurity device = device()) {
-            java.util.Arrays.fill(device.factoryReset(IdentityRotation.KEEP), '\0');
+            device.factoryReset(IdentityRotation.KEEP).destroy();
             DeviceMqttClient after = device.mqtt(MQTT.settings(deadPort).build());
             assertThat(after.pendingMessages()).isZero();
         }

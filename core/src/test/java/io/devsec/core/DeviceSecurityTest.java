@@ -193,7 +193,7 @@ class DeviceSecurityTest {
     @Test
     void keyManager_offersIdentityKeyAndChain() throws Exception {
         try (DeviceSecurity device = builder().build()) {
-            javax.net.ssl.X509KeyManager km = device.identityKeyManager();
+            javax.net.ssl.X509KeyManager km = device.tlsIdentity().keyManager();
             String[] aliases = km.getClientAliases("EC", null);
             assertThat(aliases).hasSize(1);
             assertThat(km.getCertificateChain(aliases[0])[0].getEncoded())

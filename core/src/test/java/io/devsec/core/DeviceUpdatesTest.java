@@ -164,8 +164,8 @@ class DeviceUpdatesTest {
         assertThat(events).endsWith("installed 3", "confirmed 3");
         assertThat(start()).isEqualTo(3);
         byte[] stateKey;
-        try (DeviceSecurity device = device()) {
-            stateKey = java.util.Arrays.copyOfRange(device.keystore.secret(DeviceSecurity.BOOT_STATE_KEY).orElseThrow(), 1, 33);
+        try (io.devsec.storage.Keystore ks = DeviceKeystore.open(dir.resolve("device"))) {
+            stateKey = java.util.Arrays.copyOfRange(ks.secret(FirmwarePart.BOOT_STATE_KEY).orElseThrow(), 1, 33);
         }
         BootControl boot = BootControl.fileBased(dir.resolve("device").resolve(UpdateSettings.DEFAULT_SLOTS_FOLDER), policy,
                 Clock.systemUTC(), 1, stateKey);

@@ -50,10 +50,12 @@ class KeystoreUpdateStoresTest {
             assertThat(device.rollbackCounter().current()).isEqualTo(3);
             device.rollbackCounter().advance(7);
             assertThat(device.rollbackCounter().current()).isEqualTo(7);
-            // The keystore itself refuses to lower or delete the counter.
-            assertThatThrownBy(() -> device.keystore().advanceCounter(DeviceSecurity.UPDATE_FLOOR, 1))
+        }
+        // The keystore itself refuses to lower or delete the counter.
+        try (io.devsec.storage.Keystore ks = DeviceKeystore.open(dir)) {
+            assertThatThrownBy(() -> ks.advanceCounter(FirmwarePart.UPDATE_FLOOR, 1))
                     .isInstanceOf(CounterRollbackException.class);
-            assertThatThrownBy(() -> device.keystore().delete(DeviceSecurity.UPDATE_FLOOR))
+            assertThatThrownBy(() -> ks.delete(FirmwarePart.UPDATE_FLOOR))
                     .isInstanceOf(CounterRollbackException.class);
         }
     }
@@ -63,7 +65,7 @@ class KeystoreUpdateStoresTest {
         try (DeviceSecurity device = device()) {
             device.trustedRootStore().save(utf8("root-v5"));
             device.rollbackCounter().advance(12);
-            char[] password = device.factoryReset(IdentityRotation.ROTATE);
+            char[] password = device.factoryReset(IdentityRotation.ROTATE).password();
             java.util.Arrays.fill(password, '\0');
             assertThat(device.trustedRootStore().load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(utf8("root-v5")));
             assertThat(device.rollbackCounter().current()).isEqualTo(12);

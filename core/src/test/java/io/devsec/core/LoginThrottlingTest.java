@@ -7,6 +7,7 @@ import io.devsec.core.events.SecurityEvent;
 import io.devsec.core.events.SecurityEvents;
 import io.devsec.core.privacy.ConsentState;
 import io.devsec.core.privacy.Purpose;
+import io.devsec.storage.Keystore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +34,28 @@ class LoginThrottlingTest {
     }
 
     /** Time passes for the device (the wall clock too, as it does when nobody touches it). */
+    /** The password part on its own, as the facade builds it, with the test's ticker and {@code verifier}. */
+    PasswordPart passwordPart(Keystore ks, LoginThrottle throttle, PasswordPart.Verifier verifier) {
+        DeviceIdentity identity = new DeviceIdentity() {
+            @Override
+            public String deviceId() {
+                return "ds-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+            }
+
+            @Override
+            public java.util.Optional<String> serialNumber() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public io.devsec.transport.TlsIdentity tlsIdentity() {
+                throw new UnsupportedOperationException("no TLS in this test");
+            }
+        };
+        return new PasswordPart(ks, PasswordPolicy.DEFAULT, throttle, ticks::get, verifier, new java.security.SecureRandom(),
+                (type, attributes) -> { }, identity, "Acme Lock");
+    }
+
     void elapse(Duration d) {
         ticks.addAndGet(d.toNanos());
         clock.advance(d);
@@ -150,7 +173,7 @@ class LoginThrottlingTest {
             assertThat(device.status().loginLocked()).isTrue();
             assertThat(device.status().toText()).contains("LOCKED");
             assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(LoginLockedException.class);
-            char[] fresh = device.factoryReset(IdentityRotation.KEEP);
+            char[] fresh = device.factoryReset(IdentityRotation.KEEP).password();
             assertThat(device.status().loginLocked()).isFalse();
             assertThat(device.status().consecutiveFailedLogins()).isZero();
             device.login(fresh);
@@ -164,18 +187,20 @@ class LoginThrottlingTest {
             password = device.takeInitialPassword().orElseThrow();
         }
         AtomicInteger seenDuringCheck = new AtomicInteger(-1);
-        DeviceSecurity[] holder = new DeviceSecurity[1];
-        DeviceSecurity crashing = builder().verifier((pw, stored) -> {
-            try {
-                seenDuringCheck.set(holder[0].status().consecutiveFailedLogins());
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-            throw new IllegalStateException("simulated power cut inside the password check");
-        }).build();
-        holder[0] = crashing;
-        assertThatThrownBy(() -> crashing.login(password)).hasMessageContaining("simulated power cut");
-        crashing.close();
+        // The part under test, over the device's keystore, with a hash check that dies half-way.
+        try (Keystore ks = DeviceKeystore.open(dir.resolve("data"))) {
+            PasswordPart[] holder = new PasswordPart[1];
+            PasswordPart crashing = passwordPart(ks, LoginThrottle.DEFAULT, (pw, stored) -> {
+                try {
+                    seenDuringCheck.set(holder[0].loginState().failures());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                throw new IllegalStateException("simulated power cut inside the password check");
+            });
+            holder[0] = crashing;
+            assertThatThrownBy(() -> crashing.login(password)).hasMessageContaining("simulated power cut");
+        }
         assertThat(seenDuringCheck.get()).as("failure recorded before the check ran").isEqualTo(1);
         try (DeviceSecurity device = builder().build()) {
             assertThat(device.status().consecutiveFailedLogins()).isEqualTo(1);
@@ -259,13 +284,18 @@ class LoginThrottlingTest {
     void login_hammeringDuringWait_persistsTheRemainderOnlyNowAndThen() throws Exception {
         LoginThrottle slow = LoginThrottle.builder().freeFailures(0).initialDelay(Duration.ofMinutes(15)).build();
         try (DeviceSecurity device = builder().loginThrottle(slow).build()) {
-            assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(WrongPasswordException.class);
+            device.takeInitialPassword();
+        }
+        // The password part alone, over the device's keystore, so the test can watch the entry it writes.
+        try (Keystore ks = DeviceKeystore.open(dir.resolve("data"))) {
+            PasswordPart part = passwordPart(ks, slow, PasswordPart.Defaults.INSTANCE);
+            assertThatThrownBy(() -> part.login(WRONG)).isInstanceOf(WrongPasswordException.class);
             long writes = 0;
-            byte[] last = device.keystore().secret(DeviceSecurity.LOGIN_STATE).orElseThrow();
+            byte[] last = ks.secret(PasswordPart.LOGIN_STATE).orElseThrow();
             for (int i = 0; i < 1000; i++) {
                 ticks.addAndGet(Duration.ofMillis(100).toNanos());
-                assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(LoginThrottledException.class);
-                byte[] now = device.keystore().secret(DeviceSecurity.LOGIN_STATE).orElseThrow();
+                assertThatThrownBy(() -> part.login(WRONG)).isInstanceOf(LoginThrottledException.class);
+                byte[] now = ks.secret(PasswordPart.LOGIN_STATE).orElseThrow();
                 if (!java.util.Arrays.equals(now, last)) {
                     writes++;
                     last = now;
@@ -281,7 +311,7 @@ class LoginThrottlingTest {
         char[] password;
         try (DeviceSecurity device = builder().securityEvents(events).purposes(LOCATION).build()) {
             password = device.takeInitialPassword().orElseThrow();
-            device.consents().grant("location");
+            device.consents().orElseThrow().grant("location");
             device.personalData().put("profile", "Alice, kitchen".getBytes(StandardCharsets.UTF_8));
             for (int i = 1; i < 100; i++) {
                 assertThatThrownBy(() -> device.login(WRONG)).isInstanceOf(WrongPasswordException.class);
@@ -300,7 +330,7 @@ class LoginThrottlingTest {
             assertThat(device.deviceId()).isEqualTo(id);
             assertThat(device.personalData().get("profile")).hasValueSatisfying(
                     v -> assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("Alice, kitchen"));
-            assertThat(device.consents().state("location")).isEqualTo(ConsentState.GRANTED);
+            assertThat(device.consents().orElseThrow().state("location")).isEqualTo(ConsentState.GRANTED);
             assertThat(events.recentEvents()).anySatisfy(e -> {
                 assertThat(e.type()).isEqualTo(SecurityEvent.Type.OTHER);
                 assertThat(e.attributes()).containsEntry("detail", "login unlocked on physical presence")
@@ -316,10 +346,11 @@ class LoginThrottlingTest {
     @Test
     void login_stateStoredByOlderVersion_resumesWithTheFullWait() throws Exception {
         try (DeviceSecurity device = builder().build()) {
-            byte[] format1 = java.nio.ByteBuffer.allocate(13).put((byte) 1).putInt(6)
-                    .putLong(clock.instant().minus(Duration.ofDays(1)).toEpochMilli()).array();
-            device.keystore().putSecret(DeviceSecurity.LOGIN_STATE, format1);
+            device.takeInitialPassword();
         }
+        byte[] format1 = java.nio.ByteBuffer.allocate(13).put((byte) 1).putInt(6)
+                .putLong(clock.instant().minus(Duration.ofDays(1)).toEpochMilli()).array();
+        DeviceKeystore.edit(dir.resolve("data"), ed -> ed.putSecret(PasswordPart.LOGIN_STATE, format1));
         try (DeviceSecurity device = builder().build()) {
             assertThat(device.status().consecutiveFailedLogins()).isEqualTo(6);
             assertThatThrownBy(() -> device.login(WRONG)).isInstanceOfSatisfying(LoginThrottledException.class,

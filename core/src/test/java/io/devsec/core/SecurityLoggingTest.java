@@ -47,7 +47,7 @@ class SecurityLoggingTest {
                     clock.advance(Duration.ofHours(1));
                 }
                 assertThatThrownBy(() -> device.login(chosen.toCharArray())).isInstanceOf(LoginLockedException.class);
-                reset = device.factoryReset(IdentityRotation.KEEP);
+                reset = device.factoryReset(IdentityRotation.KEEP).password();
                 device.login(reset);
             }
         } finally {

@@ -164,9 +164,9 @@ class UpdateStateSafetyTest {
             UpdateAgent agent = device.startUpdates(settings().build());
             offer(2);
             assertThat(agent.checkNow()).isPresent();
-            // The metadata disappears (damage, or a crash window of the old code).
-            device.keystore.delete(DeviceSecurity.INSTALLED_METADATA + 2);
         }
+        // The metadata disappears (damage, or a crash window of the old code).
+        DeviceKeystore.edit(dir.resolve("device"), ed -> ed.delete(FirmwarePart.INSTALLED_METADATA + 2));
         try (DeviceSecurity device = device()) {
             UpdateAgent agent = device.startUpdates(settings().build());
             assertThat(agent.installedVersion()).isEqualTo(2);
@@ -239,7 +239,7 @@ class UpdateStateSafetyTest {
     void bootStateKey_survivesFactoryReset() throws Exception {
         try (DeviceSecurity device = device()) {
             device.startUpdates(settings().build());
-            device.factoryReset(IdentityRotation.KEEP);
+            device.factoryReset(IdentityRotation.KEEP).destroy();
         }
         try (DeviceSecurity device = device()) {
             assertThat(device.startUpdates(settings().build()).installedVersion()).isEqualTo(1);

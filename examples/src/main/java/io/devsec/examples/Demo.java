@@ -316,12 +316,12 @@ public final class Demo {
     private void consent(DeviceSecurity device, DeviceMqttClient mqtt, String telemetry, BlockingQueue<InboundMessage> atCloud,
             BlockingQueue<InboundMessage> energyAtCloud) throws Exception {
         heading("Telemetry with personal data waits for the owner's consent");
-        String statement = device.dataUseStatement().text();
+        String statement = device.dataUseStatement().orElseThrow().text();
         statement.lines().limit(6).forEach(line -> out.println("  | " + line));
         out.println("  | ...");
         device.personalData().put("schedule", utf8("weekdays: on at 07:00, off at 23:00"));
         out.println("  Owner's schedule:   stored in the personal data store (AES-256-GCM, its own key)");
-        PersonalTelemetry energy = device.personalTelemetry(mqtt);
+        PersonalTelemetry energy = device.personalTelemetry(mqtt).orElseThrow();
         ConsentGate.Decision first = energy.offer(ENERGY_PURPOSE.id(), ENERGY_TOPIC, utf8("{\"kwh_today\": 1.42}"));
         expect(first == ConsentGate.Decision.HELD, "personal telemetry is held while the owner has not decided");
         // Ordinary telemetry still flows; once it has arrived, nothing personal can have gone out before it.
@@ -331,7 +331,7 @@ public final class Demo {
         out.println("  No decision yet:    energy reading " + first + " on the device, sealed; "
                 + energy.heldCount(ENERGY_PURPOSE.id()) + " held, nothing sent");
 
-        ConsentRecord granted = device.consents().grant(ENERGY_PURPOSE.id());
+        ConsentRecord granted = device.consents().orElseThrow().grant(ENERGY_PURPOSE.id());
         InboundMessage released = energyAtCloud.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         expect(released != null && new String(released.payload(), StandardCharsets.UTF_8).contains("1.42"),
                 "the held reading is sent once consent is granted");
@@ -343,7 +343,7 @@ public final class Demo {
         out.println("  With consent:       next reading " + second + "; cloud received "
                 + new String(next.payload(), StandardCharsets.UTF_8));
 
-        ConsentRecord withdrawn = device.consents().withdraw(ENERGY_PURPOSE.id());
+        ConsentRecord withdrawn = device.consents().orElseThrow().withdraw(ENERGY_PURPOSE.id());
         ConsentGate.Decision third = energy.offer(ENERGY_PURPOSE.id(), ENERGY_TOPIC, utf8("{\"kwh_today\": 1.60}"));
         mqtt.publish(telemetry, utf8("{\"power_w\": 0.0}"), Qos.AT_LEAST_ONCE);
         expect(atCloud.poll(WAIT.toSeconds(), TimeUnit.SECONDS) != null, "ordinary telemetry still flows");
@@ -548,10 +548,10 @@ public final class Demo {
             receipt.text().lines().forEach(line -> out.println("  | " + line));
             expect(receipt.failures().isEmpty(), "every wipe step succeeded");
             expect(device.personalData().names().isEmpty(), "the personal data store is empty");
-            expect(device.consents().state(ENERGY_PURPOSE.id()) == ConsentState.NOT_GIVEN, "consent is reset");
+            expect(device.consents().orElseThrow().state(ENERGY_PURPOSE.id()) == ConsentState.NOT_GIVEN, "consent is reset");
             expect(device.deviceId().equals(deviceId), "the identity is kept");
             out.println("  After the wipe:     personal data items " + device.personalData().names().size()
-                    + ", consent " + device.consents().state(ENERGY_PURPOSE.id()) + ", device id unchanged: "
+                    + ", consent " + device.consents().orElseThrow().state(ENERGY_PURPOSE.id()) + ", device id unchanged: "
                     + device.deviceId().equals(deviceId) + ", anti-rollback floor " + device.rollbackCounter().current());
         }
     }

@@ -2,7 +2,6 @@ package io.devsec.core.surface;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.devsec.core.DeviceSecurity;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -55,11 +54,6 @@ public final class PublicDeviceInfo {
             throw new IllegalArgumentException("deviceId must be ds- followed by 32 lower-case base32 characters");
         }
         return new PublicDeviceInfo(productName, deviceId);
-    }
-
-    /** The public view of a device: its product name and device id. */
-    public static PublicDeviceInfo of(DeviceSecurity device) {
-        return of(device.productName(), device.deviceId());
     }
 
     public String productName() {

@@ -49,7 +49,7 @@ class ListeningSocketsTest {
             char[] pw = device.takeInitialPassword().orElseThrow();
             device.login(pw);
             device.status();
-            device.identityKeyManager();
+            device.tlsIdentity().keyManager();
             assertThat(ListeningSockets.ofThisProcess()).isEqualTo(before);
         }
         try (DeviceSecurity device = DeviceSecurity.builder().dataFolder(data).productName("Acme Plug").build()) {

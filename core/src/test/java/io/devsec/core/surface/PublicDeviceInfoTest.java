@@ -26,7 +26,7 @@ class PublicDeviceInfoTest {
         ProvisioningRecord.of("SN-000042", "tmkp7fr3wc9ahxy4ud".toCharArray()).write(record);
         try (DeviceSecurity device = DeviceSecurity.builder().dataFolder(dir.resolve("data")).productName("Acme Plug")
                 .provisioningRecord(record).build()) {
-            PublicDeviceInfo info = PublicDeviceInfo.of(device);
+            PublicDeviceInfo info = device.publicInfo();
             assertThat(device.serialNumber()).contains("SN-000042");
             X509Certificate leaf = device.certificateChain().get(0);
             byte[] publicKey = device.identityPublicKey().getEncoded();

@@ -265,8 +265,8 @@ public final class EvidenceRun {
         }
         // b: the twin itself: a factory reset sets a new password, never a fixed one.
         try (DeviceSecurity d = twin.open()) {
-            char[] first = d.factoryReset(IdentityRotation.KEEP);
-            char[] second = d.factoryReset(IdentityRotation.KEEP);
+            char[] first = d.factoryReset(IdentityRotation.KEEP).password();
+            char[] second = d.factoryReset(IdentityRotation.KEEP).password();
             boolean differ = !Arrays.equals(first, second);
             Arrays.fill(first, '\0');
             setPassword(second);
@@ -335,7 +335,7 @@ public final class EvidenceRun {
         }
         if (password == null) {
             try (DeviceSecurity d = twin.open()) {
-                setPassword(d.factoryReset(IdentityRotation.KEEP));
+                setPassword(d.factoryReset(IdentityRotation.KEEP).password());
             }
             c.log("no password given: the twin was factory reset to learn one");
         }
@@ -543,7 +543,7 @@ public final class EvidenceRun {
 
     private static Optional<PrivateKey> identityKey(DeviceSecurity d) {
         try {
-            X509KeyManager km = d.identityKeyManager();
+            X509KeyManager km = d.tlsIdentity().keyManager();
             for (String type : new String[] {"EC", "Ed25519", "EdDSA", "RSA"}) {
                 String[] aliases = km.getClientAliases(type, null);
                 if (aliases != null) {
@@ -1034,9 +1034,7 @@ public final class EvidenceRun {
                 ("[" + "[".repeat(10_000) + "]".repeat(10_000) + "]").getBytes(StandardCharsets.US_ASCII),
             };
             int refused = 0;
-            try {
-                d.consentMessageSchema();
-            } catch (IllegalStateException e) {
+            if (d.consentMessageSchema().isEmpty()) {
                 c.unit("malformed consent messages are refused", Verdict.NOT_APPLICABLE,
                         "no consent purposes configured: the device takes no consent messages");
                 return;
@@ -1210,35 +1208,34 @@ public final class EvidenceRun {
         String purpose;
         String topic = "telemetry/evidence-personal";
         try (DeviceSecurity d = twin.open()) {
-            List<io.devsec.core.privacy.Purpose> purposes;
-            try {
-                purposes = d.consents().purposes();
-            } catch (IllegalStateException e) {
+            java.util.Optional<io.devsec.core.privacy.ConsentRegistry> registry = d.consents();
+            if (!registry.isPresent()) {
                 c.unit("personal telemetry is held back without consent", Verdict.NOT_APPLICABLE,
                         "no consent purposes configured: the device processes no personal data under consent"
                                 + " (condition 7 not met); declare it in the declarations file");
                 return;
             }
-            purpose = purposes.get(0).id();
+            io.devsec.core.privacy.ConsentRegistry consents = registry.get();
+            purpose = consents.purposes().get(0).id();
             DeviceMqttClient client = offlineClient(d);
-            ConsentState start = d.consents().state(purpose);
+            ConsentState start = consents.state(purpose);
             if (start == ConsentState.GRANTED) {
-                d.consents().withdraw(purpose);
+                consents.withdraw(purpose);
             }
-            ConsentState now = d.consents().state(purpose);
+            ConsentState now = consents.state(purpose);
             c.log("purpose \"" + purpose + "\", consent " + start + " at the start, " + now + " for unit a");
             long before = client.pendingMessages();
             ConsentGate.Decision a = seams.personalSender.send(d, client, purpose, topic, marker("personal"));
             long afterA = client.pendingMessages();
             c.check("without consent (" + now + ") personal telemetry is not sent", afterA == before,
                     "decision " + a + "; outbox " + before + " -> " + afterA);
-            d.consents().grant(purpose);
+            consents.grant(purpose);
             long beforeB = client.pendingMessages();
             ConsentGate.Decision b = seams.personalSender.send(d, client, purpose, topic, marker("personal"));
             long afterB = client.pendingMessages();
             c.unit("control: with consent granted it is sent", afterB > beforeB ? Verdict.PASS : Verdict.INCONCLUSIVE,
                     "decision " + b + "; outbox " + beforeB + " -> " + afterB);
-            d.consents().withdraw(purpose);
+            consents.withdraw(purpose);
             long beforeC = client.pendingMessages();
             ConsentGate.Decision cc = seams.personalSender.send(d, client, purpose, topic, marker("personal"));
             long afterC = client.pendingMessages();
@@ -1247,7 +1244,7 @@ public final class EvidenceRun {
         }
         try (DeviceSecurity d = twin.open()) {
             DeviceMqttClient client = offlineClient(d);
-            ConsentState state = d.consents().state(purpose);
+            ConsentState state = d.consents().orElseThrow().state(purpose);
             long before = client.pendingMessages();
             ConsentGate.Decision dd = seams.personalSender.send(d, client, purpose, topic, marker("personal"));
             long after = client.pendingMessages();

@@ -134,7 +134,9 @@ public final class Seams {
 
     static ConsentGate.Decision sdkPersonalSend(DeviceSecurity d, DeviceMqttClient client, String purposeId,
             String topicSuffix, byte[] payload) throws Exception {
-        return d.personalTelemetry(client).offer(purposeId, topicSuffix, payload);
+        return d.personalTelemetry(client)
+                .orElseThrow(() -> new IllegalStateException("no consent purposes configured"))
+                .offer(purposeId, topicSuffix, payload);
     }
 
     static UpdateCheck sdkUpdateCheck(byte[] root, String hardwareId, long floor, Clock clock) {
