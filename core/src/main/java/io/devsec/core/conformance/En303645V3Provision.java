@@ -200,6 +200,15 @@ public final class En303645V3Provision {
                 what);
     }
 
+    /**
+     * A copy mapped to other V2.1.1 provisions (none: decided as a provision new in V3). For tests that break the
+     * table on purpose.
+     */
+    En303645V3Provision withV2References(String... refs) {
+        return new En303645V3Provision(reference, clause, clauseTitle, status, conditions,
+                Collections.unmodifiableList(new ArrayList<>(Arrays.asList(refs))), summary, unverified);
+    }
+
     /** @return every provision of EN 303 645 V3.1.3 Table B.1 as read from {@link #SOURCE}, in order */
     public static List<En303645V3Provision> all() {
         return ALL;
