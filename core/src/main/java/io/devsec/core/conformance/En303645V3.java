@@ -377,15 +377,26 @@ public final class En303645V3 {
          * (e) true when mutual TLS holds; (f) true when an update mechanism exists; (h) false when V2 condition 9 is
          * false, true when automatic update checks hold; (i) false when V2 condition 9 is false; (k) true when a
          * password or identity key is held; (m) true when signed updates or mutual TLS hold; (q), (r) true when V2
-         * condition 13 is; (s) true when the integrity check holds; (z) true when V2 condition 7 is. Otherwise
-         * unknown.
+         * condition 13 is; (p) true when a listening socket is seen; (s) true when the integrity check holds; (z)
+         * true when V2 condition 7 is. Otherwise unknown. A feature the SDK observes or configures as present
+         * wins over a declaration that it is absent.
          */
         Optional<Resolved> resolve(V3Condition c) {
+            Optional<Resolved> derived = derive(c);
+            if (derived.isPresent() && derived.get().value
+                    && (derived.get().evidence.evidenceClass() == EvidenceClass.OBSERVED
+                            || derived.get().evidence.evidenceClass() == EvidenceClass.CONFIGURED)) {
+                return derived; // what the SDK sees on the device wins over a declaration that it is absent
+            }
             if (d.isPresent() && d.get().en303645v3Feature(c).isPresent()) {
                 boolean v = d.get().en303645v3Feature(c).get();
                 return Optional.of(new Resolved(v, Evidence.declared(c.label(), true, c.label() + " " + c.text()
                         + ": " + v, d.get().declarant()), "declared by " + d.get().declarant()));
             }
+            return derived;
+        }
+
+        private Optional<Resolved> derive(V3Condition c) {
             switch (c) {
                 case C3: return fromV2(Condition.SOFTWARE_NOT_UPDATEABLE);
                 case C12: case G: return fromV2(Condition.UPDATE_MECHANISM);
@@ -418,6 +429,11 @@ public final class En303645V3 {
                     Optional<Resolved> up = whenHolds(Mechanism.UPDATE_SIGNED, "a trusted update root verifies updates");
                     return up.isPresent() ? up : whenHolds(Mechanism.MUTUAL_TLS, "the identity key protects the"
                             + " service connection");
+                }
+                case P: {
+                    Evidence e = f.evidence(Mechanism.LISTENING_SOCKETS);
+                    return e.evidenceClass() != EvidenceClass.NOT_ASSESSED && !e.holds()
+                            ? Optional.of(new Resolved(true, e, "observed: " + e.detail())) : Optional.empty();
                 }
                 case Q: case R: return onlyTrue(fromV2(Condition.DEBUG_INTERFACE_ACCESSIBLE));
                 case S: return whenHolds(Mechanism.INTEGRITY_CHECK, "installed software checked against signed"

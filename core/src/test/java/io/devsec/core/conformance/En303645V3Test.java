@@ -228,6 +228,17 @@ class En303645V3Test {
     }
 
     @Test
+    void declaredFeatureAbsent_doesNotHideWhatTheSdkObserves() {
+        // Declared: no unused interfaces. Observed: a socket listens. 5.6-1 follows the observation, not N/A.
+        ConformanceStatement s = ConformanceStatement.generate(Fixtures.facts().evidence(Mechanism.LISTENING_SOCKETS,
+                Evidence.observed(Mechanism.LISTENING_SOCKETS, false, "listens on tcp 0.0.0.0:1883")).build(),
+                v3Declarations().en303645v3Feature(V3Condition.P, false).build(), CLOCK);
+        En303645V3.Row r = s.en303645v3().row("5.6-1").get();
+        assertThat(r.support()).isEqualTo(Support.NO);
+        assertThat(r.detail()).contains("1883");
+    }
+
+    @Test
     void featureDerivedFromV2Condition_makesRowNotApplicable() {
         // Constrained, not updateable: (g) follows from V2 condition (12) false.
         En303645V3 v = ConformanceStatementTest.constrained().en303645v3();
