@@ -22,7 +22,8 @@ import java.util.Set;
  * The conformance statement of one device: every provision of ETSI EN 303 645 V2.1.1 Table B.1 (reference,
  * status, support, detail), each with the evidence behind it and its evidence classes, generated from the SDK's
  * evidence ({@link ConformanceFacts}) and the manufacturer's {@link Declarations}. The other standards are views
- * of the same rows: {@link #ts103645()} (TS 103 645 V1.1.1 by clause) and {@link #psti()} (UK PSTI).
+ * of the same rows: {@link #ts103645()} (TS 103 645 V1.1.1 by clause), {@link #psti()} (UK PSTI), {@link #cra()}
+ * (CRA Annex I), {@link #en303645v3()} (EN 303 645 V3.1.3) and {@link #en18031()} (EN 18031-1).
  *
  * <p>A row is Y only when every SDK mechanism it needs was observed or configured on this device and every
  * manufacturer input it needs was declared; N when evidence shows it is not met (or a period has expired); N/A
