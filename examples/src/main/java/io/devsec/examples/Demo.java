@@ -11,7 +11,11 @@ import io.devsec.core.PersonalTelemetry;
 import io.devsec.core.UpdateSettings;
 import io.devsec.core.conformance.ConformanceStatement;
 import io.devsec.core.conformance.Declarations;
+import io.devsec.core.conformance.En18031Part1;
+import io.devsec.core.conformance.En303645V3;
+import io.devsec.core.conformance.En303645V3Provision;
 import io.devsec.core.conformance.EnProvision;
+import io.devsec.core.conformance.ProvisionStatus;
 import io.devsec.core.conformance.Support;
 import io.devsec.core.disclosure.DisclosurePolicy;
 import io.devsec.core.events.SecurityEvent;
@@ -561,10 +565,12 @@ public final class Demo {
 
     /**
      * Step 17: the conformance statement, from the device's evidence and the manufacturer's declarations:
-     * TS 103 645 V1.1.1 by clause, EN 303 645 V2.1.1 Table B.1, and the UK PSTI facts.
+     * EN 303 645 V2.1.1 Table B.1, then (the closing summary) TS 103 645 V1.1.1 by clause, the EN 303 645 V3.1.3
+     * statement summary, the UK PSTI facts and the evidence summary.
      */
     private void conformance(Path deviceFolder, DemoBroker broker, DemoCa ca) throws Exception {
-        heading("Conformance statement (TS 103 645 V1.1.1, EN 303 645 V2.1.1, UK PSTI), from evidence and declarations");
+        heading("Conformance statement (TS 103 645 V1.1.1, EN 303 645 V2.1.1 and V3.1.3, UK PSTI), from evidence and"
+                + " declarations");
         Declarations declarations;
         try (java.io.InputStream in = Demo.class.getResourceAsStream(DECLARATIONS)) {
             declarations = Declarations.parse(in);
@@ -585,11 +591,7 @@ public final class Demo {
             }
             out.println("  Declared by " + declarations.declarant() + " for " + declarations.manufacturerName());
             out.println();
-            statement.ts103645Markdown().lines().forEach(line -> out.println("  " + line));
-            out.println();
             statement.en303645Markdown().lines().forEach(line -> out.println("  " + line));
-            out.println();
-            statement.psti().toMarkdown().lines().forEach(line -> out.println("  " + line));
             for (ConformanceStatement.Row row : statement.rows()) {
                 if (row.support() == Support.NOT_ASSESSED) {
                     out.println("  NOT ASSESSED " + row.reference() + ": " + shorten(row.detail(), 200));
@@ -598,7 +600,56 @@ public final class Demo {
             out.println("  Demo notes: 5.6-1/5.6-2 see the demo's own embedded broker listening in this JVM; 5.4-1 is N"
                     + " because the demo keeps its master key file beside the keystore (use a TPM/PKCS#11 token or a"
                     + " passphrase); 5.6-7 and 5.6-5 report the sandbox's user and file modes as they are.");
+            closingSummary(statement);
         }
+    }
+
+    /**
+     * The end of the demo: TS 103 645 V1.1.1 by clause (the standard DevSec was built for), the EN 303 645 V3.1.3
+     * statement summary, the UK PSTI facts and the evidence summary.
+     */
+    private void closingSummary(ConformanceStatement statement) {
+        En303645V3 v3 = statement.en303645v3();
+        expect(v3.rows().size() == En303645V3Provision.all().size(), "a row for every EN 303 645 V3 provision");
+        for (En303645V3.Row row : v3.rows()) {
+            expect(row.support() != Support.NOT_APPLICABLE || row.provision().conditional(),
+                    "V3: N/A only on conditional provisions");
+        }
+        out.println();
+        statement.ts103645Markdown().lines().forEach(line -> out.println("  " + line));
+        out.println();
+        out.println("  ## " + En303645V3.STANDARD + ", statement summary");
+        out.println("  Statuses as stated in " + En303645V3Provision.SOURCE + ".");
+        StringBuilder line = new StringBuilder("  ");
+        for (En303645V3.Row row : v3.rows()) {
+            String cell = row.reference() + " " + row.support().code() + (row.provision().unverified().isPresent()
+                    ? " (status unverified)" : "");
+            if (line.length() + cell.length() > 110) {
+                out.println(line.toString().stripTrailing());
+                line = new StringBuilder("  ");
+            }
+            line.append(cell).append(";  ");
+        }
+        out.println(line.toString().stripTrailing());
+        v3.summary().forEach(s -> out.println("  " + s));
+        for (En303645V3.Row row : v3.rows()) {
+            if (row.support() == Support.NOT_ASSESSED || (row.support() == Support.NO
+                    && row.status() == ProvisionStatus.MANDATORY)) {
+                out.println("  V3 " + row.support().code() + " " + row.reference() + ": " + shorten(row.detail(), 200));
+            }
+        }
+        out.println();
+        statement.psti().toMarkdown().lines().forEach(l -> out.println("  " + l));
+        out.println();
+        out.println("  ## Evidence summary (what each EN 303 645 V2.1.1 row rests on)");
+        Map<String, Integer> byClass = new java.util.TreeMap<>();
+        for (ConformanceStatement.Row row : statement.rows()) {
+            byClass.merge(row.evidenceSummary(), 1, Integer::sum);
+        }
+        byClass.forEach((k, n) -> out.println("  " + k + ": " + n + " row(s)"));
+        out.println("  " + En18031Part1.STANDARD + ": " + statement.en18031().summary());
+        out.println("  Re-run the functional test cases (TS 103 701 X-2) against this data folder with"
+                + " 'devsec evidence --data <folder>'; 'devsec report --standard en303645-v3' prints the V3 table.");
     }
 
     private static UpdateOffer offer(DemoManufacturer maker, long version, byte[] signedImage, byte[] deliveredImage,

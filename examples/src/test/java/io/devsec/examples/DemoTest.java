@@ -64,10 +64,19 @@ class DemoTest {
                                 + "anti-rollback floor 4");
         // The conformance statement at the end, with a row per provision.
         assertThat(output)
-                .contains("Conformance statement (TS 103 645 V1.1.1, EN 303 645 V2.1.1, UK PSTI)",
+                .contains("Conformance statement (TS 103 645 V1.1.1, EN 303 645 V2.1.1 and V3.1.3, UK PSTI)",
                         "ETSI TS 103 645 V1.1.1 (2019-02), by clause", "| 4.13 | Validate input data |",
                         "ETSI EN 303 645 V2.1.1 (2020-06), Table B.1", "| 5.1-1 | M C (1) | Y |", "| 6-5 | M C (6) |",
                         "Mandatory (33): ", "UK PSTI (SI 2023/1007), Schedule 1", "Declared by Jane Doe");
+        // The demo ends with TS 103 645 V1.1.1 by clause, the EN 303 645 V3 summary, the PSTI facts and the evidence.
+        assertThat(output).containsSubsequence("ETSI EN 303 645 V2.1.1 (2020-06), Table B.1",
+                "ETSI TS 103 645 V1.1.1 (2019-02), by clause", "| 4.1 | No universal default passwords |",
+                "| 4.13 | Validate input data |",
+                "ETSI EN 303 645 V3.1.3 (2024-09) (= ETSI TS 103 645 V3.1.1), statement summary",
+                "5.0-1 ", "5.1-2A ", "6-6 ", "(status unverified)", "Mandatory (36): ", "Recommended (42): ",
+                "UK PSTI (SI 2023/1007), Schedule 1", "Evidence summary", "EN 18031-1:2024",
+                "devsec evidence --data", "Demo finished");
+        assertThat(output).contains("5.1-2A Y (status unverified)", "5.5-1 Y", "6-7 N/A");
         assertThat(output).containsSubsequence("1. At the factory", "2. First start", "7. The device CA issues",
                 "8. Mutual TLS", "10. Telemetry with personal data", "12. Update to version 2",
                 "13. Update to version 3", "14. Attacks refused", "15. Integrity failure: the installed firmware is modified; the device alerts and is quarantined",

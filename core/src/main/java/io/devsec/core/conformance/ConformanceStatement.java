@@ -22,7 +22,8 @@ import java.util.Set;
  * The conformance statement of one device: every provision of ETSI EN 303 645 V2.1.1 Table B.1 (reference,
  * status, support, detail), each with the evidence behind it and its evidence classes, generated from the SDK's
  * evidence ({@link ConformanceFacts}) and the manufacturer's {@link Declarations}. The other standards are views
- * of the same rows: {@link #ts103645()} (TS 103 645 V1.1.1 by clause) and {@link #psti()} (UK PSTI).
+ * of the same rows: {@link #ts103645()} (TS 103 645 V1.1.1 by clause), {@link #psti()} (UK PSTI), {@link #cra()}
+ * (CRA Annex I), {@link #en303645v3()} (EN 303 645 V3.1.3) and {@link #en18031()} (EN 18031-1).
  *
  * <p>A row is Y only when every SDK mechanism it needs was observed or configured on this device and every
  * manufacturer input it needs was declared; N when evidence shows it is not met (or a period has expired); N/A
@@ -142,6 +143,7 @@ public final class ConformanceStatement {
     private final List<String> insecureOptions;
     private final Optional<Declarations> declarations;
     private final Optional<String> offlineReason;
+    private final ConformanceFacts facts;
 
     private ConformanceStatement(ConformanceFacts facts, Optional<Declarations> declarations, Instant generatedAt,
             List<Row> rows) {
@@ -153,6 +155,7 @@ public final class ConformanceStatement {
         this.insecureOptions = facts.insecureOptions();
         this.declarations = declarations;
         this.offlineReason = facts.offlineReason();
+        this.facts = facts;
     }
 
     /**
@@ -303,6 +306,26 @@ public final class ConformanceStatement {
     /** @return the UK PSTI view */
     public PstiReport psti() {
         return new PstiReport(this, declarations);
+    }
+
+    /**
+     * The ETSI EN 303 645 V3.1.3 view: every V3 provision (with 5.0-1, the A/B splits, 6-6 to 6-8 and the feature
+     * conditions F (x)) decided from the same evidence and declarations as the V2.1.1 rows; see {@link En303645V3}.
+     *
+     * @return the V3 Table B.1
+     */
+    public En303645V3 en303645v3() {
+        return new En303645V3(this, facts);
+    }
+
+    /**
+     * The EN 18031-1 view: a decision outcome per requirement DevSec covers, and the requirements left to the
+     * manufacturer; the outcomes are DevSec's reading (see {@link En18031Part1}).
+     *
+     * @return the EN 18031-1 view
+     */
+    public En18031Part1 en18031() {
+        return new En18031Part1(this);
     }
 
     /** @return the CRA Annex I view (requirements paraphrased, mapping DevSec's; see {@link CraAnnexI}) */

@@ -89,6 +89,7 @@ public final class Declarations {
     private final Optional<String> sbomMonitoredBy;
     private final Map<String, ProvisionStatement> provisions;
     private final Map<String, String> justifications;
+    private final Map<V3Condition, Boolean> en303645v3Features;
 
     private Declarations(Builder b) {
         manufacturerName = b.manufacturerName;
@@ -110,6 +111,7 @@ public final class Declarations {
         sbomMonitoredBy = Optional.ofNullable(b.sbomMonitoredBy);
         provisions = Collections.unmodifiableMap(new LinkedHashMap<>(b.provisions));
         justifications = Collections.unmodifiableMap(new LinkedHashMap<>(b.justifications));
+        en303645v3Features = Collections.unmodifiableMap(new EnumMap<>(b.en303645v3Features));
     }
 
     /**
@@ -219,6 +221,21 @@ public final class Declarations {
         return Optional.ofNullable(conditions.get(condition));
     }
 
+    /**
+     * A declared EN 303 645 V3.1.3 condition or feature (the {@code en303645v3Features} object).
+     *
+     * @param condition the numbered condition or lettered feature
+     * @return its declared value, empty when not declared
+     */
+    public Optional<Boolean> en303645v3Feature(V3Condition condition) {
+        return Optional.ofNullable(en303645v3Features.get(condition));
+    }
+
+    /** @return every declared EN 303 645 V3.1.3 condition and feature; unmodifiable */
+    public Map<V3Condition, Boolean> en303645v3Features() {
+        return en303645v3Features;
+    }
+
     /** @return days within which a vulnerability report is acknowledged */
     public Optional<Integer> acknowledgementDays() {
         return acknowledgementDays;
@@ -299,6 +316,11 @@ public final class Declarations {
         return "Declarations{" + manufacturerName + " / " + productName + ", " + declarant() + "}";
     }
 
+    /** Whether the reference is an EN 303 645 V2.1.1 or V3.1.3 provision. */
+    static boolean known(String reference) {
+        return EnProvision.byReference(reference).isPresent() || En303645V3Provision.byReference(reference).isPresent();
+    }
+
     /** Builds {@link Declarations}. Not thread-safe. */
     public static final class Builder {
         private final String manufacturerName;
@@ -320,6 +342,7 @@ public final class Declarations {
         private String sbomMonitoredBy;
         private final Map<String, ProvisionStatement> provisions = new LinkedHashMap<>();
         private final Map<String, String> justifications = new LinkedHashMap<>();
+        private final Map<V3Condition, Boolean> en303645v3Features = new EnumMap<>(V3Condition.class);
 
         private Builder(String manufacturerName, String productName, String declaredByName, LocalDate declaredOn) {
             this.manufacturerName = Objects.requireNonNull(manufacturerName, "manufacturerName");
@@ -427,7 +450,8 @@ public final class Declarations {
          * @param met whether it is met
          * @param detail how, or why not
          * @return this builder
-         * @throws IllegalArgumentException when the reference is not an EN 303 645 V2.1.1 provision
+         * @throws IllegalArgumentException when the reference is neither an EN 303 645 V2.1.1 nor a V3.1.3
+         *     provision
          */
         public Builder provision(String reference, boolean met, String detail) {
             requireReference(reference);
@@ -441,7 +465,8 @@ public final class Declarations {
          * @param reference an EN 303 645 V2.1.1 reference
          * @param justification why
          * @return this builder
-         * @throws IllegalArgumentException when the reference is not an EN 303 645 V2.1.1 provision
+         * @throws IllegalArgumentException when the reference is neither an EN 303 645 V2.1.1 nor a V3.1.3
+         *     provision
          */
         public Builder justification(String reference, String justification) {
             requireReference(reference);
@@ -449,9 +474,21 @@ public final class Declarations {
             return this;
         }
 
+        /**
+         * Declares an EN 303 645 V3.1.3 numbered condition or feature.
+         *
+         * @param condition the condition or feature
+         * @param applies whether it applies to the product
+         * @return this builder
+         */
+        public Builder en303645v3Feature(V3Condition condition, boolean applies) {
+            en303645v3Features.put(Objects.requireNonNull(condition, "condition"), applies);
+            return this;
+        }
+
         private static void requireReference(String reference) {
-            if (!EnProvision.byReference(reference).isPresent()) {
-                throw new IllegalArgumentException("EN 303 645 V2.1.1 has no provision " + reference);
+            if (!known(reference)) {
+                throw new IllegalArgumentException("EN 303 645 V2.1.1 and V3.1.3 have no provision " + reference);
             }
         }
 
@@ -474,7 +511,7 @@ public final class Declarations {
         Declarations read(JsonNode root) throws DeclarationsException {
             fields(root, "$", "$schema", "schemaVersion", "manufacturer", "product", "declaredBy", "conditions",
                     "vulnerabilityHandling", "supportPeriod", "secureDevelopmentProcess", "sbomMonitoring",
-                    "provisions", "justifications");
+                    "provisions", "justifications", "en303645v3Features");
             if (root.has("$schema")) {
                 text(root, "$", "$schema", true);
             }
@@ -506,6 +543,21 @@ public final class Declarations {
                         throw new DeclarationsException(path, "must be true or false");
                     }
                     b.condition(cond, e.getValue().booleanValue());
+                }
+            }
+            if (root.has("en303645v3Features")) {
+                JsonNode c = object(root.get("en303645v3Features"), "$.en303645v3Features");
+                for (Iterator<Map.Entry<String, JsonNode>> it = c.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    V3Condition cond = V3Condition.byKey(e.getKey());
+                    String path = "$.en303645v3Features." + e.getKey();
+                    if (cond == null) {
+                        throw new DeclarationsException(path, "unknown EN 303 645 V3.1.3 condition or feature");
+                    }
+                    if (!e.getValue().isBoolean()) {
+                        throw new DeclarationsException(path, "must be true or false");
+                    }
+                    b.en303645v3Feature(cond, e.getValue().booleanValue());
                 }
             }
             if (root.has("vulnerabilityHandling")) {
@@ -559,8 +611,8 @@ public final class Declarations {
         }
 
         private static void reference(String ref, String path) throws DeclarationsException {
-            if (!EnProvision.byReference(ref).isPresent()) {
-                throw new DeclarationsException(path, "EN 303 645 V2.1.1 has no provision " + ref);
+            if (!known(ref)) {
+                throw new DeclarationsException(path, "EN 303 645 V2.1.1 and V3.1.3 have no provision " + ref);
             }
         }
 

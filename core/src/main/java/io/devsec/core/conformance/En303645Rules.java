@@ -64,7 +64,7 @@ final class En303645Rules {
     // ------------------------------------------------------------------ conditions
 
     /** A condition's value and where it came from, or empty when unknown. */
-    private Optional<String[]> condition(Condition c) {
+    Optional<String[]> condition(Condition c) {
         switch (c) {
             case SOFTWARE_NOT_UPDATEABLE:
                 return condition(Condition.UPDATE_MECHANISM).map(v -> new String[] {
@@ -106,7 +106,7 @@ final class En303645Rules {
     }
 
     /** The evidence behind a resolved condition: declared, or the SDK observation it was derived from. */
-    private Evidence conditionEvidence(Condition c, String[] value) {
+    Evidence conditionEvidence(Condition c, String[] value) {
         String text = "condition (" + c.number() + ") " + c.text() + ": " + value[0];
         if (value[1].contains("declared by ")) {
             return Evidence.declared("condition (" + c.number() + ")", true, text, d.get().declarant());

@@ -50,7 +50,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Print the conformance statement (EN 303 645 V2.1.1 Table B.1, TS 103 645 V1.1.1 by clause, UK"
-                + " PSTI) of a device's data folder; run-time-only mechanisms are NOT ASSESSED offline.",
+                + " PSTI, CRA Annex I, EN 303 645 V3.1.3 Table B.1, EN 18031-1) of a device's data folder; run-time-only"
+                + " mechanisms are NOT ASSESSED offline.",
+            "--standard prints one view: en303645-v2, en303645-v3, ts103645, psti, cra or en18031-1 (default: all).",
             "With --format json --sign-with KEY the statement is signed and carries the SDK version, the device id and"
                 + " the SHA-256 of --config and --declarations; 'devsec verify-evidence' checks it.",
             "Secrets read from standard input, one line each, in this order: keystore passphrase"
@@ -81,6 +83,18 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "markdown",
             description = "markdown or json (default: ${DEFAULT-VALUE}).")
     Format format;
+
+    /** The values of {@code --standard}. */
+    static final java.util.List<String> STANDARDS = java.util.Arrays.asList("all", "en303645-v2", "en303645-v3",
+            "ts103645", "psti", "cra", "en18031-1");
+
+    @Option(names = "--standard", paramLabel = "STANDARD", defaultValue = "all",
+            description = "Which view to print: all (default), en303645-v2 (EN 303 645 V2.1.1 Table B.1), en303645-v3"
+                    + " (EN 303 645 V3.1.3 Table B.1, statuses as stated in a published V3 ICS, disputed rows marked"
+                    + " UNVERIFIED), ts103645 (TS 103 645 V1.1.1 by clause), psti (UK PSTI), cra (CRA Annex I),"
+                    + " en18031-1 (EN 18031-1 outcome per requirement, DevSec's reading of the decision trees). With"
+                    + " --format json only all (the signable statement), en303645-v3 and en18031-1 are available.")
+    String standard;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "The device's JSON configuration file (product name, disclosure policy, consent purposes),"
@@ -167,11 +181,39 @@ public final class ReportCommand implements Callable<Integer> {
                 : ConformanceStatement.generate(facts, declared, clock);
     }
 
+    /** The chosen view in the chosen format. */
+    private String render(ConformanceStatement statement) {
+        boolean json = format == Format.json;
+        switch (standard) {
+            case "en303645-v2": return statement.en303645Markdown();
+            case "en303645-v3": return json ? statement.en303645v3().toJson() : statement.en303645v3().toMarkdown();
+            case "ts103645": return statement.ts103645Markdown();
+            case "psti": return statement.psti().toMarkdown();
+            case "cra": return statement.cra().toMarkdown();
+            case "en18031-1": return json ? statement.en18031().toJson() : statement.en18031().toMarkdown();
+            default:
+                return json ? statement.toJson() : statement.toMarkdown() + "\n" + statement.en303645v3().toMarkdown()
+                        + "\n" + statement.en18031().toMarkdown();
+        }
+    }
+
     private int report(PrintWriter out, PrintWriter err) {
         CommandLine cl = spec.commandLine();
         if (signWith != null && format != Format.json) {
             throw new CommandLine.ParameterException(cl, "--sign-with signs the JSON statement: add --format json"
                     + " (a Markdown statement cannot be signed)");
+        }
+        if (!STANDARDS.contains(standard)) {
+            throw new CommandLine.ParameterException(cl, "--standard must be one of " + String.join(", ", STANDARDS)
+                    + ", not '" + standard + "'");
+        }
+        if (format == Format.json && !standard.equals("all") && !standard.equals("en303645-v3")
+                && !standard.equals("en18031-1")) {
+            throw new CommandLine.ParameterException(cl, "--format json with --standard " + standard
+                    + " is not available: use all (the whole statement), en303645-v3 or en18031-1");
+        }
+        if (signWith != null && !standard.equals("all")) {
+            throw new CommandLine.ParameterException(cl, "--sign-with signs the whole statement: drop --standard");
         }
         if (signWith == null && (signPassphraseEnv != null || signPassphraseStdin || pkcs11Config != null
                 || pinEnv != null || pinStdin)) {
@@ -250,7 +292,7 @@ public final class ReportCommand implements Callable<Integer> {
             try (DeviceSecurity device = builder.build()) {
                 statement = statement(device.conformanceFacts().offlineView(config != null), declared);
             }
-            String text = format == Format.json ? statement.toJson() : statement.toMarkdown();
+            String text = render(statement);
             if (key != null) {
                 text = new String(signed(statement.toJson(), key), StandardCharsets.UTF_8);
             }

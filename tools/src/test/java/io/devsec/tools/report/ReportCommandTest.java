@@ -262,6 +262,32 @@ class ReportCommandTest {
     }
 
     @Test
+    void report_standardOption_printsTheV3AndEn18031Views_andHelpDocumentsIt() throws Exception {
+        Path folder = temp.resolve("device");
+        createDevice(folder);
+
+        Run v3 = run("--data", folder.toString(), "--standard", "en303645-v3");
+        Run en18031 = run("--data", folder.toString(), "--standard", "en18031-1", "--format", "json");
+        Run all = run("--data", folder.toString());
+        Run bad = run("--data", folder.toString(), "--standard", "en303645-v4");
+        Run help = run("--help");
+
+        assertThat(v3.code()).as(v3.err()).isZero();
+        assertThat(v3.out()).startsWith("## ETSI EN 303 645 V3.1.3").contains("| 5.0-1 | M |", "| 5.1-2A | R |",
+                "| 6-8 | R F (z) |", "Status or condition unverified: 5.1-2A, 6-6")
+                .doesNotContain("EN 303 645 V2.1.1 (2020-06), Table B.1");
+        assertThat(en18031.code()).as(en18031.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(en18031.out());
+        assertThat(root.get("requirements").size()).isEqualTo(33);
+        assertThat(root.get("note").asText()).contains("DevSec's reading");
+        assertThat(all.out()).contains("ETSI EN 303 645 V2.1.1 (2020-06), Table B.1", "ETSI EN 303 645 V3.1.3",
+                "EN 18031-1:2024");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--standard must be one of");
+        assertThat(help.out()).contains("--standard", "en303645-v3", "en18031-1");
+    }
+
+    @Test
     void report_signWithMarkdown_usageError() throws Exception {
         Path folder = temp.resolve("device");
         createDevice(folder);
