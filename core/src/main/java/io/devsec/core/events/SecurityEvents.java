@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class SecurityEvents {
-    private static final Logger LOG = LoggerFactory.getLogger(SecurityEvents.class);
+    /** Made on first use: a static logger ran SLF4J's initialisation at every start. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(SecurityEvents.class);
+    }
 
     /** Default number of recent events kept. */
     public static final int DEFAULT_CAPACITY = 1024;
@@ -198,7 +201,7 @@ public final class SecurityEvents {
             recentAlerts.removeFirst();
         }
         recentAlerts.addLast(alert);
-        LOG.warn("security alert: {}", alert);
+        Log.LOG.warn("security alert: {}", alert);
         for (SecurityEventListener l : listeners) {
             try {
                 l.onAlert(alert);
@@ -211,7 +214,7 @@ public final class SecurityEvents {
     private void listenerFailed(SecurityEventListener l, String what, RuntimeException e) {
         listenerFailures++;
         String name = l.getClass().getName();
-        LOG.warn("security event listener {} failed on {}", name, what, e);
+        Log.LOG.warn("security event listener {} failed on {}", name, what, e);
         if (reportingFailure > 0) {
             return;
         }
