@@ -1126,6 +1126,21 @@ public final class FileKeystore implements Keystore {
     }
 
     @Override
+    public List<byte[]> certificateChainEncoded(String name) throws KeystoreException {
+        byte[] plain = readEntry(name, TYPE_PRIVATE_KEY);
+        if (plain == null) {
+            return Collections.emptyList();
+        }
+        try {
+            EncodedPrivateKeyParts parts = decodeEncodedParts(plain, name);
+            Arrays.fill(parts.pkcs8, (byte) 0);
+            return Collections.unmodifiableList(parts.chain);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    @Override
     public void putSecret(String name, byte[] secret) throws IOException, KeystoreException {
         change(editor -> editor.putSecret(name, secret));
     }
@@ -1384,6 +1399,36 @@ public final class FileKeystore implements Keystore {
     }
 
     private PrivateKeyParts decodePrivateKeyParts(byte[] plain, String name) throws CorruptKeystoreException {
+        EncodedPrivateKeyParts encoded = decodeEncodedParts(plain, name);
+        List<X509Certificate> chain = new ArrayList<>();
+        try {
+            if (!encoded.chain.isEmpty()) {
+                CertificateFactory cf = CertificateFactory.getInstance("X.509");
+                for (byte[] der : encoded.chain) {
+                    chain.add((X509Certificate) cf.generateCertificate(new java.io.ByteArrayInputStream(der)));
+                }
+            }
+        } catch (CertificateException e) {
+            Arrays.fill(encoded.pkcs8, (byte) 0);
+            throw new CorruptKeystoreException("The private-key entry '" + name + "' holds an unreadable certificate.", e);
+        }
+        return new PrivateKeyParts(encoded.algorithm, encoded.pkcs8, Collections.unmodifiableList(chain));
+    }
+
+    /** A private-key entry as stored: algorithm name, PKCS#8 bytes and the chain's DER, nothing parsed. */
+    private static final class EncodedPrivateKeyParts {
+        final String algorithm;
+        final byte[] pkcs8;
+        final List<byte[]> chain;
+
+        EncodedPrivateKeyParts(String algorithm, byte[] pkcs8, List<byte[]> chain) {
+            this.algorithm = algorithm;
+            this.pkcs8 = pkcs8;
+            this.chain = chain;
+        }
+    }
+
+    private EncodedPrivateKeyParts decodeEncodedParts(byte[] plain, String name) throws CorruptKeystoreException {
         Reader r = new Reader(plain, "The private-key entry '" + name + "' of " + file);
         int algLen = r.u16("algorithm length");
         if (algLen > 64) {
@@ -1393,28 +1438,22 @@ public final class FileKeystore implements Keystore {
         long keyLen = r.u32("key length");
         r.need(keyLen, "PKCS#8 key");
         byte[] pkcs8 = r.bytes((int) keyLen, "PKCS#8 key");
-        int certs = r.u16("certificate count");
-        if (certs > MAX_CHAIN) {
-            Arrays.fill(pkcs8, (byte) 0);
-            throw new CorruptKeystoreException("The private-key entry '" + name + "' lists " + certs + " certificates.");
-        }
-        List<X509Certificate> chain = new ArrayList<>();
         try {
-            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            int certs = r.u16("certificate count");
+            if (certs > MAX_CHAIN) {
+                throw new CorruptKeystoreException("The private-key entry '" + name + "' lists " + certs + " certificates.");
+            }
+            List<byte[]> chain = new ArrayList<>(certs);
             for (int i = 0; i < certs; i++) {
                 long len = r.u32("certificate length");
                 r.need(len, "certificate");
-                byte[] der = r.bytes((int) len, "certificate");
-                chain.add((X509Certificate) cf.generateCertificate(new java.io.ByteArrayInputStream(der)));
+                chain.add(r.bytes((int) len, "certificate"));
             }
-        } catch (CertificateException | CorruptKeystoreException e) {
+            return new EncodedPrivateKeyParts(algorithm, pkcs8, chain);
+        } catch (CorruptKeystoreException e) {
             Arrays.fill(pkcs8, (byte) 0);
-            if (e instanceof CorruptKeystoreException) {
-                throw (CorruptKeystoreException) e;
-            }
-            throw new CorruptKeystoreException("The private-key entry '" + name + "' holds an unreadable certificate.", e);
+            throw e;
         }
-        return new PrivateKeyParts(algorithm, pkcs8, Collections.unmodifiableList(chain));
     }
 
     private static PrivateKey toPrivateKey(PrivateKeyParts parts, String name) throws CorruptKeystoreException {
