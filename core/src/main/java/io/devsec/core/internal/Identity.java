@@ -47,9 +47,23 @@ public final class Identity {
      * unrelated to serial number or MAC.
      */
     public static String deviceId(PublicKey publicKey) {
+        return deviceId(publicKey.getEncoded());
+    }
+
+    /**
+     * The device id of a DER SubjectPublicKeyInfo, as {@link #deviceId(PublicKey)} computes it from the key's
+     * encoding: for a start that reads the field from the stored certificate ({@link CertificateDer}) instead
+     * of parsing it. Equal to {@code deviceId(key)} when the field is in the JDK's encoding of the key (named
+     * curve), as in the certificates and requests DevSec makes; a caller that later parses the certificate
+     * should compare.
+     *
+     * @param subjectPublicKeyInfo DER SubjectPublicKeyInfo
+     * @return the device id
+     */
+    public static String deviceId(byte[] subjectPublicKeyInfo) {
         byte[] digest;
         try {
-            digest = MessageDigest.getInstance("SHA-256").digest(publicKey.getEncoded());
+            digest = MessageDigest.getInstance("SHA-256").digest(subjectPublicKeyInfo);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);
         }
