@@ -181,8 +181,15 @@ public final class AtomicFiles {
         Path absolute = target.toAbsolutePath();
         String prefix = "." + absolute.getFileName() + ".";
         int deleted = 0;
-        try (java.nio.file.DirectoryStream<Path> stream = Files.newDirectoryStream(absolute.getParent(),
-                p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".tmp"))) {
+        // An anonymous class, not a lambda: this runs at every keystore open, and a lambda spun a class there.
+        java.nio.file.DirectoryStream.Filter<Path> stale = new java.nio.file.DirectoryStream.Filter<Path>() {
+            @Override
+            public boolean accept(Path p) {
+                String name = p.getFileName().toString();
+                return name.startsWith(prefix) && name.endsWith(".tmp");
+            }
+        };
+        try (java.nio.file.DirectoryStream<Path> stream = Files.newDirectoryStream(absolute.getParent(), stale)) {
             for (Path p : stream) {
                 if (Files.deleteIfExists(p)) {
                     deleted++;

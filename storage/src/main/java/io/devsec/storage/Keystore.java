@@ -182,6 +182,29 @@ public interface Keystore extends Closeable {
     List<X509Certificate> certificateChain(String name) throws KeystoreException;
 
     /**
+     * The certificate chain stored with a private key as DER, leaf first, without parsing it: for a caller
+     * that needs only bytes of it at start (a {@link java.security.cert.CertificateFactory} parse initialises
+     * the JDK's X.509 and EC key code and its security-event logger). The bytes are those the entry was
+     * authenticated with; they are not checked to be well-formed certificates.
+     *
+     * @param name the private-key entry's name
+     * @return the chain's DER encodings (fresh arrays), or empty when there is no private-key entry of that name
+     * @throws KeystoreException when the entry fails authentication or cannot be decoded
+     */
+    default List<byte[]> certificateChainEncoded(String name) throws KeystoreException {
+        List<X509Certificate> chain = certificateChain(name);
+        List<byte[]> encoded = new java.util.ArrayList<>(chain.size());
+        for (X509Certificate c : chain) {
+            try {
+                encoded.add(c.getEncoded());
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new CorruptKeystoreException("A stored certificate of '" + name + "' cannot be encoded.", e);
+            }
+        }
+        return java.util.Collections.unmodifiableList(encoded);
+    }
+
+    /**
      * Stores a copy of {@code secret}; the caller keeps ownership of (and wipes) its array.
      *
      * @param name the entry's name

@@ -94,6 +94,31 @@ class FileKeystoreTest {
     }
 
     @Test
+    void certificateChainEncoded_returnsStoredDerLeafFirstWithoutParsing() throws Exception {
+        KeyPair kp = TestSupport.ecKeyPair();
+        X509Certificate cert = TestSupport.selfSigned(kp, "device-1");
+        KeyPair ca = TestSupport.ecKeyPair();
+        X509Certificate caCert = TestSupport.selfSigned(ca, "ca");
+        try (Keystore ks = open()) {
+            ks.putPrivateKey("identity", kp.getPrivate(), List.of(cert, caCert));
+            ks.putPrivateKey("no-chain", ca.getPrivate(), List.of());
+            ks.putSecret("a-secret", bytes("not a key entry"));
+        }
+        try (Keystore ks = open()) {
+            List<byte[]> der = ks.certificateChainEncoded("identity");
+            assertThat(der).hasSize(2);
+            assertThat(der.get(0)).isEqualTo(cert.getEncoded());
+            assertThat(der.get(1)).isEqualTo(caCert.getEncoded());
+            // fresh arrays: changing one does not change what the keystore returns next
+            der.get(0)[0] ^= 1;
+            assertThat(ks.certificateChainEncoded("identity").get(0)).isEqualTo(cert.getEncoded());
+            assertThat(ks.certificateChainEncoded("no-chain")).isEmpty();
+            assertThat(ks.certificateChainEncoded("absent")).isEmpty();
+            assertThatThrownBy(() -> ks.certificateChainEncoded("a-secret")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void ed25519Key_roundTrips() throws Exception {
         KeyPair kp = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         try (Keystore ks = open()) {

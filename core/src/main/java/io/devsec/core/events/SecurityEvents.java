@@ -70,7 +70,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class SecurityEvents implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(SecurityEvents.class);
+    /** Made on first use: a static logger ran SLF4J's initialisation at every start. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(SecurityEvents.class);
+    }
 
     /** Default number of recent events kept. */
     public static final int DEFAULT_CAPACITY = 1024;
@@ -346,7 +349,7 @@ public final class SecurityEvents implements AutoCloseable {
             t = worker;
             lock.notifyAll();
             if (t != null && inFlight != null && !onWorker) {
-                LOG.warn("closing the security event stream: a listener is still running on {}; "
+                Log.LOG.warn("closing the security event stream: a listener is still running on {}; "
                         + "interrupting it, {} event(s) stay queued", t.getName(), queue.size());
                 t.interrupt();
             }
@@ -463,7 +466,7 @@ public final class SecurityEvents implements AutoCloseable {
             recentAlerts.removeFirst();
         }
         recentAlerts.addLast(alert);
-        LOG.warn("security alert: {}", alert);
+        Log.LOG.warn("security alert: {}", alert);
         enqueue(new Item(null, alert, false, origin));
     }
 
@@ -505,7 +508,7 @@ public final class SecurityEvents implements AutoCloseable {
         }
         droppedCritical++;
         dropped++;
-        LOG.error("security event delivery queue and its critical reserve are full ({} queued): critical {} "
+        Log.LOG.error("security event delivery queue and its critical reserve are full ({} queued): critical {} "
                 + "not delivered to listeners ({} critical dropped so far); it is in recentEvents()/recentAlerts()",
                 queue.size(), item.describe(), droppedCritical);
         return false;
@@ -515,7 +518,7 @@ public final class SecurityEvents implements AutoCloseable {
         dropped++;
         if (!dropping) {
             dropping = true;
-            LOG.warn("security events are published faster than listeners take them: {}; dropping {} and "
+            Log.LOG.warn("security events are published faster than listeners take them: {}; dropping {} and "
                     + "further non-critical deliveries until there is room ({} dropped so far)", why,
                     item.describe(), dropped);
         }
@@ -612,9 +615,9 @@ public final class SecurityEvents implements AutoCloseable {
         }
         String name = l.getClass().getName();
         if (e instanceof Error) {
-            LOG.error("security event listener {} failed on {}", name, item.describe(), e);
+            Log.LOG.error("security event listener {} failed on {}", name, item.describe(), e);
         } else {
-            LOG.warn("security event listener {} failed on {}", name, item.describe(), e);
+            Log.LOG.warn("security event listener {} failed on {}", name, item.describe(), e);
         }
         if (item.failureReport) {
             return;

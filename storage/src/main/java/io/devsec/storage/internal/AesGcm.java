@@ -212,9 +212,12 @@ public final class AesGcm {
             return;
         }
         try {
-            byte[] nonce = new byte[NONCE_LENGTH];
-            random.nextBytes(nonce);
-            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[KEY_LENGTH], "AES"), new GCMParameterSpec(128, nonce));
+            // A zero nonce, not a random one: nothing is ever encrypted under the all-zero key (this init only
+            // overwrites the key schedule), and the random nonce seeded the SecureRandom's mixing PRNG (SHA1PRNG)
+            // at every start just for the wipe after the master key unwrap. The JDK refuses an encryption init
+            // only when both key and nonce equal the previous one; the previous key was the real one.
+            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[KEY_LENGTH], "AES"),
+                    new GCMParameterSpec(TAG_LENGTH * 8, new byte[NONCE_LENGTH]));
         } catch (GeneralSecurityException | RuntimeException ignored) {
             // best effort: the cipher is dropped either way
         }

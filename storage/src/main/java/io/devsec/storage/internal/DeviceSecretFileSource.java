@@ -26,7 +26,13 @@ import org.slf4j.LoggerFactory;
  * created when an existing keystore is opened.
  */
 public final class DeviceSecretFileSource implements MasterKeyBackend {
-    private static final Logger LOG = LoggerFactory.getLogger(DeviceSecretFileSource.class);
+    /**
+     * The logger, made on first use: this class logs only on rare events, and a static logger field ran
+     * SLF4J's initialisation (provider lookup on the class path, configuration) at every start.
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(DeviceSecretFileSource.class);
+    }
 
     public static final int MIN_SECRET_LENGTH = 32;
     public static final int MAX_SECRET_LENGTH = 4096;
@@ -134,9 +140,9 @@ public final class DeviceSecretFileSource implements MasterKeyBackend {
         new SecureRandom().nextBytes(secret);
         try {
             AtomicFiles.createNew(secretFile, secret);
-            LOG.info("Created device secret file {} (32 random bytes, owner-only).", secretFile);
+            Log.LOG.info("Created device secret file {} (32 random bytes, owner-only).", secretFile);
         } catch (FileAlreadyExistsException e) {
-            LOG.debug("Device secret file {} appeared concurrently; using it.", secretFile);
+            Log.LOG.debug("Device secret file {} appeared concurrently; using it.", secretFile);
         } finally {
             Arrays.fill(secret, (byte) 0);
         }

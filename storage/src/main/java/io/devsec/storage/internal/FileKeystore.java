@@ -98,7 +98,13 @@ import org.slf4j.LoggerFactory;
  * entry, re-assembles the file and replaces it through {@link AtomicFiles#write}.
  */
 public final class FileKeystore implements Keystore {
-    private static final Logger LOG = LoggerFactory.getLogger(FileKeystore.class);
+    /**
+     * The logger, made on first use: this class logs only on rare events, and a static logger field ran
+     * SLF4J's initialisation (provider lookup on the class path, configuration) at every start.
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(FileKeystore.class);
+    }
 
     static final byte[] MAGIC = "DEVSECKS".getBytes(StandardCharsets.US_ASCII);
     public static final int FORMAT_VERSION = 2;
@@ -311,10 +317,9 @@ public final class FileKeystore implements Keystore {
                     ks.synchronizeWithCounter(counter);
                 } else if (parsed.formatVersion == FORMAT_VERSION_1) {
                     ks.commit(snapshot.withVersion(1, false));
-                    LOG.info("Rewrote keystore {} from format version 1 to {}.", abs, FORMAT_VERSION);
+                    Log.LOG.info("Rewrote keystore {} from format version 1 to {}.", abs, FORMAT_VERSION);
                 }
-                LOG.debug("Opened keystore {} ({} entries, {} master key, version {}).", abs, parsed.entries.size(),
-                        backend.kind(), ks.snap.version);
+                // No "opened" debug line: it initialised SLF4J on every start for a message off by default.
             } else {
                 SecureRandom random = new SecureRandom();
                 dataKey = new byte[32];
@@ -334,7 +339,7 @@ public final class FileKeystore implements Keystore {
                     ks.snap = new Snapshot(new LinkedHashMap<>(), c, true, key);
                     ks.commit(ks.snap.withVersion(c + 1, true));
                 }
-                LOG.info("Created keystore {} ({} master key{}).", abs, backend.kind(),
+                Log.LOG.info("Created keystore {} ({} master key{}).", abs, backend.kind(),
                         rp == null ? "" : ", " + rp.description());
             }
             ok = true;
@@ -448,13 +453,13 @@ public final class FileKeystore implements Keystore {
             s = s.withVersion(0, true);
             writeFile(s);
             snap = s;
-            LOG.info("Binding keystore {} to {}.", file, rollback.description());
+            Log.LOG.info("Binding keystore {} to {}.", file, rollback.description());
         }
         if (c == RollbackProtection.NEVER_SET) {
             c = rollback.advanceTo(0);
         }
         if (s.version == c + 1) {
-            LOG.warn("Keystore {} is one write ahead of {} (a crash between the file write and the counter "
+            Log.LOG.warn("Keystore {} is one write ahead of {} (a crash between the file write and the counter "
                     + "advance); advancing the counter to {}.", file, rollback.description(), s.version);
             rollback.advanceTo(s.version);
         } else if (s.version < c) {
@@ -911,7 +916,7 @@ public final class FileKeystore implements Keystore {
             if (key.seals.get() >= seams.rotateAfterSeals) {
                 key = KeyGeneration.fresh(dataKey, random);
                 entries = reseal(entries, cur.key, key);
-                LOG.info("Keystore {}: the entry key sealed {} values; re-sealed {} entries under a new key.", file,
+                Log.LOG.info("Keystore {}: the entry key sealed {} values; re-sealed {} entries under a new key.", file,
                         cur.key.seals.get(), entries.size());
             }
             Snapshot next = new Snapshot(entries, cur.version + 1, cur.bound, key);
@@ -1121,6 +1126,21 @@ public final class FileKeystore implements Keystore {
     }
 
     @Override
+    public List<byte[]> certificateChainEncoded(String name) throws KeystoreException {
+        byte[] plain = readEntry(name, TYPE_PRIVATE_KEY);
+        if (plain == null) {
+            return Collections.emptyList();
+        }
+        try {
+            EncodedPrivateKeyParts parts = decodeEncodedParts(plain, name);
+            Arrays.fill(parts.pkcs8, (byte) 0);
+            return Collections.unmodifiableList(parts.chain);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    @Override
     public void putSecret(String name, byte[] secret) throws IOException, KeystoreException {
         change(editor -> editor.putSecret(name, secret));
     }
@@ -1190,7 +1210,7 @@ public final class FileKeystore implements Keystore {
                 try {
                     mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
                 } catch (InvalidKeyException e) {
-                    LOG.debug("Could not re-key the MAC on close: {}", e.toString());
+                    Log.LOG.debug("Could not re-key the MAC on close: {}", e.toString());
                 }
             } finally {
                 stateLock.writeLock().unlock();
@@ -1198,15 +1218,14 @@ public final class FileKeystore implements Keystore {
             try {
                 lock.release();
             } catch (IOException e) {
-                LOG.debug("Releasing the keystore lock failed: {}", e.toString());
+                Log.LOG.debug("Releasing the keystore lock failed: {}", e.toString());
             }
             try {
                 lockChannel.close();
             } catch (IOException e) {
-                LOG.debug("Closing the keystore lock file failed: {}", e.toString());
+                Log.LOG.debug("Closing the keystore lock file failed: {}", e.toString());
             }
             OPEN_IN_THIS_JVM.remove(lockPath);
-            LOG.debug("Closed keystore {}.", file);
         } finally {
             writeMutex.unlock();
         }
@@ -1380,6 +1399,36 @@ public final class FileKeystore implements Keystore {
     }
 
     private PrivateKeyParts decodePrivateKeyParts(byte[] plain, String name) throws CorruptKeystoreException {
+        EncodedPrivateKeyParts encoded = decodeEncodedParts(plain, name);
+        List<X509Certificate> chain = new ArrayList<>();
+        try {
+            if (!encoded.chain.isEmpty()) {
+                CertificateFactory cf = CertificateFactory.getInstance("X.509");
+                for (byte[] der : encoded.chain) {
+                    chain.add((X509Certificate) cf.generateCertificate(new java.io.ByteArrayInputStream(der)));
+                }
+            }
+        } catch (CertificateException e) {
+            Arrays.fill(encoded.pkcs8, (byte) 0);
+            throw new CorruptKeystoreException("The private-key entry '" + name + "' holds an unreadable certificate.", e);
+        }
+        return new PrivateKeyParts(encoded.algorithm, encoded.pkcs8, Collections.unmodifiableList(chain));
+    }
+
+    /** A private-key entry as stored: algorithm name, PKCS#8 bytes and the chain's DER, nothing parsed. */
+    private static final class EncodedPrivateKeyParts {
+        final String algorithm;
+        final byte[] pkcs8;
+        final List<byte[]> chain;
+
+        EncodedPrivateKeyParts(String algorithm, byte[] pkcs8, List<byte[]> chain) {
+            this.algorithm = algorithm;
+            this.pkcs8 = pkcs8;
+            this.chain = chain;
+        }
+    }
+
+    private EncodedPrivateKeyParts decodeEncodedParts(byte[] plain, String name) throws CorruptKeystoreException {
         Reader r = new Reader(plain, "The private-key entry '" + name + "' of " + file);
         int algLen = r.u16("algorithm length");
         if (algLen > 64) {
@@ -1389,28 +1438,22 @@ public final class FileKeystore implements Keystore {
         long keyLen = r.u32("key length");
         r.need(keyLen, "PKCS#8 key");
         byte[] pkcs8 = r.bytes((int) keyLen, "PKCS#8 key");
-        int certs = r.u16("certificate count");
-        if (certs > MAX_CHAIN) {
-            Arrays.fill(pkcs8, (byte) 0);
-            throw new CorruptKeystoreException("The private-key entry '" + name + "' lists " + certs + " certificates.");
-        }
-        List<X509Certificate> chain = new ArrayList<>();
         try {
-            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            int certs = r.u16("certificate count");
+            if (certs > MAX_CHAIN) {
+                throw new CorruptKeystoreException("The private-key entry '" + name + "' lists " + certs + " certificates.");
+            }
+            List<byte[]> chain = new ArrayList<>(certs);
             for (int i = 0; i < certs; i++) {
                 long len = r.u32("certificate length");
                 r.need(len, "certificate");
-                byte[] der = r.bytes((int) len, "certificate");
-                chain.add((X509Certificate) cf.generateCertificate(new java.io.ByteArrayInputStream(der)));
+                chain.add(r.bytes((int) len, "certificate"));
             }
-        } catch (CertificateException | CorruptKeystoreException e) {
+            return new EncodedPrivateKeyParts(algorithm, pkcs8, chain);
+        } catch (CorruptKeystoreException e) {
             Arrays.fill(pkcs8, (byte) 0);
-            if (e instanceof CorruptKeystoreException) {
-                throw (CorruptKeystoreException) e;
-            }
-            throw new CorruptKeystoreException("The private-key entry '" + name + "' holds an unreadable certificate.", e);
+            throw e;
         }
-        return new PrivateKeyParts(algorithm, pkcs8, Collections.unmodifiableList(chain));
     }
 
     private static PrivateKey toPrivateKey(PrivateKeyParts parts, String name) throws CorruptKeystoreException {

@@ -16,7 +16,13 @@ import org.slf4j.LoggerFactory;
 
 /** Refuses files that group or others can read or write, and folders that they can write. */
 final class Permissions {
-    private static final Logger LOG = LoggerFactory.getLogger(Permissions.class);
+    /**
+     * The logger, made on first use: this class logs only on rare events, and a static logger field ran
+     * SLF4J's initialisation (provider lookup on the class path, configuration) at every start.
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(Permissions.class);
+    }
 
     private static final Set<PosixFilePermission> FILE_FORBIDDEN = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
@@ -54,7 +60,7 @@ final class Permissions {
                 + ": group or others can " + (bad.stream().anyMatch(x -> x.name().endsWith("WRITE")) ? "write" : "read")
                 + " it. Restrict it (" + fix + " " + p + "), or opt out with KeystoreOptions.insecureAllowLoosePermissions(true).";
         if (options.insecureAllowLoosePermissions()) {
-            LOG.warn("{} Accepted because insecureAllowLoosePermissions is set.", message);
+            Log.LOG.warn("{} Accepted because insecureAllowLoosePermissions is set.", message);
             return;
         }
         throw new InsecurePermissionsException(message);
