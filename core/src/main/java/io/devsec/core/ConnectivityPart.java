@@ -58,7 +58,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectivityPart implements Quarantine {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+    /** Made on first use: a normal start logs nothing, so it never initialises SLF4J. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+    }
 
     static final String PREFIX = "transport/";
     static final String OUTBOX_KEY = PREFIX + "outbox-key";
@@ -202,7 +205,7 @@ final class ConnectivityPart implements Quarantine {
             random.nextBytes(raw);
             keystore.putSecret(OUTBOX_KEY, raw);
             deleteUnreadableOutbox(outboxFolder);
-            LOG.info("Created the outbox key of device {}", identity.deviceId());
+            Log.LOG.info("Created the outbox key of device {}", identity.deviceId());
         }
         try {
             return OutboxKey.of(new SecretKeySpec(raw, "AES"));
@@ -214,7 +217,7 @@ final class ConnectivityPart implements Quarantine {
     private void deleteUnreadableOutbox(Path folder) throws IOException {
         OutboxFiles deleted = OutboxFiles.delete(folder);
         if (deleted.files() > 0) {
-            LOG.warn("Deleted {} outbox file(s) of device {} sealed with a key that no longer exists", deleted.files(),
+            Log.LOG.warn("Deleted {} outbox file(s) of device {} sealed with a key that no longer exists", deleted.files(),
                     identity.deviceId());
         }
     }
@@ -247,7 +250,7 @@ final class ConnectivityPart implements Quarantine {
             try {
                 DeviceTlsContext renewed = tlsContext(c.settings.trustAnchors(), c.settings.tlsSettings());
                 c.client.renewIdentity(renewed, c.settings.connectTimeout().multipliedBy(2));
-                LOG.info("MQTT client {} of device {} now uses the installed certificate", c.client.clientId(), deviceId);
+                Log.LOG.info("MQTT client {} of device {} now uses the installed certificate", c.client.clientId(), deviceId);
             } catch (KeystoreException e) {
                 throw e;
             } catch (InterruptedException e) {
@@ -256,7 +259,7 @@ final class ConnectivityPart implements Quarantine {
                 io.initCause(e);
                 throw io;
             } catch (IOException | TimeoutException | GeneralSecurityException e) {
-                LOG.warn("MQTT client {} of device {} could not switch to the installed certificate: {}",
+                Log.LOG.warn("MQTT client {} of device {} could not switch to the installed certificate: {}",
                         c.client.clientId(), deviceId, e.toString());
                 if (failure == null) {
                     failure = new IOException("The certificate chain is installed, but the live MQTT connection "
@@ -290,7 +293,7 @@ final class ConnectivityPart implements Quarantine {
             try {
                 c.client.publish(c.client.namespace().topic(alertTopic), alertJson, Qos.AT_LEAST_ONCE);
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                LOG.warn("Could not queue the integrity alert on client {}: {}", c.client.clientId(), e.toString());
+                Log.LOG.warn("Could not queue the integrity alert on client {}: {}", c.client.clientId(), e.toString());
             }
         }
     }
@@ -309,12 +312,12 @@ final class ConnectivityPart implements Quarantine {
         try {
             client.quarantine(alertTopic);
         } catch (GeneralSecurityException | RuntimeException e) {
-            LOG.warn("Could not quarantine MQTT client {} of compromised device {} ({}): closing it", client.clientId(),
+            Log.LOG.warn("Could not quarantine MQTT client {} of compromised device {} ({}): closing it", client.clientId(),
                     identity.deviceId(), e.toString());
             try {
                 client.close();
             } catch (IOException closing) {
-                LOG.warn("Closing MQTT client {} failed: {}", client.clientId(), closing.toString());
+                Log.LOG.warn("Closing MQTT client {} failed: {}", client.clientId(), closing.toString());
             }
         }
     }
@@ -332,7 +335,7 @@ final class ConnectivityPart implements Quarantine {
                     (suffix, payload) -> client.publish(client.namespace().topic(suffix), payload, Qos.AT_LEAST_ONCE));
             telemetry.put(client, exporter);
             events.subscribe(exporter);
-            LOG.info("Security telemetry of device {} goes to {}security/...", identity.deviceId(),
+            Log.LOG.info("Security telemetry of device {} goes to {}security/...", identity.deviceId(),
                     client.namespace().prefix());
         }
     }
@@ -565,7 +568,7 @@ final class ConnectivityPart implements Quarantine {
             try {
                 c.client.close();
             } catch (IOException | RuntimeException e) {
-                LOG.warn("Closing the MQTT client of device {} failed: {}", identity.deviceId(), e.toString());
+                Log.LOG.warn("Closing the MQTT client of device {} failed: {}", identity.deviceId(), e.toString());
             }
         }
     }

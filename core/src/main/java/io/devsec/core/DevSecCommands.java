@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * MQTT client's); a check already waiting absorbs the next request, so a flood of commands costs one check.
  */
 final class DevSecCommands implements InboundSubscription<CommandMessage> {
-    private static final Logger LOG = LoggerFactory.getLogger(DevSecCommands.class);
+    /** Made on first use: a normal start logs nothing, so it never initialises SLF4J. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(DevSecCommands.class);
+    }
 
     /** One daemon thread, started on demand; at most one check runs and one more waits. */
     private static final ThreadPoolExecutor WORKER = worker();
@@ -78,11 +81,11 @@ final class DevSecCommands implements InboundSubscription<CommandMessage> {
         }
         switch (c.get()) {
             case CHECK_UPDATE:
-                LOG.info("Command {} ({}) for device {}: checking for updates", command.command(), command.id(), deviceId);
+                Log.LOG.info("Command {} ({}) for device {}: checking for updates", command.command(), command.id(), deviceId);
                 WORKER.execute(this::checkUpdates);
                 break;
             default:
-                LOG.warn("Command {} for device {} is not handled", command.command(), deviceId);
+                Log.LOG.warn("Command {} for device {} is not handled", command.command(), deviceId);
                 break;
         }
     }
@@ -90,7 +93,7 @@ final class DevSecCommands implements InboundSubscription<CommandMessage> {
     private void checkUpdates() {
         List<UpdateAgent> list = agents.get();
         if (list.isEmpty()) {
-            LOG.info("check_update for device {}: no update agent started (device.startUpdates), nothing to check", deviceId);
+            Log.LOG.info("check_update for device {}: no update agent started (device.startUpdates), nothing to check", deviceId);
             return;
         }
         for (UpdateAgent a : list) {
@@ -98,7 +101,7 @@ final class DevSecCommands implements InboundSubscription<CommandMessage> {
                 a.checkNow();
             } catch (Exception e) {
                 // Refusals already reached the agent's listener (and so the security events).
-                LOG.warn("check_update for device {} failed: {}", deviceId, e.toString());
+                Log.LOG.warn("check_update for device {} failed: {}", deviceId, e.toString());
             }
         }
     }

@@ -116,7 +116,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeviceSecurity implements Closeable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+    /** Made on first use: a normal start logs nothing, so it never initialises SLF4J. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+    }
 
     /** Name of the keystore file inside the data folder. */
     public static final String KEYSTORE_FILE = "device.keystore";
@@ -430,7 +433,7 @@ public final class DeviceSecurity implements Closeable {
         DeviceMqttClient client = connectivity.buildClient(settings);
         // Outside every lock: starting reports a state change to the listeners, which may call into this object.
         client.start();
-        LOG.info("MQTT client of device {} started for {}:{}", identity.deviceId(), settings.host(), settings.port());
+        Log.LOG.info("MQTT client of device {} started for {}:{}", identity.deviceId(), settings.host(), settings.port());
         return client;
     }
 
@@ -998,9 +1001,9 @@ public final class DeviceSecurity implements Closeable {
             password.afterReset();
             if (rotate) {
                 identity.adopt(fresh);
-                LOG.warn("Factory reset of device {}: identity rotated to {}, new password set", oldId, fresh.deviceId);
+                Log.LOG.warn("Factory reset of device {}: identity rotated to {}, new password set", oldId, fresh.deviceId);
             } else {
-                LOG.warn("Factory reset of device {}: user data wiped, new password set", oldId);
+                Log.LOG.warn("Factory reset of device {}: user data wiped, new password set", oldId);
             }
             Map<String, String> attributes = new LinkedHashMap<>();
             attributes.put("identity", rotate ? "rotated" : "kept");
@@ -1168,7 +1171,7 @@ public final class DeviceSecurity implements Closeable {
             try {
                 config = DeviceConfig.read(file, clock == null ? Clock.systemUTC() : clock);
             } catch (ValidationException e) {
-                LOG.warn("Refused the configuration file {}: {}", file, e.getMessage());
+                Log.LOG.warn("Refused the configuration file {}: {}", file, e.getMessage());
                 if (events != null) {
                     EventAdapters.invalidInput(events, SecurityEvent.Source.CORE, "config", e);
                 }
@@ -1331,7 +1334,7 @@ public final class DeviceSecurity implements Closeable {
             try {
                 keystore = Keystore.open(dataFolder.resolve(KEYSTORE_FILE), source, keystoreOptions);
             } catch (io.devsec.storage.KeystoreRollbackException e) {
-                LOG.error("Refused an older copy of the keystore: {}", e.getMessage());
+                Log.LOG.error("Refused an older copy of the keystore: {}", e.getMessage());
                 if (events != null) {
                     events.publish(SecurityEvent.builder(SecurityEvent.Type.ROLLBACK_ATTEMPT, SecurityEvent.Source.CORE)
                             .time(clock.instant()).attribute("item", "keystore")

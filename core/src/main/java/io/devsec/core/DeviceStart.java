@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  */
 final class DeviceStart {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+    /** Made on first use: a normal start logs nothing, so it never initialises SLF4J. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+    }
 
     private DeviceStart() {}
 
@@ -97,11 +100,11 @@ final class DeviceStart {
                 Path path = recordPath.get();
                 Files.deleteIfExists(path);
                 AtomicFiles.fsyncDirectory(path.toAbsolutePath().getParent());
-                LOG.info("Device {} provisioned from record for serial {}; record file deleted", fresh.deviceId, serial.get());
+                Log.LOG.info("Device {} provisioned from record for serial {}; record file deleted", fresh.deviceId, serial.get());
             } else {
                 password.holdInitialPassword(initial);
                 initial = null;
-                LOG.info("Device {} created with a generated initial password", fresh.deviceId);
+                Log.LOG.info("Device {} created with a generated initial password", fresh.deviceId);
             }
         } finally {
             if (initial != null) {
@@ -140,7 +143,7 @@ final class DeviceStart {
                 throw e;
             }
             identity.refusedRecord(e);
-            LOG.warn("Refused the provisioning record {} ({}); the device generates its own initial password "
+            Log.LOG.warn("Refused the provisioning record {} ({}); the device generates its own initial password "
                     + "and keeps nothing of the record: {}", path, e.problem(), e.getMessage());
             events.publish(SecurityEvent.builder(SecurityEvent.Type.INVALID_INPUT, SecurityEvent.Source.CORE)
                     .time(clock.instant()).attribute("boundary", "provisioning")
@@ -176,13 +179,13 @@ final class DeviceStart {
             if (serial.isPresent() && serial.get().equals(record.serialNumber())) {
                 Files.delete(path);
                 AtomicFiles.fsyncDirectory(path.toAbsolutePath().getParent());
-                LOG.info("Deleted the already consumed provisioning record of device {}", deviceId);
+                Log.LOG.info("Deleted the already consumed provisioning record of device {}", deviceId);
             } else {
-                LOG.warn("Ignoring provisioning record {}: device {} is already provisioned with another serial number",
+                Log.LOG.warn("Ignoring provisioning record {}: device {} is already provisioned with another serial number",
                         path, deviceId);
             }
         } catch (IOException | InvalidProvisioningRecordException e) {
-            LOG.warn("Ignoring unreadable provisioning record {} of provisioned device {}: {}", path, deviceId,
+            Log.LOG.warn("Ignoring unreadable provisioning record {} of provisioned device {}: {}", path, deviceId,
                     e.getMessage());
         } finally {
             if (record != null) {

@@ -54,7 +54,10 @@ import org.slf4j.LoggerFactory;
  */
 final class FirmwarePart implements IntegrityState {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+    /** Made on first use: a normal start logs nothing, so it never initialises SLF4J. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+    }
 
     static final String PREFIX = "update/";
     static final String UPDATE_ROOT = PREFIX + "trusted-root";
@@ -126,7 +129,7 @@ final class FirmwarePart implements IntegrityState {
             compromised = marked;
         }
         if (marked) {
-            LOG.warn("Device {} is marked compromised: MQTT is quarantined until a valid update is installed",
+            Log.LOG.warn("Device {} is marked compromised: MQTT is quarantined until a valid update is installed",
                     identity.deviceId());
         }
     }
@@ -236,7 +239,7 @@ final class FirmwarePart implements IntegrityState {
         boolean onTrial = status.trialSlot().isPresent() && status.trialSlot().get() == status.runningSlot();
         if (onTrial && checked != DeviceStatus.SoftwareIntegrity.VERIFIED) {
             // Only a trial whose image matches its stored signed metadata is ever confirmed.
-            LOG.warn("Version {} on trial is {}: not confirmed, the trial policy rolls it back",
+            Log.LOG.warn("Version {} on trial is {}: not confirmed, the trial policy rolls it back",
                     status.runningVersion(), checked);
         } else if (onTrial && settings.healthCheck().isPresent()) {
             long version = status.runningVersion();
@@ -247,17 +250,17 @@ final class FirmwarePart implements IntegrityState {
             } catch (Exception e) {
                 healthy = false;
                 String reason = "health check failed: " + describe(e);
-                LOG.warn("Version {} on trial: {}; rolling back at once", version, reason);
+                Log.LOG.warn("Version {} on trial: {}; rolling back at once", version, reason);
                 // At once, not after the trial's remaining starts; the reason reaches the listener and the event.
                 agent.rollback(reason);
             }
             if (healthy) {
                 try {
                     agent.confirm(); // checks the image against its metadata once more, then confirms
-                    LOG.info("Health check of version {} passed: confirmed", version);
+                    Log.LOG.info("Health check of version {} passed: confirmed", version);
                 } catch (UpdateException e) {
                     // Reported to the listener by the agent; the trial policy rolls the version back.
-                    LOG.warn("Version {} on trial not confirmed: {}", version, e.getClass().getSimpleName());
+                    Log.LOG.warn("Version {} on trial not confirmed: {}", version, e.getClass().getSimpleName());
                 }
             }
         }
@@ -330,7 +333,7 @@ final class FirmwarePart implements IntegrityState {
                 verifiedVersion = -1;
             }
             // Not silent: a running version nobody can check is a security event (and a status finding).
-            LOG.warn("Version {} of device {} has no signed metadata: its integrity cannot be checked", version, deviceId);
+            Log.LOG.warn("Version {} of device {} has no signed metadata: its integrity cannot be checked", version, deviceId);
             events.publish(SecurityEvent.builder(SecurityEvent.Type.INTEGRITY_UNVERIFIABLE, SecurityEvent.Source.UPDATE)
                     .time(clock.instant()).attribute("version", Long.toString(version))
                     .attribute("slot", status.runningSlot().name()).attribute("integrity", "UNVERIFIABLE").build());
@@ -358,7 +361,7 @@ final class FirmwarePart implements IntegrityState {
             if (lift) {
                 liftQuarantine();
             }
-            LOG.info("Version {} of device {} matches its signed metadata", version, deviceId);
+            Log.LOG.info("Version {} of device {} matches its signed metadata", version, deviceId);
             return DeviceStatus.SoftwareIntegrity.VERIFIED;
         }
         markCompromised(version, status.runningSlot().name(), failure);
@@ -374,7 +377,7 @@ final class FirmwarePart implements IntegrityState {
         try {
             envelope = installedMetadata.load(version);
         } catch (IOException e) {
-            LOG.warn("Keystore unreadable ({}): support period of version {} unknown", e.getClass().getSimpleName(), version);
+            Log.LOG.warn("Keystore unreadable ({}): support period of version {} unknown", e.getClass().getSimpleName(), version);
             return Optional.empty();
         }
         if (!envelope.isPresent() && version == settings.factoryVersion()) {
@@ -388,7 +391,7 @@ final class FirmwarePart implements IntegrityState {
                     .supportUntil();
         } catch (UpdateException e) {
             // Verified when it was installed; unreadable now means damage, which verifyIntegrity reports.
-            LOG.warn("Stored metadata of version {} is unreadable ({}): support period unknown", version,
+            Log.LOG.warn("Stored metadata of version {} is unreadable ({}): support period unknown", version,
                     e.getClass().getSimpleName());
             return Optional.empty();
         }
@@ -408,7 +411,7 @@ final class FirmwarePart implements IntegrityState {
         for (Quarantine q : quarantines) {
             q.quarantineAll();
         }
-        LOG.warn("Software integrity check of device {} FAILED for version {} in slot {} ({}): compromised, MQTT quarantined",
+        Log.LOG.warn("Software integrity check of device {} FAILED for version {} in slot {} ({}): compromised, MQTT quarantined",
                 identity.deviceId(), version, slot, reason);
         events.publish(event);
         byte[] alert = SecurityEventJson.toJson(event).getBytes(StandardCharsets.UTF_8);
@@ -422,7 +425,7 @@ final class FirmwarePart implements IntegrityState {
         try {
             keystore.delete(COMPROMISED);
         } catch (IOException | KeystoreException e) {
-            LOG.warn("Could not clear the compromised mark of device {}: {}", identity.deviceId(), e.toString());
+            Log.LOG.warn("Could not clear the compromised mark of device {}: {}", identity.deviceId(), e.toString());
             return false;
         }
         compromised = false;
@@ -433,7 +436,7 @@ final class FirmwarePart implements IntegrityState {
         for (Quarantine q : quarantines) {
             q.liftAll();
         }
-        LOG.warn("Device {} runs a verified, confirmed version again: quarantine lifted", identity.deviceId());
+        Log.LOG.warn("Device {} runs a verified, confirmed version again: quarantine lifted", identity.deviceId());
     }
 
     /** A confirmed trial version that passed the integrity check at this start lifts the quarantine. */

@@ -4,6 +4,7 @@ import io.devsec.core.conformance.Evidence;
 import io.devsec.core.conformance.EvidenceSink;
 import io.devsec.core.conformance.Mechanism;
 import io.devsec.core.internal.CertificateSubjects;
+import io.devsec.core.internal.CertificateDer;
 import io.devsec.core.internal.Identity;
 import io.devsec.core.provisioning.InvalidProvisioningRecordException;
 import io.devsec.storage.CorruptKeystoreException;
@@ -40,7 +41,10 @@ import org.slf4j.LoggerFactory;
  */
 final class IdentityPart implements DeviceIdentity {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+    /** Made on first use: a normal start logs nothing, so it never initialises SLF4J. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+    }
 
     static final String KEY = "identity/key";
     static final String CSR = "identity/csr";
@@ -69,8 +73,11 @@ final class IdentityPart implements DeviceIdentity {
     private final SecureRandom random;
     /** All guarded by lock; set once by {@link #adopt} or {@link #load} at start. */
     private String deviceId;
+    /** Null after {@link #load} until first use ({@link #parsed()}): a start then parses no certificate. */
     private PublicKey publicKey;
     private List<X509Certificate> chain;
+    /** The stored chain as DER, kept by {@link #load} for {@link #parsed()}. */
+    private List<byte[]> storedChain;
     private byte[] csrDer;
     private Optional<String> serialNumber = Optional.empty();
     private InvalidProvisioningRecordException provisioningRefusal;
@@ -128,13 +135,21 @@ final class IdentityPart implements DeviceIdentity {
     /** Loads the stored identity. */
     void load() throws KeystoreException {
         synchronized (lock) {
-            List<X509Certificate> stored = keystore.certificateChain(KEY);
+            // The id is the hash of the leaf's SubjectPublicKeyInfo as stored: no X.509 parse at start (a tenth of
+            // a start's time, devsec bench startup). install() keeps only leaves whose field is byte for byte the
+            // device key's own encoding, and parsed() checks the id again before the chain is used.
+            List<byte[]> stored = keystore.certificateChainEncoded(KEY);
             if (stored.isEmpty() || !keystore.contains(CSR)) {
                 throw new CorruptKeystoreException("The device identity in the keystore is incomplete.");
             }
-            chain = Collections.unmodifiableList(new ArrayList<>(stored));
-            publicKey = chain.get(0).getPublicKey();
-            deviceId = Identity.deviceId(publicKey);
+            try {
+                deviceId = Identity.deviceId(CertificateDer.subjectPublicKeyInfo(stored.get(0)));
+            } catch (IllegalArgumentException e) {
+                throw new CorruptKeystoreException("The stored identity certificate is not DER: " + e.getMessage());
+            }
+            storedChain = stored;
+            chain = null;
+            publicKey = null;
             Optional<byte[]> csr = keystore.secret(CSR);
             if (!csr.isPresent()) {
                 throw new CorruptKeystoreException("CSR missing");
@@ -182,14 +197,44 @@ final class IdentityPart implements DeviceIdentity {
 
     PublicKey publicKey() {
         synchronized (lock) {
+            parsed();
             return publicKey;
         }
     }
 
     List<X509Certificate> chain() {
         synchronized (lock) {
+            parsed();
             return chain;
         }
+    }
+
+    /**
+     * Parses the chain {@link #load} kept as DER, once, under {@link #lock}. The keystore entry is authenticated,
+     * so a chain that does not parse or whose key gives another device id is a defect, never input: it fails
+     * closed with {@link IllegalStateException} rather than run under a wrong identity.
+     */
+    private void parsed() {
+        if (chain != null) {
+            return;
+        }
+        List<X509Certificate> certs = new ArrayList<>(storedChain.size());
+        try {
+            java.security.cert.CertificateFactory cf = java.security.cert.CertificateFactory.getInstance("X.509");
+            for (byte[] der : storedChain) {
+                certs.add((X509Certificate) cf.generateCertificate(new java.io.ByteArrayInputStream(der)));
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("The stored identity certificate chain cannot be parsed", e);
+        }
+        PublicKey key = certs.get(0).getPublicKey();
+        if (!Identity.deviceId(key).equals(deviceId)) {
+            throw new IllegalStateException("The stored identity certificate's key encodes differently from the"
+                    + " device key (device id " + deviceId + " at start, " + Identity.deviceId(key) + " parsed)");
+        }
+        chain = Collections.unmodifiableList(certs);
+        publicKey = key;
+        storedChain = null;
     }
 
     String csrPem() {
@@ -212,6 +257,7 @@ final class IdentityPart implements DeviceIdentity {
     public TlsIdentity tlsIdentity() throws KeystoreException {
         synchronized (lock) {
             PrivateKey key = keystore.privateKey(KEY).orElseThrow(() -> new CorruptKeystoreException("identity key missing"));
+            parsed();
             return TlsIdentity.of(key, chain);
         }
     }
@@ -236,25 +282,29 @@ final class IdentityPart implements DeviceIdentity {
         synchronized (lock) {
             List<X509Certificate> copy = Collections.unmodifiableList(new ArrayList<>(newChain));
             X509Certificate leaf = copy.get(0);
-            if (!Arrays.equals(leaf.getPublicKey().getEncoded(), publicKey.getEncoded())) {
-                LOG.warn("Refused a certificate for device {} that holds another public key", deviceId);
+            parsed();
+            if (!Arrays.equals(leaf.getPublicKey().getEncoded(), publicKey.getEncoded())
+                    || !Arrays.equals(rawSubjectPublicKeyInfo(leaf), publicKey.getEncoded())) {
+                // The second test: RFC 5480 allows only the named-curve form in a certificate, and the device id
+                // is read from the certificate's own bytes at start; a CA that re-encodes the key is refused.
+                Log.LOG.warn("Refused a certificate for device {} that holds another public key", deviceId);
                 throw new CertificateMismatchException(deviceId, leaf.getSubjectX500Principal().getName());
             }
             String subjectProblem = CertificateSubjects.problem(leaf, deviceId);
             if (subjectProblem != null) {
                 if (subjectCheck == SubjectCheck.REQUIRE_DEVICE_ID_CN) {
-                    LOG.warn("Refused a certificate for device {} whose subject is {}: {}", deviceId,
+                    Log.LOG.warn("Refused a certificate for device {} whose subject is {}: {}", deviceId,
                             leaf.getSubjectX500Principal().getName(), subjectProblem);
                     throw new CertificateSubjectException(deviceId, leaf.getSubjectX500Principal().getName(),
                             CertificateSubjects.brokerUserName(leaf).orElse(null), subjectProblem);
                 }
-                LOG.warn("Installing a certificate for device {} whose subject is {} (accepted on request: {}); a broker "
+                Log.LOG.warn("Installing a certificate for device {} whose subject is {} (accepted on request: {}); a broker "
                         + "that takes the CN as user name will not match it to devices/{}/", deviceId,
                         leaf.getSubjectX500Principal().getName(), subjectProblem, deviceId);
             }
             String usageProblem = CertificateSubjects.clientAuthProblem(leaf);
             if (usageProblem != null) {
-                LOG.warn("Refused a certificate for device {} that may not authenticate a TLS client: {}", deviceId,
+                Log.LOG.warn("Refused a certificate for device {} that may not authenticate a TLS client: {}", deviceId,
                         usageProblem);
                 throw new CertificateUsageException(leaf.getSubjectX500Principal().getName(), usageProblem);
             }
@@ -264,7 +314,7 @@ final class IdentityPart implements DeviceIdentity {
                 Instant notBefore = c.getNotBefore().toInstant();
                 Instant notAfter = c.getNotAfter().toInstant();
                 if (now.isBefore(notBefore) || now.isAfter(notAfter)) {
-                    LOG.warn("Refused a certificate chain for device {}: certificate {} not valid now", deviceId, i);
+                    Log.LOG.warn("Refused a certificate chain for device {}: certificate {} not valid now", deviceId, i);
                     throw new CertificateValidityException(i, notBefore, notAfter, now);
                 }
                 if (i + 1 < copy.size()) {
@@ -281,7 +331,16 @@ final class IdentityPart implements DeviceIdentity {
             }
             keystore.putCertificateChain(KEY, copy);
             chain = copy;
-            LOG.info("Installed an issued certificate for device {}, valid until {}", deviceId, leaf.getNotAfter().toInstant());
+            Log.LOG.info("Installed an issued certificate for device {}, valid until {}", deviceId, leaf.getNotAfter().toInstant());
+        }
+    }
+
+    /** The certificate's SubjectPublicKeyInfo as encoded in it; null when it cannot be read. */
+    private static byte[] rawSubjectPublicKeyInfo(X509Certificate c) {
+        try {
+            return CertificateDer.subjectPublicKeyInfo(c.getEncoded());
+        } catch (CertificateEncodingException | IllegalArgumentException e) {
+            return null;
         }
     }
 
@@ -292,6 +351,7 @@ final class IdentityPart implements DeviceIdentity {
         X509Certificate leaf;
         String id;
         synchronized (lock) {
+            parsed();
             leaf = chain.get(0);
             id = deviceId;
         }
@@ -319,6 +379,7 @@ final class IdentityPart implements DeviceIdentity {
     void contributeFacts(EvidenceSink sink) {
         synchronized (lock) {
             boolean keyPresent = keystore.contains(KEY);
+            parsed();
             boolean matches = chain != null && !chain.isEmpty() && chain.get(0).getPublicKey().equals(publicKey);
             sink.add(Mechanism.IDENTITY_KEY, Evidence.observed(Mechanism.IDENTITY_KEY, keyPresent && matches,
                     keyPresent && matches ? "per-device identity key in the keystore (" + KEY

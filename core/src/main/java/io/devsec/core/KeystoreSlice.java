@@ -161,6 +161,11 @@ final class KeystoreSlice implements Keystore {
     }
 
     @Override
+    public List<byte[]> certificateChainEncoded(String name) throws KeystoreException {
+        return keystore.certificateChainEncoded(check(name));
+    }
+
+    @Override
     public void putSecret(String name, byte[] secret) throws IOException, KeystoreException {
         keystore.putSecret(check(name), secret);
     }

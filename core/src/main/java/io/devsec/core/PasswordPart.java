@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
  */
 final class PasswordPart {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+    /** Made on first use: a normal start logs nothing, so it never initialises SLF4J. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+    }
 
     static final String PREFIX = "auth/";
     static final String PASSWORD = PREFIX + "password";
@@ -217,7 +220,7 @@ final class PasswordPart {
             String deviceId = identity.deviceId();
             LoginState state = loginState();
             if (state.failures() >= throttle.maxFailures()) {
-                LOG.warn("Refused login on locked device {} ({} consecutive failures)", deviceId, state.failures());
+                Log.LOG.warn("Refused login on locked device {} ({} consecutive failures)", deviceId, state.failures());
                 loginEvent(SecurityEvent.Type.LOGIN_LOCKED, "locked", state.failures());
                 throw new LoginLockedException(state.failures());
             }
@@ -226,7 +229,7 @@ final class PasswordPart {
             if (wait > 0) {
                 persistRemainderIfDue(state, now, wait);
                 Duration retry = Duration.ofNanos(wait);
-                LOG.warn("Refused login on device {} during the throttle wait ({} consecutive failures, retry in {} s)",
+                Log.LOG.warn("Refused login on device {} during the throttle wait ({} consecutive failures, retry in {} s)",
                         deviceId, state.failures(), (retry.toMillis() + 999) / 1000);
                 loginEvent(SecurityEvent.Type.LOGIN_LOCKED, "throttled", state.failures());
                 throw new LoginThrottledException(state.failures(), retry);
@@ -244,17 +247,17 @@ final class PasswordPart {
             }
             if (ok) {
                 writeState(LoginState.CLEAR, ticker.getAsLong());
-                LOG.debug("Successful login on device {}", deviceId);
+                Log.LOG.debug("Successful login on device {}", deviceId);
                 return;
             }
             if (failures >= throttle.maxFailures()) {
-                LOG.warn("Failed login on device {}: {} consecutive failures, login is now LOCKED until an unlock on "
+                Log.LOG.warn("Failed login on device {}: {} consecutive failures, login is now LOCKED until an unlock on "
                         + "physical presence or a factory reset", deviceId, failures);
                 loginEvent(SecurityEvent.Type.LOGIN_FAILED, "wrong-password", failures);
                 loginEvent(SecurityEvent.Type.LOGIN_LOCKED, "locked", failures);
                 throw new LoginLockedException(failures);
             }
-            LOG.warn("Failed login on device {} ({} consecutive failures)", deviceId, failures);
+            Log.LOG.warn("Failed login on device {} ({} consecutive failures)", deviceId, failures);
             loginEvent(SecurityEvent.Type.LOGIN_FAILED, "wrong-password", failures);
             throw new WrongPasswordException(failures, throttle.maxFailures() - failures, throttle.delayAfter(failures));
         }
@@ -284,7 +287,7 @@ final class PasswordPart {
                 Arrays.fill(hash, (byte) 0);
             }
             wipePending();
-            LOG.info("Password of device {} changed by the user", identity.deviceId());
+            Log.LOG.info("Password of device {} changed by the user", identity.deviceId());
             events.queue(SecurityEvent.Type.PASSWORD_CHANGED, Collections.<String, String>emptyMap());
         }
     }
@@ -300,7 +303,7 @@ final class PasswordPart {
             LoginState state = loginState();
             writeState(LoginState.CLEAR, ticker.getAsLong());
             boolean wasLocked = state.failures() >= throttle.maxFailures();
-            LOG.warn("Login of device {} unlocked on physical presence ({} consecutive failures cleared{}); "
+            Log.LOG.warn("Login of device {} unlocked on physical presence ({} consecutive failures cleared{}); "
                     + "password and personal data kept", identity.deviceId(), state.failures(), wasLocked ? ", was LOCKED" : "");
             Map<String, String> attributes = new LinkedHashMap<>();
             attributes.put("detail", "login unlocked on physical presence");

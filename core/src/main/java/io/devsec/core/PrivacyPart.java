@@ -53,7 +53,10 @@ import org.slf4j.LoggerFactory;
  */
 final class PrivacyPart {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+    /** Made on first use: a normal start logs nothing, so it never initialises SLF4J. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(DeviceSecurity.class);
+    }
 
     static final String PREFIX = "privacy/";
 
@@ -233,7 +236,7 @@ final class PrivacyPart {
             WipeReceipt receipt = wipe.wipe();
             events.record(SecurityEvent.Type.OTHER, SecurityEvent.Source.CORE,
                     Collections.singletonMap("detail", "personal data wiped"));
-            LOG.warn("Personal data of device {} wiped: {} files, {} keys destroyed", identity.deviceId(),
+            Log.LOG.warn("Personal data of device {} wiped: {} files, {} keys destroyed", identity.deviceId(),
                     receipt.filesRemoved(), receipt.keysDestroyed().size());
             return receipt;
         } catch (WipeIncompleteException e) {

@@ -112,6 +112,54 @@ class CertificateInstallTest {
     }
 
     @Test
+    void installCertificateChain_leafWithTheDeviceKeyInExplicitCurveForm_refusedAsAnotherKey() throws Exception {
+        // RFC 5480 allows only the named-curve form; the device id is read from the certificate's own key bytes
+        // at start, so a leaf whose key field differs byte for byte from the device key would change the id.
+        TestCa ca = new TestCa("Acme Device CA", start);
+        try (DeviceSecurity device = builder().build()) {
+            org.bouncycastle.asn1.x509.SubjectPublicKeyInfo named = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo
+                    .getInstance(device.identityPublicKey().getEncoded());
+            org.bouncycastle.asn1.x9.X9ECParameters p256 = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("P-256");
+            org.bouncycastle.asn1.x509.SubjectPublicKeyInfo explicit = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
+                    new org.bouncycastle.asn1.x509.AlgorithmIdentifier(org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey,
+                            new org.bouncycastle.asn1.x9.X962Parameters(p256)),
+                    named.getPublicKeyData().getBytes());
+            org.bouncycastle.cert.X509v3CertificateBuilder b = new org.bouncycastle.cert.X509v3CertificateBuilder(ca.name,
+                    BigInteger.valueOf(7), Date.from(start.minusSeconds(60)), Date.from(start.plus(Duration.ofDays(90))),
+                    new X500Name("CN=" + device.deviceId()), explicit)
+                    .addExtension(org.bouncycastle.asn1.x509.Extension.extendedKeyUsage, false,
+                            new org.bouncycastle.asn1.x509.ExtendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth));
+            // The JDK's own X.509 parser refuses explicit curves outright ("Only named ECParameters supported"), so
+            // only a certificate object from another provider can carry one this far.
+            X509Certificate leaf = new JcaX509CertificateConverter()
+                    .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).getCertificate(
+                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ca.keys.getPrivate())));
+
+            assertThatThrownBy(() -> device.installCertificateChain(List.of(leaf, ca.certificate)))
+                    .isInstanceOf(CertificateMismatchException.class);
+            assertThat(device.status().certificateSelfSigned()).as("nothing installed").isTrue();
+        }
+    }
+
+    @Test
+    void restart_afterAnIssuedChainIsInstalled_keepsTheDeviceIdAndTheChain() throws Exception {
+        TestCa ca = new TestCa("Acme Device CA", start);
+        String id;
+        List<X509Certificate> installed;
+        try (DeviceSecurity device = builder().build()) {
+            id = device.deviceId();
+            device.installCertificateChain(List.of(issue(ca, id, device.identityPublicKey()), ca.certificate));
+            installed = device.certificateChain();
+        }
+        try (DeviceSecurity device = builder().build()) {
+            assertThat(device.deviceId()).isEqualTo(id);
+            assertThat(device.certificateChain()).isEqualTo(installed);
+            assertThat(device.identityPublicKey()).isEqualTo(installed.get(0).getPublicKey());
+            assertThat(device.status().certificateSelfSigned()).isFalse();
+        }
+    }
+
+    @Test
     void installCertificateChainPem_stringAndFile_installedAndWrittenBackAsPem() throws Exception {
         TestCa ca = new TestCa("Acme Device CA", start);
         try (DeviceSecurity device = builder().build()) {

@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * 256 KiB by default), one durable file write. Thread-safe.
  */
 public final class ConsentGate {
-    private static final Logger LOG = LoggerFactory.getLogger(ConsentGate.class);
+    /** Made on first use: a normal start logs nothing, so it never initialises SLF4J. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(ConsentGate.class);
+    }
 
     static final String ITEM_PREFIX = "held.";
     private static final int FORMAT = 1;
@@ -128,7 +131,7 @@ public final class ConsentGate {
         Held h = new Held(topic, payload.clone());
         if (h.size() > maxHeldBytes) {
             dropped++;
-            LOG.debug("Dropped a personal data message for purpose {} larger than the hold limit", purposeId);
+            Log.LOG.debug("Dropped a personal data message for purpose {} larger than the hold limit", purposeId);
             return Decision.DROPPED;
         }
         Deque<Held> next = new ArrayDeque<>(q);
@@ -192,12 +195,12 @@ public final class ConsentGate {
                         store.delete(itemName(record.purposeId()));
                         queues.put(record.purposeId(), new ArrayDeque<>());
                         dropped += n;
-                        LOG.info("Consent withdrawn for purpose {}: dropped {} held messages", record.purposeId(), n);
+                        Log.LOG.info("Consent withdrawn for purpose {}: dropped {} held messages", record.purposeId(), n);
                     }
                 }
             } catch (IOException | KeystoreException e) {
                 // Consent itself is recorded; the queue stays as it is and releaseHeld() retries.
-                LOG.warn("Could not update held messages of purpose {} after a consent change: {}",
+                Log.LOG.warn("Could not update held messages of purpose {} after a consent change: {}",
                         record.purposeId(), e.toString());
             }
         }
@@ -226,10 +229,10 @@ public final class ConsentGate {
             released += sent;
             persist(purposeId, remaining);
             queues.put(purposeId, remaining);
-            LOG.info("Released {} held messages of purpose {}", sent, purposeId);
+            Log.LOG.info("Released {} held messages of purpose {}", sent, purposeId);
         }
         if (failure != null) {
-            LOG.warn("Release of held messages of purpose {} stopped; {} still held: {}", purposeId, remaining.size(),
+            Log.LOG.warn("Release of held messages of purpose {} stopped; {} still held: {}", purposeId, remaining.size(),
                     failure.toString());
         }
     }

@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * caller's thread. Thread-safe.
  */
 public final class ConsentRegistry {
-    private static final Logger LOG = LoggerFactory.getLogger(ConsentRegistry.class);
+    /** Made on first use: a normal start logs nothing, so it never initialises SLF4J. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(ConsentRegistry.class);
+    }
 
     /** The keystore entry holding the consent records. */
     public static final String ENTRY = "privacy/consents";
@@ -149,7 +152,7 @@ public final class ConsentRegistry {
             updated = new ConsentRecord(purposeId, ConsentState.GRANTED, clock.instant(), old.withdrawnAt().orElse(null));
             persist(purposeId, updated);
         }
-        LOG.info("Consent granted for purpose {}", purposeId);
+        Log.LOG.info("Consent granted for purpose {}", purposeId);
         notifyListeners(updated);
         return updated;
     }
@@ -168,7 +171,7 @@ public final class ConsentRegistry {
             updated = new ConsentRecord(purposeId, ConsentState.WITHDRAWN, old.grantedAt().orElse(null), clock.instant());
             persist(purposeId, updated);
         }
-        LOG.info("Consent withdrawn for purpose {}", purposeId);
+        Log.LOG.info("Consent withdrawn for purpose {}", purposeId);
         notifyListeners(updated);
         return updated;
     }

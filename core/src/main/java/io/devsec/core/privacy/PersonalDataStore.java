@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * are at most 16 MiB. Thread-safe within one process.
  */
 public final class PersonalDataStore {
-    private static final Logger LOG = LoggerFactory.getLogger(PersonalDataStore.class);
+    /** Made on first use: a normal start logs nothing, so it never initialises SLF4J. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(PersonalDataStore.class);
+    }
 
     /** The folder, inside the data folder, that holds the personal data files. */
     public static final String FOLDER = "personal";
@@ -90,11 +93,11 @@ public final class PersonalDataStore {
         Path keystoreFolder = keystore.file().toAbsolutePath().getParent();
         boolean ownKeystore = keystoreFolder != null && keystoreFolder.normalize().equals(dataFolder.toAbsolutePath().normalize());
         if (!keystore.contains(KEY_ENTRY) && Files.isDirectory(store.folder) && !ownKeystore) {
-            LOG.warn("Personal data files exist but the keystore (outside the data folder) holds no key for them; left in place");
+            Log.LOG.warn("Personal data files exist but the keystore (outside the data folder) holds no key for them; left in place");
         } else if (!keystore.contains(KEY_ENTRY) && Files.isDirectory(store.folder)) {
             long[] removed = deleteTree(store.folder);
             if (removed[0] > 0) {
-                LOG.warn("Deleted {} personal data files left by an interrupted wipe (their key was already destroyed)",
+                Log.LOG.warn("Deleted {} personal data files left by an interrupted wipe (their key was already destroyed)",
                         removed[0]);
             }
         }
@@ -230,7 +233,7 @@ public final class PersonalDataStore {
         byte[] fresh = new byte[32];
         random.nextBytes(fresh);
         keystore.putSecret(KEY_ENTRY, fresh);
-        LOG.info("Created a new personal data key");
+        Log.LOG.info("Created a new personal data key");
         return fresh;
     }
 
