@@ -51,6 +51,19 @@ public final class Requirements {
         return require(false, debianPackage, candidates);
     }
 
+    /**
+     * The rule itself, for a requirement found some other way (a command on the PATH, a configured variable): fails
+     * the test with {@code message} when CI=true, else skips it.
+     *
+     * @param message what is missing and how to install it
+     */
+    public static void skipOrFail(String message) {
+        if (onCi()) {
+            throw new AssertionError(message + " (CI=true: required)");
+        }
+        Assumptions.abort(message);
+    }
+
     private static Path require(boolean executable, String debianPackage, String... candidates) {
         for (String c : candidates) {
             Path p = Path.of(c);
@@ -58,11 +71,7 @@ public final class Requirements {
                 return p;
             }
         }
-        String msg = debianPackage + " is not installed; install it: apt-get install -y " + debianPackage;
-        if (onCi()) {
-            throw new AssertionError(msg + " (CI=true: required)");
-        }
-        Assumptions.abort(msg);
+        skipOrFail(debianPackage + " is not installed; install it: apt-get install -y " + debianPackage);
         throw new AssertionError("unreachable");
     }
 }
