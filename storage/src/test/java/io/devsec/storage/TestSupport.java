@@ -41,9 +41,4 @@ public final class TestSupport {
         String cp = System.getProperty("surefire.test.class.path");
         return cp != null && !cp.isEmpty() ? cp : System.getProperty("java.class.path");
     }
-
-    /** Whether a CI run requires system packages instead of skipping. */
-    public static boolean ci() {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
-    }
 }
