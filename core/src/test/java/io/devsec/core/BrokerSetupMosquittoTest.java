@@ -3,6 +3,8 @@ package io.devsec.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.devsec.testkit.MosquittoBroker;
+import io.devsec.testkit.Requirements;
 import io.devsec.transport.Delivery;
 import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.MqttProtocol;
@@ -11,21 +13,14 @@ import io.devsec.transport.PublishRefusedException;
 import io.devsec.transport.Qos;
 import io.devsec.transport.ReconnectPolicy;
 import io.devsec.transport.TrustAnchors;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,28 +38,13 @@ class BrokerSetupMosquittoTest {
     @TempDir
     Path dir;
 
-    private Process mosquitto;
+    private MosquittoBroker mosquitto;
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() {
         if (mosquitto != null) {
-            mosquitto.toHandle().destroyForcibly();
-            mosquitto.waitFor(10, TimeUnit.SECONDS);
+            mosquitto.close();
         }
-    }
-
-    static Path require(String pkg, String... candidates) {
-        for (String c : candidates) {
-            if (Files.isExecutable(Path.of(c))) {
-                return Path.of(c);
-            }
-        }
-        String msg = pkg + " is not installed; install it: apt-get install -y " + pkg;
-        if ("true".equals(System.getenv("CI"))) {
-            throw new AssertionError(msg + " (CI=true: required)");
-        }
-        Assumptions.abort(msg);
-        return null;
     }
 
     void run(Path cwd, String... command) throws Exception {
@@ -76,8 +56,8 @@ class BrokerSetupMosquittoTest {
 
     @Test
     void readmeSetUp_cnIsDeviceIdPublishes_otherCnIsRefusedByBrokerWith135() throws Exception {
-        Path mosquittoExe = require("mosquitto", "/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto");
-        Path openssl = require("openssl", "/usr/bin/openssl", "/usr/local/bin/openssl");
+        MosquittoBroker.requireExecutable();
+        Path openssl = Requirements.requireExecutable("openssl", "/usr/bin/openssl", "/usr/local/bin/openssl");
         Path ca = Files.createDirectories(dir.resolve("ca"));
         String o = openssl.toString();
         // The CA, as in the README.
@@ -92,7 +72,10 @@ class BrokerSetupMosquittoTest {
                 "-out", "server.csr", "-subj", "/CN=localhost");
         run(ca, o, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "365",
                 "-sha256", "-extfile", "server.ext", "-out", "server.pem");
-        int port = startMosquitto(mosquittoExe, ca);
+        // The README's configuration (testkit's MosquittoBroker writes it) on the certificates openssl made; its
+        // folder is the test's own (mosquitto, started as root, drops to user mosquitto and must read it).
+        mosquitto = MosquittoBroker.fromPemFiles(dir, ca.resolve("ca.pem"), ca.resolve("server.pem"), ca.resolve("server.key"));
+        int port = mosquitto.port();
         TrustAnchors anchors = TrustAnchors.fromPem(ca.resolve("ca.pem"));
 
         // A device whose CA kept the CSR's subject (CN = device id): publishes in devices/<id>/.
@@ -140,56 +123,5 @@ class BrokerSetupMosquittoTest {
         run(ca, cmd.toArray(new String[0]));
         Files.writeString(ca.resolve(name + "-chain.pem"),
                 Files.readString(ca.resolve(name + ".pem")) + Files.readString(ca.resolve("ca.pem")));
-    }
-
-    private int startMosquitto(Path exe, Path ca) throws Exception {
-        int port = TestBroker.freePort();
-        Path acl = ca.resolve("acl");
-        Files.writeString(acl, "pattern readwrite devices/%u/#\n");
-        Path conf = ca.resolve("mosquitto.conf");
-        Files.writeString(conf, String.join("\n",
-                "per_listener_settings false",
-                "listener " + port + " 127.0.0.1",
-                "cafile " + ca.resolve("ca.pem"),
-                "certfile " + ca.resolve("server.pem"),
-                "keyfile " + ca.resolve("server.key"),
-                "require_certificate true",
-                "use_identity_as_username true",
-                "allow_anonymous false",
-                "acl_file " + acl,
-                "set_tcp_nodelay true",
-                "persistence false",
-                ""));
-        // Started as root, mosquitto drops to user mosquitto before reading the key and the ACL.
-        // Only the test's own folders (never the shared temporary folder above them).
-        for (Path p : new Path[] {dir, ca}) {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-        for (Path p : new Path[] {ca.resolve("ca.pem"), ca.resolve("server.pem"), acl, conf}) {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
-        }
-        Path key = ca.resolve("server.key");
-        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r-----"));
-        try {
-            GroupPrincipal g = key.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("mosquitto");
-            Files.getFileAttributeView(key, PosixFileAttributeView.class).setGroup(g);
-        } catch (IOException | UnsupportedOperationException e) {
-            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
-        }
-        Path log = ca.resolve("mosquitto.log");
-        mosquitto = new ProcessBuilder(exe.toString(), "-c", conf.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        Conditions.await(Duration.ofSeconds(15), "mosquitto listening", () -> {
-            if (!mosquitto.isAlive()) {
-                return true;
-            }
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        assertThat(mosquitto.isAlive()).as("mosquitto runs; log:\n" + Files.readString(log)).isTrue();
-        return port;
     }
 }

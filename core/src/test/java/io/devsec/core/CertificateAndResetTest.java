@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.devsec.core.internal.Identity;
 import io.devsec.core.provisioning.LabelPasswords;
+import io.devsec.testkit.ManualClock;
+import io.devsec.testkit.TestCa;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
@@ -20,7 +22,7 @@ class CertificateAndResetTest {
     Path dir;
 
     final Instant start = Instant.parse("2026-01-15T10:00:00Z");
-    final MutableClock clock = new MutableClock(start);
+    final ManualClock clock = new ManualClock(start);
 
     DeviceSecurity.Builder builder() {
         return DeviceSecurity.builder().dataFolder(dir.resolve("data")).productName("Acme Camera").clock(clock);
@@ -28,11 +30,11 @@ class CertificateAndResetTest {
 
     @Test
     void installCertificateChain_issuedForIdentityKey_isStoredAndSurvivesRestart() throws Exception {
-        TestCa ca = new TestCa("Acme Device CA", start);
+        TestCa ca = TestCa.create("Acme Device CA", start);
         X509Certificate leaf;
         try (DeviceSecurity device = builder().build()) {
             leaf = ca.issue(device.deviceId(), device.identityPublicKey(), start.minusSeconds(60), start.plus(Duration.ofDays(90)));
-            device.installCertificateChain(List.of(leaf, ca.certificate));
+            device.installCertificateChain(List.of(leaf, ca.caCertificate()));
             DeviceStatus status = device.status();
             assertThat(status.certificateSelfSigned()).isFalse();
             assertThat(status.certificateNotAfter()).isEqualTo(leaf.getNotAfter().toInstant());
@@ -40,20 +42,20 @@ class CertificateAndResetTest {
             assertThat(status.toText()).contains("issued by CN=Acme Device CA");
         }
         try (DeviceSecurity device = builder().build()) {
-            assertThat(device.certificateChain()).containsExactly(leaf, ca.certificate);
+            assertThat(device.certificateChain()).containsExactly(leaf, ca.caCertificate());
             assertThat(device.tlsIdentity().keyManager().getCertificateChain("device")[0]).isEqualTo(leaf);
         }
     }
 
     @Test
     void installCertificateChain_otherPublicKey_throwsMismatch() throws Exception {
-        TestCa ca = new TestCa("Acme Device CA", start);
+        TestCa ca = TestCa.create("Acme Device CA", start);
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(256);
         try (DeviceSecurity device = builder().build()) {
             X509Certificate foreign = ca.issue(device.deviceId(), g.generateKeyPair().getPublic(), start.minusSeconds(60),
                     start.plus(Duration.ofDays(90)));
-            assertThatThrownBy(() -> device.installCertificateChain(List.of(foreign, ca.certificate)))
+            assertThatThrownBy(() -> device.installCertificateChain(List.of(foreign, ca.caCertificate())))
                     .isInstanceOfSatisfying(CertificateMismatchException.class,
                             e -> assertThat(e.deviceId()).isEqualTo(device.deviceId()));
             assertThat(device.status().certificateSelfSigned()).isTrue();
@@ -62,11 +64,11 @@ class CertificateAndResetTest {
 
     @Test
     void installCertificateChain_expired_throwsValidityWithDates() throws Exception {
-        TestCa ca = new TestCa("Acme Device CA", start);
+        TestCa ca = TestCa.create("Acme Device CA", start);
         try (DeviceSecurity device = builder().build()) {
             X509Certificate old = ca.issue(device.deviceId(), device.identityPublicKey(), start.minus(Duration.ofDays(30)),
                     start.minus(Duration.ofDays(1)));
-            assertThatThrownBy(() -> device.installCertificateChain(List.of(old, ca.certificate)))
+            assertThatThrownBy(() -> device.installCertificateChain(List.of(old, ca.caCertificate())))
                     .isInstanceOfSatisfying(CertificateValidityException.class, e -> {
                         assertThat(e.expired()).isTrue();
                         assertThat(e.index()).isZero();
@@ -77,7 +79,7 @@ class CertificateAndResetTest {
 
     @Test
     void installCertificateChain_notYetValid_throwsValidity() throws Exception {
-        TestCa ca = new TestCa("Acme Device CA", start);
+        TestCa ca = TestCa.create("Acme Device CA", start);
         try (DeviceSecurity device = builder().build()) {
             X509Certificate future = ca.issue(device.deviceId(), device.identityPublicKey(), start.plus(Duration.ofDays(1)),
                     start.plus(Duration.ofDays(90)));
@@ -91,12 +93,12 @@ class CertificateAndResetTest {
 
     @Test
     void installCertificateChain_leafNotSignedByNext_throwsChainException() throws Exception {
-        TestCa ca = new TestCa("Acme Device CA", start);
-        TestCa other = new TestCa("Acme Device CA", start);
+        TestCa ca = TestCa.create("Acme Device CA", start);
+        TestCa other = TestCa.create("Acme Device CA", start);
         try (DeviceSecurity device = builder().build()) {
             X509Certificate leaf = ca.issue(device.deviceId(), device.identityPublicKey(), start.minusSeconds(60),
                     start.plus(Duration.ofDays(90)));
-            assertThatThrownBy(() -> device.installCertificateChain(List.of(leaf, other.certificate)))
+            assertThatThrownBy(() -> device.installCertificateChain(List.of(leaf, other.caCertificate())))
                     .isInstanceOf(CertificateChainException.class);
         }
     }
@@ -139,7 +141,7 @@ class CertificateAndResetTest {
 
     @Test
     void factoryReset_rotate_newKeyIdCsrAndSelfSignedCertSurvivingRestart() throws Exception {
-        TestCa ca = new TestCa("Acme Device CA", start);
+        TestCa ca = TestCa.create("Acme Device CA", start);
         String newId;
         char[] password;
         try (DeviceSecurity device = builder().build()) {

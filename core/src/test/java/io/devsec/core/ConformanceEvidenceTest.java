@@ -17,6 +17,8 @@ import io.devsec.core.privacy.Purpose;
 import io.devsec.storage.Argon2Parameters;
 import io.devsec.storage.Keystore;
 import io.devsec.storage.MasterKeySource;
+import io.devsec.testkit.ManualClock;
+import io.devsec.testkit.TestCa;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ class ConformanceEvidenceTest {
     @TempDir
     Path dir;
 
-    final MutableClock clock = new MutableClock(T0);
+    final ManualClock clock = new ManualClock(T0);
 
     static final Purpose USAGE = Purpose.builder("usage").description("how often the heating runs")
             .processor("Example Cloud").reason("energy report").build();
@@ -216,12 +218,12 @@ class ConformanceEvidenceTest {
             port = s.getLocalPort();
         }
         return io.devsec.core.MqttSettings.builder("localhost", port,
-                io.devsec.transport.TrustAnchors.of(java.util.List.of(ca.certificate)));
+                io.devsec.transport.TrustAnchors.of(java.util.List.of(ca.caCertificate())));
     }
 
     @Test
     void mqttClient_modernTls_isConfigured_legacyTlsTurnsTransportRowsToNo() throws Exception {
-        TestCa ca = new TestCa("Test CA", T0);
+        TestCa ca = TestCa.create("Test CA", T0);
         try (DeviceSecurity device = builder().build()) {
             device.mqtt(mqtt(ca).build());
             assertThat(evidence(device, Mechanism.TLS_CHANNEL).evidenceClass()).isEqualTo(EvidenceClass.CONFIGURED);
@@ -241,7 +243,7 @@ class ConformanceEvidenceTest {
 
     @Test
     void reconnectWithoutJitter_turns5dot9dash3ToNo() throws Exception {
-        TestCa ca = new TestCa("Test CA", T0);
+        TestCa ca = TestCa.create("Test CA", T0);
         try (DeviceSecurity device = builder().build()) {
             device.mqtt(mqtt(ca).build());
             assertThat(row(device, "5.9-3")).isEqualTo(Support.YES);

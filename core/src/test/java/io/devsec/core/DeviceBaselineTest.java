@@ -15,6 +15,7 @@ import io.devsec.core.privacy.Purpose;
 import io.devsec.core.privacy.WipeReceipt;
 import io.devsec.core.surface.AttackSurfaceReport;
 import io.devsec.core.validation.ValidationException;
+import io.devsec.testkit.ManualClock;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ class DeviceBaselineTest {
     @TempDir
     Path dir;
 
-    final MutableClock clock = new MutableClock(T0);
+    final ManualClock clock = new ManualClock(T0);
 
     static final Purpose LOCATION = Purpose.builder("location").description("room-level location of the device")
             .processor("Acme Cloud").reason("find the device in the app").build();

@@ -11,6 +11,7 @@ import io.devsec.core.privacy.Purpose;
 import io.devsec.core.privacy.WipeReceipt;
 import io.devsec.core.surface.ListeningSocket;
 import io.devsec.core.surface.ListeningSockets;
+import io.devsec.testkit.MoquetteBroker;
 import io.devsec.transport.ConnectionState;
 import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.InboundMessage;
@@ -176,7 +177,7 @@ class DeviceMqttBaselineTest {
 
     @Test
     void wipePersonalData_clearsTheOutboxAndClosesTheClients() throws Exception {
-        int deadPort = TestBroker.freePort();
+        int deadPort = MoquetteBroker.freePort();
         try (DeviceSecurity device = device()) {
             String ns = "devices/" + device.deviceId() + "/";
             DeviceMqttClient offline = device.mqtt(MQTT.settings(deadPort).build());

@@ -4,6 +4,7 @@ import static io.devsec.core.MqttTestFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.devsec.testkit.MoquetteBroker;
 import io.devsec.transport.ConnectionState;
 import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.InboundMessage;
@@ -137,7 +138,7 @@ class DeviceMqttTest {
     void outbox_messageQueuedOfflineBeforeRestart_isDeliveredAfterRestart() throws Exception {
         List<InboundMessage> atCloud = new CopyOnWriteArrayList<>();
         String id;
-        int deadPort = TestBroker.freePort();
+        int deadPort = MoquetteBroker.freePort();
         try (DeviceSecurity device = device()) {
             issue(device, Duration.ofDays(365));
             id = device.deviceId();
@@ -159,7 +160,7 @@ class DeviceMqttTest {
     @Test
     void factoryReset_outboxSealedWithTheDeletedKey_isDiscardedNotReportedCorrupt() throws Exception {
         Path outbox = dir.resolve("device").resolve(MqttSettings.DEFAULT_OUTBOX_FOLDER);
-        int deadPort = TestBroker.freePort();
+        int deadPort = MoquetteBroker.freePort();
         try (DeviceSecurity device = device()) {
             DeviceMqttClient offline = device.mqtt(MQTT.settings(deadPort).build());
             offline.publish("devices/" + device.deviceId() + "/private", utf8("personal reading"), Qos.AT_LEAST_ONCE);
@@ -175,7 +176,7 @@ class DeviceMqttTest {
 
     @Test
     void mqttSettings_badFields_nameTheField() {
-        TrustAnchors anchors = TrustAnchors.of(List.of(MQTT.pki().caCert));
+        TrustAnchors anchors = TrustAnchors.of(List.of(MQTT.pki().caCertificate()));
         assertThatThrownBy(() -> MqttSettings.builder(" ", 8883, anchors).build()).hasMessageContaining("host");
         assertThatThrownBy(() -> MqttSettings.builder("h", 0, anchors).build()).hasMessageContaining("port");
         assertThatThrownBy(() -> MqttSettings.builder("h", 8883, null).build()).hasMessageContaining("trustAnchors");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.devsec.core.internal.Identity;
 import io.devsec.core.provisioning.LabelPasswords;
 import io.devsec.storage.MasterKeySource;
+import io.devsec.testkit.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -22,7 +23,7 @@ class DeviceSecurityTest {
     @TempDir
     Path dir;
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
+    final ManualClock clock = new ManualClock(Instant.parse("2026-01-15T10:00:00Z"));
 
     DeviceSecurity.Builder builder() {
         return DeviceSecurity.builder().dataFolder(dir.resolve("data")).productName("Acme Thermostat").clock(clock);

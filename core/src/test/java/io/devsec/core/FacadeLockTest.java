@@ -3,6 +3,7 @@ package io.devsec.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.devsec.testkit.ManualClock;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
@@ -21,7 +22,7 @@ class FacadeLockTest {
 
     @Test
     void facadeCalls_whileApplicationHoldsDeviceMonitor_completeWithoutWaitingForIt() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-15T10:00:00Z"));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.devsec.core.events.SecurityEvent;
 import io.devsec.core.events.SecurityEvents;
 import io.devsec.storage.KeystoreRollbackException;
+import io.devsec.testkit.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,7 +23,7 @@ class KeystoreRollbackFacadeTest {
     @TempDir
     Path dir;
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
+    final ManualClock clock = new ManualClock(Instant.parse("2026-01-15T10:00:00Z"));
     static final char[] WRONG = "definitely not the password".toCharArray();
 
     private Path keystore() {

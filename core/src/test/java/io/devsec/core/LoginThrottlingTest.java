@@ -8,6 +8,7 @@ import io.devsec.core.events.SecurityEvents;
 import io.devsec.core.privacy.ConsentState;
 import io.devsec.core.privacy.Purpose;
 import io.devsec.storage.Keystore;
+import io.devsec.testkit.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,7 @@ class LoginThrottlingTest {
     @TempDir
     Path dir;
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
+    final ManualClock clock = new ManualClock(Instant.parse("2026-01-15T10:00:00Z"));
     /** The process's elapsed-time source (System.nanoTime in production); starts anywhere, as nanoTime does. */
     final AtomicLong ticks = new AtomicLong(-7_000_000_000_000L);
     static final Purpose LOCATION = DeviceBaselineTest.LOCATION;

@@ -1,5 +1,7 @@
 package io.devsec.core;
 
+import io.devsec.testkit.MoquetteBroker;
+import io.devsec.testkit.TestCa;
 import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.DeviceTlsContext;
 import io.devsec.transport.MqttProtocol;
@@ -13,8 +15,6 @@ import io.devsec.transport.TrustAnchors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -22,14 +22,13 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.crypto.KeyGenerator;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The shared set-up of the facade's MQTT tests: per test class one test CA ({@link BrokerPki}) and one embedded
- * Moquette with mutual TLS ({@link TestBroker}), started before all tests and stopped after them. Register it with
+ * The shared set-up of the facade's MQTT tests: per test class one test CA ({@link TestCa}) and one embedded
+ * Moquette with mutual TLS ({@link MoquetteBroker}), started before all tests and stopped after them. Register it with
  * {@code @RegisterExtension static final MqttTestFixture MQTT = new MqttTestFixture("CA name", "client-id-prefix-");}.
  */
 final class MqttTestFixture implements BeforeAllCallback, AfterAllCallback {
@@ -41,8 +40,8 @@ final class MqttTestFixture implements BeforeAllCallback, AfterAllCallback {
     private final String caName;
     private final String clientIdPrefix;
     private Path folder;
-    private BrokerPki pki;
-    private TestBroker broker;
+    private TestCa pki;
+    private MoquetteBroker broker;
 
     MqttTestFixture(String caName, String clientIdPrefix) {
         this.caName = caName;
@@ -52,8 +51,8 @@ final class MqttTestFixture implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         folder = Files.createTempDirectory("devsec-mqtt-test-");
-        pki = new BrokerPki(caName);
-        broker = new TestBroker(folder.resolve("broker"), pki);
+        pki = TestCa.create(caName);
+        broker = MoquetteBroker.start(folder.resolve("broker"), pki);
     }
 
     @Override
@@ -68,12 +67,12 @@ final class MqttTestFixture implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    BrokerPki pki() {
+    TestCa pki() {
         return pki;
     }
 
     int port() {
-        return broker.port;
+        return broker.port();
     }
 
     /** Makes the broker drop the connection of {@code clientId}; false when it is not connected. */
@@ -93,7 +92,7 @@ final class MqttTestFixture implements BeforeAllCallback, AfterAllCallback {
 
     /** As {@link #settings()} but for another port (a dead one, to test the offline outbox). */
     MqttSettings.Builder settings(int port) {
-        return MqttSettings.builder("localhost", port, TrustAnchors.of(List.of(pki.caCert)))
+        return MqttSettings.builder("localhost", port, TrustAnchors.of(List.of(pki.caCertificate())))
                 .protocol(MqttProtocol.MQTT_3_1_1).reconnectPolicy(FAST).clientId(clientIdPrefix + IDS.incrementAndGet());
     }
 
@@ -102,12 +101,10 @@ final class MqttTestFixture implements BeforeAllCallback, AfterAllCallback {
      * outbox is a fresh folder under {@code parent}.
      */
     DeviceMqttClient cloud(Path parent) throws Exception {
-        KeyPair kp = BrokerPki.ecKeyPair();
         Instant now = Instant.now();
-        X509Certificate cert = pki.client(new X500Name("CN=cloud"), kp.getPublic(), now.minus(Duration.ofDays(1)),
-                now.plus(Duration.ofDays(30)));
-        DeviceTlsContext tls = DeviceTlsContext.create(TlsIdentity.of(kp.getPrivate(), List.of(cert, pki.caCert)),
-                TrustAnchors.of(List.of(pki.caCert)), TlsSettings.MODERN);
+        TestCa.Issued cloud = pki.leaf("cloud").validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30))).issue();
+        DeviceTlsContext tls = DeviceTlsContext.create(TlsIdentity.of(cloud.privateKey(), cloud.chain()),
+                TrustAnchors.of(List.of(pki.caCertificate())), TlsSettings.MODERN);
         KeyGenerator g = KeyGenerator.getInstance("AES");
         g.init(256);
         int id = IDS.incrementAndGet();

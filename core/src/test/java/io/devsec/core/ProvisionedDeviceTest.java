@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.devsec.core.provisioning.InvalidProvisioningRecordException;
 import io.devsec.core.provisioning.ProvisioningRecord;
+import io.devsec.testkit.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,7 +26,7 @@ class ProvisionedDeviceTest {
     @TempDir
     Path dir;
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
+    final ManualClock clock = new ManualClock(Instant.parse("2026-01-15T10:00:00Z"));
     static final char[] LABEL = "tmkp7fr3wc9ahxy4ud".toCharArray();
 
     DeviceSecurity.Builder builder(Path record) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.devsec.core.provisioning.ProvisioningRecord;
+import io.devsec.testkit.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ class SecurityLoggingTest {
 
     @Test
     void failuresLockoutResetAndChange_loggedAtWarn_withoutAnyPassword() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-15T10:00:00Z"));
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.err;
         String label = "tmkp7fr3wc9ahxy4ud";

@@ -4,6 +4,7 @@ import static io.devsec.storage.TestSupport.secretIn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.devsec.testkit.TestCa;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,10 +58,10 @@ class FileKeystoreTest {
 
     @Test
     void secretsCountersAndKeys_surviveReopen() throws Exception {
-        KeyPair kp = TestSupport.ecKeyPair();
-        X509Certificate cert = TestSupport.selfSigned(kp, "device-1");
-        KeyPair ca = TestSupport.ecKeyPair();
-        X509Certificate caCert = TestSupport.selfSigned(ca, "ca");
+        KeyPair kp = TestCa.ecKeyPair();
+        X509Certificate cert = TestCa.selfSigned(kp, "device-1");
+        KeyPair ca = TestCa.ecKeyPair();
+        X509Certificate caCert = TestCa.selfSigned(ca, "ca");
         try (Keystore ks = open()) {
             ks.putSecret("wifi/psk", bytes("hunter2-but-longer"));
             ks.advanceCounter("update/rollback", 7);
@@ -95,10 +96,10 @@ class FileKeystoreTest {
 
     @Test
     void certificateChainEncoded_returnsStoredDerLeafFirstWithoutParsing() throws Exception {
-        KeyPair kp = TestSupport.ecKeyPair();
-        X509Certificate cert = TestSupport.selfSigned(kp, "device-1");
-        KeyPair ca = TestSupport.ecKeyPair();
-        X509Certificate caCert = TestSupport.selfSigned(ca, "ca");
+        KeyPair kp = TestCa.ecKeyPair();
+        X509Certificate cert = TestCa.selfSigned(kp, "device-1");
+        KeyPair ca = TestCa.ecKeyPair();
+        X509Certificate caCert = TestCa.selfSigned(ca, "ca");
         try (Keystore ks = open()) {
             ks.putPrivateKey("identity", kp.getPrivate(), List.of(cert, caCert));
             ks.putPrivateKey("no-chain", ca.getPrivate(), List.of());

@@ -5,6 +5,7 @@ import static io.devsec.testkit.SeededTrials.between;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.devsec.testkit.TestCa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -38,12 +39,12 @@ class KeystoreMutationProperties {
     static void makeValidFiles() throws Exception {
         dir = Files.createTempDirectory("ks-mutation");
         secret = dir.resolve("device.secret");
-        KeyPair kp = TestSupport.ecKeyPair();
+        KeyPair kp = TestCa.ecKeyPair();
         Path a = dir.resolve("a");
         try (Keystore ks = Keystore.open(a, MasterKeySource.deviceSecretFile(secret))) {
             ks.putSecret("wifi/psk", "a secret value".getBytes());
             ks.advanceCounter("rollback", 42);
-            ks.putPrivateKey("identity", kp.getPrivate(), List.of(TestSupport.selfSigned(kp, "dev")));
+            ks.putPrivateKey("identity", kp.getPrivate(), List.of(TestCa.selfSigned(kp, "dev")));
         }
         Path b = dir.resolve("b");
         try (Keystore ks = Keystore.open(b, MasterKeySource.deviceSecretFile(secret))) {

@@ -1,6 +1,6 @@
 package io.devsec.transport;
 
-import io.devsec.transport.testing.Pem;
+import io.devsec.testkit.Pem;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,10 +3,10 @@ package io.devsec.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.devsec.transport.testing.EmbeddedMoquette;
+import io.devsec.testkit.MoquetteBroker;
+import io.devsec.testkit.TestCa;
 import io.devsec.transport.testing.MoquetteFixture;
 import io.devsec.transport.testing.Observer;
-import io.devsec.transport.testing.TestPki;
 import io.devsec.transport.testing.Waits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -115,7 +115,7 @@ class DeviceMqttClientMoquetteTest {
     @Test
     void tlsSession_afterTheConnectionIsLostOrClosed_isEmpty(@TempDir Path bdir) throws Exception {
         String id = newDeviceId();
-        try (EmbeddedMoquette own = new EmbeddedMoquette(bdir, moquette.ca(), moquette.ca().server("localhost"))) {
+        try (MoquetteBroker own = new MoquetteBroker(bdir, moquette.ca(), moquette.ca().server("localhost"))) {
             own.start();
             DeviceMqttClient c = DeviceMqttClient.builder().broker("localhost", own.port()).deviceId(id).tls(tlsFor(id))
                     .protocol(MqttProtocol.MQTT_3_1_1).reconnectPolicy(MoquetteFixture.FAST)
@@ -335,7 +335,7 @@ class DeviceMqttClientMoquetteTest {
     void connect_brokerWithWrongHostName_isRefusedAndReportedNeverConnected() throws Exception {
         Path bdir = dir.resolve("wrong-host-broker");
         java.nio.file.Files.createDirectories(bdir);
-        try (EmbeddedMoquette wrong = new EmbeddedMoquette(bdir, moquette.ca(), moquette.ca().server("not-this-host.example"))) {
+        try (MoquetteBroker wrong = new MoquetteBroker(bdir, moquette.ca(), moquette.ca().server("not-this-host.example"))) {
             String id = newDeviceId();
             Recorder rec = new Recorder();
             try (DeviceMqttClient c = DeviceMqttClient.builder().broker("localhost", wrong.port()).deviceId(id)
@@ -369,7 +369,7 @@ class DeviceMqttClientMoquetteTest {
         String id = newDeviceId();
         Recorder rec = new Recorder();
         Instant now = Instant.now();
-        TestPki.Issued shortLived = moquette.ca().device(id, now.minus(Duration.ofDays(80)), now.plus(Duration.ofDays(10)));
+        TestCa.Issued shortLived = moquette.ca().device(id, now.minus(Duration.ofDays(80)), now.plus(Duration.ofDays(10)));
         DeviceTlsContext oldTls = DeviceTlsContext.create(TlsIdentity.of(shortLived.privateKey(), shortLived.chain()),
                 TrustAnchors.of(List.of(moquette.ca().caCertificate())), TlsSettings.MODERN);
         try (DeviceMqttClient c = client(id, oldTls, dir, rec).renewalWindow(Duration.ofDays(30)).build()) {

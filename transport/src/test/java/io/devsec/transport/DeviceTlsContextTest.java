@@ -3,8 +3,8 @@ package io.devsec.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.devsec.transport.testing.Requirements;
-import io.devsec.transport.testing.TestPki;
+import io.devsec.testkit.Requirements;
+import io.devsec.testkit.TestCa;
 import io.devsec.transport.testing.TestTlsServer;
 import io.devsec.transport.testing.Waits;
 import java.io.IOException;
@@ -26,15 +26,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DeviceTlsContextTest {
-    static TestPki ca;
-    static TestPki otherCa;
-    static TestPki.Issued device;
-    static TestPki.Issued goodServer;
+    static TestCa ca;
+    static TestCa otherCa;
+    static TestCa.Issued device;
+    static TestCa.Issued goodServer;
 
     @BeforeAll
     static void pki() throws Exception {
-        ca = TestPki.create("DevSec Test CA");
-        otherCa = TestPki.create("Stranger CA");
+        ca = TestCa.create("DevSec Test CA");
+        otherCa = TestCa.create("Stranger CA");
         device = ca.device("device-1");
         goodServer = ca.server("localhost");
     }
@@ -84,7 +84,7 @@ class DeviceTlsContextTest {
 
     @Test
     void connect_trustedServerWithMatchingName_succeeds() throws Exception {
-        try (TestTlsServer server = new TestTlsServer(TestPki.serverContext(goodServer, ca.caCertificate()), false)) {
+        try (TestTlsServer server = new TestTlsServer(TestCa.serverContext(goodServer, ca.caCertificate()), false)) {
             SSLSocket s = client(TlsSettings.MODERN).connect("localhost", server.port());
             assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.3");
             assertThat(readFirstByte(s)).isEqualTo('K');
@@ -93,7 +93,7 @@ class DeviceTlsContextTest {
 
     @Test
     void connect_tls12OnlyServer_succeedsWithAeadSuite() throws Exception {
-        try (TestTlsServer server = new TestTlsServer(TestPki.serverContext(goodServer, ca.caCertificate()), false, "TLSv1.2")) {
+        try (TestTlsServer server = new TestTlsServer(TestCa.serverContext(goodServer, ca.caCertificate()), false, "TLSv1.2")) {
             SSLSocket s = client(TlsSettings.MODERN).connect("localhost", server.port());
             assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.2");
             assertThat(s.getSession().getCipherSuite()).contains("_GCM_");
@@ -103,8 +103,8 @@ class DeviceTlsContextTest {
 
     @Test
     void connect_expiredServerCertificate_throwsHandshakeExceptionCausedByExpiry() throws Exception {
-        TestPki.Issued expired = ca.expiredServer("localhost");
-        try (TestTlsServer server = new TestTlsServer(TestPki.serverContext(expired, ca.caCertificate()), false)) {
+        TestCa.Issued expired = ca.expiredServer("localhost");
+        try (TestTlsServer server = new TestTlsServer(TestCa.serverContext(expired, ca.caCertificate()), false)) {
             assertThatThrownBy(() -> client(TlsSettings.MODERN).connect("localhost", server.port()))
                     .isInstanceOf(SSLHandshakeException.class)
                     .satisfies(e -> assertThat(rootCauseOfType(e, CertificateExpiredException.class)).isNotNull());
@@ -114,8 +114,8 @@ class DeviceTlsContextTest {
 
     @Test
     void connect_wrongHostName_throwsHandshakeExceptionNamingTheHost() throws Exception {
-        TestPki.Issued other = ca.server("broker.example.net");
-        try (TestTlsServer server = new TestTlsServer(TestPki.serverContext(other, ca.caCertificate()), false)) {
+        TestCa.Issued other = ca.server("broker.example.net");
+        try (TestTlsServer server = new TestTlsServer(TestCa.serverContext(other, ca.caCertificate()), false)) {
             assertThatThrownBy(() -> client(TlsSettings.MODERN).connect("localhost", server.port()))
                     .isInstanceOf(SSLHandshakeException.class)
                     .satisfies(e -> assertThat(rootCauseOfType(e, CertificateException.class)).isNotNull())
@@ -126,8 +126,8 @@ class DeviceTlsContextTest {
 
     @Test
     void connect_serverFromUntrustedCa_throwsHandshakeExceptionWithoutPath() throws Exception {
-        TestPki.Issued stranger = otherCa.server("localhost");
-        try (TestTlsServer server = new TestTlsServer(TestPki.serverContext(stranger, ca.caCertificate()), false)) {
+        TestCa.Issued stranger = otherCa.server("localhost");
+        try (TestTlsServer server = new TestTlsServer(TestCa.serverContext(stranger, ca.caCertificate()), false)) {
             assertThatThrownBy(() -> client(TlsSettings.MODERN).connect("localhost", server.port()))
                     .isInstanceOf(SSLHandshakeException.class)
                     .satisfies(e -> assertThat(rootCauseOfType(e, CertPathBuilderException.class)).isNotNull());
@@ -137,9 +137,9 @@ class DeviceTlsContextTest {
 
     @Test
     void connect_pinMismatch_throwsPeerPinMismatchNamingPeerPins() throws Exception {
-        PublicKeyPin unrelated = PublicKeyPin.of(TestPki.ecKeyPair().getPublic());
+        PublicKeyPin unrelated = PublicKeyPin.of(TestCa.ecKeyPair().getPublic());
         TlsSettings pinned = TlsSettings.builder().pin(unrelated).build();
-        try (TestTlsServer server = new TestTlsServer(TestPki.serverContext(goodServer, ca.caCertificate()), false)) {
+        try (TestTlsServer server = new TestTlsServer(TestCa.serverContext(goodServer, ca.caCertificate()), false)) {
             assertThatThrownBy(() -> client(pinned).connect("localhost", server.port()))
                     .isInstanceOf(SSLHandshakeException.class)
                     .satisfies(e -> {
@@ -158,7 +158,7 @@ class DeviceTlsContextTest {
     void connect_pinOfIssuingCa_succeeds() throws Exception {
         TlsSettings pinned = TlsSettings.builder()
                 .pin(PublicKeyPin.parse(PublicKeyPin.of(ca.caCertificate()).toString())).build();
-        try (TestTlsServer server = new TestTlsServer(TestPki.serverContext(goodServer, ca.caCertificate()), false)) {
+        try (TestTlsServer server = new TestTlsServer(TestCa.serverContext(goodServer, ca.caCertificate()), false)) {
             assertThat(readFirstByte(client(pinned).connect("localhost", server.port()))).isEqualTo('K');
         }
     }
@@ -167,7 +167,7 @@ class DeviceTlsContextTest {
     void connect_serverRequiringClientCertificate_refusesContextWithoutIdentity() throws Exception {
         DeviceTlsContext anonymous = DeviceTlsContext.createWithoutClientIdentity(
                 TrustAnchors.of(List.of(ca.caCertificate())), TlsSettings.MODERN);
-        try (TestTlsServer server = new TestTlsServer(TestPki.serverContext(goodServer, ca.caCertificate()), true)) {
+        try (TestTlsServer server = new TestTlsServer(TestCa.serverContext(goodServer, ca.caCertificate()), true)) {
             // TLS 1.3: the client may finish its side before the server's refusal arrives; either way it is refused.
             assertThatThrownBy(() -> readFirstByte(anonymous.connect("localhost", server.port())))
                     .isInstanceOf(SSLException.class).hasMessageContaining("certificate");
@@ -177,7 +177,7 @@ class DeviceTlsContextTest {
 
     @Test
     void connect_serverRequiringClientCertificate_acceptsDeviceIdentity() throws Exception {
-        try (TestTlsServer server = new TestTlsServer(TestPki.serverContext(goodServer, ca.caCertificate()), true)) {
+        try (TestTlsServer server = new TestTlsServer(TestCa.serverContext(goodServer, ca.caCertificate()), true)) {
             assertThat(readFirstByte(client(TlsSettings.MODERN).connect("localhost", server.port()))).isEqualTo('K');
             Waits.until(Duration.ofSeconds(5), "server handshake", () -> server.handshakes() == 1);
         }
@@ -186,7 +186,7 @@ class DeviceTlsContextTest {
     @Test
     void sslContext_socketWithHostnameVerificationTurnedOff_isRefusedByTrustManager() throws Exception {
         DeviceTlsContext ctx = client(TlsSettings.MODERN);
-        try (TestTlsServer server = new TestTlsServer(TestPki.serverContext(goodServer, ca.caCertificate()), false);
+        try (TestTlsServer server = new TestTlsServer(TestCa.serverContext(goodServer, ca.caCertificate()), false);
                 SSLSocket s = (SSLSocket) ctx.sslContext().getSocketFactory().createSocket("localhost", server.port())) {
             SSLParameters p = s.getSSLParameters();
             p.setEndpointIdentificationAlgorithm(null);
@@ -201,8 +201,8 @@ class DeviceTlsContextTest {
         Path openssl = Requirements.requireExecutable("openssl", "/usr/bin/openssl", "/usr/local/bin/openssl");
         Path cert = dir.resolve("server.pem");
         Path key = dir.resolve("server.key");
-        TestPki.writePem(cert, goodServer.certificate(), ca.caCertificate());
-        TestPki.writePem(key, goodServer.privateKey());
+        TestCa.writePem(cert, goodServer.certificate(), ca.caCertificate());
+        TestCa.writePem(key, goodServer.privateKey());
         int port;
         try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = ss.getLocalPort();

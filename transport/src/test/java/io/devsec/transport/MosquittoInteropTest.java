@@ -3,11 +3,11 @@ package io.devsec.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.devsec.testkit.MosquittoBroker;
+import io.devsec.testkit.TestCa;
 import io.devsec.transport.testing.ChildJvm;
-import io.devsec.transport.testing.MosquittoBroker;
 import io.devsec.transport.testing.Observer;
 import io.devsec.transport.testing.TcpGate;
-import io.devsec.transport.testing.TestPki;
 import io.devsec.transport.testing.Waits;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -49,7 +49,7 @@ class MosquittoInteropTest {
 
     @TempDir
     static Path brokerDir;
-    static TestPki ca;
+    static TestCa ca;
     static MosquittoBroker broker;
     static OutboxKey outboxKey;
     static byte[] outboxKeyBytes;
@@ -59,7 +59,7 @@ class MosquittoInteropTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ca = TestPki.create("DevSec Mosquitto Test CA");
+        ca = TestCa.create("DevSec Mosquitto Test CA");
         broker = new MosquittoBroker(brokerDir, ca, ca.server("localhost"), OBSERVERS);
         outboxKeyBytes = new byte[32];
         new SecureRandom().nextBytes(outboxKeyBytes);
@@ -78,7 +78,7 @@ class MosquittoInteropTest {
     }
 
     static DeviceTlsContext tlsFor(String cn) throws Exception {
-        TestPki.Issued d = ca.device(cn);
+        TestCa.Issued d = ca.device(cn);
         return DeviceTlsContext.create(TlsIdentity.of(d.privateKey(), d.chain()), TrustAnchors.of(List.of(ca.caCertificate())),
                 TlsSettings.MODERN);
     }
@@ -301,10 +301,10 @@ class MosquittoInteropTest {
     @EnumSource(MqttProtocol.class)
     void clientProcessKilled_persistedOutboxIsDeliveredAfterRestart(MqttProtocol protocol) throws Exception {
         String id = newId();
-        TestPki.Issued device = ca.device(id);
-        TestPki.writePem(dir.resolve("device.key"), device.privateKey());
-        TestPki.writePem(dir.resolve("device.pem"), device.certificate(), ca.caCertificate());
-        TestPki.writePem(dir.resolve("ca.pem"), ca.caCertificate());
+        TestCa.Issued device = ca.device(id);
+        TestCa.writePem(dir.resolve("device.key"), device.privateKey());
+        TestCa.writePem(dir.resolve("device.pem"), device.certificate(), ca.caCertificate());
+        TestCa.writePem(dir.resolve("ca.pem"), ca.caCertificate());
         Files.writeString(dir.resolve("outbox.key"), HexFormat.of().formatHex(outboxKeyBytes));
         int queued = 0;
         try (TcpGate gate = new TcpGate(broker.port()); Observer obs = observer("devices/" + id + "/restart")) {

@@ -2,7 +2,7 @@ package io.devsec.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.devsec.transport.testing.TestPki;
+import io.devsec.testkit.TestCa;
 import io.devsec.transport.testing.Waits;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -42,8 +42,8 @@ class OversizedInboundFakeBrokerTest {
         final AtomicInteger connections = new AtomicInteger();
         final List<byte[]> connects = new CopyOnWriteArrayList<>();
 
-        HostileBroker(TestPki ca, MqttProtocol protocol) throws Exception {
-            server = (SSLServerSocket) TestPki.serverContext(ca.server("localhost"), ca.caCertificate()).getServerSocketFactory()
+        HostileBroker(TestCa ca, MqttProtocol protocol) throws Exception {
+            server = (SSLServerSocket) TestCa.serverContext(ca.server("localhost"), ca.caCertificate()).getServerSocketFactory()
                     .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
             Thread t = new Thread(() -> {
                 while (!server.isClosed()) {
@@ -112,8 +112,8 @@ class OversizedInboundFakeBrokerTest {
     @ParameterizedTest
     @EnumSource(MqttProtocol.class)
     void hugePublishHeader_isRefusedBeforeAllocation_withEventAndReconnect(MqttProtocol protocol) throws Exception {
-        TestPki ca = TestPki.create("DevSec Hostile Broker CA");
-        TestPki.Issued device = ca.device("dev-1");
+        TestCa ca = TestCa.create("DevSec Hostile Broker CA");
+        TestCa.Issued device = ca.device("dev-1");
         List<TransportSecurityEvent> events = new CopyOnWriteArrayList<>();
         TransportEventListener l = new TransportEventListener() {
             @Override

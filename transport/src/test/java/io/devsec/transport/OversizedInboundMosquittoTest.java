@@ -2,11 +2,11 @@ package io.devsec.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.devsec.testkit.MosquittoBroker;
+import io.devsec.testkit.Requirements;
+import io.devsec.testkit.TestCa;
 import io.devsec.transport.testing.ChildJvm;
-import io.devsec.transport.testing.MosquittoBroker;
 import io.devsec.transport.testing.Observer;
-import io.devsec.transport.testing.Requirements;
-import io.devsec.transport.testing.TestPki;
 import io.devsec.transport.testing.Waits;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -34,7 +34,7 @@ class OversizedInboundMosquittoTest {
 
     @TempDir
     static Path brokerDir;
-    static TestPki ca;
+    static TestCa ca;
     static MosquittoBroker broker;
 
     @TempDir
@@ -42,7 +42,7 @@ class OversizedInboundMosquittoTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ca = TestPki.create("DevSec Oversize CA");
+        ca = TestCa.create("DevSec Oversize CA");
         broker = new MosquittoBroker(brokerDir, ca, ca.server("localhost"), List.of("message_size_limit 0"));
     }
 
@@ -60,10 +60,10 @@ class OversizedInboundMosquittoTest {
         final Process child;
 
         Device(MqttProtocol protocol) throws Exception {
-            TestPki.Issued device = ca.device(id);
-            TestPki.writePem(dir.resolve("device.key"), device.privateKey());
-            TestPki.writePem(dir.resolve("device.pem"), device.certificate(), ca.caCertificate());
-            TestPki.writePem(dir.resolve("ca.pem"), ca.caCertificate());
+            TestCa.Issued device = ca.device(id);
+            TestCa.writePem(dir.resolve("device.key"), device.privateKey());
+            TestCa.writePem(dir.resolve("device.pem"), device.certificate(), ca.caCertificate());
+            TestCa.writePem(dir.resolve("ca.pem"), ca.caCertificate());
             child = ChildJvm.start(OversizedInboundChild.class, List.of(), List.of("-Xmx64m", "-XX:+ExitOnOutOfMemoryError"),
                     dir.toString(), "localhost", Integer.toString(broker.port()), id, protocol.name());
             Thread reader = new Thread(() -> {
@@ -86,7 +86,7 @@ class OversizedInboundMosquittoTest {
 
         /** The attacker: any client the ACL lets publish to devices/<id>/# (here a second certificate for the same CN). */
         Observer attacker() throws Exception {
-            TestPki.Issued peer = ca.device(id);
+            TestCa.Issued peer = ca.device(id);
             DeviceTlsContext peerTls = DeviceTlsContext.create(TlsIdentity.of(peer.privateKey(), peer.chain()),
                     TrustAnchors.of(List.of(ca.caCertificate())), TlsSettings.MODERN);
             return new Observer("localhost", broker.port(), id + "-peer", peerTls, "devices/" + id + "/none");

@@ -3,7 +3,7 @@ package io.devsec.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.devsec.transport.testing.TestPki;
+import io.devsec.testkit.TestCa;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,21 +17,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PemCertificatesTest {
 
-    static TestPki ca;
-    static TestPki.Issued device;
+    static TestCa ca;
+    static TestCa.Issued device;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void pki() throws Exception {
-        ca = TestPki.create("PEM Test CA");
+        ca = TestCa.create("PEM Test CA");
         device = ca.device("ds-pemtest");
     }
 
     @Test
     void parse_chainWrittenByBouncyCastle_returnsCertificatesInOrder() throws Exception {
-        String pem = TestPki.pem(device.certificate()) + "\n\n" + TestPki.pem(ca.caCertificate());
+        String pem = TestCa.pem(device.certificate()) + "\n\n" + TestCa.pem(ca.caCertificate());
         assertThat(PemCertificates.parse(pem)).containsExactly(device.certificate(), ca.caCertificate());
     }
 
@@ -54,9 +54,9 @@ class PemCertificatesTest {
 
     @Test
     void parse_privateKeyBlock_refusedWithoutEchoingTheKey() throws Exception {
-        String keyPem = TestPki.pem(device.privateKey());
+        String keyPem = TestCa.pem(device.privateKey());
         String body = keyPem.split("\n")[1];
-        assertThatThrownBy(() -> PemCertificates.parse(TestPki.pem(device.certificate()) + keyPem))
+        assertThatThrownBy(() -> PemCertificates.parse(TestCa.pem(device.certificate()) + keyPem))
                 .isInstanceOf(CertificateParsingException.class)
                 .hasMessageContaining("PRIVATE KEY")
                 .hasMessageContaining("never belongs")
@@ -67,17 +67,17 @@ class PemCertificatesTest {
     void parse_garbageOrExplanatoryText_refusedNamingTheLine() throws Exception {
         assertThatThrownBy(() -> PemCertificates.parse("hello world"))
                 .isInstanceOf(CertificateParsingException.class).hasMessageContaining("line 1").hasMessageContaining("outside");
-        String withSubject = "subject=CN = ds-pemtest\n" + TestPki.pem(device.certificate());
+        String withSubject = "subject=CN = ds-pemtest\n" + TestCa.pem(device.certificate());
         assertThatThrownBy(() -> PemCertificates.parse(withSubject))
                 .isInstanceOf(CertificateParsingException.class).hasMessageContaining("line 1");
-        String trailing = TestPki.pem(device.certificate()) + "trailing words\n";
+        String trailing = TestCa.pem(device.certificate()) + "trailing words\n";
         assertThatThrownBy(() -> PemCertificates.parse(trailing)).isInstanceOf(CertificateParsingException.class)
                 .hasMessageContaining("outside");
     }
 
     @Test
     void parse_damagedBlocks_refusedWithReason() throws Exception {
-        String good = TestPki.pem(device.certificate());
+        String good = TestCa.pem(device.certificate());
         String[] lines = good.split("\n");
         String cut = String.join("\n", java.util.Arrays.copyOf(lines, lines.length - 1));
         assertThatThrownBy(() -> PemCertificates.parse(cut)).isInstanceOf(CertificateParsingException.class)
@@ -95,7 +95,7 @@ class PemCertificatesTest {
         assertThatThrownBy(() -> PemCertificates.parse(trailingBytes)).isInstanceOf(CertificateParsingException.class);
         assertThatThrownBy(() -> PemCertificates.parse(good.replace("-----END CERTIFICATE-----", "-----END X509 CRL-----")))
                 .isInstanceOf(CertificateParsingException.class).hasMessageContaining("another label");
-        assertThatThrownBy(() -> PemCertificates.parse(TestPki.pem(ca.crl())))
+        assertThatThrownBy(() -> PemCertificates.parse(TestCa.pem(ca.crl())))
                 .isInstanceOf(CertificateParsingException.class).hasMessageContaining("X509 CRL");
     }
 
@@ -109,12 +109,12 @@ class PemCertificatesTest {
 
     @Test
     void trustAnchorsFromPem_stringAndPath_strictlyParsed() throws Exception {
-        String pem = TestPki.pem(ca.caCertificate());
+        String pem = TestCa.pem(ca.caCertificate());
         assertThat(TrustAnchors.fromPem(pem).certificates()).containsExactly(ca.caCertificate());
         Path file = dir.resolve("ca.pem");
         Files.writeString(file, pem);
         assertThat(TrustAnchors.fromPem(file).certificates()).containsExactly(ca.caCertificate());
-        assertThatThrownBy(() -> TrustAnchors.fromPem(pem + TestPki.pem(device.privateKey())))
+        assertThatThrownBy(() -> TrustAnchors.fromPem(pem + TestCa.pem(device.privateKey())))
                 .isInstanceOf(CertificateParsingException.class).hasMessageContaining("PRIVATE KEY");
         assertThatThrownBy(() -> TrustAnchors.fromPem("")).isInstanceOf(CertificateParsingException.class);
         assertThatThrownBy(() -> TrustAnchors.fromPem("garbage\n" + pem)).isInstanceOf(CertificateParsingException.class);

@@ -3,7 +3,7 @@ package io.devsec.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.devsec.transport.testing.TestPki;
+import io.devsec.testkit.TestCa;
 import io.devsec.transport.testing.TestTlsServer;
 import io.devsec.transport.testing.Waits;
 import java.io.IOException;
@@ -27,17 +27,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PinnedPathTest {
     static final Duration WAIT = Duration.ofSeconds(20);
-    static TestPki ca;
-    static TestPki.Issued device;
-    static TestPki.Issued pinnedLeaf;
-    static TestPki.Issued attackerLeaf;
+    static TestCa ca;
+    static TestCa.Issued device;
+    static TestCa.Issued pinnedLeaf;
+    static TestCa.Issued attackerLeaf;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void pki() throws Exception {
-        ca = TestPki.create("DevSec Pinning CA");
+        ca = TestCa.create("DevSec Pinning CA");
         device = ca.device("device-1");
         pinnedLeaf = ca.server("localhost");
         // A certificate the CA should never have issued: same name, the attacker's key.
@@ -72,14 +72,14 @@ class PinnedPathTest {
     @Test
     void connect_pinnedLeafAlone_succeeds() throws Exception {
         try (TestTlsServer server = new TestTlsServer(
-                TestPki.presentingContext(pinnedLeaf.privateKey(), pinnedLeaf.certificate()), false)) {
+                TestCa.presentingContext(pinnedLeaf.privateKey(), pinnedLeaf.certificate()), false)) {
             assertThat(readFirstByte(client(pinningLeaf()).connect("localhost", server.port()))).isEqualTo('K');
         }
     }
 
     @Test
     void connect_pinnedLeafAppendedAfterAttackerLeaf_throwsPeerPinMismatch() throws Exception {
-        try (TestTlsServer server = new TestTlsServer(TestPki.presentingContext(attackerLeaf.privateKey(),
+        try (TestTlsServer server = new TestTlsServer(TestCa.presentingContext(attackerLeaf.privateKey(),
                 attackerLeaf.certificate(), pinnedLeaf.certificate()), false)) {
             assertThatThrownBy(() -> readFirstByte(client(pinningLeaf()).connect("localhost", server.port())))
                     .isInstanceOf(SSLHandshakeException.class)
@@ -95,7 +95,7 @@ class PinnedPathTest {
 
     @Test
     void connect_pinnedLeafDuplicatedAndOutOfOrderAfterAttackerLeaf_throwsPeerPinMismatch() throws Exception {
-        try (TestTlsServer server = new TestTlsServer(TestPki.presentingContext(attackerLeaf.privateKey(),
+        try (TestTlsServer server = new TestTlsServer(TestCa.presentingContext(attackerLeaf.privateKey(),
                 attackerLeaf.certificate(), ca.caCertificate(), pinnedLeaf.certificate(), pinnedLeaf.certificate(),
                 ca.caCertificate()), false)) {
             assertThatThrownBy(() -> readFirstByte(client(pinningLeaf()).connect("localhost", server.port())))
@@ -108,20 +108,20 @@ class PinnedPathTest {
     @Test
     void connect_pinnedAnchorSharingItsNameWithTheValidatingAnchor_throwsPeerPinMismatch() throws Exception {
         // Two trusted CAs with the same name; only B is pinned. A leaf from A must not pass as B's.
-        TestPki a = TestPki.create("Shared Name CA");
-        TestPki b = TestPki.create("Shared Name CA");
-        TestPki.Issued leafFromA = a.server("localhost");
+        TestCa a = TestCa.create("Shared Name CA");
+        TestCa b = TestCa.create("Shared Name CA");
+        TestCa.Issued leafFromA = a.server("localhost");
         TlsSettings pinB = TlsSettings.builder().pin(PublicKeyPin.of(b.caCertificate())).build();
         try (TestTlsServer server = new TestTlsServer(
-                TestPki.presentingContext(leafFromA.privateKey(), leafFromA.certificate()), false)) {
+                TestCa.presentingContext(leafFromA.privateKey(), leafFromA.certificate()), false)) {
             assertThatThrownBy(() -> readFirstByte(
                     client(pinB, a.caCertificate(), b.caCertificate()).connect("localhost", server.port())))
                     .isInstanceOf(SSLHandshakeException.class)
                     .satisfies(e -> assertThat(pinMismatch(e)).isNotNull());
         }
-        TestPki.Issued leafFromB = b.server("localhost");
+        TestCa.Issued leafFromB = b.server("localhost");
         try (TestTlsServer server = new TestTlsServer(
-                TestPki.presentingContext(leafFromB.privateKey(), leafFromB.certificate()), false)) {
+                TestCa.presentingContext(leafFromB.privateKey(), leafFromB.certificate()), false)) {
             assertThat(readFirstByte(client(pinB, a.caCertificate(), b.caCertificate()).connect("localhost", server.port())))
                     .isEqualTo('K');
         }
@@ -149,7 +149,7 @@ class PinnedPathTest {
     @Test
     void mqttConnect_pinnedLeafAppendedAfterAttackerLeaf_isRefusedWithPeerRefusedEvent() throws Exception {
         Events events = new Events();
-        try (TestTlsServer server = new TestTlsServer(TestPki.presentingContext(attackerLeaf.privateKey(),
+        try (TestTlsServer server = new TestTlsServer(TestCa.presentingContext(attackerLeaf.privateKey(),
                 attackerLeaf.certificate(), pinnedLeaf.certificate()), false);
                 DeviceMqttClient c = mqtt(server.port(), events).build()) {
             c.start();
@@ -166,7 +166,7 @@ class PinnedPathTest {
     void mqttConnect_pinnedLeafAlone_completesTheHandshake() throws Exception {
         Events events = new Events();
         try (TestTlsServer server = new TestTlsServer(
-                TestPki.presentingContext(pinnedLeaf.privateKey(), pinnedLeaf.certificate()), false);
+                TestCa.presentingContext(pinnedLeaf.privateKey(), pinnedLeaf.certificate()), false);
                 DeviceMqttClient c = mqtt(server.port(), events).build()) {
             c.start();
             // The raw TLS server speaks no MQTT: a completed handshake is what the pin allowed.

@@ -1,7 +1,7 @@
 package io.devsec.transport;
 
-import io.devsec.transport.testing.Pem;
-import io.devsec.transport.testing.TestPki;
+import io.devsec.testkit.Pem;
+import io.devsec.testkit.TestCa;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +39,8 @@ public final class Pkcs11IdentityChild {
         System.out.println("KEY-EXTRACTABLE " + (tokenKey.getEncoded() != null));
         X509Certificate caCert = Pem.certificates(dir.resolve("ca.pem")).get(0);
         PublicKey caPub = caCert.getPublicKey();
-        TestPki ca = TestPki.of(caCert, new KeyPair(caPub, Pem.ecPrivateKey(dir.resolve("ca.key"))));
-        List<X509Certificate> chain = ca.deviceChainFor(kp.getPublic(), "hsm-device");
+        TestCa ca = TestCa.of(caCert, new KeyPair(caPub, Pem.ecPrivateKey(dir.resolve("ca.key"))));
+        List<X509Certificate> chain = ca.leaf("hsm-device").publicKey(kp.getPublic()).issue().chain();
         DeviceTlsContext ctx = DeviceTlsContext.create(TlsIdentity.of(tokenKey, chain), TrustAnchors.of(List.of(caCert)),
                 TlsSettings.MODERN);
         try (SSLSocket s = ctx.connect("localhost", port)) {

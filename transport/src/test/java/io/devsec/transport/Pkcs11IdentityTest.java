@@ -2,9 +2,9 @@ package io.devsec.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.devsec.testkit.Requirements;
+import io.devsec.testkit.TestCa;
 import io.devsec.transport.testing.ChildJvm;
-import io.devsec.transport.testing.Requirements;
-import io.devsec.transport.testing.TestPki;
 import io.devsec.transport.testing.TestTlsServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,10 +36,10 @@ class Pkcs11IdentityTest {
         }
         Files.writeString(dir.resolve("pkcs11.cfg"), "name = DevSecTest\nlibrary = " + lib + "\nslotListIndex = 0\n");
 
-        TestPki ca = TestPki.create("DevSec HSM Test CA");
-        TestPki.writePem(dir.resolve("ca.pem"), ca.caCertificate());
-        TestPki.writePem(dir.resolve("ca.key"), ca.caKeyPair().getPrivate());
-        try (TestTlsServer server = new TestTlsServer(TestPki.serverContext(ca.server("localhost"), ca.caCertificate()), true)) {
+        TestCa ca = TestCa.create("DevSec HSM Test CA");
+        TestCa.writePem(dir.resolve("ca.pem"), ca.caCertificate());
+        TestCa.writePem(dir.resolve("ca.key"), ca.caKeyPair().getPrivate());
+        try (TestTlsServer server = new TestTlsServer(TestCa.serverContext(ca.server("localhost"), ca.caCertificate()), true)) {
             Process child = ChildJvm.start(Pkcs11IdentityChild.class, List.of("SOFTHSM2_CONF=" + conf), dir.toString(),
                     Integer.toString(server.port()), "123456");
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -3,7 +3,7 @@ package io.devsec.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.devsec.transport.testing.TestPki;
+import io.devsec.testkit.TestCa;
 import io.devsec.transport.testing.TestTlsServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,15 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 9.8: broker certificate revocation through CRLs the device holds (PKIXRevocationChecker). */
 class RevocationTest {
-    static TestPki ca;
-    static TestPki.Issued device;
-    static TestPki.Issued revokedServer;
-    static TestPki.Issued goodServer;
+    static TestCa ca;
+    static TestCa.Issued device;
+    static TestCa.Issued revokedServer;
+    static TestCa.Issued goodServer;
     static X509CRL crl;
 
     @BeforeAll
     static void pki() throws Exception {
-        ca = TestPki.create("DevSec Revocation CA");
+        ca = TestCa.create("DevSec Revocation CA");
         device = ca.device("device-1");
         revokedServer = ca.server("localhost");
         goodServer = ca.server("localhost");
@@ -59,8 +59,8 @@ class RevocationTest {
         return null;
     }
 
-    static TestTlsServer serve(TestPki.Issued server) throws Exception {
-        return new TestTlsServer(TestPki.serverContext(server, ca.caCertificate()), false);
+    static TestTlsServer serve(TestCa.Issued server) throws Exception {
+        return new TestTlsServer(TestCa.serverContext(server, ca.caCertificate()), false);
     }
 
     @Test
@@ -100,7 +100,7 @@ class RevocationTest {
 
     @Test
     void connect_revocationOnButNoCrlFromTheIssuer_failsClosed() throws Exception {
-        TestPki other = TestPki.create("Unrelated CA");
+        TestCa other = TestCa.create("Unrelated CA");
         TlsSettings s = TlsSettings.builder()
                 .revocation(RevocationSettings.builder().crls(List.of(other.crl())).build()).build();
         try (TestTlsServer server = serve(goodServer)) {

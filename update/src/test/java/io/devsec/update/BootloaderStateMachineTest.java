@@ -2,6 +2,7 @@ package io.devsec.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.devsec.testkit.ManualClock;
 import io.devsec.update.TestKeys.SigningKey;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -33,7 +34,7 @@ class BootloaderStateMachineTest {
     @TempDir
     Path dir;
 
-    final MutableClock clock = new MutableClock(TestKeys.NOW);
+    final ManualClock clock = new ManualClock(TestKeys.NOW);
     final SigningKey rootKey = TestKeys.ed25519();
     final SigningKey updateKey = TestKeys.p256();
     final RollbackCounter counter = RollbackCounter.inMemory(0);

@@ -2,6 +2,7 @@ package io.devsec.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.devsec.testkit.ManualClock;
 import io.devsec.update.TestKeys.SigningKey;
 import java.io.ByteArrayInputStream;
 import java.io.FilterOutputStream;
@@ -45,7 +46,7 @@ class CrashPointsTest {
 
     final SigningKey rootKey = TestKeys.ed25519();
     final SigningKey updateKey = TestKeys.p256();
-    final MutableClock clock = new MutableClock(TestKeys.NOW);
+    final ManualClock clock = new ManualClock(TestKeys.NOW);
     final TrialPolicy policy = TrialPolicy.of(3, Duration.ofDays(1));
     final byte[] stateKey = new byte[32];
 

@@ -3,6 +3,7 @@ package io.devsec.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.devsec.testkit.ManualClock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ class FileBootControlTest {
     @TempDir
     Path dir;
 
-    final MutableClock clock = new MutableClock(TestKeys.NOW);
+    final ManualClock clock = new ManualClock(TestKeys.NOW);
     final TrialPolicy policy = TrialPolicy.of(2, Duration.ofMinutes(10));
     static final byte[] KEY = "file-boot-control-test-state-key".getBytes(StandardCharsets.US_ASCII);
 

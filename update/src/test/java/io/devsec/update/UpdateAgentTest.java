@@ -3,6 +3,8 @@ package io.devsec.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.devsec.testkit.ManualClock;
+import io.devsec.testkit.ManualScheduler;
 import io.devsec.update.TestKeys.SigningKey;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -14,8 +16,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +28,9 @@ class UpdateAgentTest {
     @TempDir
     Path dir;
 
-    final MutableClock clock = new MutableClock(TestKeys.NOW);
+    final ManualClock clock = new ManualClock(TestKeys.NOW);
+    /** For the tests that prove a scheduled check did not install: its tasks run only when the test advances it. */
+    final ManualScheduler scheduler = new ManualScheduler(clock);
     final SigningKey rootKey = TestKeys.ed25519();
     final SigningKey updateKey = TestKeys.p256();
     final RollbackCounter counter = RollbackCounter.inMemory(0);
@@ -99,20 +102,26 @@ class UpdateAgentTest {
 
     /** One device start: a new boot control, verifier and agent on the same folder. */
     UpdateAgent startDevice(UpdateSchedule schedule) throws Exception {
+        return startDevice(schedule, null);
+    }
+
+    /** As {@link #startDevice(UpdateSchedule)}, running scheduled work on {@code executor} (null: the agent's own thread). */
+    UpdateAgent startDevice(UpdateSchedule schedule, ScheduledExecutorService executor) throws Exception {
         BootControl bc = BootControl.fileBased(dir, policy, clock, 1, stateKey);
         if (!Files.exists(dir.resolve("slot-a/image"))) {
             Files.write(dir.resolve("slot-a/image"), image(1));
         }
         UpdateVerifier verifier = UpdateVerifier.builder().initialRoot(rootEnvelope()).trustedRootStore(roots)
                 .rollbackCounter(counter).hardwareId("hw").clock(clock).build();
-        UpdateAgent agent = UpdateAgent.builder().verifier(verifier).bootControl(bc).rollbackCounter(counter)
+        UpdateAgent.Builder builder = UpdateAgent.builder().verifier(verifier).bootControl(bc).rollbackCounter(counter)
                 .installedMetadataStore(installed)
                 .source(v -> {
                     polls.incrementAndGet();
                     return Optional.ofNullable(offered.getAndSet(null));
                 })
                 .listener(listener).schedule(schedule).clock(clock)
-                .restartHook(restarts::incrementAndGet).build();
+                .restartHook(restarts::incrementAndGet);
+        UpdateAgent agent = executor == null ? builder.build() : builder.executor(executor).build();
         agents.add(agent);
         agent.start();
         return agent;
@@ -229,28 +238,29 @@ class UpdateAgentTest {
 
     @Test
     void automaticUpdatesOff_scheduledChecksDoNotInstall() throws Exception {
-        UpdateAgent agent = startDevice(UpdateSchedule.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ZERO));
+        UpdateAgent agent = startDevice(UpdateSchedule.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ZERO), scheduler);
         agent.setAutomaticUpdates(false);
         assertThat(agent.automaticUpdates()).isFalse();
         offer(2, image(2));
-        CountDownLatch latch = new CountDownLatch(1);
         agent.postpone(Duration.ZERO);
-        // Give the scheduler several periods: the offer stays untouched.
-        assertThat(latch.await(150, TimeUnit.MILLISECONDS)).isFalse();
+        // Several periods of scheduled checks run, on this thread, before the next line: the offer stays untouched.
+        assertThat(scheduler.advance(Duration.ofMillis(150))).as("scheduled checks run").isGreaterThanOrEqualTo(7);
         assertThat(offered.get()).isNotNull();
         agent.setAutomaticUpdates(true);
-        Waits.until(() -> events.contains("installed 2"), Duration.ofSeconds(10), "install");
+        scheduler.advance(Duration.ofMillis(20));
+        assertThat(events).contains("installed 2");
     }
 
     @Test
     void postpone_skipsScheduledChecksUntilThen() throws Exception {
-        UpdateAgent agent = startDevice(UpdateSchedule.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ZERO));
+        UpdateAgent agent = startDevice(UpdateSchedule.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ZERO), scheduler);
         agent.postpone(Duration.ofHours(1));
         offer(2, image(2));
-        assertThat(new CountDownLatch(1).await(150, TimeUnit.MILLISECONDS)).isFalse();
+        assertThat(scheduler.advance(Duration.ofMillis(150))).as("scheduled checks run").isGreaterThanOrEqualTo(7);
         assertThat(offered.get()).isNotNull();
         clock.advance(Duration.ofHours(2));
-        Waits.until(() -> events.contains("installed 2"), Duration.ofSeconds(10), "install after postponement");
+        scheduler.runDue();
+        assertThat(events).contains("installed 2");
     }
 
     @Test

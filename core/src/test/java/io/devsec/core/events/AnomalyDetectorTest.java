@@ -1,12 +1,12 @@
 package io.devsec.core.events;
 
-import io.devsec.core.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.devsec.core.events.SecurityAlert.Trigger;
 import io.devsec.core.events.SecurityEvent.Source;
 import io.devsec.core.events.SecurityEvent.Type;
+import io.devsec.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ class AnomalyDetectorTest {
 
     static final Instant START = Instant.parse("2026-01-31T12:00:00Z");
 
-    final MutableClock clock = new MutableClock(START);
+    final ManualClock clock = new ManualClock(START);
 
     SecurityEvent event(Type type) {
         return SecurityEvent.of(type, Source.CORE, clock.instant(), Map.of());

@@ -1,6 +1,5 @@
 package io.devsec.core.events;
 
-import io.devsec.core.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.devsec.core.events.SecurityEvent.Source;
@@ -8,6 +7,7 @@ import io.devsec.core.events.SecurityEvent.Type;
 import io.devsec.core.validation.MessageSchemas;
 import io.devsec.core.validation.ValidationException;
 import io.devsec.core.validation.Validators;
+import io.devsec.testkit.ManualClock;
 import io.devsec.transport.ConnectionState;
 import io.devsec.transport.InboundMessage;
 import io.devsec.transport.InvalidMessageException;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 class EventAdaptersTest {
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-01-31T12:00:00Z"));
+    final ManualClock clock = new ManualClock(Instant.parse("2026-01-31T12:00:00Z"));
     final SecurityEvents events = SecurityEvents.builder().clock(clock).build();
 
     SecurityEvent last() {

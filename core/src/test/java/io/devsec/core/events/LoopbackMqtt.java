@@ -1,7 +1,7 @@
 package io.devsec.core.events;
 
-import io.devsec.core.BrokerPki;
-import io.devsec.core.TestBroker;
+import io.devsec.testkit.MoquetteBroker;
+import io.devsec.testkit.TestCa;
 import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.DeviceTlsContext;
 import io.devsec.transport.MessageValidator;
@@ -15,8 +15,6 @@ import io.devsec.transport.TopicNamespace;
 import io.devsec.transport.TransportEventListener;
 import io.devsec.transport.TrustAnchors;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,37 +22,34 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import javax.crypto.KeyGenerator;
-import org.bouncycastle.asn1.x500.X500Name;
 
 /**
- * A test CA and an in-process Moquette on loopback with mutual TLS (the {@link BrokerPki} and {@link TestBroker}
- * fixtures of {@code io.devsec.core}), plus DevSec MQTT clients with CA-issued identities.
+ * A test CA and an in-process Moquette on loopback with mutual TLS (testkit's {@link TestCa} and
+ * {@link MoquetteBroker}), plus DevSec MQTT clients with CA-issued identities.
  */
 final class LoopbackMqtt implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(20);
     private static final AtomicLong IDS = new AtomicLong();
 
-    private final BrokerPki pki;
-    private final TestBroker broker;
+    private final TestCa pki;
+    private final MoquetteBroker broker;
     private final Path dir;
     final int port;
 
     LoopbackMqtt(Path dir) throws Exception {
         this.dir = dir;
-        pki = new BrokerPki("Loopback Test CA");
-        broker = new TestBroker(dir, pki);
-        port = broker.port;
+        pki = TestCa.create("Loopback Test CA");
+        broker = MoquetteBroker.start(dir, pki);
+        port = broker.port();
     }
 
     /** A started client for {@code deviceId} in {@code namespace}, MQTT 3.1.1, fast reconnects. */
     DeviceMqttClient client(String deviceId, TopicNamespace namespace, MessageValidator validator,
             TransportEventListener listener) throws Exception {
-        KeyPair kp = BrokerPki.ecKeyPair();
         Instant now = Instant.now();
-        X509Certificate cert = pki.client(new X500Name("CN=" + deviceId), kp.getPublic(),
-                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
-        DeviceTlsContext tls = DeviceTlsContext.create(TlsIdentity.of(kp.getPrivate(), List.of(cert, pki.caCert)),
-                TrustAnchors.of(List.of(pki.caCert)), TlsSettings.MODERN);
+        TestCa.Issued identity = pki.leaf(deviceId).validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30))).issue();
+        DeviceTlsContext tls = DeviceTlsContext.create(TlsIdentity.of(identity.privateKey(), identity.chain()),
+                TrustAnchors.of(List.of(pki.caCertificate())), TlsSettings.MODERN);
         KeyGenerator g = KeyGenerator.getInstance("AES");
         g.init(256);
         long id = IDS.incrementAndGet();

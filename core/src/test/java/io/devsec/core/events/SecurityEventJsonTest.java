@@ -1,6 +1,5 @@
 package io.devsec.core.events;
 
-import io.devsec.core.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.devsec.core.events.SecurityEvent.Source;
 import io.devsec.core.events.SecurityEvent.Type;
 import io.devsec.core.validation.ValidationException;
+import io.devsec.testkit.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class SecurityEventJsonTest {
 
     static final Instant T = Instant.parse("2026-01-31T12:00:00.123Z");
-    final MutableClock clock = new MutableClock(Instant.parse("2026-01-31T12:00:00Z"));
+    final ManualClock clock = new ManualClock(Instant.parse("2026-01-31T12:00:00Z"));
 
     @Test
     void event_toJson_hasStableFieldsAndIsoTime() throws Exception {

@@ -3,7 +3,7 @@ package io.devsec.core.events;
 import static io.devsec.testkit.SeededTrials.between;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.devsec.core.MutableClock;
+import io.devsec.testkit.ManualClock;
 import io.devsec.testkit.SeededTrials;
 import io.devsec.core.events.SecurityEvent.Source;
 import io.devsec.core.events.SecurityEvent.Type;
@@ -88,7 +88,7 @@ class SecurityEventProperties {
             List<Integer> gapsMillis = SeededTrials.list(r, 0, 400, g -> between(g, 0, 30_000));
             List<Integer> typeIndexes = SeededTrials.list(r, 0, 400, g -> between(g, 0, 3));
             Type[] types = {Type.LOGIN_FAILED, Type.INVALID_INPUT, Type.CONNECTION_LOST, Type.OTHER};
-            MutableClock clock = new MutableClock(Instant.parse("2026-01-31T12:00:00Z"));
+            ManualClock clock = new ManualClock(Instant.parse("2026-01-31T12:00:00Z"));
             AnomalyDetector d = AnomalyDetector.create(AnomalySettings.builder().warmupWindows(0).baselineFloor(2).build(), clock);
             List<SecurityAlert> alerts = new ArrayList<>();
             int n = Math.min(gapsMillis.size(), typeIndexes.size());

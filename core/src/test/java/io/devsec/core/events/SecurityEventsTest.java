@@ -1,11 +1,11 @@
 package io.devsec.core.events;
 
-import io.devsec.core.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.devsec.core.events.SecurityEvent.Source;
 import io.devsec.core.events.SecurityEvent.Type;
+import io.devsec.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class SecurityEventsTest {
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-01-31T12:00:00Z"));
+    final ManualClock clock = new ManualClock(Instant.parse("2026-01-31T12:00:00Z"));
 
     @Test
     void publish_deliversToEveryListenerInOrder_andKeepsRecentEvents() {

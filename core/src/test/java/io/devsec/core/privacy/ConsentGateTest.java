@@ -1,10 +1,10 @@
 package io.devsec.core.privacy;
 
-import io.devsec.core.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.devsec.core.privacy.ConsentGate.Decision;
 import io.devsec.storage.Keystore;
+import io.devsec.testkit.ManualClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +19,7 @@ class ConsentGateTest {
     @TempDir
     Path dir;
 
-    final MutableClock clock = MutableClock.at("2026-03-01T09:00:00Z");
+    final ManualClock clock = ManualClock.at("2026-03-01T09:00:00Z");
     final List<String> sent = new ArrayList<>();
     boolean sinkFails;
 

@@ -1,10 +1,10 @@
 package io.devsec.core.privacy;
 
-import io.devsec.core.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.devsec.storage.Keystore;
+import io.devsec.testkit.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +19,7 @@ class ConsentRegistryTest {
     @TempDir
     Path dir;
 
-    final MutableClock clock = MutableClock.at("2026-03-01T09:00:00Z");
+    final ManualClock clock = ManualClock.at("2026-03-01T09:00:00Z");
 
     @Test
     void newRegistry_everyPurposeNotGiven_checkThrowsConsentMissing() throws Exception {

@@ -1,10 +1,10 @@
 package io.devsec.core.privacy;
 
-import io.devsec.core.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.devsec.storage.Keystore;
+import io.devsec.testkit.ManualClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +21,7 @@ class PersonalDataWipeTest {
     @TempDir
     Path dir;
 
-    final MutableClock clock = MutableClock.at("2026-03-01T09:00:00Z");
+    final ManualClock clock = ManualClock.at("2026-03-01T09:00:00Z");
 
     static final List<String> MARKERS = List.of("MARKER-owner-Alice-7f3a", "MARKER-address-Elm-Street-42", "MARKER-voice-9b1c");
 

@@ -1,11 +1,10 @@
 package io.devsec.tools.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.devsec.testkit.Requirements;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,12 +14,9 @@ import picocli.CommandLine;
 class MqttBenchTest {
     static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
 
+    /** The bench's default mosquitto, or a skip with the install command (a failure when CI=true). */
     static void requireMosquitto() {
-        boolean present = Files.isExecutable(MOSQUITTO);
-        if (!present && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("mosquitto is required in CI: apt-get install -y mosquitto");
-        }
-        assumeTrue(present, "mosquitto not installed: apt-get install -y mosquitto");
+        Requirements.requireExecutable("mosquitto", MOSQUITTO.toString());
     }
 
     @Test

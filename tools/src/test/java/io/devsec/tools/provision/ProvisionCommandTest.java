@@ -127,7 +127,7 @@ class ProvisionCommandTest {
 
     @Test
     void provision_largeBatch_showsProgressOnATerminalOnly() throws Exception {
-        Path script = io.devsec.tools.testing.Requirements.require("bsdutils", "/usr/bin/script");
+        Path script = io.devsec.testkit.Requirements.requireExecutable("bsdutils", "/usr/bin/script");
         Path onTerminal = temp.resolve("tty");
         String cmd = String.join(" ", io.devsec.tools.testing.ChildJvm.java(), "-cp",
                 "'" + io.devsec.tools.testing.ChildJvm.classPath() + "'", "io.devsec.tools.DevsecCli", "provision",

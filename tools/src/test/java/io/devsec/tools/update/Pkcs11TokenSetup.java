@@ -1,7 +1,7 @@
 package io.devsec.tools.update;
 
+import io.devsec.testkit.TestCa;
 import io.devsec.update.VerificationKey;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -12,11 +12,6 @@ import java.security.Security;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
-import java.util.Date;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Child JVM for the PKCS#11 test (SOFTHSM2_CONF must be set before the library loads): generates an EC
@@ -34,10 +29,7 @@ public final class Pkcs11TokenSetup {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC", p);
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair kp = g.generateKeyPair();
-        X500Name name = new X500Name("CN=devsec test signing key");
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name,
-                BigInteger.ONE, new Date(), new Date(System.currentTimeMillis() + 86_400_000L), name, kp.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(p).build(kp.getPrivate())));
+        X509Certificate cert = TestCa.selfSigned(kp, "devsec test signing key", p);
         ks.setKeyEntry(args[2], kp.getPrivate(), null, new Certificate[] {cert});
         Files.writeString(Path.of(args[3]), VerificationKey.fromSubjectPublicKeyInfo(kp.getPublic().getEncoded()).toPem());
         System.out.println("ED25519-SIGNATURE " + (p.getService("Signature", "Ed25519") != null));

@@ -2,11 +2,11 @@ package io.devsec.tools.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.devsec.testkit.Requirements;
 import io.devsec.tools.DevsecCli;
 import io.devsec.tools.testing.ChildJvm;
 import io.devsec.tools.testing.Cli;
 import io.devsec.tools.testing.Cli.Run;
-import io.devsec.tools.testing.Requirements;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,7 +143,7 @@ class SigningKeyCliTest {
 
     @Test
     void opensslEncryptedKeys_pbkdf2AndScrypt_areRead() throws Exception {
-        Path openssl = Requirements.require("openssl", "/usr/bin/openssl");
+        Path openssl = Requirements.requireExecutable("openssl", "/usr/bin/openssl");
         List<List<String>> makers = List.of(
                 List.of(openssl.toString(), "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
                         "-aes256", "-pass", "pass:" + PASS, "-out", p("o1.key")),
@@ -168,7 +168,7 @@ class SigningKeyCliTest {
 
     @Test
     void keygenEncrypted_isReadByOpenssl() throws Exception {
-        Path openssl = Requirements.require("openssl", "/usr/bin/openssl");
+        Path openssl = Requirements.requireExecutable("openssl", "/usr/bin/openssl");
         ok(Cli.runWithStdin(PASS + "\n", "keygen", "--algorithm", "ecdsa-p256", "--out", p("k"), "--passphrase-stdin"));
         Process proc = new ProcessBuilder(openssl.toString(), "pkey", "-in", p("k.key"), "-passin", "pass:" + PASS,
                 "-pubout").redirectErrorStream(true).start();
@@ -180,8 +180,8 @@ class SigningKeyCliTest {
 
     @Test
     void pkcs11_ecP256KeyInSoftHsm_signsRootAndUpdate_pinFromEnvironment() throws Exception {
-        Path util = Requirements.require("softhsm2", "/usr/bin/softhsm2-util", "/usr/local/bin/softhsm2-util");
-        Path lib = Requirements.require("softhsm2", "/usr/lib/softhsm/libsofthsm2.so",
+        Path util = Requirements.requireExecutable("softhsm2", "/usr/bin/softhsm2-util", "/usr/local/bin/softhsm2-util");
+        Path lib = Requirements.requireFile("softhsm2", "/usr/lib/softhsm/libsofthsm2.so",
                 "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so", "/usr/local/lib/softhsm/libsofthsm2.so");
         Path tokens = Files.createDirectories(dir.resolve("tokens"));
         Path conf = dir.resolve("softhsm2.conf");

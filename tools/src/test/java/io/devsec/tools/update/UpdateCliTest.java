@@ -2,6 +2,7 @@ package io.devsec.tools.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.devsec.testkit.Requirements;
 import io.devsec.tools.DevsecCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -168,14 +169,7 @@ class UpdateCliTest {
 
     @Test
     void keygen_keysReadableByOpenssl() throws Exception {
-        boolean ci = "true".equals(System.getenv("CI"));
-        boolean present = Files.isExecutable(Path.of("/usr/bin/openssl"));
-        if (!present) {
-            if (ci) {
-                throw new AssertionError("openssl missing: apt-get install -y openssl");
-            }
-            org.junit.jupiter.api.Assumptions.abort("openssl missing: apt-get install -y openssl");
-        }
+        Requirements.requireExecutable("openssl", "/usr/bin/openssl");
         ok("keygen", "--algorithm", "ecdsa-p256", "--out", p("e"));
         ok("keygen", "--algorithm", "ed25519", "--out", p("d"));
         for (String k : List.of("e", "d")) {

@@ -1,5 +1,7 @@
 package io.devsec.transport.testing;
 
+import io.devsec.testkit.MoquetteBroker;
+import io.devsec.testkit.TestCa;
 import io.devsec.transport.DeviceMqttClient;
 import io.devsec.transport.DeviceTlsContext;
 import io.devsec.transport.MqttProtocol;
@@ -35,8 +37,8 @@ public final class MoquetteFixture implements BeforeAllCallback, AfterAllCallbac
     private final String caName;
     private final AtomicInteger ids = new AtomicInteger();
     private Path dir;
-    private TestPki ca;
-    private EmbeddedMoquette broker;
+    private TestCa ca;
+    private MoquetteBroker broker;
     private OutboxKey outboxKey;
 
     public MoquetteFixture(String caName) {
@@ -46,8 +48,8 @@ public final class MoquetteFixture implements BeforeAllCallback, AfterAllCallbac
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("devsec-moquette-");
-        ca = TestPki.create(caName);
-        broker = new EmbeddedMoquette(dir, ca, ca.server("localhost"));
+        ca = TestCa.create(caName);
+        broker = new MoquetteBroker(dir, ca, ca.server("localhost"));
         KeyGenerator g = KeyGenerator.getInstance("AES");
         g.init(256);
         outboxKey = OutboxKey.of(g.generateKey());
@@ -68,11 +70,11 @@ public final class MoquetteFixture implements BeforeAllCallback, AfterAllCallbac
         }
     }
 
-    public TestPki ca() {
+    public TestCa ca() {
         return ca;
     }
 
-    public EmbeddedMoquette broker() {
+    public MoquetteBroker broker() {
         return broker;
     }
 
@@ -87,7 +89,7 @@ public final class MoquetteFixture implements BeforeAllCallback, AfterAllCallbac
 
     /** Mutual TLS for {@code id}: a fresh device certificate from the test CA, trusting only that CA. */
     public DeviceTlsContext tlsFor(String id) throws Exception {
-        TestPki.Issued d = ca.device(id);
+        TestCa.Issued d = ca.device(id);
         return DeviceTlsContext.create(TlsIdentity.of(d.privateKey(), d.chain()), TrustAnchors.of(List.of(ca.caCertificate())),
                 TlsSettings.MODERN);
     }
