@@ -1403,11 +1403,11 @@ public final class FileKeystore implements Keystore {
                 byte[] der = r.bytes((int) len, "certificate");
                 chain.add((X509Certificate) cf.generateCertificate(new java.io.ByteArrayInputStream(der)));
             }
-        } catch (CertificateException | CorruptKeystoreException e) {
+        } catch (CorruptKeystoreException e) {
             Arrays.fill(pkcs8, (byte) 0);
-            if (e instanceof CorruptKeystoreException) {
-                throw (CorruptKeystoreException) e;
-            }
+            throw e;
+        } catch (CertificateException e) {
+            Arrays.fill(pkcs8, (byte) 0);
             throw new CorruptKeystoreException("The private-key entry '" + name + "' holds an unreadable certificate.", e);
         }
         return new PrivateKeyParts(algorithm, pkcs8, Collections.unmodifiableList(chain));
