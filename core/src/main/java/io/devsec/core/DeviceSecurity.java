@@ -858,7 +858,7 @@ public final class DeviceSecurity implements Closeable {
                     }
                     try {
                         sink.publish(topic, payload, Qos.AT_LEAST_ONCE);
-                    } catch (GeneralSecurityException e) {
+                    } catch (io.devsec.transport.TopicOutsideNamespaceException e) {
                         throw new IOException("the client refused held personal telemetry: " + e.getClass().getSimpleName(), e);
                     }
                 }).build();

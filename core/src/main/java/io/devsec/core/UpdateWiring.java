@@ -269,7 +269,7 @@ final class UpdateWiring {
         for (DeviceSecurity.LiveClient c : live) {
             try {
                 c.client.publish(c.client.namespace().topic(facade.alertTopic), alert, Qos.AT_LEAST_ONCE);
-            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.warn("Could not queue the integrity alert on client {}: {}", c.client.clientId(), e.toString());
             }
         }
@@ -303,7 +303,7 @@ final class UpdateWiring {
     static void quarantine(DeviceSecurity facade, DeviceMqttClient client) {
         try {
             client.quarantine(facade.alertTopic);
-        } catch (GeneralSecurityException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.warn("Could not quarantine MQTT client {} of compromised device {} ({}): closing it", client.clientId(),
                     facade.deviceId, e.toString());
             try {

@@ -144,7 +144,7 @@ public final class SmartPlugApp implements AutoCloseable {
         state.put("time", clock.instant().toString());
         try {
             mqtt.publish(stateTopic, JSON.writeValueAsBytes(state), Qos.AT_LEAST_ONCE);
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (IOException e) {
             LOG.warn("Could not publish the plug's state: {}", e.toString());
         }
     }
