@@ -147,4 +147,43 @@ public final class PublicApi {
         }
         return out;
     }
+
+    /**
+     * The public types of the module holding {@code anchor} that have a static {@code builder(...)} returning
+     * their own nested {@code Builder} but no public {@code toBuilder()}, leaving out {@code notValues} (services
+     * and reports that are built, not values that are derived).
+     *
+     * @param anchor any class of the module's main code
+     * @param notValues the types exempt, each with a builder
+     * @return the names of the offenders, sorted
+     */
+    public static Set<String> builderTypesWithoutToBuilder(Class<?> anchor, Set<Class<?>> notValues) {
+        Set<String> out = new TreeSet<>();
+        for (Class<?> c : publicTypes(anchor)) {
+            boolean hasBuilder = false;
+            for (Method m : c.getMethods()) {
+                if (Modifier.isStatic(m.getModifiers()) && m.getName().equals("builder")
+                        && m.getReturnType().getEnclosingClass() == c) {
+                    hasBuilder = true;
+                }
+            }
+            if (!hasBuilder) {
+                continue;
+            }
+            boolean hasToBuilder;
+            try {
+                hasToBuilder = !Modifier.isStatic(c.getMethod("toBuilder").getModifiers());
+            } catch (NoSuchMethodException e) {
+                hasToBuilder = false;
+            }
+            if (notValues.contains(c)) {
+                if (hasToBuilder) {
+                    out.add(c.getName() + " (listed as not a value, but has toBuilder(): drop it from the list)");
+                }
+            } else if (!hasToBuilder) {
+                out.add(c.getName());
+            }
+        }
+        return out;
+    }
 }
