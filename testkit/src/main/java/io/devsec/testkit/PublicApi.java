@@ -97,8 +97,9 @@ public final class PublicApi {
 
     /**
      * What every public accessor of a value returns: each public, non-static, no-argument method declared by
-     * its class (not {@code toBuilder}, {@code toString}, {@code hashCode}, nor one returning {@code void}),
-     * by name.
+     * its class (not {@code toBuilder}, {@code toString}, {@code hashCode}, nor one returning {@code void} or a
+     * derived value of the same class, such as a view), by name. An {@code Optional} is unwrapped so that an
+     * array inside it compares by content.
      *
      * @param value the value
      * @return accessor name to result, in name order
@@ -110,7 +111,7 @@ public final class PublicApi {
             if (m.getDeclaringClass() == Object.class || Modifier.isStatic(m.getModifiers())
                     || m.getParameterCount() != 0 || m.getReturnType() == void.class
                     || m.getName().equals("toBuilder") || m.getName().equals("toString")
-                    || m.getName().equals("hashCode")) {
+                    || m.getName().equals("hashCode") || m.getReturnType() == value.getClass()) {
                 continue;
             }
             methods.add(m);
@@ -119,7 +120,11 @@ public final class PublicApi {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Method m : methods) {
             try {
-                out.put(m.getName(), m.invoke(value));
+                Object result = m.invoke(value);
+                if (result instanceof java.util.Optional) {
+                    result = ((java.util.Optional<?>) result).map(v -> (Object) v).orElse("<empty Optional>");
+                }
+                out.put(m.getName(), result);
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException(e);
             } catch (InvocationTargetException e) {
