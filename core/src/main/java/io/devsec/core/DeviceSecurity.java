@@ -814,7 +814,7 @@ public final class DeviceSecurity implements Closeable {
             throws ValidationException, IOException, KeystoreException {
         Objects.requireNonNull(payload, "payload");
         io.devsec.core.validation.Schema schema = consentMessageSchema();
-        com.fasterxml.jackson.databind.JsonNode message;
+        io.devsec.core.validation.JsonValue message;
         try {
             message = schema.parse(payload);
         } catch (ValidationException e) {
@@ -822,8 +822,8 @@ public final class DeviceSecurity implements Closeable {
             throw e;
         }
         ConsentRegistry registry = consents();
-        String purpose = message.get("purpose").asText();
-        return "grant".equals(message.get("decision").asText()) ? registry.grant(purpose) : registry.withdraw(purpose);
+        String purpose = message.get("purpose").get().asString();
+        return "grant".equals(message.get("decision").get().asString()) ? registry.grant(purpose) : registry.withdraw(purpose);
     }
 
     /** The encrypted personal data store under the data folder (AES-256-GCM, key in the keystore). */

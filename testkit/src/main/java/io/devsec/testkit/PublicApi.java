@@ -191,4 +191,63 @@ public final class PublicApi {
         }
         return out;
     }
+
+    /**
+     * Every public or protected member of the module's public API whose signature (generic types included)
+     * names a type from a package starting with {@code forbiddenPrefix}, such as {@code com.fasterxml.}.
+     *
+     * @param anchor any class of the module's main code
+     * @param forbiddenPrefix the package prefix that must not appear
+     * @return "type: member" for each offender, sorted
+     */
+    public static Set<String> signaturesNaming(Class<?> anchor, String forbiddenPrefix) {
+        Set<String> out = new TreeSet<>();
+        List<Class<?>> types = new ArrayList<>();
+        for (Class<?> c : publicTypes(anchor)) {
+            collectNested(c, types);
+        }
+        for (Class<?> c : types) {
+            List<String> parts = new ArrayList<>();
+            if (c.getGenericSuperclass() != null) {
+                parts.add("extends " + c.getGenericSuperclass().getTypeName());
+            }
+            for (java.lang.reflect.Type t : c.getGenericInterfaces()) {
+                parts.add("implements " + t.getTypeName());
+            }
+            for (String p : parts) {
+                if (p.contains(forbiddenPrefix)) {
+                    out.add(c.getName() + ": " + p);
+                }
+            }
+            for (Method m : c.getDeclaredMethods()) {
+                if (visible(m.getModifiers()) && !m.isSynthetic() && m.toGenericString().contains(forbiddenPrefix)) {
+                    out.add(c.getName() + ": " + m.toGenericString());
+                }
+            }
+            for (java.lang.reflect.Constructor<?> k : c.getDeclaredConstructors()) {
+                if (visible(k.getModifiers()) && k.toGenericString().contains(forbiddenPrefix)) {
+                    out.add(c.getName() + ": " + k.toGenericString());
+                }
+            }
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (visible(f.getModifiers()) && f.toGenericString().contains(forbiddenPrefix)) {
+                    out.add(c.getName() + ": " + f.toGenericString());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void collectNested(Class<?> c, List<Class<?>> into) {
+        into.add(c);
+        for (Class<?> n : c.getDeclaredClasses()) {
+            if (visible(n.getModifiers())) {
+                collectNested(n, into);
+            }
+        }
+    }
+
+    private static boolean visible(int modifiers) {
+        return Modifier.isPublic(modifiers) || Modifier.isProtected(modifiers);
+    }
 }

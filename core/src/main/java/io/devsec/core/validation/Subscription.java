@@ -1,6 +1,5 @@
 package io.devsec.core.validation;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.devsec.core.validation.internal.Printable;
 import io.devsec.transport.InboundMessage;
 import io.devsec.transport.InboundSubscription;
@@ -145,7 +144,7 @@ public final class Subscription<T> implements InboundSubscription<T> {
          * @param schema the schema
          * @return the next step
          */
-        public Parsed<JsonNode> schema(Schema schema) {
+        public Parsed<JsonValue> schema(Schema schema) {
             return new Parsed<>(filter, qos, Objects.requireNonNull(schema, "schema"));
         }
 
