@@ -1,9 +1,8 @@
 package io.devsec.core;
 
-import java.security.GeneralSecurityException;
 
 /** An offered certificate chain is not a chain: a certificate is not issued and signed by the next one. */
-public final class CertificateChainException extends GeneralSecurityException {
+public final class CertificateChainException extends DeviceSecurityException {
     private static final long serialVersionUID = 1L;
 
     private final int index;

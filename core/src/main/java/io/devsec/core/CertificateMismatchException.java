@@ -1,9 +1,8 @@
 package io.devsec.core;
 
-import java.security.GeneralSecurityException;
 
 /** An offered certificate's public key is not the device's identity key, so it was not installed. */
-public final class CertificateMismatchException extends GeneralSecurityException {
+public final class CertificateMismatchException extends DeviceSecurityException {
     private static final long serialVersionUID = 1L;
 
     private final String deviceId;

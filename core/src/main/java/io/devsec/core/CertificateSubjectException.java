@@ -1,6 +1,5 @@
 package io.devsec.core;
 
-import java.security.GeneralSecurityException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,7 +11,7 @@ import java.util.Optional;
  * "not authorized"; MQTT 3.1.1 drops them silently). A broker that maps certificates to devices another way
  * can be used by installing with {@link SubjectCheck#ACCEPT_ANY_SUBJECT}.
  */
-public final class CertificateSubjectException extends GeneralSecurityException {
+public final class CertificateSubjectException extends DeviceSecurityException {
     private static final long serialVersionUID = 1L;
 
     private final String deviceId;

@@ -1,6 +1,5 @@
 package io.devsec.core;
 
-import java.security.GeneralSecurityException;
 import java.util.Objects;
 
 /**
@@ -9,7 +8,7 @@ import java.util.Objects;
  * refuses such a certificate in the handshake (OpenSSL, and so Mosquitto: "unsuitable certificate purpose").
  * Have the CA issue it with {@code extendedKeyUsage=clientAuth} and {@code keyUsage=critical,digitalSignature}.
  */
-public final class CertificateUsageException extends GeneralSecurityException {
+public final class CertificateUsageException extends DeviceSecurityException {
     private static final long serialVersionUID = 1L;
 
     private final String offeredSubject;

@@ -1,10 +1,9 @@
 package io.devsec.core;
 
-import java.security.GeneralSecurityException;
 import java.time.Instant;
 
 /** A certificate in an offered chain is expired or not yet valid at the device's current time. */
-public final class CertificateValidityException extends GeneralSecurityException {
+public final class CertificateValidityException extends DeviceSecurityException {
     private static final long serialVersionUID = 1L;
 
     private final int index;

@@ -292,7 +292,7 @@ final class ConnectivityPart implements Quarantine {
         for (LiveClient c : live) {
             try {
                 c.client.publish(c.client.namespace().topic(alertTopic), alertJson, Qos.AT_LEAST_ONCE);
-            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 Log.LOG.warn("Could not queue the integrity alert on client {}: {}", c.client.clientId(), e.toString());
             }
         }
@@ -311,7 +311,7 @@ final class ConnectivityPart implements Quarantine {
     private void quarantine(DeviceMqttClient client) {
         try {
             client.quarantine(alertTopic);
-        } catch (GeneralSecurityException | RuntimeException e) {
+        } catch (RuntimeException e) {
             Log.LOG.warn("Could not quarantine MQTT client {} of compromised device {} ({}): closing it", client.clientId(),
                     identity.deviceId(), e.toString());
             try {

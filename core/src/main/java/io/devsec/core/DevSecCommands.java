@@ -66,10 +66,9 @@ final class DevSecCommands implements InboundSubscription<CommandMessage> {
         try {
             return CommandMessage.parse(message.payload());
         } catch (ValidationException e) {
-            InvalidMessageException refused = InvalidMessageException.rejected(message.topic(),
-                    "filter '" + DeviceSecurity.COMMAND_TOPIC + "' (DevSec commands): " + e.getMessage());
-            refused.initCause(e);
-            throw refused;
+            throw InvalidMessageException.rejected(message.topic(),
+                    "filter '" + DeviceSecurity.COMMAND_TOPIC + "' (DevSec commands): " + e.getMessage(),
+                    e.reason().name(), e.path());
         }
     }
 

@@ -1,12 +1,11 @@
 package io.devsec.core;
 
-import java.security.GeneralSecurityException;
 
 /**
  * A login (or a password change, which starts with one) was refused; the subclass says why:
  * {@link WrongPasswordException}, {@link LoginThrottledException} or {@link LoginLockedException}.
  */
-public abstract class LoginException extends GeneralSecurityException {
+public abstract class LoginException extends DeviceSecurityException {
     private static final long serialVersionUID = 1L;
 
     private final int consecutiveFailures;

@@ -47,6 +47,21 @@ public final class LoginThrottle {
         return new Builder();
     }
 
+    /**
+     * A builder starting from these values: {@code x.toBuilder().build()} equals {@code x}, and a setter
+     * changes only its own field.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.freeFailures = freeFailures;
+        b.initialDelay = initialDelay;
+        b.maxDelay = maxDelay;
+        b.maxFailures = maxFailures;
+        return b;
+    }
+
     /** Consecutive failures allowed without a wait. */
     public int freeFailures() {
         return freeFailures;

@@ -90,6 +90,31 @@ public final class MqttSettings {
         return new Builder(host, port, trustAnchors);
     }
 
+    /**
+     * A builder starting from these values: {@code x.toBuilder().build()} equals {@code x}, and a setter
+     * changes only its own field.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(host, port, trustAnchors);
+        b.tlsSettings = tlsSettings;
+        b.protocol = protocol;
+        b.reconnectPolicy = reconnectPolicy;
+        b.clientId = clientId.orElse(null);
+        b.outboxFolder = outboxFolder.orElse(null);
+        b.outboxMaxMessages = outboxMaxMessages;
+        b.outboxMaxBytes = outboxMaxBytes;
+        b.validator = validator;
+        b.listener = listener;
+        b.renewalWindow = renewalWindow;
+        b.connectTimeout = connectTimeout;
+        b.keepAlive = keepAlive;
+        b.maxInboundPayloadBytes = maxInboundPayloadBytes;
+        b.transport = transport;
+        return b;
+    }
+
     public String host() {
         return host;
     }

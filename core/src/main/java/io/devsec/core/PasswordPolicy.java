@@ -52,6 +52,20 @@ public final class PasswordPolicy {
         return new Builder();
     }
 
+    /**
+     * A builder starting from these values: {@code x.toBuilder().build()} equals {@code x}, and a setter
+     * changes only its own field.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.minLength = minLength;
+        b.maxLength = maxLength;
+        b.minGuessesLog10 = minGuessesLog10;
+        return b;
+    }
+
     /** Minimum length in code points after NFKC. */
     public int minLength() {
         return minLength;

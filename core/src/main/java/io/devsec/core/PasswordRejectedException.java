@@ -1,13 +1,12 @@
 package io.devsec.core;
 
-import java.security.GeneralSecurityException;
 import java.util.Objects;
 
 /**
  * A new password was refused by the {@link PasswordPolicy}. The {@link #reason()} says why; the message is
  * readable by a person and never contains the password.
  */
-public final class PasswordRejectedException extends GeneralSecurityException {
+public final class PasswordRejectedException extends DeviceSecurityException {
     private static final long serialVersionUID = 1L;
 
     /** Why a password was refused. */

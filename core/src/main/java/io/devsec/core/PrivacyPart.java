@@ -154,7 +154,7 @@ final class PrivacyPart {
         if (consentSchema == null) {
             return Optional.empty();
         }
-        com.fasterxml.jackson.databind.JsonNode message;
+        io.devsec.core.validation.JsonValue message;
         try {
             message = consentSchema.parse(payload);
         } catch (ValidationException e) {
@@ -162,8 +162,8 @@ final class PrivacyPart {
             throw e;
         }
         ConsentRegistry registry = consents().get();
-        String purpose = message.get("purpose").asText();
-        return Optional.of("grant".equals(message.get("decision").asText()) ? registry.grant(purpose)
+        String purpose = message.get("purpose").get().asString();
+        return Optional.of("grant".equals(message.get("decision").get().asString()) ? registry.grant(purpose)
                 : registry.withdraw(purpose));
     }
 
@@ -189,7 +189,7 @@ final class PrivacyPart {
                     }
                     try {
                         sink.publish(topic, payload, Qos.AT_LEAST_ONCE);
-                    } catch (GeneralSecurityException e) {
+                    } catch (io.devsec.transport.TopicOutsideNamespaceException e) {
                         throw new IOException("the client refused held personal telemetry: " + e.getClass().getSimpleName(), e);
                     }
                 }).build();

@@ -92,6 +92,34 @@ public final class UpdateSettings {
         return new Builder(initialRootEnvelope, hardwareId);
     }
 
+    /**
+     * A builder starting from these values: {@code x.toBuilder().build()} equals {@code x}, and a setter
+     * changes only its own field.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(initialRoot, hardwareId);
+        b.slotsFolder = slotsFolder.orElse(null);
+        b.bootControl = bootControl.orElse(null);
+        b.bootEnvironment = bootEnvironment.orElse(null);
+        b.slotAImage = slotAImage;
+        b.slotBImage = slotBImage;
+        b.factoryVersion = factoryVersion;
+        b.source = source;
+        b.healthCheck = healthCheck.orElse(null);
+        b.trialPolicy = trialPolicy;
+        // a boot control of the application's own brings its own trial policy: build() refuses both
+        b.trialPolicySet = !bootControl.isPresent() && trialPolicy != TrialPolicy.DEFAULT;
+        b.schedule = schedule;
+        b.listener = listener;
+        b.restartHook = restartHook;
+        b.clock = clock.orElse(null);
+        b.limits = limits;
+        b.factoryMetadata = factoryMetadata == null ? null : factoryMetadata.clone();
+        return b;
+    }
+
     /** The shipped root envelope (a copy). */
     public byte[] initialRoot() {
         return initialRoot.clone();

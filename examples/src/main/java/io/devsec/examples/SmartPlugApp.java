@@ -1,12 +1,12 @@
 package io.devsec.examples;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devsec.core.DeviceSecurity;
 import io.devsec.core.MqttSettings;
 import io.devsec.core.events.SecurityEvent;
 import io.devsec.core.validation.JsonLimits;
+import io.devsec.core.validation.JsonValue;
 import io.devsec.core.validation.MessageSchemas;
 import io.devsec.core.validation.Rules;
 import io.devsec.core.validation.Schema;
@@ -130,10 +130,10 @@ public final class SmartPlugApp implements AutoCloseable {
     }
 
     /** The application's handler: only commands that passed {@link #COMMAND} arrive here, already parsed. */
-    private void onCommand(ValidatedMessage<JsonNode> message) {
-        JsonNode command = message.value();
-        String id = command.get("id").asText();
-        String relay = command.get("relay").asText();
+    private void onCommand(ValidatedMessage<JsonValue> message) {
+        JsonValue command = message.value();
+        String id = command.get("id").get().asString();
+        String relay = command.get("relay").get().asString();
         if (!relay.equals("report")) {
             relayOn.set(relay.equals("on"));
         }
@@ -144,7 +144,7 @@ public final class SmartPlugApp implements AutoCloseable {
         state.put("time", clock.instant().toString());
         try {
             mqtt.publish(stateTopic, JSON.writeValueAsBytes(state), Qos.AT_LEAST_ONCE);
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (IOException e) {
             LOG.warn("Could not publish the plug's state: {}", e.toString());
         }
     }

@@ -67,6 +67,20 @@ public final class Argon2Parameters {
     }
 
     /**
+     * A builder starting from these values: {@code x.toBuilder().build()} equals {@code x}, and a setter
+     * changes only its own field.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.memoryKib = memoryKib;
+        b.iterations = iterations;
+        b.parallelism = parallelism;
+        return b;
+    }
+
+    /**
      * Memory cost.
      *
      * @return the memory cost in KiB

@@ -3,9 +3,14 @@ package io.devsec.storage;
 import java.security.GeneralSecurityException;
 
 /**
- * A keystore refused to open or to change; the subclass says why. Never carries secret material.
+ * The root of every checked exception the storage module throws: a keystore, a counter or a master-key
+ * source refused to open or to change; the subclass says why and carries the facts. Never carries secret
+ * material.
+ *
+ * <p>Catching {@code KeystoreException} catches every refusal of this module; plain file-system faults stay
+ * {@link java.io.IOException}. Misuse (a malformed entry name, a closed keystore) is unchecked.
  */
-public class KeystoreException extends GeneralSecurityException {
+public abstract class KeystoreException extends GeneralSecurityException {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -13,7 +18,7 @@ public class KeystoreException extends GeneralSecurityException {
      *
      * @param message what went wrong (never secret material)
      */
-    public KeystoreException(String message) {
+    protected KeystoreException(String message) {
         super(message);
     }
 
@@ -23,7 +28,7 @@ public class KeystoreException extends GeneralSecurityException {
      * @param message what went wrong (never secret material)
      * @param cause the underlying failure
      */
-    public KeystoreException(String message, Throwable cause) {
+    protected KeystoreException(String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -68,7 +68,8 @@ public interface MasterKeySource {
      * @param options the keystore options (file permission policy)
      * @return the sealed data key, at most 256 bytes
      * @throws IOException when the key store cannot be reached
-     * @throws KeystoreException when the source refuses (locked, weak key)
+     * @throws KeystoreException when the source refuses (locked, weak key); {@link MasterKeySourceException} when no
+     *     more specific subclass fits
      */
     byte[] wrap(byte[] parameters, byte[] dataKey, byte[] aad, KeystoreOptions options)
             throws IOException, KeystoreException;

@@ -60,6 +60,25 @@ public final class Pkcs11Settings {
     }
 
     /**
+     * A builder starting from these values: {@code x.toBuilder().build()} equals {@code x}, and a setter
+     * changes only its own field.
+     *
+     * @return a new builder holding this object's values (with its own copy of the PIN)
+     * @throws IllegalStateException after {@link #destroy()}, when the PIN is wiped
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.library = library;
+        b.sunPkcs11Config = sunPkcs11Config;
+        b.slot = slot;
+        b.slotListIndex = slotListIndex;
+        b.pin = pin();
+        b.keyAlias = keyAlias;
+        b.insecureAllowExtractableMasterKey = insecureAllowExtractableMasterKey;
+        return b;
+    }
+
+    /**
      * The PKCS#11 library (for example {@code /usr/lib/softhsm/libsofthsm2.so}), unless a config file is used.
      *
      * @return the library, or empty when a configuration file is used

@@ -43,6 +43,21 @@ public final class Tpm2Settings {
         return new Builder(nvIndex);
     }
 
+    /**
+     * A builder starting from these values: {@code x.toBuilder().build()} equals {@code x}, and a setter
+     * changes only its own field.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(nvIndex);
+        b.tcti = tcti;
+        b.toolsFolder = toolsFolder;
+        b.timeoutMillis = timeoutMillis;
+        b.defineIfAbsent = defineIfAbsent;
+        return b;
+    }
+
     /** @return the NV index */
     public int nvIndex() {
         return nvIndex;

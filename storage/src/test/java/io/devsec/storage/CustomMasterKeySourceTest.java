@@ -57,7 +57,7 @@ class CustomMasterKeySourceTest {
                 System.arraycopy(ct, 0, out, iv.length, ct.length);
                 return out;
             } catch (GeneralSecurityException e) {
-                throw new KeystoreException("platform key store refused: " + e.getClass().getSimpleName(), e);
+                throw new MasterKeySourceException("platform key store refused: " + e.getClass().getSimpleName(), e);
             }
         }
 
@@ -75,7 +75,7 @@ class CustomMasterKeySourceTest {
             } catch (AEADBadTagException e) {
                 throw new WrongMasterKeyException("The platform key does not open this keystore.");
             } catch (GeneralSecurityException e) {
-                throw new KeystoreException("platform key store refused: " + e.getClass().getSimpleName(), e);
+                throw new MasterKeySourceException("platform key store refused: " + e.getClass().getSimpleName(), e);
             }
         }
     }

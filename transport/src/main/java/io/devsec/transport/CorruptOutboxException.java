@@ -1,13 +1,12 @@
 package io.devsec.transport;
 
-import java.security.GeneralSecurityException;
 
 /**
  * The outbox journal is damaged or was altered: a record in the middle failed its checksum or
  * authentication tag (a torn record at the very end is expected after a crash and is cut, not
  * reported). The journal is left untouched for inspection.
  */
-public final class CorruptOutboxException extends GeneralSecurityException {
+public final class CorruptOutboxException extends TransportException {
     private static final long serialVersionUID = 1L;
     /** See {@link #offset()}. */
     private final long offset;

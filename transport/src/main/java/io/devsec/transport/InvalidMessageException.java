@@ -1,10 +1,10 @@
 package io.devsec.transport;
 
-import java.security.GeneralSecurityException;
 import java.util.Objects;
+import java.util.Optional;
 
 /** An inbound message failed a check and was dropped before the application saw it. */
-public final class InvalidMessageException extends GeneralSecurityException {
+public final class InvalidMessageException extends TransportException {
     private static final long serialVersionUID = 1L;
 
     /** Which check failed. */
@@ -25,6 +25,10 @@ public final class InvalidMessageException extends GeneralSecurityException {
     private final Reason reason;
     /** See {@link #topic()}. */
     private final String topic;
+    /** See {@link #rule()}; null when no rule was named. */
+    private final String rule;
+    /** See {@link #path()}; null when no place was named. */
+    private final String path;
 
     /**
      * Creates the exception.
@@ -34,9 +38,15 @@ public final class InvalidMessageException extends GeneralSecurityException {
      * @param detail what was wrong (never payload or secrets)
      */
     public InvalidMessageException(Reason reason, String topic, String detail) {
+        this(reason, topic, detail, null, null);
+    }
+
+    private InvalidMessageException(Reason reason, String topic, String detail, String rule, String path) {
         super(Objects.requireNonNull(reason, "reason") + " on topic '" + TopicNamespace.printable(topic) + "': " + detail);
         this.reason = reason;
         this.topic = topic;
+        this.rule = rule;
+        this.path = path;
     }
 
     /**
@@ -48,6 +58,22 @@ public final class InvalidMessageException extends GeneralSecurityException {
      */
     public static InvalidMessageException rejected(String topic, String detail) {
         return new InvalidMessageException(Reason.REJECTED_BY_VALIDATOR, topic, detail);
+    }
+
+    /**
+     * For validators that check a document against named rules: the message is refused by {@code rule} at
+     * {@code path}, facts a listener can read from {@link #rule()} and {@link #path()} without parsing the
+     * message or unwrapping a cause.
+     *
+     * @param topic the topic the message arrived on
+     * @param detail what was wrong (never payload or secrets)
+     * @param rule the name of the rule that refused it, such as {@code MISSING_FIELD}
+     * @param path where in the document, such as {@code $.command}
+     * @return the exception to throw
+     */
+    public static InvalidMessageException rejected(String topic, String detail, String rule, String path) {
+        return new InvalidMessageException(Reason.REJECTED_BY_VALIDATOR, topic, detail,
+                Objects.requireNonNull(rule, "rule"), Objects.requireNonNull(path, "path"));
     }
 
     /**
@@ -66,5 +92,23 @@ public final class InvalidMessageException extends GeneralSecurityException {
      */
     public String topic() {
         return topic;
+    }
+
+    /**
+     * The rule that refused the message, when the validator named one.
+     *
+     * @return the rule's name, such as {@code MISSING_FIELD}
+     */
+    public Optional<String> rule() {
+        return Optional.ofNullable(rule);
+    }
+
+    /**
+     * Where in the document the rule refused it, when the validator named the place.
+     *
+     * @return the path, such as {@code $.command}
+     */
+    public Optional<String> path() {
+        return Optional.ofNullable(path);
     }
 }

@@ -50,6 +50,19 @@ public final class OutboxSettings {
     }
 
     /**
+     * A builder starting from these values: {@code x.toBuilder().build()} equals {@code x}, and a setter
+     * changes only its own field.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(directory, key);
+        b.maxMessages = maxMessages;
+        b.maxBytes = maxBytes;
+        return b;
+    }
+
+    /**
      * The outbox's folder.
      *
      * @return the folder

@@ -1,13 +1,12 @@
 package io.devsec.transport;
 
-import java.security.GeneralSecurityException;
 
 /**
  * The broker refused a publish with an MQTT 5 reason code of 0x80 or more (for example 135, "not
  * authorized", for a topic outside the device's ACL). The message was removed from the outbox:
  * sending it again would be refused again.
  */
-public final class PublishRefusedException extends GeneralSecurityException {
+public final class PublishRefusedException extends TransportException {
     private static final long serialVersionUID = 1L;
     /** See {@link #topic()}. */
     private final String topic;

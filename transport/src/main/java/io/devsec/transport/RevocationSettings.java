@@ -59,6 +59,23 @@ public final class RevocationSettings {
         return new Builder();
     }
 
+    /**
+     * A builder starting from these settings: {@code x.toBuilder().build()} equals {@code x} for enabled
+     * settings, and a setter changes only its own field. From disabled settings the builder, like
+     * {@link #builder()}, still needs a source.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.crls.addAll(crls);
+        b.ocsp = ocsp;
+        b.ocspResponder = ocspResponder;
+        b.softFail = softFail;
+        b.onlyEndEntity = onlyEndEntity;
+        return b;
+    }
+
     /** @return whether revocation is checked at all */
     public boolean enabled() {
         return enabled;

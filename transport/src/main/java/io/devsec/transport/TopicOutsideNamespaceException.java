@@ -1,9 +1,14 @@
 package io.devsec.transport;
 
-import java.security.GeneralSecurityException;
-
-/** A topic or filter lies outside the device's namespace (or is malformed); refused locally, nothing was sent. */
-public final class TopicOutsideNamespaceException extends GeneralSecurityException {
+/**
+ * A topic or filter lies outside the device's namespace, is malformed, or is refused because the client is
+ * quarantined; refused locally, nothing was sent.
+ *
+ * <p>Unchecked: the topics an application publishes to are its own constants, so a refusal is a programming
+ * error (or, for quarantine, a state the application learns from the security events). An inbound message on
+ * such a topic is not reported with this type but dropped as an {@link InvalidMessageException}.
+ */
+public final class TopicOutsideNamespaceException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
     /** See {@link #topic()}. */
     private final String topic;

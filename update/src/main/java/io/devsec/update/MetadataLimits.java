@@ -31,6 +31,20 @@ public final class MetadataLimits {
     }
 
     /**
+     * A builder starting from these values: {@code x.toBuilder().build()} equals {@code x}, and a setter
+     * changes only its own field.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.maxEnvelopeBytes = maxEnvelopeBytes;
+        b.maxSignatures = maxSignatures;
+        b.maxKeys = maxKeys;
+        return b;
+    }
+
+    /**
      * Largest envelope accepted, in bytes; the decoded payload is necessarily smaller.
      *
      * @return the cap in bytes

@@ -52,6 +52,24 @@ public final class RootMetadata {
     }
 
     /**
+     * A builder starting from these values: {@code x.toBuilder().build()} equals {@code x}, and a setter
+     * changes only its own field.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.version = version;
+        b.expires = expires;
+        b.keys.putAll(keys);
+        b.rootKeyIds.addAll(rootKeyIds);
+        b.rootThreshold = rootThreshold;
+        b.updateKeyIds.addAll(updateKeyIds);
+        b.updateThreshold = updateThreshold;
+        return b;
+    }
+
+    /**
      * The root's version; each new root is exactly one more.
      *
      * @return the version

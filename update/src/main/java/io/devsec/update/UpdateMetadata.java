@@ -56,6 +56,25 @@ public final class UpdateMetadata {
     }
 
     /**
+     * A builder starting from these values: {@code x.toBuilder().build()} equals {@code x}, and a setter
+     * changes only its own field.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.version = version;
+        b.hardwareId = hardwareId;
+        b.imageLength = imageLength;
+        b.imageSha256 = imageSha256;
+        b.expires = expires;
+        b.supportUntil = supportUntil;
+        b.securityUpdate = securityUpdate;
+        b.reason = reason;
+        return b;
+    }
+
+    /**
      * The image's version (1 to 2^53-1); must be above the rollback floor to install.
      *
      * @return the version

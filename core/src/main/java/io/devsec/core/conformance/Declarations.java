@@ -129,6 +129,32 @@ public final class Declarations {
     }
 
     /**
+     * A builder starting from these values: {@code x.toBuilder().build()} equals {@code x}, and a setter
+     * changes only its own field.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(manufacturerName, productName, declaredByName, declaredOn);
+        b.manufacturerAddress = manufacturerAddress.orElse(null);
+        b.productModel = productModel.orElse(null);
+        b.declaredByRole = declaredByRole.orElse(null);
+        b.conditions.putAll(conditions);
+        b.acknowledgementDays = acknowledgementDays.orElse(null);
+        b.statusUpdateDays = statusUpdateDays.orElse(null);
+        b.fixTargetDays = fixTargetDays.orElse(null);
+        b.vulnerabilityPolicyUrl = vulnerabilityPolicyUrl.orElse(null);
+        b.supportPeriodEnd = supportPeriodEnd.orElse(null);
+        b.endOfLifePolicyUrl = endOfLifePolicyUrl.orElse(null);
+        b.secureDevelopmentProcess = secureDevelopmentProcess.orElse(null);
+        b.sbom = sbom.orElse(null);
+        b.sbomMonitoredBy = sbomMonitoredBy.orElse(null);
+        b.provisions.putAll(provisions);
+        b.justifications.putAll(justifications);
+        return b;
+    }
+
+    /**
      * Reads and validates a declarations file.
      *
      * @param file the JSON file

@@ -1,10 +1,12 @@
 package io.devsec.core.conformance;
 
+import io.devsec.core.DeviceSecurityException;
+
 /**
  * A declarations file was refused: not JSON, a duplicate or unknown field, a wrong type or a value out of range.
  * The message names the JSON path of the offending field.
  */
-public final class DeclarationsException extends Exception {
+public final class DeclarationsException extends DeviceSecurityException {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,11 +1,12 @@
 package io.devsec.core.conformance;
 
+import io.devsec.core.DeviceSecurityException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /** A document that must not be produced while inputs are missing or requirements are not met was refused. */
-public final class MissingEvidenceException extends Exception {
+public final class MissingEvidenceException extends DeviceSecurityException {
 
     private static final long serialVersionUID = 1L;
 

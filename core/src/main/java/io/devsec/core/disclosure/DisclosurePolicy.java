@@ -47,6 +47,8 @@ public final class DisclosurePolicy {
     private final List<URI> canonical;
     private final List<URI> policy;
     private final List<URI> hiring;
+    /** Whether the builder was told to accept an expiry beyond the recommended maximum; kept for toBuilder(). */
+    private final boolean longExpiryAllowed;
 
     private DisclosurePolicy(Builder b) {
         this.contacts = copy(b.contacts);
@@ -57,6 +59,7 @@ public final class DisclosurePolicy {
         this.canonical = copy(b.canonical);
         this.policy = copy(b.policy);
         this.hiring = copy(b.hiring);
+        this.longExpiryAllowed = b.allowLongExpiry;
     }
 
     private static <T> List<T> copy(List<T> l) {
@@ -65,6 +68,27 @@ public final class DisclosurePolicy {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A builder starting from this policy: {@code x.toBuilder().build()} equals {@code x} while its expiry is
+     * still in the future (build() checks it again against the builder's clock, default the system clock),
+     * and a setter changes only its own field.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.contacts.addAll(contacts);
+        b.expires = expires;
+        b.encryption.addAll(encryption);
+        b.acknowledgments.addAll(acknowledgments);
+        b.preferredLanguages.addAll(preferredLanguages);
+        b.canonical.addAll(canonical);
+        b.policy.addAll(policy);
+        b.hiring.addAll(hiring);
+        b.allowLongExpiry = longExpiryAllowed;
+        return b;
     }
 
     /** Where to report vulnerabilities, in order of preference. */

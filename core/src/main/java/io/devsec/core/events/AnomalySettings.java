@@ -49,6 +49,24 @@ public final class AnomalySettings {
         return new Builder();
     }
 
+    /**
+     * A builder starting from these values: {@code x.toBuilder().build()} equals {@code x}, and a setter
+     * changes only its own field.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.window = window;
+        b.ewmaWeight = ewmaWeight;
+        b.multiplier = multiplier;
+        b.floor = floor;
+        b.warmupWindows = warmupWindows;
+        b.thresholds.clear();
+        b.thresholds.putAll(thresholds);
+        return b;
+    }
+
     /** The counting window. */
     public Duration window() {
         return window;

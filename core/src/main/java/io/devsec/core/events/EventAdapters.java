@@ -113,10 +113,8 @@ public final class EventAdapters {
                 if (m.topic() != null) {
                     b.attribute("topic", m.topic());
                 }
-                if (m.getCause() instanceof ValidationException) {
-                    ValidationException v = (ValidationException) m.getCause();
-                    b.attribute("validationReason", v.reason().name()).attribute("path", v.path());
-                }
+                m.rule().ifPresent(rule -> b.attribute("validationReason", rule));
+                m.path().ifPresent(path -> b.attribute("path", path));
             }
         });
         return b.build();

@@ -117,6 +117,20 @@ public final class SecurityEvent {
         return new Builder(type, source);
     }
 
+    /**
+     * A builder starting from this event, to derive another one: {@code e.toBuilder().build()} equals
+     * {@code e}, and a setter changes only its own field.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(type, source);
+        b.severity = severity;
+        b.time = time;
+        b.attributes.putAll(attributes);
+        return b;
+    }
+
     /** An event with the type's default severity. */
     public static SecurityEvent of(Type type, Source source, Instant time, Map<String, String> attributes) {
         return builder(type, source).time(time).attributes(attributes).build();

@@ -2,8 +2,8 @@ package io.devsec.core.events;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.devsec.core.validation.JsonLimits;
+import io.devsec.core.validation.JsonValue;
 import io.devsec.core.validation.Rules;
 import io.devsec.core.validation.Schema;
 import io.devsec.core.validation.ValidationException;
@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -115,16 +114,15 @@ public final class SecurityEventJson {
      * @throws ValidationException when the line is not an event in this format
      */
     public static SecurityEvent parseEvent(String line) throws ValidationException {
-        JsonNode n = EVENT_SCHEMA.parse(line);
-        SecurityEvent.Builder b = SecurityEvent.builder(SecurityEvent.Type.valueOf(n.get("type").textValue()),
-                SecurityEvent.Source.valueOf(n.get("source").textValue()))
-                .severity(Severity.valueOf(n.get("severity").textValue()))
-                .time(Instant.parse(n.get("time").textValue()));
-        Iterator<Map.Entry<String, JsonNode>> it = n.get("attributes").fields();
+        JsonValue n = EVENT_SCHEMA.parse(line);
+        SecurityEvent.Builder b = SecurityEvent.builder(SecurityEvent.Type.valueOf(text(n, "type")),
+                SecurityEvent.Source.valueOf(text(n, "source")))
+                .severity(Severity.valueOf(text(n, "severity")))
+                .time(Instant.parse(text(n, "time")));
+        JsonValue attributes = n.get("attributes").get();
         try {
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                b.attribute(e.getKey(), e.getValue().textValue());
+            for (String name : attributes.fieldNames()) {
+                b.attribute(name, text(attributes, name));
             }
         } catch (IllegalArgumentException e) {
             throw new ValidationException(ValidationException.Reason.NOT_ALLOWED, "$.attributes",
@@ -139,24 +137,29 @@ public final class SecurityEventJson {
      * @throws ValidationException when the line is not an alert in this format
      */
     public static SecurityAlert parseAlert(String line) throws ValidationException {
-        JsonNode n = ALERT_SCHEMA.parse(line);
+        JsonValue n = ALERT_SCHEMA.parse(line);
         Duration window;
         try {
-            window = Duration.parse(n.get("window").textValue());
+            window = Duration.parse(text(n, "window"));
         } catch (RuntimeException e) {
             throw new ValidationException(ValidationException.Reason.NOT_ALLOWED, "$.window", "an ISO-8601 duration");
         }
-        double limit = n.get("limit").doubleValue();
-        double baseline = n.get("baseline").doubleValue();
+        double limit = n.get("limit").get().asDouble();
+        double baseline = n.get("baseline").get().asDouble();
         if (window.isNegative() || window.isZero() || Double.isInfinite(limit) || Double.isInfinite(baseline)) {
             throw new ValidationException(ValidationException.Reason.OUT_OF_RANGE, "$",
                     "a positive window and finite limit and baseline");
         }
-        return new SecurityAlert(SecurityEvent.Type.valueOf(n.get("eventType").textValue()),
-                SecurityAlert.Trigger.valueOf(n.get("trigger").textValue()),
-                Severity.valueOf(n.get("severity").textValue()),
-                Instant.parse(n.get("time").textValue()), Instant.parse(n.get("windowStart").textValue()),
-                window, n.get("count").longValue(), limit, baseline);
+        return new SecurityAlert(SecurityEvent.Type.valueOf(text(n, "eventType")),
+                SecurityAlert.Trigger.valueOf(text(n, "trigger")),
+                Severity.valueOf(text(n, "severity")),
+                Instant.parse(text(n, "time")), Instant.parse(text(n, "windowStart")),
+                window, n.get("count").get().asLong(), limit, baseline);
+    }
+
+    /** A string field the schema made required. */
+    private static String text(JsonValue object, String field) {
+        return object.get(field).get().asString();
     }
 
     private static List<String> names(Enum<?>[] values) {

@@ -1,9 +1,9 @@
 package io.devsec.core.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.devsec.core.disclosure.DisclosurePolicy;
 import io.devsec.core.privacy.Purpose;
 import io.devsec.core.validation.ConfigFiles;
+import io.devsec.core.validation.JsonValue;
 import io.devsec.core.validation.JsonLimits;
 import io.devsec.core.validation.Rule;
 import io.devsec.core.validation.Rules;
@@ -81,27 +81,26 @@ public final class DeviceConfig {
      * @throws IOException when it cannot be read
      */
     public static DeviceConfig read(Path file, Clock clock) throws IOException, ValidationException {
-        JsonNode root = ConfigFiles.read(file, SCHEMA);
+        JsonValue root = ConfigFiles.read(file, SCHEMA);
         Optional<String> productName = text(root, "productName");
         Optional<String> alertTopic = text(root, "alertTopic");
         Optional<DisclosurePolicy> disclosure = Optional.empty();
-        JsonNode d = root.get("disclosure");
-        if (d != null) {
+        Optional<JsonValue> disclosureField = root.get("disclosure");
+        if (disclosureField.isPresent()) {
+            JsonValue d = disclosureField.get();
             try {
                 DisclosurePolicy.Builder b = DisclosurePolicy.builder().clock(clock)
-                        .expires(Instant.parse(d.get("expires").asText()));
-                for (JsonNode c : d.get("contacts")) {
-                    b.contact(c.asText());
+                        .expires(Instant.parse(d.get("expires").get().asString()));
+                for (JsonValue c : d.get("contacts").get().elements()) {
+                    b.contact(c.asString());
                 }
                 text(d, "policy").ifPresent(b::policy);
                 text(d, "encryption").ifPresent(b::encryption);
                 text(d, "acknowledgments").ifPresent(b::acknowledgments);
                 text(d, "canonical").ifPresent(b::canonical);
-                JsonNode langs = d.get("preferredLanguages");
-                if (langs != null) {
-                    for (JsonNode l : langs) {
-                        b.preferredLanguage(l.asText());
-                    }
+                for (JsonValue l : d.get("preferredLanguages").map(JsonValue::elements)
+                        .orElse(Collections.<JsonValue>emptyList())) {
+                    b.preferredLanguage(l.asString());
                 }
                 disclosure = Optional.of(b.build());
             } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
@@ -110,22 +109,22 @@ public final class DeviceConfig {
             }
         }
         List<Purpose> purposes = new ArrayList<>();
-        JsonNode ps = root.get("purposes");
-        if (ps != null) {
+        Optional<JsonValue> purposesField = root.get("purposes");
+        if (purposesField.isPresent()) {
             List<String> ids = new ArrayList<>();
             int i = 0;
-            for (JsonNode p : ps) {
-                String id = p.get("id").asText();
+            for (JsonValue p : purposesField.get().elements()) {
+                String id = p.get("id").get().asString();
                 if (ids.contains(id)) {
                     throw new ValidationException(ValidationException.Reason.RULE_FAILED, "$.purposes[" + i + "].id",
                             "a purpose id used once");
                 }
                 ids.add(id);
                 try {
-                    Purpose.Builder b = Purpose.builder(id).description(p.get("description").asText())
-                            .reason(p.get("reason").asText());
-                    for (JsonNode proc : p.get("processors")) {
-                        b.processor(proc.asText());
+                    Purpose.Builder b = Purpose.builder(id).description(p.get("description").get().asString())
+                            .reason(p.get("reason").get().asString());
+                    for (JsonValue proc : p.get("processors").get().elements()) {
+                        b.processor(proc.asString());
                     }
                     purposes.add(b.build());
                 } catch (IllegalArgumentException e) {
@@ -138,9 +137,8 @@ public final class DeviceConfig {
         return new DeviceConfig(productName, alertTopic, disclosure, Collections.unmodifiableList(purposes));
     }
 
-    private static Optional<String> text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null ? Optional.<String>empty() : Optional.of(v.asText());
+    private static Optional<String> text(JsonValue node, String field) {
+        return node.get(field).map(JsonValue::asString);
     }
 
     public Optional<String> productName() {

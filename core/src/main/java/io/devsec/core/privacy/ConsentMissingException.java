@@ -1,9 +1,9 @@
 package io.devsec.core.privacy;
 
-import java.security.GeneralSecurityException;
+import io.devsec.core.DeviceSecurityException;
 
 /** Personal data was about to be processed for a purpose the consumer has not consented to. */
-public final class ConsentMissingException extends GeneralSecurityException {
+public final class ConsentMissingException extends DeviceSecurityException {
     private static final long serialVersionUID = 1L;
 
     private final String purposeId;

@@ -1,12 +1,12 @@
 package io.devsec.core.privacy;
 
-import java.security.GeneralSecurityException;
+import io.devsec.core.DeviceSecurityException;
 
 /**
  * Stored personal data or consent state failed its integrity check (AES-GCM tag, format, bounds):
  * it was altered, truncated or written under another key. The data is never silently replaced.
  */
-public final class CorruptPersonalDataException extends GeneralSecurityException {
+public final class CorruptPersonalDataException extends DeviceSecurityException {
     private static final long serialVersionUID = 1L;
 
     private final String item;

@@ -35,6 +35,20 @@ public final class Purpose {
         return new Builder(id);
     }
 
+    /**
+     * A builder starting from these values: {@code x.toBuilder().build()} equals {@code x}, and a setter
+     * changes only its own field.
+     *
+     * @return a new builder holding this object's values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(id);
+        b.description = description;
+        b.processors.addAll(processors);
+        b.reason = reason;
+        return b;
+    }
+
     public String id() {
         return id;
     }

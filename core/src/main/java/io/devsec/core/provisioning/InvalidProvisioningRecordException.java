@@ -1,10 +1,10 @@
 package io.devsec.core.provisioning;
 
-import java.security.GeneralSecurityException;
+import io.devsec.core.DeviceSecurityException;
 import java.util.Objects;
 
 /** A provisioning record was refused; {@link #problem()} names what was wrong. Never carries the password. */
-public final class InvalidProvisioningRecordException extends GeneralSecurityException {
+public final class InvalidProvisioningRecordException extends DeviceSecurityException {
     private static final long serialVersionUID = 1L;
 
     /** What was wrong with the record. */

@@ -1,14 +1,13 @@
 package io.devsec.core.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A validated command message (shape in {@link MessageSchemas}). Immutable: {@link #args()}
- * returns a copy.
+ * A validated command message (shape in {@link MessageSchemas}). Immutable.
  */
 public final class CommandMessage {
     /**
@@ -46,9 +45,9 @@ public final class CommandMessage {
     private final String command;
     private final String id;
     private final Instant issuedAt;
-    private final ObjectNode args;
+    private final JsonValue args;
 
-    private CommandMessage(String command, String id, Instant issuedAt, ObjectNode args) {
+    private CommandMessage(String command, String id, Instant issuedAt, JsonValue args) {
         this.command = command;
         this.id = id;
         this.issuedAt = issuedAt;
@@ -70,7 +69,7 @@ public final class CommandMessage {
      * @throws ValidationException when the payload does not obey the schema
      */
     public static CommandMessage parse(byte[] payload, Schema schema) throws ValidationException {
-        JsonNode root = Objects.requireNonNull(schema, "schema").parse(payload);
+        JsonNode root = Objects.requireNonNull(schema, "schema").parse(payload).node();
         JsonNode c = root.get("command");
         JsonNode i = root.get("id");
         if (c == null || !c.isTextual() || i == null || !i.isTextual()) {
@@ -79,7 +78,7 @@ public final class CommandMessage {
         JsonNode at = root.get("issuedAt");
         JsonNode a = root.get("args");
         return new CommandMessage(c.textValue(), i.textValue(), at == null ? null : Instant.parse(at.textValue()),
-                a == null ? ((ObjectNode) root).objectNode() : ((ObjectNode) a).deepCopy());
+                JsonValue.of(a == null ? JsonNodeFactory.instance.objectNode() : a));
     }
 
     /** The command name, as sent. */
@@ -102,9 +101,9 @@ public final class CommandMessage {
         return Optional.ofNullable(issuedAt);
     }
 
-    /** A copy of the arguments: a flat object of strings, numbers and booleans (empty when absent). */
-    public ObjectNode args() {
-        return args.deepCopy();
+    /** The arguments: a flat object of strings, numbers and booleans (empty when absent); read-only. */
+    public JsonValue args() {
+        return args;
     }
 
     /** Command and id; never argument values. */

@@ -1,6 +1,5 @@
 package io.devsec.core.validation;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.devsec.core.validation.ValidationException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +21,7 @@ public final class ConfigFiles {
      * @throws ValidationException when the file is too large or its content breaks the schema
      * @throws IOException when the file cannot be read
      */
-    public static JsonNode read(Path file, Schema schema) throws IOException, ValidationException {
+    public static JsonValue read(Path file, Schema schema) throws IOException, ValidationException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(schema, "schema");
         int max = schema.limits().maxDocumentBytes();

@@ -1,6 +1,5 @@
 package io.devsec.core.validation;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 
 /**
@@ -14,7 +13,7 @@ public interface Rule {
      *
      * @throws ValidationException naming {@code path} (or a path below it) and what was expected
      */
-    void check(JsonNode value, String path) throws ValidationException;
+    void check(JsonValue value, String path) throws ValidationException;
 
     /** A rule that passes only when this rule and then {@code next} both pass. */
     default Rule and(Rule next) {

@@ -39,7 +39,7 @@ public final class Rules {
 
     /** Any JSON value (the document limits still apply). */
     public static Rule any() {
-        return (value, path) -> { };
+        return rule((value, path) -> { });
     }
 
     /**
@@ -49,7 +49,7 @@ public final class Rules {
     public static Rule string(int minLength, int maxLength) {
         checkRange("minLength", minLength, "maxLength", maxLength);
         String expected = "a string of " + minLength + " to " + maxLength + " characters without control characters";
-        return (value, path) -> checkText(value, path, minLength, maxLength, expected);
+        return rule((value, path) -> checkText(value, path, minLength, maxLength, expected));
     }
 
     /**
@@ -62,12 +62,12 @@ public final class Rules {
         Pattern p = Pattern.compile(Objects.requireNonNull(regex, "regex"));
         checkRange("minLength", 1, "maxLength", maxLength);
         String expected = "a string of at most " + maxLength + " characters matching " + regex;
-        return (value, path) -> {
+        return rule((value, path) -> {
             String s = checkText(value, path, 1, maxLength, expected);
             if (!p.matcher(s).matches()) {
                 throw new ValidationException(Reason.NOT_ALLOWED, path, expected);
             }
-        };
+        });
     }
 
     /** A string equal to one of {@code allowed}. */
@@ -85,14 +85,14 @@ public final class Rules {
             Objects.requireNonNull(s, "allowed value");
         }
         String expected = "one of " + set;
-        return (value, path) -> {
+        return rule((value, path) -> {
             if (!value.isTextual()) {
                 throw new ValidationException(Reason.WRONG_TYPE, path, "a string, " + expected);
             }
             if (!set.contains(value.textValue())) {
                 throw new ValidationException(Reason.NOT_ALLOWED, path, expected);
             }
-        };
+        });
     }
 
     /** An integer (written without point or exponent) from {@code min} to {@code max}. */
@@ -101,7 +101,7 @@ public final class Rules {
             throw new IllegalArgumentException("min must not exceed max");
         }
         String expected = "an integer from " + min + " to " + max;
-        return (value, path) -> {
+        return rule((value, path) -> {
             if (!value.isIntegralNumber()) {
                 throw new ValidationException(Reason.WRONG_TYPE, path, expected);
             }
@@ -112,7 +112,7 @@ public final class Rules {
             if (v < min || v > max) {
                 throw new ValidationException(Reason.OUT_OF_RANGE, path, expected);
             }
-        };
+        });
     }
 
     /** Any number (integer or decimal) from {@code min} to {@code max}, both finite. */
@@ -123,7 +123,7 @@ public final class Rules {
         BigDecimal lo = BigDecimal.valueOf(min);
         BigDecimal hi = BigDecimal.valueOf(max);
         String expected = "a number from " + min + " to " + max;
-        return (value, path) -> {
+        return rule((value, path) -> {
             if (!value.isNumber()) {
                 throw new ValidationException(Reason.WRONG_TYPE, path, expected);
             }
@@ -131,41 +131,41 @@ public final class Rules {
             if (v.compareTo(lo) < 0 || v.compareTo(hi) > 0) {
                 throw new ValidationException(Reason.OUT_OF_RANGE, path, expected);
             }
-        };
+        });
     }
 
     /** {@code true} or {@code false}. */
     public static Rule bool() {
-        return (value, path) -> {
+        return rule((value, path) -> {
             if (!value.isBoolean()) {
                 throw new ValidationException(Reason.WRONG_TYPE, path, "true or false");
             }
-        };
+        });
     }
 
     /** A string holding an ISO-8601 instant in UTC, such as {@code 2026-01-31T12:00:00Z}. */
     public static Rule instant() {
         String expected = "an ISO-8601 instant such as 2026-01-31T12:00:00Z";
-        return (value, path) -> {
+        return rule((value, path) -> {
             String s = checkText(value, path, 1, 40, expected);
             try {
                 Instant.parse(s);
             } catch (DateTimeParseException e) {
                 throw new ValidationException(Reason.NOT_ALLOWED, path, expected);
             }
-        };
+        });
     }
 
     /** A string (0 to {@code maxStringLength} characters, as {@link #string}), a number or a boolean. */
     public static Rule scalar(int maxStringLength) {
         Rule text = string(0, maxStringLength);
-        return (value, path) -> {
+        return rule((value, path) -> {
             if (value.isTextual()) {
-                text.check(value, path);
+                checkNode(text, value, path);
             } else if (!value.isNumber() && !value.isBoolean()) {
                 throw new ValidationException(Reason.WRONG_TYPE, path, "a string, number or boolean");
             }
-        };
+        });
     }
 
     /** An array of {@code minItems} to {@code maxItems} elements, each obeying {@code element}. */
@@ -173,7 +173,7 @@ public final class Rules {
         Objects.requireNonNull(element, "element");
         checkRange("minItems", minItems, "maxItems", maxItems);
         String expected = "an array of " + minItems + " to " + maxItems + " elements";
-        return (value, path) -> {
+        return rule((value, path) -> {
             if (!value.isArray()) {
                 throw new ValidationException(Reason.WRONG_TYPE, path, expected);
             }
@@ -181,9 +181,9 @@ public final class Rules {
                 throw new ValidationException(Reason.OUT_OF_RANGE, path, expected);
             }
             for (int i = 0; i < value.size(); i++) {
-                element.check(value.get(i), JsonPaths.element(path, i));
+                checkNode(element, value.get(i), JsonPaths.element(path, i));
             }
-        };
+        });
     }
 
     /**
@@ -197,7 +197,7 @@ public final class Rules {
         checkRange("minEntries", 0, "maxEntries", maxEntries);
         String expected = "an object of at most " + maxEntries + " fields";
         String keyExpected = "field names of at most " + maxKeyLength + " characters matching " + keyRegex;
-        return (node, path) -> {
+        return rule((node, path) -> {
             if (!node.isObject()) {
                 throw new ValidationException(Reason.WRONG_TYPE, path, expected);
             }
@@ -211,9 +211,9 @@ public final class Rules {
                 if (e.getKey().length() > maxKeyLength || !keys.matcher(e.getKey()).matches()) {
                     throw new ValidationException(Reason.NOT_ALLOWED, child, keyExpected);
                 }
-                value.check(e.getValue(), child);
+                checkNode(value, e.getValue(), child);
             }
-        };
+        });
     }
 
     /** The value obeys at least one of {@code alternatives} (tried in order). */
@@ -225,11 +225,11 @@ public final class Rules {
         for (Rule r : list) {
             Objects.requireNonNull(r, "alternative");
         }
-        return (value, path) -> {
+        return rule((value, path) -> {
             ValidationException last = null;
             for (Rule r : list) {
                 try {
-                    r.check(value, path);
+                    checkNode(r, value, path);
                     return;
                 } catch (ValidationException e) {
                     last = e;
@@ -237,27 +237,27 @@ public final class Rules {
             }
             throw new ValidationException(list.size() == 1 ? last.reason() : Reason.RULE_FAILED, path,
                     "one of " + list.size() + " alternatives (last: " + last.expected() + ")");
-        };
+        });
     }
 
     /**
      * A rule from a predicate; {@code expected} describes what passes (never include input in it).
      * A predicate that throws a runtime exception refuses the value.
      */
-    public static Rule custom(String expected, Predicate<JsonNode> test) {
+    public static Rule custom(String expected, Predicate<JsonValue> test) {
         Objects.requireNonNull(expected, "expected");
         Objects.requireNonNull(test, "test");
-        return (value, path) -> {
+        return rule((value, path) -> {
             boolean ok;
             try {
-                ok = test.test(value);
+                ok = test.test(JsonValue.of(value));
             } catch (RuntimeException e) {
                 ok = false;
             }
             if (!ok) {
                 throw new ValidationException(Reason.RULE_FAILED, path, expected);
             }
-        };
+        });
     }
 
     /** Starts a rule for a JSON object with named fields; unknown fields are refused unless allowed. */
@@ -308,7 +308,7 @@ public final class Rules {
             Map<String, Rule> opt = Collections.unmodifiableMap(new LinkedHashMap<>(optional));
             boolean unknownOk = allowUnknown;
             String expected = "an object with fields " + req.keySet() + (opt.isEmpty() ? "" : " and optionally " + opt.keySet());
-            return (node, path) -> {
+            return rule((node, path) -> {
                 if (!node.isObject()) {
                     throw new ValidationException(Reason.WRONG_TYPE, path, expected);
                 }
@@ -318,7 +318,7 @@ public final class Rules {
                     if (v == null) {
                         throw new ValidationException(Reason.MISSING_FIELD, child, "a value (the field is required)");
                     }
-                    e.getValue().check(v, child);
+                    checkNode(e.getValue(), v, child);
                 }
                 Iterator<Map.Entry<String, JsonNode>> it = node.fields();
                 while (it.hasNext()) {
@@ -329,12 +329,12 @@ public final class Rules {
                     Rule r = opt.get(e.getKey());
                     String child = JsonPaths.field(path, e.getKey());
                     if (r != null) {
-                        r.check(e.getValue(), child);
+                        checkNode(r, e.getValue(), child);
                     } else if (!unknownOk) {
                         throw new ValidationException(Reason.UNKNOWN_FIELD, child, "only the fields " + fieldList(req, opt));
                     }
                 }
-            };
+            });
         }
 
         private static String fieldList(Map<String, Rule> req, Map<String, Rule> opt) {
@@ -342,6 +342,19 @@ public final class Rules {
             all.addAll(opt.keySet());
             return all.toString();
         }
+    }
+
+    /** A rule over the parsed tree, which stays inside this package. */
+    private interface NodeRule {
+        void check(JsonNode value, String path) throws ValidationException;
+    }
+
+    private static Rule rule(NodeRule r) {
+        return (value, path) -> r.check(value == null ? null : value.node(), path);
+    }
+
+    private static void checkNode(Rule r, JsonNode value, String path) throws ValidationException {
+        r.check(JsonValue.of(value), path);
     }
 
     private static String checkText(JsonNode value, String path, int min, int max, String expected)

@@ -1,6 +1,5 @@
 package io.devsec.core.validation;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 
 /**
@@ -11,10 +10,11 @@ import java.util.Objects;
  * Schema speed = Schema.of(Rules.object()
  *         .required("speed", Rules.integer(0, 100))
  *         .build());
- * JsonNode doc = speed.parse(payload);   // or speed.validate(payload)
+ * JsonValue doc = speed.parse(payload);   // or speed.validate(payload)
+ * long value = doc.get("speed").get().asLong();
  * }</pre>
  */
-public final class Schema implements PayloadValidator, PayloadParser<JsonNode> {
+public final class Schema implements PayloadValidator, PayloadParser<JsonValue> {
     private final StrictJson json;
     private final Rule root;
 
@@ -44,14 +44,14 @@ public final class Schema implements PayloadValidator, PayloadParser<JsonNode> {
     }
 
     /**
-     * Parses and checks a UTF-8 JSON document; the returned tree is fresh and the caller's.
+     * Parses and checks a UTF-8 JSON document into a fresh, read-only value.
      *
      * @throws ValidationException when the document breaks a limit or the rule
      */
-    public JsonNode parse(byte[] document) throws ValidationException {
-        JsonNode node = json.parse(document);
-        root.check(node, "$");
-        return node;
+    public JsonValue parse(byte[] document) throws ValidationException {
+        JsonValue value = json.parse(document);
+        root.check(value, "$");
+        return value;
     }
 
     /**
@@ -59,10 +59,10 @@ public final class Schema implements PayloadValidator, PayloadParser<JsonNode> {
      *
      * @throws ValidationException when the document breaks a limit or the rule
      */
-    public JsonNode parse(String document) throws ValidationException {
-        JsonNode node = json.parse(document);
-        root.check(node, "$");
-        return node;
+    public JsonValue parse(String document) throws ValidationException {
+        JsonValue value = json.parse(document);
+        root.check(value, "$");
+        return value;
     }
 
     /**

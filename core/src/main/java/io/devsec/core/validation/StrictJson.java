@@ -71,14 +71,19 @@ public final class StrictJson {
     }
 
     /**
-     * Parses one JSON document from UTF-8 bytes into a fresh tree the caller owns.
+     * Parses one JSON document from UTF-8 bytes into a fresh, read-only value.
      *
      * @throws ValidationException when the document is too large ({@code TOO_LARGE}), not UTF-8
      *     ({@code INVALID_ENCODING}), not well-formed ({@code MALFORMED}), beyond a limit
      *     ({@code TOO_DEEP}, {@code STRING_TOO_LONG}, {@code NUMBER_TOO_LONG}, {@code TOO_MANY_ENTRIES}),
      *     has a duplicate key ({@code DUPLICATE_KEY}) or data after the value ({@code TRAILING_DATA})
      */
-    public JsonNode parse(byte[] json) throws ValidationException {
+    public JsonValue parse(byte[] json) throws ValidationException {
+        return JsonValue.of(parseTree(json));
+    }
+
+    /** As {@link #parse(byte[])}, the tree itself, for this package. */
+    JsonNode parseTree(byte[] json) throws ValidationException {
         Objects.requireNonNull(json, "json");
         if (json.length > limits.maxDocumentBytes()) {
             throw new ValidationException(Reason.TOO_LARGE, JsonPaths.ROOT,
@@ -93,7 +98,12 @@ public final class StrictJson {
      *
      * @throws ValidationException as {@link #parse(byte[])}; the size limit counts UTF-16 characters here
      */
-    public JsonNode parse(String json) throws ValidationException {
+    public JsonValue parse(String json) throws ValidationException {
+        return JsonValue.of(parseTree(json));
+    }
+
+    /** As {@link #parse(String)}, the tree itself, for this package. */
+    JsonNode parseTree(String json) throws ValidationException {
         Objects.requireNonNull(json, "json");
         if (json.length() > limits.maxDocumentBytes()) {
             throw new ValidationException(Reason.TOO_LARGE, JsonPaths.ROOT,

@@ -1,6 +1,5 @@
 package io.devsec.core.validation;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.devsec.core.validation.internal.Printable;
 import io.devsec.transport.InboundMessage;
 import io.devsec.transport.InboundSubscription;
@@ -91,8 +90,8 @@ public final class Subscription<T> implements InboundSubscription<T> {
     /**
      * Runs the parser once; a refusal names this subscription's filter and the rule.
      *
-     * @throws InvalidMessageException with {@code REJECTED_BY_VALIDATOR}, caused by the
-     *     {@link ValidationException}
+     * @throws InvalidMessageException with {@code REJECTED_BY_VALIDATOR}, carrying the refusing
+     *     {@link ValidationException}'s reason as {@link InvalidMessageException#rule()} and its path
      */
     @Override
     public T decode(InboundMessage message) throws InvalidMessageException {
@@ -104,10 +103,8 @@ public final class Subscription<T> implements InboundSubscription<T> {
             }
             return value;
         } catch (ValidationException e) {
-            InvalidMessageException refused = InvalidMessageException.rejected(message.topic(),
-                    "filter '" + Printable.of(filter, 80) + "': " + e.getMessage());
-            refused.initCause(e);
-            throw refused;
+            throw InvalidMessageException.rejected(message.topic(),
+                    "filter '" + Printable.of(filter, 80) + "': " + e.getMessage(), e.reason().name(), e.path());
         }
     }
 
@@ -147,7 +144,7 @@ public final class Subscription<T> implements InboundSubscription<T> {
          * @param schema the schema
          * @return the next step
          */
-        public Parsed<JsonNode> schema(Schema schema) {
+        public Parsed<JsonValue> schema(Schema schema) {
             return new Parsed<>(filter, qos, Objects.requireNonNull(schema, "schema"));
         }
 

@@ -1,7 +1,7 @@
 package io.devsec.core.validation;
 
 import io.devsec.core.validation.internal.Printable;
-import java.security.GeneralSecurityException;
+import io.devsec.core.DeviceSecurityException;
 import java.util.Objects;
 
 /**
@@ -12,7 +12,7 @@ import java.util.Objects;
  * <p>The message never contains the refused value itself, only where it was and what was
  * expected; the path's field names come from the input, so they are escaped and cut short.
  */
-public final class ValidationException extends GeneralSecurityException {
+public final class ValidationException extends DeviceSecurityException {
     private static final long serialVersionUID = 1L;
 
     /** Longest path kept, in characters. */

@@ -26,7 +26,8 @@ public final class Validators {
      * Transport's inbound hook backed by {@code registry}: a message reaches the application only
      * when {@link ValidatorRegistry#validate(String, byte[])} passes. A refusal becomes an
      * {@link InvalidMessageException} ({@code REJECTED_BY_VALIDATOR}) whose message names the reason,
-     * path and expectation (never the payload) and whose cause is the {@link ValidationException};
+     * path and expectation (never the payload) and which carries the reason and path as
+     * {@link InvalidMessageException#rule()} and {@link InvalidMessageException#path()};
      * transport then drops the message and reports a security event. A validator that fails with a
      * runtime exception refuses the message too (fail closed).
      */
@@ -36,9 +37,7 @@ public final class Validators {
             try {
                 registry.validate(message.topic(), message.payload());
             } catch (ValidationException e) {
-                InvalidMessageException refused = InvalidMessageException.rejected(message.topic(), e.getMessage());
-                refused.initCause(e);
-                throw refused;
+                throw InvalidMessageException.rejected(message.topic(), e.getMessage(), e.reason().name(), e.path());
             } catch (RuntimeException e) {
                 InvalidMessageException refused = InvalidMessageException.rejected(message.topic(),
                         "validator failed with " + e.getClass().getSimpleName());

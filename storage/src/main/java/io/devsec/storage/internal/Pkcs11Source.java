@@ -3,6 +3,7 @@ package io.devsec.storage.internal;
 import io.devsec.storage.CorruptKeystoreException;
 import io.devsec.storage.KeystoreException;
 import io.devsec.storage.KeystoreOptions;
+import io.devsec.storage.MasterKeySourceException;
 import io.devsec.storage.Pkcs11Settings;
 import io.devsec.storage.WeakMasterKeyException;
 import io.devsec.storage.WrongMasterKeyException;
@@ -68,11 +69,10 @@ public final class Pkcs11Source implements MasterKeyBackend {
                 System.arraycopy(nonce, 0, out, 0, nonce.length);
                 System.arraycopy(ct, 0, out, nonce.length, ct.length);
                 return out;
+            } catch (KeystoreException e) {
+                throw e;
             } catch (GeneralSecurityException | ProviderException e) {
-                if (e instanceof KeystoreException) {
-                    throw (KeystoreException) e;
-                }
-                throw new KeystoreException("The PKCS#11 token could not wrap the data key (" + e.getClass().getSimpleName()
+                throw new MasterKeySourceException("The PKCS#11 token could not wrap the data key (" + e.getClass().getSimpleName()
                         + ": " + e.getMessage() + ").", e);
             } finally {
                 Pkcs11Tokens.logout(provider);
@@ -128,7 +128,7 @@ public final class Pkcs11Source implements MasterKeyBackend {
                 ks.setKeyEntry(settings.keyAlias(), generated, null, null);
                 key = ks.getKey(settings.keyAlias(), null);
                 if (key == null) {
-                    throw new KeystoreException("The PKCS#11 token did not keep the generated master key under '"
+                    throw new MasterKeySourceException("The PKCS#11 token did not keep the generated master key under '"
                             + settings.keyAlias() + "'.");
                 }
                 LOG.info("Generated a non-extractable AES-256 master key in the PKCS#11 token under '{}'.", settings.keyAlias());
@@ -139,11 +139,10 @@ public final class Pkcs11Source implements MasterKeyBackend {
             }
             checkNotExtractable(key);
             return key;
+        } catch (KeystoreException e) {
+            throw e;
         } catch (GeneralSecurityException e) {
-            if (e instanceof KeystoreException) {
-                throw (KeystoreException) e;
-            }
-            throw new KeystoreException("The PKCS#11 token could not be used (" + e.getClass().getSimpleName() + ": "
+            throw new MasterKeySourceException("The PKCS#11 token could not be used (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + ").", e);
         }
     }
