@@ -94,13 +94,15 @@ final class PasswordPart {
         final boolean locked;
         final Optional<Duration> retry;
         final boolean initialPassword;
+        final PasswordOrigin origin;
 
-        LoginSnapshot(int failures, int maxFailures, boolean locked, Optional<Duration> retry, boolean initialPassword) {
+        LoginSnapshot(int failures, int maxFailures, boolean locked, Optional<Duration> retry, PasswordOrigin origin) {
             this.failures = failures;
             this.maxFailures = maxFailures;
             this.locked = locked;
             this.retry = retry;
-            this.initialPassword = initialPassword;
+            this.origin = origin;
+            this.initialPassword = origin != PasswordOrigin.USER;
         }
     }
 
@@ -337,8 +339,10 @@ final class PasswordPart {
             }
             byte[] origin = keystore.secret(PASSWORD_ORIGIN).orElseThrow(
                     () -> new CorruptKeystoreException("password origin missing"));
-            boolean initial = origin.length == 1 && PasswordOrigin.of(origin[0]) != PasswordOrigin.USER;
-            return new LoginSnapshot(state.failures(), throttle.maxFailures(), locked, retry, initial);
+            if (origin.length != 1) {
+                throw new CorruptKeystoreException("password origin of " + origin.length + " bytes");
+            }
+            return new LoginSnapshot(state.failures(), throttle.maxFailures(), locked, retry, PasswordOrigin.of(origin[0]));
         }
     }
 
@@ -432,7 +436,10 @@ final class PasswordPart {
     /** The password lines of the health check. */
     void contributePasswordStatus(StatusFindings findings, LoginSnapshot s) {
         if (s.initialPassword) {
-            findings.action("password", "Initial label password still in use: change it with device.changePassword(...)");
+            String which = s.origin == PasswordOrigin.LABEL ? "Initial password from the label (provisioning record)"
+                    : s.origin == PasswordOrigin.FACTORY_RESET ? "Password set by the factory reset"
+                    : "Initial password the device generated at its first start";
+            findings.action("password", which + " still in use: change it with device.changePassword(...)");
         } else {
             findings.ok("password", "Password changed by the user");
         }

@@ -114,7 +114,7 @@ class DeviceBaselineTest {
             DeviceStatus status = device.status();
             List<String> texts = status.findings().stream().map(Finding::text).collect(Collectors.toList());
             assertThat(texts).anyMatch(t -> t.startsWith("No issued certificate: send device.certificateSigningRequestPem()"));
-            assertThat(texts).anyMatch(t -> t.startsWith("Initial label password still in use"));
+            assertThat(texts).anyMatch(t -> t.startsWith("Initial password the device generated at its first start still in use"));
             assertThat(texts).anyMatch(t -> t.startsWith("No disclosure policy: set builder.disclosurePolicy("));
             assertThat(texts).anyMatch(t -> t.startsWith("Automatic updates off"));
             assertThat(status.securityTxt()).isEmpty();

@@ -44,6 +44,8 @@ class ProvisionedDeviceTest {
             assertThat(device.serialNumber()).contains("SN-000042");
             assertThat(device.status().serialNumber()).contains("SN-000042");
             assertThat(device.status().initialPasswordInUse()).isTrue();
+            assertThat(device.status().findings()).anySatisfy(f -> assertThat(f.text())
+                    .startsWith("Initial password from the label (provisioning record) still in use"));
             assertThat(device.certificateChain().get(0).getSubjectX500Principal().toString())
                     .contains("SERIALNUMBER=SN-000042").contains("CN=" + device.deviceId());
             device.login(LABEL);
