@@ -524,11 +524,38 @@ final class ConnectivityPart implements Quarantine {
                 + live.size() + " MQTT client(s)" + (pins > 0 ? ", " + pins + " public key pin(s) checked against the"
                 + " validated path" : "") + "; broker certificate revocation: " + String.join("; ", revocation)
                 + (connected ? "; connected now" : "; not connected now");
-        sink.add(Mechanism.TLS_CHANNEL, Evidence.configured(Mechanism.TLS_CHANNEL, !legacy, legacy
-                ? "TLS allows legacy versions or suites (TlsSettings.insecureAllowLegacyProtocolsAndSuites)" : tls));
-        sink.add(Mechanism.MUTUAL_TLS, Evidence.configured(Mechanism.MUTUAL_TLS, true,
-                "clients made by DeviceSecurity.mqtt present the device identity certificate; topics limited to "
-                        + live.get(0).client.namespace().prefix()));
+        // What the live sessions negotiated, as each client saw it when it connected: OBSERVED evidence. A client
+        // that is not connected has nothing to observe, and the rows then rest on the configuration alone.
+        List<io.devsec.transport.TlsSessionFacts> sessions = new ArrayList<>();
+        for (LiveClient c : live) {
+            c.client.tlsSession().ifPresent(sessions::add);
+        }
+        if (sessions.isEmpty()) {
+            sink.add(Mechanism.TLS_CHANNEL, Evidence.configured(Mechanism.TLS_CHANNEL, !legacy, legacy
+                    ? "TLS allows legacy versions or suites (TlsSettings.insecureAllowLegacyProtocolsAndSuites)"
+                    : tls + " (no live session to observe)"));
+            sink.add(Mechanism.MUTUAL_TLS, Evidence.configured(Mechanism.MUTUAL_TLS, true,
+                    "clients made by DeviceSecurity.mqtt present the device identity certificate; topics limited to "
+                            + live.get(0).client.namespace().prefix() + " (no live session to observe)"));
+        } else {
+            boolean modern = !legacy;
+            boolean mutual = true;
+            List<String> seen = new ArrayList<>();
+            for (io.devsec.transport.TlsSessionFacts f : sessions) {
+                modern &= "TLSv1.3".equals(f.protocol()) || "TLSv1.2".equals(f.protocol());
+                mutual &= f.clientCertificatePresented();
+                seen.add(f.protocol() + " " + f.cipherSuite() + " with " + f.peerHost() + ":" + f.peerPort() + " (broker "
+                        + f.peerCertificateSubject() + "), " + (f.clientCertificatePresented()
+                        ? "device certificate " + f.clientCertificateSubject().orElse("?") + " presented"
+                        : "NO client certificate presented") + ", at " + f.observedAt());
+            }
+            String observed = sessions.size() + " live session(s): " + String.join("; ", seen);
+            sink.add(Mechanism.TLS_CHANNEL, Evidence.observed(Mechanism.TLS_CHANNEL, modern, (modern ? "" : legacy
+                    ? "TLS allows legacy versions or suites (TlsSettings.insecureAllowLegacyProtocolsAndSuites); "
+                    : "a session negotiated a protocol below TLS 1.2; ") + observed + "; configured: " + tls));
+            sink.add(Mechanism.MUTUAL_TLS, Evidence.observed(Mechanism.MUTUAL_TLS, mutual, observed
+                    + "; topics limited to " + live.get(0).client.namespace().prefix()));
+        }
         sink.add(Mechanism.OUTBOX, Evidence.configured(Mechanism.OUTBOX, true, "QoS 1 messages wait in an"
                 + " encrypted outbox journal on disk, at most " + live.get(0).settings.outboxMaxMessages()
                 + " messages"));

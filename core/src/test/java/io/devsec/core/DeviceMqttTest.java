@@ -50,6 +50,28 @@ class DeviceMqttTest {
     }
 
     @Test
+    void conformanceEvidence_connectedOverMutualTls_isObservedFromTheLiveSession() throws Exception {
+        try (DeviceSecurity device = device()) {
+            issue(device, Duration.ofDays(365));
+            DeviceMqttClient client = device.mqtt(MQTT.settings().build());
+            assertThat(client.awaitConnected(WAIT)).isTrue();
+
+            io.devsec.core.conformance.ConformanceFacts facts = device.conformanceFacts();
+            io.devsec.core.conformance.Evidence mutual = facts.evidence(io.devsec.core.conformance.Mechanism.MUTUAL_TLS);
+            io.devsec.core.conformance.Evidence channel = facts.evidence(io.devsec.core.conformance.Mechanism.TLS_CHANNEL);
+            assertThat(mutual.evidenceClass()).isEqualTo(io.devsec.core.conformance.EvidenceClass.OBSERVED);
+            assertThat(mutual.holds()).isTrue();
+            assertThat(mutual.detail()).contains("TLSv1.3").contains("device certificate CN=" + device.deviceId() + " presented");
+            assertThat(channel.evidenceClass()).isEqualTo(io.devsec.core.conformance.EvidenceClass.OBSERVED);
+            assertThat(channel.holds()).isTrue();
+            // Without a live session there is nothing to observe: the row rests on the configuration (or on nothing).
+            client.close();
+            assertThat(device.conformanceFacts().evidence(io.devsec.core.conformance.Mechanism.MUTUAL_TLS).evidenceClass())
+                    .isNotEqualTo(io.devsec.core.conformance.EvidenceClass.OBSERVED);
+        }
+    }
+
+    @Test
     void mqtt_issuedIdentity_connectsOverMutualTlsAndRoundTripsBothWays() throws Exception {
         List<InboundMessage> atCloud = new CopyOnWriteArrayList<>();
         List<InboundMessage> atDevice = new CopyOnWriteArrayList<>();
