@@ -327,7 +327,7 @@ public final class En18031Part1 {
      *
      * @return the JSON object
      */
-    public ObjectNode toJsonNode() {
+    ObjectNode toJsonNode() {
         ObjectNode root = JSON.createObjectNode();
         root.put("standard", STANDARD);
         root.put("note", NOTE);

@@ -280,7 +280,7 @@ public final class En303645V3 {
      *
      * @return the JSON object
      */
-    public ObjectNode toJsonNode() {
+    ObjectNode toJsonNode() {
         ObjectNode root = JSON.createObjectNode();
         root.put("standard", STANDARD);
         root.put("source", En303645V3Provision.SOURCE);
