@@ -295,8 +295,8 @@ public final class DeviceStatus {
         b.append("Software integrity:   ").append(integrity == SoftwareIntegrity.COMPROMISED
                 ? "COMPROMISED (quarantined: install a valid update)" : integrity.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
                 .append('\n');
-        b.append("Security events:      ").append(securityEvents).append(" events, ").append(securityAlerts)
-                .append(" alerts\n");
+        b.append("Security events:      ").append(securityEvents).append(securityEvents == 1 ? " event, " : " events, ")
+                .append(securityAlerts).append(securityAlerts == 1 ? " alert\n" : " alerts\n");
         b.append("Disclosure policy:    ").append(securityTxt.isPresent() ? "security.txt available"
                 : "missing").append('\n');
         b.append("As of:                ").append(asOf).append('\n');

@@ -433,7 +433,7 @@ public final class ConformanceStatement {
 
     /**
      * The whole statement as Markdown: header, EN 303 645 V2.1.1 Table B.1, TS 103 645 V1.1.1 by clause, UK PSTI,
-     * CRA Annex I.
+     * CRA Annex I, EN 303 645 V3.1.3 and EN 18031-1.
      *
      * @return the Markdown
      */
@@ -441,7 +441,7 @@ public final class ConformanceStatement {
         return "# Conformance statement\n\n" + header() + "\nEvidence classes: OBSERVED (checked on the device now),"
                 + " CONFIGURED (settings make it active), DECLARED (manufacturer statement), NOT_ASSESSED (an input"
                 + " is missing).\n\n" + en303645Markdown() + "\n" + ts103645Markdown() + "\n" + psti().toMarkdown()
-                + "\n" + cra().toMarkdown();
+                + "\n" + cra().toMarkdown() + "\n" + en303645v3().toMarkdown() + "\n" + en18031().toMarkdown();
     }
 
     /**
@@ -449,7 +449,8 @@ public final class ConformanceStatement {
      * {@code generatedAt}, {@code offline}, {@code declaredBy}, {@code insecureOptions}, {@code rows} (each
      * {@code reference}, {@code status}, {@code support}, {@code evidenceClasses}, {@code detail},
      * {@code missing}, {@code evidence} with {@code subject}, {@code class}, {@code holds}, {@code detail},
-     * {@code source}), {@code summary}, {@code ts103645} (by clause), {@code psti} and {@code craAnnexI}.
+     * {@code source}), {@code summary}, {@code ts103645} (by clause), {@code psti}, {@code craAnnexI},
+     * {@code en303645v3} (as {@link En303645V3#toJson()}) and {@code en18031_1} (as {@link En18031Part1#toJson()}).
      *
      * @return the JSON, ending with a newline
      */
@@ -517,6 +518,8 @@ public final class ConformanceStatement {
             r.rows().forEach(row -> en.add(row.reference()));
             n.put("manufacturerPart", r.manufacturerPart());
         }
+        root.set("en303645v3", en303645v3().toJsonNode());
+        root.set("en18031_1", en18031().toJsonNode());
         try {
             return JSON.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {

@@ -192,8 +192,8 @@ public final class ReportCommand implements Callable<Integer> {
             case "cra": return statement.cra().toMarkdown();
             case "en18031-1": return json ? statement.en18031().toJson() : statement.en18031().toMarkdown();
             default:
-                return json ? statement.toJson() : statement.toMarkdown() + "\n" + statement.en303645v3().toMarkdown()
-                        + "\n" + statement.en18031().toMarkdown();
+                // The whole statement, exactly as device.conformanceStatement() renders it (every view included).
+                return json ? statement.toJson() : statement.toMarkdown();
         }
     }
 
