@@ -145,7 +145,10 @@ public final class CraAnnexI {
         StringBuilder b = new StringBuilder("## Regulation (EU) 2024/2847 (CRA), Annex I\n\n");
         b.append("Requirements paraphrased from the project's summary (not checked against EUR-Lex); the mapping to"
                 + " EN 303 645 rows is DevSec's. Reporting obligations (Article 14) apply from 11 September 2026,"
-                + " the regulation in full from 11 December 2027.\n\n");
+                + " the regulation in full from 11 December 2027. Exported security events that can signal an"
+                + " actively exploited vulnerability (integrity failures, replayed versions, forged signatures,"
+                + " critical anomaly alerts) carry \"craArticle14\": true for the 24-hour early warning; whether"
+                + " one is exploitation is the manufacturer's judgement.\n\n");
         b.append("| Requirement | Summary | Verdict of the EN rows | EN 303 645 rows | Manufacturer's part (not assessed) |\n|---|---|---|---|---|\n");
         for (Requirement r : requirements) {
             List<String> refs = new ArrayList<>();

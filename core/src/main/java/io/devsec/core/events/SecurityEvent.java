@@ -91,6 +91,20 @@ public final class SecurityEvent {
         public Severity defaultSeverity() {
             return defaultSeverity;
         }
+
+        /**
+         * Whether an event of this type can be a signal for the early warning that Article 14 of the EU Cyber
+         * Resilience Act (Regulation (EU) 2024/2847) asks of a manufacturer within 24 hours of becoming aware of an
+         * actively exploited vulnerability or a severe incident: changed software ({@link #INTEGRITY_FAILURE}), a
+         * replayed older version or root ({@link #ROLLBACK_ATTEMPT}) and forged signatures
+         * ({@link #SIGNATURE_INVALID}). The device cannot tell whether one is exploitation; the manufacturer's
+         * back end decides and reports. {@link SecurityEventJson} marks these lines {@code "craArticle14": true}.
+         *
+         * @return true for the types that can indicate exploitation
+         */
+        public boolean craArticle14Signal() {
+            return this == INTEGRITY_FAILURE || this == ROLLBACK_ATTEMPT || this == SIGNATURE_INVALID;
+        }
     }
 
     /** The module an event comes from. */

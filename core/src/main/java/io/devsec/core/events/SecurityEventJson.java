@@ -24,7 +24,9 @@ import java.util.Map;
  * {"kind":"alert","eventType":"LOGIN_FAILED","trigger":"FIXED_THRESHOLD","severity":"WARNING","time":"2026-01-31T12:00:20Z",
  *  "windowStart":"2026-01-31T12:00:00Z","window":"PT1M","count":11,"limit":10.0,"baseline":0.0}
  * </pre>
- * (An alert is one line; it is wrapped here for reading.) Enum values are the Java constant names.
+ * (An alert is one line; it is wrapped here for reading.) Enum values are the Java constant names. Events and
+ * alerts that can signal exploitation for the early warning of CRA Article 14 also carry
+ * {@code "craArticle14":true} ({@link SecurityEvent.Type#craArticle14Signal()}, {@link #craArticle14Signal}).
  * Parsing is strict ({@link #EVENT_SCHEMA}, {@link #ALERT_SCHEMA}): an exported line always parses
  * back to an equal value.
  */
@@ -43,6 +45,7 @@ public final class SecurityEventJson {
             .required("source", Rules.oneOf(names(SecurityEvent.Source.values())))
             .required("attributes", Rules.mapOf(SecurityEvent.ATTRIBUTE_NAME_PATTERN, 48,
                     Rules.string(0, SecurityEvent.MAX_VALUE_LENGTH), SecurityEvent.MAX_ATTRIBUTES))
+            .optional("craArticle14", Rules.bool())
             .build(), LINE_LIMITS);
 
     /** Schema of an alert line. */
@@ -57,6 +60,7 @@ public final class SecurityEventJson {
             .required("count", Rules.integer(0, Long.MAX_VALUE))
             .required("limit", Rules.number(0, Double.MAX_VALUE))
             .required("baseline", Rules.number(0, Double.MAX_VALUE))
+            .optional("craArticle14", Rules.bool())
             .build(), LINE_LIMITS);
 
     private static final JsonFactory JSON = new JsonFactory();
@@ -79,6 +83,9 @@ public final class SecurityEventJson {
                 g.writeStringField(e.getKey(), e.getValue());
             }
             g.writeEndObject();
+            if (event.type().craArticle14Signal()) {
+                g.writeBooleanField("craArticle14", true);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to memory failed", e);
@@ -101,6 +108,9 @@ public final class SecurityEventJson {
             g.writeNumberField("count", alert.count());
             g.writeNumberField("limit", alert.limit());
             g.writeNumberField("baseline", alert.baseline());
+            if (craArticle14Signal(alert)) {
+                g.writeBooleanField("craArticle14", true);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to memory failed", e);
@@ -155,6 +165,17 @@ public final class SecurityEventJson {
                 Severity.valueOf(text(n, "severity")),
                 Instant.parse(text(n, "time")), Instant.parse(text(n, "windowStart")),
                 window, n.get("count").get().asLong(), limit, baseline);
+    }
+
+    /**
+     * Whether an alert can be a signal for the CRA Article 14 early warning: a critical alert, or an alert on a type
+     * that is one ({@link SecurityEvent.Type#craArticle14Signal()}); such lines carry {@code "craArticle14": true}.
+     *
+     * @param alert the alert
+     * @return whether the manufacturer's back end should look at it for an Article 14 early warning
+     */
+    public static boolean craArticle14Signal(SecurityAlert alert) {
+        return alert.severity() == Severity.CRITICAL || alert.eventType().craArticle14Signal();
     }
 
     /** A string field the schema made required. */

@@ -37,6 +37,32 @@ class SecurityEventJsonTest {
     }
 
     @Test
+    void event_integrityFailureRollbackOrForgedSignature_isMarkedAsCraArticle14SignalAndRoundTrips() throws Exception {
+        for (Type t : new Type[] {Type.INTEGRITY_FAILURE, Type.ROLLBACK_ATTEMPT, Type.SIGNATURE_INVALID}) {
+            SecurityEvent e = SecurityEvent.of(t, Source.UPDATE, T, Map.of("version", "2"));
+            String line = SecurityEventJson.toJson(e);
+            assertThat(new ObjectMapper().readTree(line).get("craArticle14").booleanValue()).as(t.name()).isTrue();
+            assertThat(SecurityEventJson.parseEvent(line)).isEqualTo(e);
+        }
+        for (Type t : new Type[] {Type.LOGIN_FAILED, Type.INVALID_INPUT, Type.UPDATE_INSTALLED}) {
+            String line = SecurityEventJson.toJson(SecurityEvent.of(t, Source.CORE, T, Map.of()));
+            assertThat(line).as(t.name()).doesNotContain("craArticle14");
+        }
+    }
+
+    @Test
+    void alert_criticalOrOnASignalType_isMarkedAsCraArticle14SignalAndRoundTrips() throws Exception {
+        SecurityAlert critical = new SecurityAlert(Type.LOGIN_FAILED, SecurityAlert.Trigger.FIXED_THRESHOLD,
+                Severity.CRITICAL, T, Instant.parse("2026-01-31T12:00:00Z"), Duration.ofMinutes(1), 50, 10, 0);
+        SecurityAlert warning = new SecurityAlert(Type.LOGIN_FAILED, SecurityAlert.Trigger.FIXED_THRESHOLD,
+                Severity.WARNING, T, Instant.parse("2026-01-31T12:00:00Z"), Duration.ofMinutes(1), 11, 10, 0);
+        assertThat(new ObjectMapper().readTree(SecurityEventJson.toJson(critical)).get("craArticle14").booleanValue())
+                .isTrue();
+        assertThat(SecurityEventJson.parseAlert(SecurityEventJson.toJson(critical))).isEqualTo(critical);
+        assertThat(SecurityEventJson.toJson(warning)).doesNotContain("craArticle14");
+    }
+
+    @Test
     void event_roundTrip_withHostileAttributeValues() throws Exception {
         SecurityEvent e = SecurityEvent.builder(Type.INVALID_INPUT, Source.TRANSPORT).time(T)
                 .severity(Severity.CRITICAL)
