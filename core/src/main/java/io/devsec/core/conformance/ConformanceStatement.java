@@ -11,7 +11,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -108,25 +107,12 @@ public final class ConformanceStatement {
 
         /** @return the classes of the evidence that holds (for a Y row, what the Y rests on) */
         public Set<EvidenceClass> evidenceClasses() {
-            Set<EvidenceClass> s = EnumSet.noneOf(EvidenceClass.class);
-            for (Evidence e : evidence) {
-                if (e.evidenceClass() != EvidenceClass.NOT_ASSESSED) {
-                    s.add(e.evidenceClass());
-                }
-            }
-            if (s.isEmpty() || !missing.isEmpty()) {
-                s.add(EvidenceClass.NOT_ASSESSED);
-            }
-            return s;
+            return EvidenceClass.of(evidence, missing);
         }
 
         /** @return the evidence classes joined, e.g. {@code OBSERVED+DECLARED} */
         public String evidenceSummary() {
-            List<String> names = new ArrayList<>();
-            for (EvidenceClass c : evidenceClasses()) {
-                names.add(c.name());
-            }
-            return String.join("+", names);
+            return EvidenceClass.joined(evidenceClasses());
         }
 
         @Override

@@ -8,7 +8,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,25 +107,12 @@ public final class En303645V3 {
 
         /** @return the classes of the evidence looked at, plus NOT_ASSESSED when an input is missing */
         public Set<EvidenceClass> evidenceClasses() {
-            Set<EvidenceClass> s = EnumSet.noneOf(EvidenceClass.class);
-            for (Evidence e : evidence) {
-                if (e.evidenceClass() != EvidenceClass.NOT_ASSESSED) {
-                    s.add(e.evidenceClass());
-                }
-            }
-            if (s.isEmpty() || !missing.isEmpty()) {
-                s.add(EvidenceClass.NOT_ASSESSED);
-            }
-            return s;
+            return EvidenceClass.of(evidence, missing);
         }
 
         /** @return the evidence classes joined, e.g. {@code OBSERVED+DECLARED} */
         public String evidenceSummary() {
-            List<String> names = new ArrayList<>();
-            for (EvidenceClass c : evidenceClasses()) {
-                names.add(c.name());
-            }
-            return String.join("+", names);
+            return EvidenceClass.joined(evidenceClasses());
         }
 
         @Override
